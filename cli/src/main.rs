@@ -1,0 +1,44 @@
+//! `kinesis-lab`: the lab's engine from a terminal.
+
+use clap::{Parser, Subcommand};
+use std::io::{self, BufRead, Write};
+use std::process::ExitCode;
+
+mod route;
+
+#[derive(Parser)]
+#[command(name = "kinesis-lab", version, about = "Kinesis Lab's engine, from a terminal")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Print the shard each partition key goes to, one JSON object per line:
+    /// {"partition_key", "hash_key" (decimal string), "shard_id"}.
+    Route(route::RouteArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    let stderr = io::stderr();
+    let mut err = stderr.lock();
+    let result = match cli.command {
+        Command::Route(args) => {
+            let stdin = io::stdin();
+            let input: Box<dyn BufRead> = Box::new(stdin.lock());
+            route::run(&args, input, &mut out, &mut err)
+        }
+    };
+    let flushed = out.flush();
+    match (result, flushed) {
+        (Ok(code), Ok(())) => code,
+        (Err(e), _) | (_, Err(e)) => {
+            let _ = writeln!(err, "error: {e}");
+            ExitCode::from(1)
+        }
+    }
+}

@@ -1,0 +1,80 @@
+//! Validation errors shared by every subsystem.
+//!
+//! An error names the API field it is about (with Kinesis's own spelling) and
+//! carries a machine-readable problem, so that the UI can word it in either
+//! language and the CLI can print it in English.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// The request field an error is about, spelled as in the Kinesis API.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Field {
+    PartitionKey,
+    ExplicitHashKey,
+    ShardCount,
+    /// Records per second of a generated workload.
+    RecordRate,
+    /// Length of a simulated run, in seconds.
+    Duration,
+}
+
+impl Field {
+    pub fn api_name(self) -> &'static str {
+        match self {
+            Field::PartitionKey => "PartitionKey",
+            Field::ExplicitHashKey => "ExplicitHashKey",
+            Field::ShardCount => "ShardCount",
+            Field::RecordRate => "RecordsPerSecond",
+            Field::Duration => "DurationSeconds",
+        }
+    }
+}
+
+/// What is wrong with the field.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Problem {
+    /// The value is empty but must have at least `min` characters.
+    Empty,
+    /// The value has `len` characters; at most `max` are allowed.
+    TooLong { len: usize, max: usize },
+    /// The value is not a plain decimal integer (digits only, no sign, no
+    /// leading zeros).
+    NotDecimal,
+    /// The value is a decimal but outside `min..=max` (both as decimal strings).
+    OutOfRange { min: String, max: String },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ValidationError {
+    pub field: Field,
+    pub problem: Problem,
+}
+
+impl ValidationError {
+    pub fn new(field: Field, problem: Problem) -> Self {
+        ValidationError { field, problem }
+    }
+}
+
+impl fmt::Display for ValidationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let name = self.field.api_name();
+        match &self.problem {
+            Problem::Empty => write!(f, "{name} must not be empty"),
+            Problem::TooLong { len, max } => {
+                write!(f, "{name} is {len} characters long; the limit is {max}")
+            }
+            Problem::NotDecimal => write!(
+                f,
+                "{name} must be a decimal integer (digits only, no sign, no leading zeros)"
+            ),
+            Problem::OutOfRange { min, max } => {
+                write!(f, "{name} must be between {min} and {max}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for ValidationError {}

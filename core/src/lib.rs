@@ -1,0 +1,14 @@
+//! `kinesis-lab-core`: the deterministic, sans-IO engine behind Kinesis Lab.
+//!
+//! Architecture invariants (see ARCHITECTURE.md):
+//! - no browser crates, no clock, no OS randomness: time and seeds are arguments;
+//! - iteration order is stable (`Vec`/`BTreeMap`), so the same seed and inputs
+//!   always give the same results;
+//! - bad input is an `Err` naming the field, never a panic.
+
+pub mod error;
+pub mod hash;
+pub mod rng;
+pub mod workload;
+
+pub use error::{Field, ValidationError};
