@@ -1,1 +1,15 @@
+//! Kinesis Lab's browser UI. `main.rs` only calls [`mount`]; pages live in
+//! `pages/`, one module per route; browser side effects live in `browser`.
 
+pub mod browser;
+pub mod clock;
+pub mod i18n;
+pub mod pages;
+pub mod route;
+pub mod shell;
+
+/// Mounts the app on `<body>`.
+pub fn mount() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(shell::App);
+}

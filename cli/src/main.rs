@@ -5,6 +5,7 @@ use std::io::{self, BufRead, Write};
 use std::process::ExitCode;
 
 mod route;
+mod workload;
 
 #[derive(Parser)]
 #[command(name = "kinesis-lab", version, about = "Kinesis Lab's engine, from a terminal")]
@@ -18,6 +19,9 @@ enum Command {
     /// Print the shard each partition key goes to, one JSON object per line:
     /// {"partition_key", "hash_key" (decimal string), "shard_id"}.
     Route(route::RouteArgs),
+    /// Send a generated key workload through N shards and print the records
+    /// per shard, as one JSON object.
+    Workload(workload::WorkloadArgs),
 }
 
 fn main() -> ExitCode {
@@ -32,6 +36,7 @@ fn main() -> ExitCode {
             let input: Box<dyn BufRead> = Box::new(stdin.lock());
             route::run(&args, input, &mut out, &mut err)
         }
+        Command::Workload(args) => workload::run(&args, &mut out, &mut err),
     };
     let flushed = out.flush();
     match (result, flushed) {

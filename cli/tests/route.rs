@@ -117,3 +117,23 @@ fn bad_input_names_the_field_and_keeps_going() {
         assert!(out.stdout.is_empty());
     }
 }
+
+#[test]
+fn workload_prints_engine_stats() {
+    let out = bin()
+        .args(["workload", "--dist", "device_type", "--shards", "8", "--rate", "2000", "--secs", "3"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["total_records"], 6000);
+    assert_eq!(v["distinct_keys"], 3);
+    let per_shard: u64 = v["shards"].as_array().unwrap().iter().map(|s| s["records"].as_u64().unwrap()).sum();
+    assert_eq!(per_shard, 6000);
+
+    let out = bin().args(["workload", "--dist", "nope", "--shards", "8", "--rate", "1", "--secs", "1"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--dist"));
+    let out = bin().args(["workload", "--dist", "zipf", "--shards", "8", "--rate", "0", "--secs", "1"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("RecordsPerSecond"));
+}

@@ -1,0 +1,68 @@
+//! The edge between the app and the browser. Everything here may fail (no
+//! storage in a private window, no clipboard permission): every function
+//! returns an `Option`/`bool` and never panics.
+
+use leptos::prelude::window;
+
+fn storage() -> Option<web_sys::Storage> {
+    window().local_storage().ok().flatten()
+}
+
+pub fn load(key: &str) -> Option<String> {
+    storage()?.get_item(key).ok().flatten()
+}
+
+pub fn save(key: &str, value: &str) -> bool {
+    storage().map(|s| s.set_item(key, value).is_ok()).unwrap_or(false)
+}
+
+pub fn current_hash() -> String {
+    window().location().hash().unwrap_or_default()
+}
+
+/// Replaces the fragment without adding a history entry or firing
+/// `hashchange`: used to keep the address bar a shareable link.
+pub fn replace_hash(hash: &str) {
+    if current_hash() == hash {
+        return;
+    }
+    if let Ok(history) = window().history() {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(hash));
+    }
+}
+
+/// The full address of the page, for "copy link".
+pub fn href() -> String {
+    window().location().href().unwrap_or_default()
+}
+
+pub fn copy_to_clipboard(text: &str) -> bool {
+    let clipboard = window().navigator().clipboard();
+    let _ = clipboard.write_text(text);
+    true
+}
+
+pub fn prefers_reduced_motion() -> bool {
+    window()
+        .match_media("(prefers-reduced-motion: reduce)")
+        .ok()
+        .flatten()
+        .map(|m| m.matches())
+        .unwrap_or(false)
+}
+
+pub fn device_pixel_ratio() -> f64 {
+    window().device_pixel_ratio().clamp(1.0, 3.0)
+}
+
+/// A fresh seed for the engine. The browser's randomness only ever seeds the
+/// core's generators; the core never asks for randomness itself.
+pub fn random_seed() -> u64 {
+    let mut bytes = [0u8; 8];
+    if getrandom::fill(&mut bytes).is_err() {
+        // No crypto source: any value is a valid seed.
+        return 42;
+    }
+    // Keep seeds short enough to read aloud and type into a URL.
+    u64::from_le_bytes(bytes) % 1_000_000
+}

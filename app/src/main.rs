@@ -1,0 +1,3 @@
+fn main() {
+    kinesis_lab_app::mount();
+}

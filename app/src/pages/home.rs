@@ -1,0 +1,26 @@
+use crate::i18n::T;
+use crate::route::Page;
+use crate::shell::use_ctx;
+use leptos::prelude::*;
+
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let ctx = use_ctx();
+    view! {
+        <section class="hero">
+            <h1>{move || ctx.t(T::AppName)}</h1>
+            <p class="lead">{move || ctx.t(T::Tagline)}</p>
+            <p>{move || ctx.t(T::HomeIntro)}</p>
+        </section>
+        <ul class="cards">
+            <li class="card">
+                <h2>{move || ctx.t(T::NavPartitions)}</h2>
+                <p>{move || ctx.t(T::HomeCardPartitionsBody)}</p>
+                <a class="button primary" href=format!("#{}", Page::Partitions.path())>
+                    {move || ctx.t(T::Open)}
+                    <span class="sr-only">": " {move || ctx.t(T::NavPartitions)}</span>
+                </a>
+            </li>
+        </ul>
+    }
+}
