@@ -13,7 +13,9 @@ pub fn load(key: &str) -> Option<String> {
 }
 
 pub fn save(key: &str, value: &str) -> bool {
-    storage().map(|s| s.set_item(key, value).is_ok()).unwrap_or(false)
+    storage()
+        .map(|s| s.set_item(key, value).is_ok())
+        .unwrap_or(false)
 }
 
 pub fn current_hash() -> String {
@@ -65,4 +67,17 @@ pub fn random_seed() -> u64 {
     }
     // Keep seeds short enough to read aloud and type into a URL.
     u64::from_le_bytes(bytes) % 1_000_000
+}
+
+/// The element's computed font size in CSS pixels (16 if unknown), so canvas
+/// text scales with the page's type on a projector.
+pub fn font_px(el: &web_sys::Element) -> f64 {
+    window()
+        .get_computed_style(el)
+        .ok()
+        .flatten()
+        .and_then(|s| s.get_property_value("font-size").ok())
+        .and_then(|v| v.trim_end_matches("px").parse::<f64>().ok())
+        .filter(|v| v.is_finite() && *v > 0.0)
+        .unwrap_or(16.0)
 }

@@ -152,7 +152,9 @@ pub fn validation_error(lang: Lang, e: &ValidationError) -> String {
         (Field::Duration, Lang::Vi) => "Số giây mô phỏng",
     };
     match (&e.problem, lang) {
-        (Problem::Empty, Lang::En) => format!("{field} is empty. Kinesis needs at least 1 character."),
+        (Problem::Empty, Lang::En) => {
+            format!("{field} is empty. Kinesis needs at least 1 character.")
+        }
         (Problem::Empty, Lang::Vi) => format!("{field} đang trống. Kinesis cần ít nhất 1 ký tự."),
         (Problem::TooLong { len, max }, Lang::En) => {
             format!("{field} has {len} characters; Kinesis allows at most {max}.")
@@ -161,13 +163,19 @@ pub fn validation_error(lang: Lang, e: &ValidationError) -> String {
             format!("{field} có {len} ký tự; Kinesis chỉ cho phép tối đa {max}.")
         }
         (Problem::NotDecimal, Lang::En) => {
-            format!("{field} must be a whole decimal number: digits only, no sign, no leading zeros.")
+            format!(
+                "{field} must be a whole decimal number: digits only, no sign, no leading zeros."
+            )
         }
         (Problem::NotDecimal, Lang::Vi) => {
             format!("{field} phải là số nguyên thập phân: chỉ gồm chữ số, không dấu, không có số 0 ở đầu.")
         }
-        (Problem::OutOfRange { min, max }, Lang::En) => format!("{field} must be between {min} and {max}."),
-        (Problem::OutOfRange { min, max }, Lang::Vi) => format!("{field} phải nằm trong khoảng {min} đến {max}."),
+        (Problem::OutOfRange { min, max }, Lang::En) => {
+            format!("{field} must be between {min} and {max}.")
+        }
+        (Problem::OutOfRange { min, max }, Lang::Vi) => {
+            format!("{field} phải nằm trong khoảng {min} đến {max}.")
+        }
     }
 }
 
@@ -208,8 +216,16 @@ pub fn ratio(lang: Lang, r: f64) -> String {
 
 pub fn hottest_detail(lang: Lang, share: f64, ratio_even: f64) -> String {
     match lang {
-        Lang::En => format!("{} of all records, {} its even share", percent(lang, share), ratio(lang, ratio_even)),
-        Lang::Vi => format!("{} tổng số record, gấp {} phần chia đều", percent(lang, share), ratio(lang, ratio_even)),
+        Lang::En => format!(
+            "{} of all records, {} its even share",
+            percent(lang, share),
+            ratio(lang, ratio_even)
+        ),
+        Lang::Vi => format!(
+            "{} tổng số record, gấp {} phần chia đều",
+            percent(lang, share),
+            ratio(lang, ratio_even)
+        ),
     }
 }
 
@@ -217,7 +233,11 @@ pub fn elapsed(lang: Lang, ms: u64, total_ms: u64) -> String {
     let s = |ms: u64| format!("{:.1}", ms as f64 / 1000.0);
     match lang {
         Lang::En => format!("{} s of {} s", s(ms), s(total_ms)),
-        Lang::Vi => format!("{} s / {} s", s(ms).replace('.', ","), s(total_ms).replace('.', ",")),
+        Lang::Vi => format!(
+            "{} s / {} s",
+            s(ms).replace('.', ","),
+            s(total_ms).replace('.', ",")
+        ),
     }
 }
 

@@ -42,17 +42,26 @@ pub struct Location {
 
 impl Location {
     pub fn new(page: Page) -> Self {
-        Location { page, query: BTreeMap::new() }
+        Location {
+            page,
+            query: BTreeMap::new(),
+        }
     }
 
     /// Parses `window.location.hash` (with or without the leading `#`).
     pub fn parse(hash: &str) -> Location {
         let rest = hash.strip_prefix('#').unwrap_or(hash);
         let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
-        let path = if path.starts_with('/') { path.to_owned() } else { format!("/{path}") };
+        let path = if path.starts_with('/') {
+            path.to_owned()
+        } else {
+            format!("/{path}")
+        };
         Location {
             page: Page::from_path(&path),
-            query: form_urlencoded::parse(query.as_bytes()).into_owned().collect(),
+            query: form_urlencoded::parse(query.as_bytes())
+                .into_owned()
+                .collect(),
         }
     }
 
@@ -88,7 +97,9 @@ mod tests {
 
     #[test]
     fn pages_and_query_round_trip() {
-        let loc = Location::new(Page::Partitions).with("key", "user 1&2=ế").with("shards", 4);
+        let loc = Location::new(Page::Partitions)
+            .with("key", "user 1&2=ế")
+            .with("shards", 4);
         let hash = loc.to_hash();
         assert!(hash.starts_with("#/partitions?"));
         assert_eq!(Location::parse(&hash), loc);

@@ -29,7 +29,9 @@ pub fn use_ctx() -> Ctx {
 
 #[component]
 pub fn App() -> impl IntoView {
-    let lang = browser::load(LANG_KEY).and_then(|c| Lang::from_code(&c)).unwrap_or(Lang::En);
+    let lang = browser::load(LANG_KEY)
+        .and_then(|c| Lang::from_code(&c))
+        .unwrap_or(Lang::En);
     let ctx = Ctx {
         lang: RwSignal::new(lang),
         location: RwSignal::new(Location::parse(&browser::current_hash())),

@@ -19,8 +19,16 @@ fn wasm_routing_agrees_with_native_cli() {
         let shards: u32 = shards.parse().expect("shard count");
         let key = native["partition_key"].as_str().expect("partition_key");
         let wasm = route(key, None, &even_ranges(shards).unwrap()).unwrap();
-        assert_eq!(native["hash_key"], wasm.hash_key.to_string(), "hash of {key:?}");
-        assert_eq!(native["shard_id"], wasm.shard_id.to_string(), "shard of {key:?} with {shards}");
+        assert_eq!(
+            native["hash_key"],
+            wasm.hash_key.to_string(),
+            "hash of {key:?}"
+        );
+        assert_eq!(
+            native["shard_id"],
+            wasm.shard_id.to_string(),
+            "shard of {key:?} with {shards}"
+        );
         checked += 1;
     }
     assert!(checked >= 800, "fixture too small: {checked} lines");

@@ -8,7 +8,11 @@ mod route;
 mod workload;
 
 #[derive(Parser)]
-#[command(name = "kinesis-lab", version, about = "Kinesis Lab's engine, from a terminal")]
+#[command(
+    name = "kinesis-lab",
+    version,
+    about = "Kinesis Lab's engine, from a terminal"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -47,23 +47,31 @@ pub fn run(
         }
     };
     if !args.stdin && args.keys.is_empty() {
-        writeln!(err, "error: give partition keys as arguments, or --stdin to read them one per line")?;
+        writeln!(
+            err,
+            "error: give partition keys as arguments, or --stdin to read them one per line"
+        )?;
         return Ok(ExitCode::from(2));
     }
     let mut failed = false;
-    let mut one = |key: &str, place: String, out: &mut dyn Write, err: &mut dyn Write| -> io::Result<()> {
-        match route(key, args.explicit_hash_key.as_deref(), &ranges) {
-            Ok(r) => {
-                let line = Line { partition_key: key, hash_key: r.hash_key, shard_id: r.shard_id };
-                serde_json::to_writer(&mut *out, &line)?;
-                writeln!(out)
+    let mut one =
+        |key: &str, place: String, out: &mut dyn Write, err: &mut dyn Write| -> io::Result<()> {
+            match route(key, args.explicit_hash_key.as_deref(), &ranges) {
+                Ok(r) => {
+                    let line = Line {
+                        partition_key: key,
+                        hash_key: r.hash_key,
+                        shard_id: r.shard_id,
+                    };
+                    serde_json::to_writer(&mut *out, &line)?;
+                    writeln!(out)
+                }
+                Err(e) => {
+                    failed = true;
+                    writeln!(err, "error: {place}: {e}")
+                }
             }
-            Err(e) => {
-                failed = true;
-                writeln!(err, "error: {place}: {e}")
-            }
-        }
-    };
+        };
     for (i, key) in args.keys.iter().enumerate() {
         one(key, format!("argument {}", i + 1), out, err)?;
     }
@@ -74,5 +82,9 @@ pub fn run(
             one(key, format!("stdin line {}", i + 1), out, err)?;
         }
     }
-    Ok(if failed { ExitCode::from(2) } else { ExitCode::SUCCESS })
+    Ok(if failed {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    })
 }

@@ -27,7 +27,12 @@ pub struct WorkloadArgs {
 pub fn run(args: &WorkloadArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<ExitCode> {
     let Some(distribution) = KeyDistribution::from_slug(&args.dist) else {
         let names: Vec<_> = KeyDistribution::ALL.iter().map(|d| d.slug()).collect();
-        writeln!(err, "error: --dist: unknown distribution {:?}; use one of {}", args.dist, names.join(", "))?;
+        writeln!(
+            err,
+            "error: --dist: unknown distribution {:?}; use one of {}",
+            args.dist,
+            names.join(", ")
+        )?;
         return Ok(ExitCode::from(2));
     };
     let config = KeyRunConfig {

@@ -93,7 +93,10 @@ pub fn validate_partition_key(partition_key: &str) -> Result<(), ValidationError
     if len > MAX_PARTITION_KEY_CHARS {
         return Err(ValidationError::new(
             Field::PartitionKey,
-            Problem::TooLong { len, max: MAX_PARTITION_KEY_CHARS },
+            Problem::TooLong {
+                len,
+                max: MAX_PARTITION_KEY_CHARS,
+            },
         ));
     }
     Ok(())
@@ -119,7 +122,10 @@ pub fn parse_explicit_hash_key(s: &str) -> Result<HashKey, ValidationError> {
     match s.parse::<u128>() {
         Ok(v) => Ok(HashKey(v)),
         // Only digits, so the sole failure left is overflow.
-        Err(_) => err(Problem::OutOfRange { min: "0".into(), max: MAX_HASH_KEY.to_string() }),
+        Err(_) => err(Problem::OutOfRange {
+            min: "0".into(),
+            max: MAX_HASH_KEY.to_string(),
+        }),
     }
 }
 
@@ -142,7 +148,10 @@ fn validate_shard_count(n: u32) -> Result<(), ValidationError> {
     if n == 0 || n > MAX_SHARDS {
         return Err(ValidationError::new(
             Field::ShardCount,
-            Problem::OutOfRange { min: "1".into(), max: MAX_SHARDS.to_string() },
+            Problem::OutOfRange {
+                min: "1".into(),
+                max: MAX_SHARDS.to_string(),
+            },
         ));
     }
     Ok(())
@@ -161,7 +170,11 @@ pub fn even_ranges(n: u32) -> Result<Vec<HashKeyRange>, ValidationError> {
     Ok((0..n128)
         .map(|i| HashKeyRange {
             start: HashKey(start(i)),
-            end: HashKey(if i == n128 - 1 { MAX_HASH_KEY } else { start(i + 1) - 1 }),
+            end: HashKey(if i == n128 - 1 {
+                MAX_HASH_KEY
+            } else {
+                start(i + 1) - 1
+            }),
         })
         .collect())
 }
@@ -170,7 +183,9 @@ pub fn even_ranges(n: u32) -> Result<Vec<HashKeyRange>, ValidationError> {
 /// in order (as `even_ranges` makes them); binary search keeps this fast for
 /// thousands of shards.
 pub fn shard_index_for(ranges: &[HashKeyRange], key: HashKey) -> usize {
-    ranges.partition_point(|r| r.end < key).min(ranges.len().saturating_sub(1))
+    ranges
+        .partition_point(|r| r.end < key)
+        .min(ranges.len().saturating_sub(1))
 }
 
 /// Everything the lab shows about where one record goes.
@@ -223,7 +238,10 @@ mod tests {
             ("a", "0cc175b9c0f1b6a831c399e269772661"),
             ("abc", "900150983cd24fb0d6963f7d28e17f72"),
             ("message digest", "f96b697d7cb7938d525a2f31aaf161d0"),
-            ("abcdefghijklmnopqrstuvwxyz", "c3fcd3d76192e4007dfb496cca67e13b"),
+            (
+                "abcdefghijklmnopqrstuvwxyz",
+                "c3fcd3d76192e4007dfb496cca67e13b",
+            ),
             (
                 "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789",
                 "d174ab98d277d9f5a5611c2c9f419d9f",
@@ -249,8 +267,14 @@ mod tests {
     fn three_shards_match_aws_published_example() {
         let r = even_ranges(3).unwrap();
         assert_eq!(r[0].start.to_string(), "0");
-        assert_eq!(r[0].end.to_string(), "113427455640312821154458202477256070484");
-        assert_eq!(r[1].start.to_string(), "113427455640312821154458202477256070485");
+        assert_eq!(
+            r[0].end.to_string(),
+            "113427455640312821154458202477256070484"
+        );
+        assert_eq!(
+            r[1].start.to_string(),
+            "113427455640312821154458202477256070485"
+        );
         assert_eq!(r[2].end.0, MAX_HASH_KEY);
     }
 
@@ -276,13 +300,21 @@ mod tests {
             let r = even_ranges(n).unwrap();
             assert_eq!(r.len(), n as usize);
             assert_eq!(r[0].start.0, 0, "n={n}: first shard starts at 0");
-            assert_eq!(r[n as usize - 1].end.0, MAX_HASH_KEY, "n={n}: last shard ends at 2^128-1");
+            assert_eq!(
+                r[n as usize - 1].end.0,
+                MAX_HASH_KEY,
+                "n={n}: last shard ends at 2^128-1"
+            );
             if n > 1 {
                 let step: u128 = step_by_long_division(n).parse().unwrap();
                 for (i, range) in r.iter().enumerate() {
                     assert_eq!(range.start.0, i as u128 * step, "n={n} shard {i} start");
                     if i + 1 < n as usize {
-                        assert_eq!(range.end.0, (i as u128 + 1) * step - 1, "n={n} shard {i} end");
+                        assert_eq!(
+                            range.end.0,
+                            (i as u128 + 1) * step - 1,
+                            "n={n} shard {i} end"
+                        );
                         assert_eq!(r[i + 1].start.0, range.end.0 + 1, "n={n}: no gap after {i}");
                     }
                     // The edges themselves route to this shard, the next key does not.
@@ -331,7 +363,12 @@ mod tests {
     #[test]
     fn explicit_hash_key_parsing() {
         assert_eq!(parse_explicit_hash_key("0").unwrap().0, 0);
-        assert_eq!(parse_explicit_hash_key(&MAX_HASH_KEY.to_string()).unwrap().0, MAX_HASH_KEY);
+        assert_eq!(
+            parse_explicit_hash_key(&MAX_HASH_KEY.to_string())
+                .unwrap()
+                .0,
+            MAX_HASH_KEY
+        );
         for bad in ["-1", "+1", "01", "1.5", "1e3", " 1", "abc", "0x10"] {
             let e = parse_explicit_hash_key(bad).unwrap_err();
             assert_eq!(e.field, Field::ExplicitHashKey, "{bad}");
@@ -339,7 +376,10 @@ mod tests {
         }
         let e = parse_explicit_hash_key(TWO_POW_128_DEC).unwrap_err();
         assert!(matches!(e.problem, Problem::OutOfRange { .. }));
-        assert_eq!(parse_explicit_hash_key("").unwrap_err().problem, Problem::Empty);
+        assert_eq!(
+            parse_explicit_hash_key("").unwrap_err().problem,
+            Problem::Empty
+        );
     }
 
     #[test]

@@ -21,8 +21,18 @@ mod tests {
 
     #[test]
     fn same_seed_and_label_give_the_same_numbers() {
-        let a: Vec<u64> = (0..8).map({ let mut r = component_rng(7, "keys"); move |_| r.random() }).collect();
-        let b: Vec<u64> = (0..8).map({ let mut r = component_rng(7, "keys"); move |_| r.random() }).collect();
+        let a: Vec<u64> = (0..8)
+            .map({
+                let mut r = component_rng(7, "keys");
+                move |_| r.random()
+            })
+            .collect();
+        let b: Vec<u64> = (0..8)
+            .map({
+                let mut r = component_rng(7, "keys");
+                move |_| r.random()
+            })
+            .collect();
         assert_eq!(a, b);
     }
 

@@ -36,8 +36,11 @@ pub enum KeyDistribution {
 }
 
 impl KeyDistribution {
-    pub const ALL: [KeyDistribution; 3] =
-        [KeyDistribution::UserIds, KeyDistribution::DeviceType, KeyDistribution::Zipf];
+    pub const ALL: [KeyDistribution; 3] = [
+        KeyDistribution::UserIds,
+        KeyDistribution::DeviceType,
+        KeyDistribution::Zipf,
+    ];
 
     pub fn slug(self) -> &'static str {
         match self {
@@ -113,13 +116,20 @@ impl KeyRunConfig {
             if v == 0 || v > max {
                 Err(ValidationError::new(
                     field,
-                    Problem::OutOfRange { min: "1".into(), max: max.to_string() },
+                    Problem::OutOfRange {
+                        min: "1".into(),
+                        max: max.to_string(),
+                    },
                 ))
             } else {
                 Ok(())
             }
         };
-        range(Field::RecordRate, self.records_per_second, MAX_RECORDS_PER_SECOND)?;
+        range(
+            Field::RecordRate,
+            self.records_per_second,
+            MAX_RECORDS_PER_SECOND,
+        )?;
         range(Field::Duration, self.duration_seconds, MAX_DURATION_SECONDS)?;
         even_ranges(self.shards).map(|_| ())
     }
@@ -244,7 +254,11 @@ impl KeyRun {
             .counts
             .iter()
             .map(|&records| {
-                let rate = if self.now_ms == 0 { 0.0 } else { records as f64 / elapsed_s };
+                let rate = if self.now_ms == 0 {
+                    0.0
+                } else {
+                    records as f64 / elapsed_s
+                };
                 ShardLoad {
                     records,
                     records_per_second: rate,
@@ -252,11 +266,11 @@ impl KeyRun {
                 }
             })
             .collect();
-        let (hottest, max) = self
-            .counts
-            .iter()
-            .enumerate()
-            .fold((0, 0), |(bi, bm), (i, &c)| if c > bm { (i, c) } else { (bi, bm) });
+        let (hottest, max) =
+            self.counts.iter().enumerate().fold(
+                (0, 0),
+                |(bi, bm), (i, &c)| if c > bm { (i, c) } else { (bi, bm) },
+            );
         let total = self.emitted;
         let even = total as f64 / self.counts.len() as f64;
         RunStats {
@@ -264,7 +278,11 @@ impl KeyRun {
             total_records: total,
             distinct_keys: self.distinct.len(),
             hottest,
-            hottest_share: if total == 0 { 0.0 } else { max as f64 / total as f64 },
+            hottest_share: if total == 0 {
+                0.0
+            } else {
+                max as f64 / total as f64
+            },
             hot_ratio: if total == 0 { 0.0 } else { max as f64 / even },
             shards_over_limit: shards.iter().filter(|s| s.over_limit).count(),
             idle_shards: self.counts.iter().filter(|&&c| c == 0).count(),
@@ -278,13 +296,23 @@ mod tests {
     use super::*;
 
     fn config(distribution: KeyDistribution) -> KeyRunConfig {
-        KeyRunConfig { distribution, shards: 8, records_per_second: 3000, duration_seconds: 5, seed: 42 }
+        KeyRunConfig {
+            distribution,
+            shards: 8,
+            records_per_second: 3000,
+            duration_seconds: 5,
+            seed: 42,
+        }
     }
 
     #[test]
     fn same_seed_same_histogram_and_different_seed_differs() {
         let run = |seed| {
-            let mut r = KeyRun::new(KeyRunConfig { seed, ..config(KeyDistribution::UserIds) }).unwrap();
+            let mut r = KeyRun::new(KeyRunConfig {
+                seed,
+                ..config(KeyDistribution::UserIds)
+            })
+            .unwrap();
             r.finish();
             r.counts().to_vec()
         };
@@ -317,8 +345,15 @@ mod tests {
         low.finish();
         let low = low.stats();
         assert_eq!(low.distinct_keys, 3);
-        assert!(low.idle_shards >= 5, "3 keys can fill at most 3 of 8 shards");
-        assert!(low.hottest_share > 0.7, "mobile carries ~80%: {}", low.hottest_share);
+        assert!(
+            low.idle_shards >= 5,
+            "3 keys can fill at most 3 of 8 shards"
+        );
+        assert!(
+            low.hottest_share > 0.7,
+            "mobile carries ~80%: {}",
+            low.hottest_share
+        );
         assert!(low.shards_over_limit >= 1);
 
         let mut high = KeyRun::new(config(KeyDistribution::UserIds)).unwrap();
@@ -342,9 +377,24 @@ mod tests {
     fn bad_settings_name_their_field() {
         let bad = |c: KeyRunConfig| KeyRun::new(c).err().map(|e| e.field);
         let base = config(KeyDistribution::UserIds);
-        assert_eq!(bad(KeyRunConfig { shards: 0, ..base }), Some(Field::ShardCount));
-        assert_eq!(bad(KeyRunConfig { records_per_second: 0, ..base }), Some(Field::RecordRate));
-        assert_eq!(bad(KeyRunConfig { duration_seconds: 61, ..base }), Some(Field::Duration));
+        assert_eq!(
+            bad(KeyRunConfig { shards: 0, ..base }),
+            Some(Field::ShardCount)
+        );
+        assert_eq!(
+            bad(KeyRunConfig {
+                records_per_second: 0,
+                ..base
+            }),
+            Some(Field::RecordRate)
+        );
+        assert_eq!(
+            bad(KeyRunConfig {
+                duration_seconds: 61,
+                ..base
+            }),
+            Some(Field::Duration)
+        );
     }
 
     #[test]

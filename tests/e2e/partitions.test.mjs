@@ -183,6 +183,8 @@ test('the address is a share link, and a bad link gets a notice', async () => {
   const { page, problems, context } = await open('#/partitions');
   await setShards(page, 5);
   await page.fill('#pk', 'share me');
+  // The address bar follows the view (updated by an effect, so wait for it).
+  await page.waitForURL(/key=share(\+|%20)me/);
   const link = page.url();
   assert.match(link, /shards=5/);
   const shown = await text(page, '#shard-id');

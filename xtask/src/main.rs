@@ -53,7 +53,10 @@ fn main() -> ExitCode {
 }
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_owned()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace")
+        .to_owned()
 }
 
 fn cargo_bin_dir() -> PathBuf {
@@ -84,7 +87,9 @@ fn run(c: &mut Command) -> Result {
         .collect::<Vec<_>>()
         .join(" ");
     eprintln!("xtask: $ {shown}");
-    let status = c.status().map_err(|e| format!("could not start {shown}: {e}"))?;
+    let status = c
+        .status()
+        .map_err(|e| format!("could not start {shown}: {e}"))?;
     if status.success() {
         Ok(())
     } else {
@@ -95,26 +100,46 @@ fn run(c: &mut Command) -> Result {
 /// The first line a tool prints for `--version`, or None if it is missing.
 fn version_of(program: &str) -> Option<String> {
     let out = cmd(program).arg("--version").output().ok()?;
-    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
 }
 
 /// The version of `package` recorded in Cargo.lock.
 fn lock_version(package: &str) -> Result<String> {
-    let lock = fs::read_to_string(root().join("Cargo.lock")).map_err(|e| format!("Cargo.lock: {e}"))?;
+    let lock =
+        fs::read_to_string(root().join("Cargo.lock")).map_err(|e| format!("Cargo.lock: {e}"))?;
     let needle = format!("name = \"{package}\"\nversion = \"");
-    let start = lock.find(&needle).ok_or(format!("{package} is not in Cargo.lock"))? + needle.len();
-    Ok(lock[start..].split('"').next().unwrap_or_default().to_owned())
+    let start = lock
+        .find(&needle)
+        .ok_or(format!("{package} is not in Cargo.lock"))?
+        + needle.len();
+    Ok(lock[start..]
+        .split('"')
+        .next()
+        .unwrap_or_default()
+        .to_owned())
 }
 
 fn is_root() -> bool {
-    Command::new("id").arg("-u").output().map(|o| o.stdout.starts_with(b"0\n")).unwrap_or(false)
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| o.stdout.starts_with(b"0\n"))
+        .unwrap_or(false)
 }
 
 fn setup(browser: bool) -> Result {
     let t = Instant::now();
     // The wasm32 target.
-    let targets = cmd("rustup").args(["target", "list", "--installed"]).output().map_err(|e| format!("rustup: {e}"))?;
-    if !String::from_utf8_lossy(&targets.stdout).lines().any(|l| l == "wasm32-unknown-unknown") {
+    let targets = cmd("rustup")
+        .args(["target", "list", "--installed"])
+        .output()
+        .map_err(|e| format!("rustup: {e}"))?;
+    if !String::from_utf8_lossy(&targets.stdout)
+        .lines()
+        .any(|l| l == "wasm32-unknown-unknown")
+    {
         run(cmd("rustup").args(["target", "add", "wasm32-unknown-unknown"]))?;
     }
     // trunk, pinned (0.22 needs a newer rustc than this machine has).
@@ -128,20 +153,32 @@ fn setup(browser: bool) -> Result {
     }
     let wb = lock_version("wasm-bindgen")?;
     if !version_of("wasm-bindgen").is_some_and(|v| v == format!("wasm-bindgen {wb}")) {
-        run(cmd("cargo").args(["install", "wasm-bindgen-cli", "--version", &format!("={wb}")]))?;
+        run(cmd("cargo").args([
+            "install",
+            "wasm-bindgen-cli",
+            "--version",
+            &format!("={wb}"),
+        ]))?;
     }
     // npm packages: wasm-opt (binaryen) and the browser-test libraries.
     let tests = root().join("tests");
     let stamp = tests.join("node_modules/.package-lock.json");
-    let fresh = match (fs::metadata(&stamp), fs::metadata(tests.join("package-lock.json"))) {
+    let fresh = match (
+        fs::metadata(&stamp),
+        fs::metadata(tests.join("package-lock.json")),
+    ) {
         (Ok(s), Ok(l)) => s.modified().ok() >= l.modified().ok(),
         _ => false,
     };
     if !fresh {
-        run(cmd("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(&tests))?;
+        run(cmd("npm")
+            .args(["ci", "--no-audit", "--no-fund"])
+            .current_dir(&tests))?;
     }
     if !version_of("wasm-opt").is_some_and(|v| v.contains(&format!("({WASM_OPT_VERSION})"))) {
-        return Err(format!("wasm-opt {WASM_OPT_VERSION} not found after npm ci in tests/"));
+        return Err(format!(
+            "wasm-opt {WASM_OPT_VERSION} not found after npm ci in tests/"
+        ));
     }
     if browser {
         ensure_chromium()?;
@@ -161,7 +198,13 @@ fn ensure_chromium() -> Result {
         ));
     }
     run(Command::new("apt-get").arg("update"))?;
-    run(Command::new("apt-get").args(["install", "-y", "--no-install-recommends", "chromium", "chromium-driver"]))
+    run(Command::new("apt-get").args([
+        "install",
+        "-y",
+        "--no-install-recommends",
+        "chromium",
+        "chromium-driver",
+    ]))
 }
 
 /// Environment for trunk: the required tool versions, so it uses the
@@ -182,10 +225,21 @@ fn dist(no_network: bool) -> Result {
     // Fetch crates first (this one may use the network), then build offline.
     run(cmd("cargo").args(["fetch", "--quiet"]))?;
     let mut c = trunk("build")?;
-    c.args(["--release", "--offline", "--public-url", "./", "--dist", "dist"]);
+    c.args([
+        "--release",
+        "--offline",
+        "--public-url",
+        "./",
+        "--dist",
+        "dist",
+    ]);
     if no_network {
         let mut wrapped = cmd("unshare");
-        wrapped.arg("--net").arg("--").arg(c.get_program()).args(c.get_args());
+        wrapped
+            .arg("--net")
+            .arg("--")
+            .arg(c.get_program())
+            .args(c.get_args());
         for (k, v) in c.get_envs() {
             if let Some(v) = v {
                 wrapped.env(k, v);
@@ -206,7 +260,14 @@ fn serve(args: &[String]) -> Result {
     setup(false)?;
     run(cmd("cargo").args(["fetch", "--quiet"]))?;
     eprintln!("xtask: serving Kinesis Lab on http://127.0.0.1:{port}/ (Ctrl-C to stop)");
-    run(trunk("serve")?.args(["--release", "--offline", "--address", "127.0.0.1", "--port", &port]))
+    run(trunk("serve")?.args([
+        "--release",
+        "--offline",
+        "--address",
+        "127.0.0.1",
+        "--port",
+        &port,
+    ]))
 }
 
 fn test() -> Result {
@@ -220,13 +281,28 @@ fn test() -> Result {
     let fixture = root().join("target/parity/expected.jsonl");
     write_parity_fixture(&cli, &fixture)?;
     run(cmd("cargo")
-        .args(["test", "-p", "kinesis-lab-app", "--target", "wasm32-unknown-unknown", "--test", "wasm_parity"])
-        .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", "wasm-bindgen-test-runner")
+        .args([
+            "test",
+            "-p",
+            "kinesis-lab-app",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--test",
+            "wasm_parity",
+        ])
+        .env(
+            "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
+            "wasm-bindgen-test-runner",
+        )
         .env("CHROMEDRIVER", CHROMEDRIVER)
         .env("KINESIS_LAB_PARITY_FIXTURE", &fixture))?;
 
     // 3. The static site, built with no network at all where we can.
-    let isolate = is_root() && Command::new("unshare").args(["--net", "true"]).status().is_ok_and(|s| s.success());
+    let isolate = is_root()
+        && Command::new("unshare")
+            .args(["--net", "true"])
+            .status()
+            .is_ok_and(|s| s.success());
     if !isolate {
         eprintln!("xtask: note: cannot create a network namespace here; building dist/ with --offline only");
     }
@@ -234,7 +310,11 @@ fn test() -> Result {
 
     // 4. End-to-end in headless Chromium, served from a sub-path.
     let out = root().join("tests/output");
-    fs::create_dir_all(&out).map_err(|e| format!("{}: {e}", out.display()))?;
+    // Chromium leaves folders in TMPDIR: give it one of its own.
+    let tmp = env::temp_dir().join("kinesis-lab-e2e");
+    for dir in [&out, &tmp] {
+        fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    }
     run(cmd("npm")
         .args(["run", "--silent", "e2e"])
         .current_dir(root().join("tests"))
@@ -242,8 +322,11 @@ fn test() -> Result {
         .env("KINESIS_LAB_CLI", &cli)
         .env("KINESIS_LAB_OUTPUT", &out)
         .env("CHROMIUM", CHROMIUM)
-        .env("TMPDIR", env::temp_dir().join("kinesis-lab-e2e")))?;
-    eprintln!("xtask: all tests passed in {:.0} s", t.elapsed().as_secs_f64());
+        .env("TMPDIR", &tmp))?;
+    eprintln!(
+        "xtask: all tests passed in {:.0} s",
+        t.elapsed().as_secs_f64()
+    );
     Ok(())
 }
 
@@ -262,7 +345,10 @@ fn write_parity_fixture(cli: &Path, fixture: &Path) -> Result {
             .output()
             .map_err(|e| format!("{}: {e}", cli.display()))?;
         if !out.status.success() {
-            return Err(format!("kinesis-lab route failed: {}", String::from_utf8_lossy(&out.stderr)));
+            return Err(format!(
+                "kinesis-lab route failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            ));
         }
         for line in String::from_utf8_lossy(&out.stdout).lines() {
             lines.push_str(&format!("{shards}\t{line}\n"));

@@ -60,22 +60,31 @@ pub fn ShardChart(stats: Memo<Option<RunStats>>) -> impl IntoView {
 
 fn draw(el: &web_sys::HtmlCanvasElement, s: &RunStats, lang: Lang) -> Option<()> {
     let dpr = browser::device_pixel_ratio();
-    let (w, h) = (el.client_width().max(200) as f64, el.client_height().max(160) as f64);
+    let (w, h) = (
+        el.client_width().max(200) as f64,
+        el.client_height().max(160) as f64,
+    );
     el.set_width((w * dpr) as u32);
     el.set_height((h * dpr) as u32);
     let px = |v: f64| (v * dpr) as i32;
-    let font = |size: f64| ("sans-serif", size * dpr).into_font();
+    // Sizes below are for 16 px type and scale with the page's font size.
+    let em = browser::font_px(el) / 16.0;
+    let font = |size: f64| ("sans-serif", size * em * dpr).into_font();
 
     let root = CanvasBackend::with_canvas_object(el.clone())?.into_drawing_area();
     root.fill(&WHITE).ok()?;
     let n = s.shards.len();
     let limit = SHARD_WRITE_RECORDS_PER_SECOND as f64;
-    let max_rate = s.shards.iter().map(|l| l.records_per_second).fold(0.0, f64::max);
+    let max_rate = s
+        .shards
+        .iter()
+        .map(|l| l.records_per_second)
+        .fold(0.0, f64::max);
     let y_max = (max_rate.max(limit) * 1.15).ceil();
     let mut chart = ChartBuilder::on(&root)
         .margin(px(12.0))
-        .x_label_area_size(px(34.0))
-        .y_label_area_size(px(64.0))
+        .x_label_area_size(px(34.0 * em))
+        .y_label_area_size(px(64.0 * em))
         .build_cartesian_2d(-0.5f64..(n as f64 - 0.5), 0f64..y_max)
         .ok()?;
     let every = n.div_ceil(16).max(1);
@@ -92,15 +101,20 @@ fn draw(el: &web_sys::HtmlCanvasElement, s: &RunStats, lang: Lang) -> Option<()>
             }
         })
         .y_label_formatter(&|y| crate::i18n::int(lang, y.round() as u64))
+        .y_labels(6)
         .label_style(font(13.0))
-        .light_line_style(RGBColor(0xE4, 0xE7, 0xEB))
+        .bold_line_style(RGBColor(0xE4, 0xE7, 0xEB))
+        .light_line_style(TRANSPARENT)
         .draw()
         .ok()?;
     chart
         .draw_series(s.shards.iter().enumerate().map(|(i, l)| {
             let color = if l.over_limit { BAR_OVER } else { BAR };
             Rectangle::new(
-                [(i as f64 - 0.38, 0.0), (i as f64 + 0.38, l.records_per_second)],
+                [
+                    (i as f64 - 0.38, 0.0),
+                    (i as f64 + 0.38, l.records_per_second),
+                ],
                 color.filled(),
             )
         }))
@@ -118,10 +132,12 @@ fn draw(el: &web_sys::HtmlCanvasElement, s: &RunStats, lang: Lang) -> Option<()>
         .draw_series(std::iter::once(Text::new(
             T::LimitLine.get(lang).to_owned(),
             (x1, limit),
-            font(13.0).color(&LIMIT).pos(plotters::style::text_anchor::Pos::new(
-                plotters::style::text_anchor::HPos::Right,
-                plotters::style::text_anchor::VPos::Bottom,
-            )),
+            font(13.0)
+                .color(&LIMIT)
+                .pos(plotters::style::text_anchor::Pos::new(
+                    plotters::style::text_anchor::HPos::Right,
+                    plotters::style::text_anchor::VPos::Bottom,
+                )),
         )))
         .ok()?;
     if even > 0.0 {
@@ -137,10 +153,12 @@ fn draw(el: &web_sys::HtmlCanvasElement, s: &RunStats, lang: Lang) -> Option<()>
             .draw_series(std::iter::once(Text::new(
                 T::EvenLine.get(lang).to_owned(),
                 (x0, even),
-                font(12.0).color(&EVEN).pos(plotters::style::text_anchor::Pos::new(
-                    plotters::style::text_anchor::HPos::Left,
-                    plotters::style::text_anchor::VPos::Bottom,
-                )),
+                font(12.0)
+                    .color(&EVEN)
+                    .pos(plotters::style::text_anchor::Pos::new(
+                        plotters::style::text_anchor::HPos::Left,
+                        plotters::style::text_anchor::VPos::Bottom,
+                    )),
             )))
             .ok()?;
     }

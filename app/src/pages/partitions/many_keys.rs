@@ -16,7 +16,13 @@ use leptos::prelude::*;
 fn parse_in(text: &str, field: Field, max: u32) -> Result<u32, ValidationError> {
     match text.trim().parse::<u32>() {
         Ok(n) if (1..=max).contains(&n) => Ok(n),
-        _ => Err(ValidationError::new(field, Problem::OutOfRange { min: "1".into(), max: max.to_string() })),
+        _ => Err(ValidationError::new(
+            field,
+            Problem::OutOfRange {
+                min: "1".into(),
+                max: max.to_string(),
+            },
+        )),
     }
 }
 
@@ -28,8 +34,11 @@ pub fn ManyKeys(state: RwSignal<ViewState>) -> impl IntoView {
     let init = state.get_untracked();
     let rate_text = RwSignal::new(init.rate.to_string());
     let secs_text = RwSignal::new(init.seconds.to_string());
-    let rate_error = Memo::new(move |_| parse_in(&rate_text.get(), Field::RecordRate, MAX_RECORDS_PER_SECOND).err());
-    let secs_error = Memo::new(move |_| parse_in(&secs_text.get(), Field::Duration, MAX_DURATION_SECONDS).err());
+    let rate_error = Memo::new(move |_| {
+        parse_in(&rate_text.get(), Field::RecordRate, MAX_RECORDS_PER_SECOND).err()
+    });
+    let secs_error =
+        Memo::new(move |_| parse_in(&secs_text.get(), Field::Duration, MAX_DURATION_SECONDS).err());
     Effect::new(move |_| {
         let rate = parse_in(&rate_text.get(), Field::RecordRate, MAX_RECORDS_PER_SECOND);
         let secs = parse_in(&secs_text.get(), Field::Duration, MAX_DURATION_SECONDS);
@@ -135,7 +144,9 @@ pub fn ManyKeys(state: RwSignal<ViewState>) -> impl IntoView {
             </label>
         }
     };
-    let err = move |e: Memo<Option<ValidationError>>| move || e.get().map(|e| i18n::validation_error(ctx.lang.get(), &e));
+    let err = move |e: Memo<Option<ValidationError>>| {
+        move || e.get().map(|e| i18n::validation_error(ctx.lang.get(), &e))
+    };
     let lang = move || ctx.lang.get();
 
     view! {
@@ -183,7 +194,7 @@ pub fn ManyKeys(state: RwSignal<ViewState>) -> impl IntoView {
                     </div>
                     <div class="field">
                         <label for="speed">{move || ctx.t(T::Speed)}</label>
-                        <select id="speed" on:change=move |ev| {
+                        <select id="speed" class="narrow" on:change=move |ev| {
                             if let Ok(v) = event_target_value(&ev).parse::<u32>() {
                                 clock.speed.set(v);
                             }
@@ -212,12 +223,11 @@ pub fn ManyKeys(state: RwSignal<ViewState>) -> impl IntoView {
                                 <dd id="stat-total">{move || stats.with(|s| s.as_ref().map(|s| i18n::int(lang(), s.total_records)))}</dd></div>
                             <div><dt>{move || ctx.t(T::StatDistinct)}</dt>
                                 <dd id="stat-distinct">{move || stats.with(|s| s.as_ref().map(|s| i18n::int(lang(), s.distinct_keys as u64)))}</dd></div>
-                            <div><dt>{move || ctx.t(T::StatHottest)}</dt>
-                                <dd id="stat-hottest">{move || stats.with(|s| s.as_ref().map(|s| format!(
-                                    "{} · {}",
-                                    kinesis_lab_core::hash::ShardId(s.hottest as u32),
-                                    i18n::hottest_detail(lang(), s.hottest_share, s.hot_ratio)
-                                )))}</dd></div>
+                            <div class="span2"><dt>{move || ctx.t(T::StatHottest)}</dt>
+                                <dd id="stat-hottest">
+                                    <span class="mono">{move || stats.with(|s| s.as_ref().map(|s| kinesis_lab_core::hash::ShardId(s.hottest as u32).to_string()))}</span>
+                                    <small>{move || stats.with(|s| s.as_ref().map(|s| i18n::hottest_detail(lang(), s.hottest_share, s.hot_ratio)))}</small>
+                                </dd></div>
                             <div><dt>{move || ctx.t(T::StatOverLimit)}</dt>
                                 <dd id="stat-over">{move || stats.with(|s| s.as_ref().map(|s| s.shards_over_limit))}</dd></div>
                             <div><dt>{move || ctx.t(T::StatIdle)}</dt>

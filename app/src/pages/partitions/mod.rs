@@ -83,8 +83,22 @@ impl ViewState {
             key: q("key").map(text).unwrap_or(d.key),
             explicit: q("ehk").map(text),
             shards: num(q("shards"), "shards", 1, UI_MAX_SHARDS, d.shards, &mut bad),
-            rate: num(q("rate"), "rate", 1, MAX_RECORDS_PER_SECOND, d.rate, &mut bad),
-            seconds: num(q("secs"), "secs", 1, MAX_DURATION_SECONDS, d.seconds, &mut bad),
+            rate: num(
+                q("rate"),
+                "rate",
+                1,
+                MAX_RECORDS_PER_SECOND,
+                d.rate,
+                &mut bad,
+            ),
+            seconds: num(
+                q("secs"),
+                "secs",
+                1,
+                MAX_DURATION_SECONDS,
+                d.seconds,
+                &mut bad,
+            ),
             seed: num(q("seed"), "seed", 0, u64::MAX, d.seed, &mut bad),
             distribution,
         };
@@ -169,11 +183,15 @@ mod tests {
 
     #[test]
     fn bad_values_fall_back_and_are_named() {
-        let loc = Location::parse("#/partitions?shards=0&rate=abc&secs=999&seed=-1&dist=bogus&key=ok");
+        let loc =
+            Location::parse("#/partitions?shards=0&rate=abc&secs=999&seed=-1&dist=bogus&key=ok");
         let (s, bad) = ViewState::from_query(&loc);
         let d = ViewState::default();
         assert_eq!(s.key, "ok");
-        assert_eq!((s.shards, s.rate, s.seconds, s.seed, s.distribution), (d.shards, d.rate, d.seconds, d.seed, d.distribution));
+        assert_eq!(
+            (s.shards, s.rate, s.seconds, s.seed, s.distribution),
+            (d.shards, d.rate, d.seconds, d.seed, d.distribution)
+        );
         assert_eq!(bad, vec!["dist", "shards", "rate", "secs", "seed"]);
     }
 

@@ -6,7 +6,9 @@ use super::{ViewState, UI_MAX_SHARDS};
 use crate::i18n::{self, T};
 use crate::shell::use_ctx;
 use kinesis_lab_core::error::{Field, Problem, ValidationError};
-use kinesis_lab_core::hash::{even_ranges, parse_explicit_hash_key, route, validate_partition_key, Route};
+use kinesis_lab_core::hash::{
+    even_ranges, parse_explicit_hash_key, route, validate_partition_key, Route,
+};
 use leptos::prelude::*;
 
 /// The page's shard-count field: a whole number from 1 to [`UI_MAX_SHARDS`].
@@ -15,7 +17,10 @@ pub fn parse_shards(text: &str) -> Result<u32, ValidationError> {
         Ok(n) if (1..=UI_MAX_SHARDS).contains(&n) => Ok(n),
         _ => Err(ValidationError::new(
             Field::ShardCount,
-            Problem::OutOfRange { min: "1".into(), max: UI_MAX_SHARDS.to_string() },
+            Problem::OutOfRange {
+                min: "1".into(),
+                max: UI_MAX_SHARDS.to_string(),
+            },
         )),
     }
 }
@@ -216,7 +221,11 @@ mod tests {
         assert_eq!(parse_shards(" 7 "), Ok(7));
         assert_eq!(parse_shards("64"), Ok(64));
         for bad in ["0", "65", "", "-1", "2.5", "four"] {
-            assert_eq!(parse_shards(bad).unwrap_err().field, Field::ShardCount, "{bad:?}");
+            assert_eq!(
+                parse_shards(bad).unwrap_err().field,
+                Field::ShardCount,
+                "{bad:?}"
+            );
         }
     }
 }
