@@ -8,7 +8,10 @@
 
 pub mod error;
 pub mod hash;
+pub mod lesson;
+pub mod quiz;
 pub mod rng;
+pub mod stream;
 pub mod workload;
 
 pub use error::{Field, ValidationError};

@@ -15,9 +15,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
 /// Kinesis's per-shard write limit in records per second.
-pub const SHARD_WRITE_RECORDS_PER_SECOND: u32 = 1_000;
-/// Kinesis's per-shard write limit in bytes per second (1 MiB).
-pub const SHARD_WRITE_BYTES_PER_SECOND: u32 = 1_048_576;
+pub const SHARD_WRITE_RECORDS_PER_SECOND: u32 = crate::stream::limits::WRITE_RECORDS_PER_SECOND as u32;
 
 pub const MAX_RECORDS_PER_SECOND: u32 = 100_000;
 pub const MAX_DURATION_SECONDS: u32 = 60;
@@ -30,6 +28,9 @@ pub enum KeyDistribution {
     UserIds,
     /// `mobile` / `web` / `tablet` with an 80/15/5 % skew: low cardinality.
     DeviceType,
+    /// The device type with a random suffix `-0`…`-9` ("salting"): the same
+    /// skewed traffic, spread over ten times as many keys.
+    DeviceTypeSalted,
     /// `product-<rank>` over 1,000 products, Zipf-distributed (exponent 1.2):
     /// a few best-sellers take much of the traffic.
     Zipf,
@@ -46,6 +47,7 @@ impl KeyDistribution {
         match self {
             KeyDistribution::UserIds => "user_ids",
             KeyDistribution::DeviceType => "device_type",
+            KeyDistribution::DeviceTypeSalted => "device_salted",
             KeyDistribution::Zipf => "zipf",
         }
     }
@@ -57,6 +59,7 @@ impl KeyDistribution {
 
 pub const USER_ID_POOL: u32 = 1_000_000;
 pub const DEVICE_TYPES: [(&str, u32); 3] = [("mobile", 80), ("web", 15), ("tablet", 5)];
+pub const SALT_BUCKETS: u32 = 10;
 pub const ZIPF_PRODUCTS: u32 = 1_000;
 pub const ZIPF_EXPONENT: f64 = 1.2;
 
@@ -82,21 +85,29 @@ impl KeyGenerator {
             KeyDistribution::UserIds => {
                 format!("user-{}", self.rng.random_range(1..=USER_ID_POOL))
             }
-            KeyDistribution::DeviceType => {
-                let total: u32 = DEVICE_TYPES.iter().map(|(_, w)| w).sum();
-                let mut pick = self.rng.random_range(0..total);
-                for (name, weight) in DEVICE_TYPES {
-                    if pick < weight {
-                        return name.to_owned();
-                    }
-                    pick -= weight;
-                }
-                unreachable!("weights sum to total")
+            KeyDistribution::DeviceType => self.device().to_owned(),
+            KeyDistribution::DeviceTypeSalted => {
+                let device = self.device();
+                format!("{device}-{}", self.rng.random_range(0..SALT_BUCKETS))
             }
             KeyDistribution::Zipf => {
                 format!("product-{}", self.zipf.sample(&mut self.rng) as u32)
             }
         }
+    }
+}
+
+impl KeyGenerator {
+    fn device(&mut self) -> &'static str {
+        let total: u32 = DEVICE_TYPES.iter().map(|(_, w)| w).sum();
+        let mut pick = self.rng.random_range(0..total);
+        for (name, weight) in DEVICE_TYPES {
+            if pick < weight {
+                return name;
+            }
+            pick -= weight;
+        }
+        DEVICE_TYPES[0].0
     }
 }
 
@@ -362,6 +373,16 @@ mod tests {
         assert_eq!(high.idle_shards, 0);
         assert!(high.hot_ratio < 1.2, "even spread: {}", high.hot_ratio);
         assert_eq!(high.shards_over_limit, 0);
+    }
+
+    #[test]
+    fn salting_spreads_the_device_type_keys() {
+        let mut r = KeyRun::new(config(KeyDistribution::DeviceTypeSalted)).unwrap();
+        r.finish();
+        let s = r.stats();
+        assert_eq!(s.distinct_keys, 30);
+        assert!(s.hottest_share < 0.4, "{}", s.hottest_share);
+        assert_eq!(s.shards_over_limit, 0);
     }
 
     #[test]

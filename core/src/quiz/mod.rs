@@ -1,0 +1,403 @@
+//! Quiz items, grading, scoring, and seeded quiz building.
+//!
+//! Items come from the bank (`lessons/quiz/*.toml`) and from parametric
+//! generators ([`generate`]). A numeric answer is never written by hand: it
+//! is a [`Calc`] the engine evaluates.
+
+pub mod generate;
+
+use crate::hash::{even_ranges, route};
+use crate::lesson::Text;
+use crate::rng::component_rng;
+use crate::stream::capacity::{get_records_calls, shards_needed, ReadMode, Workload};
+use crate::stream::limits;
+use rand::seq::SliceRandom;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Topic {
+    Overview,
+    Shards,
+    Partitioning,
+    Producers,
+    Consumers,
+    Retention,
+    Firehose,
+    Analytics,
+    Comparison,
+}
+
+impl Topic {
+    pub const ALL: [Topic; 9] = [
+        Topic::Overview,
+        Topic::Shards,
+        Topic::Partitioning,
+        Topic::Producers,
+        Topic::Consumers,
+        Topic::Retention,
+        Topic::Firehose,
+        Topic::Analytics,
+        Topic::Comparison,
+    ];
+}
+
+/// Where an item is taught.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LessonLink {
+    pub lesson: String,
+    pub step: usize,
+}
+
+/// A number the engine computes.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "calc", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Calc {
+    /// Shards a stream needs for this workload.
+    ShardsNeeded {
+        write_mib_per_second: f64,
+        #[serde(default)]
+        records_per_second: u64,
+        #[serde(default = "one")]
+        consumers: u32,
+        #[serde(default = "shared")]
+        read_mode: ReadMode,
+    },
+    /// GetRecords calls `shards` shards allow in `seconds` seconds.
+    GetRecordsCalls { shards: u64, seconds: u64 },
+    /// 0-based index of the shard `key` goes to among `shards` even shards.
+    ShardOfKey { key: String, shards: u32 },
+    /// A documented limit.
+    Limit { limit: LimitName },
+}
+
+fn one() -> u32 {
+    1
+}
+fn shared() -> ReadMode {
+    ReadMode::Shared
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LimitName {
+    WriteRecordsPerSecond,
+    WriteMibPerSecond,
+    ReadMibPerSecond,
+    GetRecordsPerSecond,
+    RetentionDefaultHours,
+    RetentionMaxDays,
+    PartitionKeyMaxChars,
+}
+
+impl Calc {
+    /// The answer, or None if the parameters are invalid (caught by validation).
+    pub fn value(&self) -> Option<f64> {
+        const MIB: f64 = 1_048_576.0;
+        Some(match self {
+            Calc::ShardsNeeded { write_mib_per_second, records_per_second, consumers, read_mode } => {
+                if !(write_mib_per_second.is_finite() && *write_mib_per_second >= 0.0) {
+                    return None;
+                }
+                shards_needed(&Workload {
+                    write_bytes_per_second: (write_mib_per_second * MIB).round() as u64,
+                    write_records_per_second: *records_per_second,
+                    consumers: *consumers,
+                    read_mode: *read_mode,
+                })
+                .shards as f64
+            }
+            Calc::GetRecordsCalls { shards, seconds } => get_records_calls(*shards, *seconds) as f64,
+            Calc::ShardOfKey { key, shards } => route(key, None, &even_ranges(*shards).ok()?).ok()?.shard_index as f64,
+            Calc::Limit { limit } => match limit {
+                LimitName::WriteRecordsPerSecond => limits::WRITE_RECORDS_PER_SECOND as f64,
+                LimitName::WriteMibPerSecond => limits::WRITE_BYTES_PER_SECOND as f64 / MIB,
+                LimitName::ReadMibPerSecond => limits::READ_BYTES_PER_SECOND as f64 / MIB,
+                LimitName::GetRecordsPerSecond => limits::GET_RECORDS_PER_SECOND as f64,
+                LimitName::RetentionDefaultHours => limits::RETENTION_DEFAULT_HOURS as f64,
+                LimitName::RetentionMaxDays => (limits::RETENTION_MAX_HOURS / 24) as f64,
+                LimitName::PartitionKeyMaxChars => crate::hash::MAX_PARTITION_KEY_CHARS as f64,
+            },
+        })
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum ItemKind {
+    /// One right option.
+    Single { options: Vec<Text>, answer: usize },
+    /// All the right options and none of the others.
+    Multiple { options: Vec<Text>, answers: Vec<usize> },
+    /// A number, right within `tolerance` (absolute).
+    Numeric {
+        answer: Calc,
+        #[serde(default)]
+        tolerance: f64,
+        #[serde(default)]
+        unit: Option<Text>,
+    },
+    /// Put these in order; they are listed here in the right order.
+    Ordering { items: Vec<Text> },
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Item {
+    pub id: String,
+    pub topic: Topic,
+    /// 1 (recall) to 3 (apply several rules at once).
+    pub difficulty: u8,
+    pub prompt: Text,
+    #[serde(flatten)]
+    pub kind: ItemKind,
+    pub explanation: Text,
+    #[serde(default)]
+    pub lesson: Option<LessonLink>,
+    /// Where it comes from, e.g. "seed Q2".
+    #[serde(default)]
+    pub source: Option<String>,
+}
+
+/// A student's answer.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
+pub enum Response {
+    Single(usize),
+    Multiple(Vec<usize>),
+    Numeric(f64),
+    /// Indices of `items` in the order the student put them.
+    Ordering(Vec<usize>),
+}
+
+impl Item {
+    pub fn grade(&self, r: &Response) -> bool {
+        match (&self.kind, r) {
+            (ItemKind::Single { answer, .. }, Response::Single(x)) => x == answer,
+            (ItemKind::Multiple { answers, .. }, Response::Multiple(xs)) => {
+                let mut a = answers.clone();
+                let mut b = xs.clone();
+                a.sort_unstable();
+                a.dedup();
+                b.sort_unstable();
+                b.dedup();
+                a == b
+            }
+            (ItemKind::Numeric { answer, tolerance, .. }, Response::Numeric(x)) => {
+                x.is_finite() && answer.value().is_some_and(|v| (x - v).abs() <= *tolerance + 1e-9)
+            }
+            (ItemKind::Ordering { items }, Response::Ordering(order)) => {
+                order.len() == items.len() && order.iter().enumerate().all(|(i, &j)| i == j)
+            }
+            _ => false,
+        }
+    }
+
+    /// Field-level problems (name, problem) that serde cannot see.
+    pub fn validate(&self) -> Vec<(String, String)> {
+        let mut e = Vec::new();
+        let mut text = |name: &str, t: &Text| {
+            if t.en.trim().is_empty() || t.vi.trim().is_empty() {
+                e.push((name.to_owned(), "needs both en and vi".to_owned()));
+            }
+        };
+        text("prompt", &self.prompt);
+        text("explanation", &self.explanation);
+        match &self.kind {
+            ItemKind::Single { options, .. } | ItemKind::Multiple { options, .. } => {
+                for (i, o) in options.iter().enumerate() {
+                    text(&format!("options[{i}]"), o);
+                }
+            }
+            ItemKind::Ordering { items } => {
+                for (i, o) in items.iter().enumerate() {
+                    text(&format!("items[{i}]"), o);
+                }
+            }
+            ItemKind::Numeric { unit: Some(u), .. } => text("unit", u),
+            ItemKind::Numeric { .. } => {}
+        }
+        if !(1..=3).contains(&self.difficulty) {
+            e.push(("difficulty".into(), format!("{} is not 1, 2 or 3", self.difficulty)));
+        }
+        match &self.kind {
+            ItemKind::Single { options, answer } => {
+                if options.len() < 2 || *answer >= options.len() {
+                    e.push(("answer".into(), format!("{answer} is not one of the {} options", options.len())));
+                }
+            }
+            ItemKind::Multiple { options, answers } => {
+                if answers.is_empty() || answers.iter().any(|a| *a >= options.len()) {
+                    e.push(("answers".into(), format!("{answers:?} must be non-empty indices below {}", options.len())));
+                }
+            }
+            ItemKind::Numeric { answer, tolerance, .. } => {
+                if answer.value().is_none() {
+                    e.push(("answer".into(), format!("{answer:?} cannot be computed")));
+                }
+                if !(tolerance.is_finite() && *tolerance >= 0.0) {
+                    e.push(("tolerance".into(), "must be a number ≥ 0".into()));
+                }
+            }
+            ItemKind::Ordering { items } => {
+                if items.len() < 2 {
+                    e.push(("items".into(), "needs at least two items".into()));
+                }
+            }
+        }
+        e
+    }
+}
+
+/// A quiz: items and, for ordering items, the shuffled order shown first.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Quiz {
+    pub seed: u64,
+    pub level: u8,
+    pub items: Vec<Item>,
+    /// For each item: the order its options/items are first shown in.
+    pub shown_order: Vec<Vec<usize>>,
+}
+
+pub const MAX_QUIZ_ITEMS: usize = 30;
+
+/// Builds a reproducible quiz: `count` items at difficulty ≤ `level`, a mix of
+/// bank items and generated ones, all chosen and ordered by `seed`.
+pub fn build_quiz(bank: &[Item], seed: u64, level: u8, count: usize) -> Quiz {
+    let level = level.clamp(1, 3);
+    let count = count.clamp(1, MAX_QUIZ_ITEMS);
+    let mut rng = component_rng(seed, "quiz.pick");
+    let mut pool: Vec<Item> = bank.iter().filter(|i| i.difficulty <= level).cloned().collect();
+    pool.shuffle(&mut rng);
+    // About a third generated, at least one.
+    let generated = (count / 3).max(1).min(count);
+    let mut items: Vec<Item> = pool.into_iter().take(count - generated).collect();
+    let mut gen_rng = component_rng(seed, "quiz.generate");
+    while items.len() < count {
+        items.push(generate::generate(&mut gen_rng, level, items.len()));
+    }
+    items.shuffle(&mut rng);
+    let mut order_rng = component_rng(seed, "quiz.order");
+    let shown_order = items
+        .iter()
+        .map(|i| match &i.kind {
+            ItemKind::Ordering { items } => {
+                let mut o: Vec<usize> = (0..items.len()).collect();
+                // A shown order that is already right would give the answer away.
+                while o.iter().enumerate().all(|(a, &b)| a == b) {
+                    o.shuffle(&mut order_rng);
+                }
+                o
+            }
+            ItemKind::Single { options, .. } | ItemKind::Multiple { options, .. } => (0..options.len()).collect(),
+            ItemKind::Numeric { .. } => Vec::new(),
+        })
+        .collect();
+    Quiz { seed, level, items, shown_order }
+}
+
+/// Results by topic, and which items were missed.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Score {
+    pub correct: usize,
+    pub total: usize,
+    pub by_topic: BTreeMap<Topic, (usize, usize)>,
+    pub missed: Vec<usize>,
+}
+
+pub fn score(quiz: &Quiz, responses: &[Option<Response>]) -> Score {
+    let mut s = Score { correct: 0, total: quiz.items.len(), by_topic: BTreeMap::new(), missed: Vec::new() };
+    for (i, item) in quiz.items.iter().enumerate() {
+        let ok = responses.get(i).and_then(|r| r.as_ref()).is_some_and(|r| item.grade(r));
+        let t = s.by_topic.entry(item.topic).or_insert((0, 0));
+        t.1 += 1;
+        if ok {
+            t.0 += 1;
+            s.correct += 1;
+        } else {
+            s.missed.push(i);
+        }
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(s: &str) -> Text {
+        Text { en: s.into(), vi: format!("{s} (vi)") }
+    }
+
+    fn single() -> Item {
+        Item {
+            id: "q".into(),
+            topic: Topic::Shards,
+            difficulty: 1,
+            prompt: t("p"),
+            kind: ItemKind::Single { options: vec![t("a"), t("b")], answer: 1 },
+            explanation: t("e"),
+            lesson: None,
+            source: None,
+        }
+    }
+
+    #[test]
+    fn grading_each_kind() {
+        let s = single();
+        assert!(s.grade(&Response::Single(1)));
+        assert!(!s.grade(&Response::Single(0)));
+        assert!(!s.grade(&Response::Numeric(1.0)), "wrong response kind is wrong, not a panic");
+
+        let m = Item { kind: ItemKind::Multiple { options: vec![t("a"), t("b"), t("c")], answers: vec![0, 2] }, ..single() };
+        assert!(m.grade(&Response::Multiple(vec![2, 0])));
+        assert!(!m.grade(&Response::Multiple(vec![0])));
+        assert!(!m.grade(&Response::Multiple(vec![0, 1, 2])));
+
+        let calc = Calc::ShardsNeeded { write_mib_per_second: 6.0, records_per_second: 0, consumers: 1, read_mode: ReadMode::Shared };
+        let n = Item { kind: ItemKind::Numeric { answer: calc, tolerance: 0.0, unit: None }, ..single() };
+        assert!(n.grade(&Response::Numeric(6.0)));
+        assert!(!n.grade(&Response::Numeric(5.0)));
+        assert!(!n.grade(&Response::Numeric(f64::NAN)));
+
+        let o = Item { kind: ItemKind::Ordering { items: vec![t("1"), t("2"), t("3")] }, ..single() };
+        assert!(o.grade(&Response::Ordering(vec![0, 1, 2])));
+        assert!(!o.grade(&Response::Ordering(vec![1, 0, 2])));
+        assert!(!o.grade(&Response::Ordering(vec![0, 1])));
+    }
+
+    #[test]
+    fn validation_names_fields() {
+        let bad = Item { difficulty: 4, kind: ItemKind::Single { options: vec![t("a"), t("b")], answer: 2 }, ..single() };
+        let fields: Vec<String> = bad.validate().into_iter().map(|e| e.0).collect();
+        assert_eq!(fields, vec!["difficulty", "answer"]);
+    }
+
+    #[test]
+    fn quizzes_are_reproducible_from_the_seed() {
+        let bank: Vec<Item> = (0..20).map(|i| Item { id: format!("q{i}"), ..single() }).collect();
+        let a = build_quiz(&bank, 99, 2, 10);
+        assert_eq!(a, build_quiz(&bank, 99, 2, 10));
+        assert_ne!(a, build_quiz(&bank, 100, 2, 10));
+        assert_eq!(a.items.len(), 10);
+        assert!(a.items.iter().any(|i| i.id.starts_with("gen-")));
+    }
+
+    #[test]
+    fn scoring_by_topic() {
+        let bank = vec![single(), Item { id: "q2".into(), topic: Topic::Retention, ..single() }];
+        let quiz = Quiz { seed: 0, level: 1, items: bank, shown_order: vec![vec![0, 1], vec![0, 1]] };
+        let s = score(&quiz, &[Some(Response::Single(1)), Some(Response::Single(0))]);
+        assert_eq!((s.correct, s.total), (1, 2));
+        assert_eq!(s.by_topic[&Topic::Retention], (0, 1));
+        assert_eq!(s.missed, vec![1]);
+    }
+
+    #[test]
+    fn limits_come_from_the_engine() {
+        assert_eq!(Calc::Limit { limit: LimitName::RetentionMaxDays }.value(), Some(365.0));
+        assert_eq!(Calc::Limit { limit: LimitName::WriteMibPerSecond }.value(), Some(1.0));
+    }
+}
