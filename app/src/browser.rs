@@ -81,3 +81,44 @@ pub fn font_px(el: &web_sys::Element) -> f64 {
         .filter(|v| v.is_finite() && *v > 0.0)
         .unwrap_or(16.0)
 }
+
+/// Offers `text` as a file download.
+pub fn download(name: &str, text: &str) -> bool {
+    use wasm_bindgen::JsCast;
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let opts = web_sys::BlobPropertyBag::new();
+    opts.set_type("application/json");
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts) else { return false };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else { return false };
+    let done = (|| {
+        let a = document().create_element("a").ok()?.dyn_into::<web_sys::HtmlAnchorElement>().ok()?;
+        a.set_href(&url);
+        a.set_download(name);
+        a.click();
+        Some(())
+    })();
+    let _ = web_sys::Url::revoke_object_url(&url);
+    done.is_some()
+}
+
+/// The first file chosen in an `<input type=file>` change event.
+pub fn first_file(ev: &leptos::ev::Event) -> Option<web_sys::File> {
+    use wasm_bindgen::JsCast;
+    let input = ev.target()?.dyn_into::<web_sys::HtmlInputElement>().ok()?;
+    let file = input.files()?.get(0);
+    input.set_value("");
+    file
+}
+
+/// A file's text; None if it cannot be read.
+pub async fn file_text(file: web_sys::File) -> Option<String> {
+    wasm_bindgen_futures::JsFuture::from(file.text()).await.ok()?.as_string()
+}
+
+pub fn confirm(message: &str) -> bool {
+    window().confirm_with_message(message).unwrap_or(false)
+}
+
+fn document() -> web_sys::Document {
+    leptos::prelude::document()
+}

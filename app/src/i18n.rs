@@ -117,7 +117,7 @@ texts! {
     RunToEnd => "Skip to end", "Chạy tới cuối";
     Reset => "Reset", "Đặt lại";
     HistCanvasLabel => "Bar chart of records per second received by each shard", "Biểu đồ cột số record mỗi giây mà từng shard nhận";
-    HistEmpty => "Press Start to send records.", "Bấm Chạy để gửi record.";
+    HistEmpty => "No records sent yet.", "Chưa gửi record nào.";
     LimitLine => "write limit 1,000 records/s", "giới hạn ghi 1.000 record/s";
     EvenLine => "even share", "chia đều";
     RunProgress => "Simulated time", "Thời gian mô phỏng";
@@ -137,6 +137,208 @@ texts! {
     CopyLink => "Copy link to this view", "Sao chép đường dẫn tới màn hình này";
     Copied => "Link copied.", "Đã sao chép đường dẫn.";
     Dismiss => "Dismiss", "Đóng";
+
+    NavLessons => "Lessons", "Bài học";
+    NavQuiz => "Quiz", "Trắc nghiệm";
+    NavProgress => "My progress", "Tiến độ của tôi";
+    HomeCardLessonsBody => "Short hands-on lessons: predict what the service will do, run it, then see why.",
+                           "Các bài học ngắn, thực hành ngay: đoán xem dịch vụ sẽ làm gì, chạy thử, rồi hiểu vì sao.";
+    HomeCardQuizBody => "Exam-style questions, some generated fresh each time with answers computed by the engine.",
+                        "Câu hỏi kiểu đề thi, một phần được sinh mới mỗi lần và đáp án do engine tính.";
+
+    LessonsTitle => "Lessons", "Bài học";
+    LessonsLead => "Each lesson asks you to predict, then run the simulation, then explains what happened.",
+                   "Mỗi bài học mời bạn dự đoán, chạy mô phỏng, rồi giải thích điều vừa xảy ra.";
+    Outline => "Outline section", "Mục trong đề cương";
+    StatusDone => "Done", "Đã xong";
+    StatusStarted => "In progress", "Đang học";
+    StatusNew => "Not started", "Chưa bắt đầu";
+    StartLesson => "Start", "Bắt đầu";
+    ContinueLesson => "Continue", "Học tiếp";
+    Present => "Present", "Trình chiếu";
+    LessonNotFound => "There is no lesson with this name.", "Không có bài học nào tên như vậy.";
+    StepOf => "Step", "Bước";
+    Steps => "Steps", "Các bước";
+    Previous => "Previous", "Trước";
+    Next => "Next", "Tiếp";
+    YourTask => "Your task", "Nhiệm vụ của bạn";
+    CheckWork => "Check my work", "Kiểm tra bài làm";
+    GoalsMet => "Every goal is met. Lesson complete!", "Đạt mọi mục tiêu. Hoàn thành bài học!";
+    GoalsNotYet => "Not yet. Here is what the engine sees:", "Chưa đạt. Đây là những gì engine thấy:";
+    GoalPass => "met", "đạt";
+    GoalFail => "not met", "chưa đạt";
+    ShowHint => "Show a hint", "Xem gợi ý";
+    NoMoreHints => "No more hints.", "Hết gợi ý rồi.";
+    Hint => "Hint", "Gợi ý";
+    ResetLab => "Reset the lab", "Đặt lại lab";
+    LessonComplete => "Completed", "Đã hoàn thành";
+    Predict => "Predict first", "Dự đoán trước đã";
+    PredictRight => "Your prediction matches what the engine will show. Run it and see.", "Dự đoán của bạn khớp với kết quả engine sẽ cho thấy. Chạy thử để kiểm chứng.";
+    PredictWrong => "Keep that guess in mind and run it: the engine will show something else.", "Hãy nhớ dự đoán này rồi chạy thử: engine sẽ cho kết quả khác đấy.";
+    ShareNotice => "This link's lab state could not be read, so the lesson starts fresh:", "Không đọc được trạng thái lab trong đường dẫn nên bài học bắt đầu lại từ đầu:";
+    ShareReplayNotice => "Part of this link's lab state was rejected by the engine; the lab shows the part that worked:", "Engine từ chối một phần trạng thái trong đường dẫn; lab hiển thị phần hợp lệ:";
+
+    PutRecord => "Put record", "Gửi record (PutRecord)";
+    ApplyShards => "Re-create stream", "Tạo lại stream";
+    ShardsHelp => "Re-creating the stream with another shard count clears its records.", "Tạo lại stream với số shard khác sẽ xoá hết record hiện có.";
+    Lanes => "Records in each shard, in arrival order", "Record trong từng shard, theo thứ tự đến";
+    LaneEmpty => "empty", "trống";
+    PutNumber => "put", "lần gửi";
+    Position => "position", "vị trí";
+    RecordsPut => "Records put", "Số record đã gửi";
+    Run => "Run", "Chạy";
+
+    QuizTitle => "Quiz", "Trắc nghiệm";
+    QuizLead => "Answer, submit, then review what you missed. The seed in the address makes this exact quiz reproducible: share the link and a class gets the same questions.",
+                "Trả lời, nộp bài, rồi xem lại câu sai. Seed trong đường dẫn giúp tạo lại đúng bộ câu hỏi này: gửi đường dẫn là cả lớp nhận cùng đề.";
+    Level => "Difficulty", "Độ khó";
+    Level1 => "1 · recall", "1 · ghi nhớ";
+    Level2 => "2 · apply", "2 · vận dụng";
+    Level3 => "3 · combine", "3 · kết hợp";
+    QuestionCount => "Questions", "Số câu";
+    NewQuiz => "New quiz", "Đề mới";
+    Question => "Question", "Câu";
+    ChooseOne => "Choose one answer.", "Chọn một đáp án.";
+    ChooseAll => "Choose every right answer.", "Chọn tất cả đáp án đúng.";
+    EnterNumber => "Enter a number.", "Nhập một số.";
+    PutInOrder => "Put these in order with the buttons.", "Dùng các nút để sắp xếp theo đúng thứ tự.";
+    MoveUp => "Move up", "Lên";
+    MoveDown => "Move down", "Xuống";
+    Submit => "Submit answers", "Nộp bài";
+    YourScore => "Your score", "Điểm của bạn";
+    ByTopic => "By topic", "Theo chủ đề";
+    ReviewMissed => "Review what you missed", "Xem lại câu sai";
+    NothingMissed => "You missed nothing. Try a harder level.", "Bạn không sai câu nào. Thử mức khó hơn nhé.";
+    RightAnswer => "Right answer", "Đáp án đúng";
+    YourAnswer => "Your answer", "Bạn trả lời";
+    NoAnswer => "no answer", "chưa trả lời";
+    LearnIt => "Learn it in the lesson", "Học phần này trong bài";
+    NotANumber => "That is not a number.", "Đây không phải là một số.";
+    Correct => "Correct", "Đúng";
+    Incorrect => "Incorrect", "Sai";
+    TopicCol => "Topic", "Chủ đề";
+    ScoreCol => "Score", "Điểm";
+    ExamQuestion => "Exam question from the outline", "Câu hỏi thi trong đề cương";
+    Generated => "Generated for this seed", "Sinh theo seed này";
+
+    ProgressTitle => "My progress", "Tiến độ của tôi";
+    ProgressLead => "Your progress stays in this browser. Export it to a file to keep it or move it to another computer.",
+                    "Tiến độ được lưu ngay trong trình duyệt này. Hãy xuất ra file để giữ lại hoặc chuyển sang máy khác.";
+    LessonsDone => "Lessons done", "Bài học đã xong";
+    QuizHistory => "Quiz history", "Lịch sử trắc nghiệm";
+    NoQuizzes => "No quizzes taken yet.", "Chưa làm bài trắc nghiệm nào.";
+    Export => "Export to a file", "Xuất ra file";
+    Import => "Import from a file", "Nhập từ file";
+    ResetProgress => "Forget all progress", "Xoá toàn bộ tiến độ";
+    ConfirmReset => "Forget all saved progress in this browser?", "Xoá toàn bộ tiến độ đã lưu trong trình duyệt này?";
+    Imported => "Progress imported.", "Đã nhập tiến độ.";
+    ImportFailed => "That file is not a Kinesis Lab progress file.", "File này không phải file tiến độ của Kinesis Lab.";
+    ProgressUnreadable => "Your saved progress could not be read, so the lab started fresh.", "Không đọc được tiến độ đã lưu nên lab bắt đầu lại từ đầu.";
+    ProgressNewer => "Your saved progress comes from a newer version of the lab; the parts this version understands were kept.", "Tiến độ đã lưu đến từ phiên bản lab mới hơn; phần mà phiên bản này hiểu được vẫn được giữ.";
+    ProgressPartly => "Some saved progress entries were damaged and were dropped; the rest was kept.", "Một số mục tiến độ bị hỏng nên đã bị bỏ; phần còn lại vẫn được giữ.";
+    SeedCol => "Seed", "Seed";
+    LevelCol => "Level", "Mức";
+
+    PresenterHelp => "→, Space, PageDown: next · ←, PageUp: previous · B or .: blank screen · Esc: leave", "→, Space, PageDown: tiếp · ←, PageUp: lùi · B hoặc .: tắt màn hình · Esc: thoát";
+    OpenNotes => "Open speaker notes", "Mở ghi chú người trình bày";
+    ExitPresenter => "Leave presenter mode", "Thoát chế độ trình chiếu";
+    NotesTitle => "Speaker notes", "Ghi chú người trình bày";
+    CurrentStep => "Now", "Hiện tại";
+    NextStep => "Next", "Tiếp theo";
+    NoNotes => "No notes for this step.", "Bước này không có ghi chú.";
+    EndOfLesson => "End of the lesson.", "Hết bài học.";
+    Timer => "Time", "Thời gian";
+    Blanked => "Screen blanked", "Màn hình đang tắt";
+    WaitingForPresenter => "Waiting for the presenter window…", "Đang chờ cửa sổ trình chiếu…";
+}
+
+use kinesis_lab_core::lesson::goal::{Goal, Why};
+use kinesis_lab_core::quiz::Topic;
+use kinesis_lab_core::workload::KeyDistribution;
+
+pub fn distribution(lang: Lang, d: KeyDistribution) -> &'static str {
+    match (d, lang) {
+        (KeyDistribution::UserIds, _) => T::DistUserIds.get(lang),
+        (KeyDistribution::DeviceType, _) => T::DistDeviceType.get(lang),
+        (KeyDistribution::DeviceTypeSalted, Lang::En) => "Device type + salt suffix",
+        (KeyDistribution::DeviceTypeSalted, Lang::Vi) => "Loại thiết bị + hậu tố muối (salt)",
+        (KeyDistribution::Zipf, _) => T::DistZipf.get(lang),
+    }
+}
+
+pub fn distribution_detail(lang: Lang, d: KeyDistribution) -> &'static str {
+    match (d, lang) {
+        (KeyDistribution::UserIds, _) => T::DistUserIdsBody.get(lang),
+        (KeyDistribution::DeviceType, _) => T::DistDeviceTypeBody.get(lang),
+        (KeyDistribution::DeviceTypeSalted, Lang::En) => "mobile-0 … tablet-9: the same skew over 30 keys",
+        (KeyDistribution::DeviceTypeSalted, Lang::Vi) => "mobile-0 … tablet-9: cùng độ lệch nhưng trải trên 30 key",
+        (KeyDistribution::Zipf, _) => T::DistZipfBody.get(lang),
+    }
+}
+
+pub fn topic(lang: Lang, t: Topic) -> &'static str {
+    match (t, lang) {
+        (Topic::Overview, Lang::En) => "The Kinesis family",
+        (Topic::Overview, Lang::Vi) => "Họ dịch vụ Kinesis",
+        (Topic::Shards, Lang::En) => "Shards and capacity",
+        (Topic::Shards, Lang::Vi) => "Shard và dung lượng",
+        (Topic::Partitioning, Lang::En) => "Partition keys and ordering",
+        (Topic::Partitioning, Lang::Vi) => "Partition key và thứ tự",
+        (Topic::Producers, Lang::En) => "Producers",
+        (Topic::Producers, Lang::Vi) => "Producer",
+        (Topic::Consumers, Lang::En) => "Consumers",
+        (Topic::Consumers, Lang::Vi) => "Consumer",
+        (Topic::Retention, Lang::En) => "Retention and replay",
+        (Topic::Retention, Lang::Vi) => "Lưu giữ và đọc lại",
+        (Topic::Firehose, _) => "Firehose",
+        (Topic::Analytics, Lang::En) => "SQL analytics",
+        (Topic::Analytics, Lang::Vi) => "Phân tích bằng SQL",
+        (Topic::Comparison, Lang::En) => "Kinesis, SQS and Kafka",
+        (Topic::Comparison, Lang::Vi) => "Kinesis, SQS và Kafka",
+    }
+}
+
+/// A goal as the student reads it.
+pub fn goal(lang: Lang, g: &Goal) -> String {
+    match (g, lang) {
+        (Goal::PutAtLeast { key, count }, Lang::En) => format!("Put at least {count} records with partition key “{key}”."),
+        (Goal::PutAtLeast { key, count }, Lang::Vi) => format!("Gửi ít nhất {count} record với partition key “{key}”."),
+        (Goal::SharesShard { key, others }, Lang::En) => format!("Put records with at least {others} other key(s) that land on the same shard as “{key}”."),
+        (Goal::SharesShard { key, others }, Lang::Vi) => format!("Gửi record với ít nhất {others} key khác rơi vào cùng shard với “{key}”."),
+        (Goal::KeysStayOrdered, Lang::En) => "Every key's records sit on one shard, in the order you put them.".into(),
+        (Goal::KeysStayOrdered, Lang::Vi) => "Record của mỗi key nằm trên một shard, đúng thứ tự bạn gửi.".into(),
+        (Goal::ShardCount { shards }, Lang::En) => format!("The stream keeps {shards} shards."),
+        (Goal::ShardCount { shards }, Lang::Vi) => format!("Stream giữ nguyên {shards} shard."),
+        (Goal::WorkloadRan, Lang::En) => "Run the workload.".into(),
+        (Goal::WorkloadRan, Lang::Vi) => "Chạy workload.".into(),
+        (Goal::ShardsUnderWriteLimit { percent }, Lang::En) => format!("No shard above {percent} % of its 1,000 records/s write limit."),
+        (Goal::ShardsUnderWriteLimit { percent }, Lang::Vi) => format!("Không shard nào vượt {percent} % giới hạn ghi 1.000 record/s."),
+        (Goal::AvoidDistributions { .. }, Lang::En) => "Use a different key scheme.".into(),
+        (Goal::AvoidDistributions { .. }, Lang::Vi) => "Dùng một cách đặt key khác.".into(),
+    }
+}
+
+/// Why a goal is not met, in words a student understands.
+pub fn why(lang: Lang, w: &Why) -> String {
+    let shard = |i: &usize| kinesis_lab_core::hash::ShardId(*i as u32).to_string();
+    match (w, lang) {
+        (Why::TooFewPuts { key, have, need }, Lang::En) if key.is_empty() => format!("No records yet: put at least {need}. You have {have}."),
+        (Why::TooFewPuts { key, have, need }, Lang::Vi) if key.is_empty() => format!("Chưa có record nào: hãy gửi ít nhất {need}. Hiện có {have}."),
+        (Why::TooFewPuts { key, have, need }, Lang::En) => format!("So far {have} record(s) with key “{key}”; the goal needs {need}."),
+        (Why::TooFewPuts { key, have, need }, Lang::Vi) => format!("Mới có {have} record với key “{key}”; mục tiêu cần {need}."),
+        (Why::TooFewNeighbours { key, shard: s, have, need }, Lang::En) => format!("“{key}” lives on {}. You have put {have} other key(s) there; the goal needs {need}. Try other keys and watch where the marker lands.", shard(s)),
+        (Why::TooFewNeighbours { key, shard: s, have, need }, Lang::Vi) => format!("“{key}” nằm ở {}. Bạn mới gửi {have} key khác vào đó; mục tiêu cần {need}. Thử các key khác và xem vạch đánh dấu rơi vào đâu.", shard(s)),
+        (Why::KeySplitOrReordered { key }, Lang::En) => format!("Records of “{key}” are split across shards or out of order."),
+        (Why::KeySplitOrReordered { key }, Lang::Vi) => format!("Record của “{key}” bị tách sang nhiều shard hoặc sai thứ tự."),
+        (Why::WrongShardCount { have, need }, Lang::En) => format!("The stream has {have} shards; this task keeps {need}. Fix the keys, not the shard count."),
+        (Why::WrongShardCount { have, need }, Lang::Vi) => format!("Stream đang có {have} shard; bài này giữ {need} shard. Hãy sửa cách đặt key, đừng đổi số shard."),
+        (Why::NoRun, Lang::En) => "Nothing has run with the current settings yet: press Run.".into(),
+        (Why::NoRun, Lang::Vi) => "Chưa chạy gì với thiết lập hiện tại: hãy bấm Chạy.".into(),
+        (Why::ShardTooBusy { shard: s, records_per_second, allowed, .. }, Lang::En) => format!("{} took {} records/s; the goal allows at most {}.", shard(s), int(lang, records_per_second.round() as u64), int(lang, allowed.round() as u64)),
+        (Why::ShardTooBusy { shard: s, records_per_second, allowed, .. }, Lang::Vi) => format!("{} nhận {} record/s; mục tiêu chỉ cho tối đa {}.", shard(s), int(lang, records_per_second.round() as u64), int(lang, allowed.round() as u64)),
+        (Why::DistributionNotAllowed { distribution: d }, Lang::En) => format!("“{}” is the scheme this task asks you to replace.", distribution(lang, *d)),
+        (Why::DistributionNotAllowed { distribution: d }, Lang::Vi) => format!("“{}” chính là cách đặt key mà bài yêu cầu thay thế.", distribution(lang, *d)),
+    }
 }
 
 /// A validation error in words, naming the field.

@@ -2,11 +2,15 @@
 //! `pages/`, one module per route; browser side effects live in `browser`.
 
 pub mod browser;
+pub mod catalog;
 pub mod clock;
 pub mod i18n;
 pub mod pages;
+pub mod progress;
 pub mod route;
+pub mod share;
 pub mod shell;
+pub mod widgets;
 
 /// Mounts the app on `<body>`.
 pub fn mount() {

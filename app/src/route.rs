@@ -3,32 +3,81 @@
 //! The lab is a static site that must work from any sub-path of any static
 //! server, with deep links and no server-side fallback. Only the fragment
 //! carries the route, so the server always serves the same `index.html`
-//! (see ARCHITECTURE.md, "Routing"). Parsing is pure so it is tested natively.
+//! (see ARCHITECTURE.md, "Routing"). Parsing is pure so it is tested natively,
+//! and it accepts any string without panicking.
 
 use std::collections::BTreeMap;
 
 /// The pages of the lab.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Page {
     Home,
     Partitions,
+    Lessons,
+    /// A lesson at a step (0-based).
+    Lesson { id: String, step: usize },
+    /// Presenter mode: a lesson's steps as slides.
+    Present { id: String, step: usize },
+    /// The presenter's speaker-notes window.
+    Notes { id: String },
+    Quiz,
+    Progress,
     NotFound,
 }
 
+/// Longest lesson id a link may carry.
+const MAX_ID: usize = 64;
+
+fn id_ok(s: &str) -> bool {
+    !s.is_empty() && s.len() <= MAX_ID && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
 impl Page {
-    pub fn path(self) -> &'static str {
+    pub fn path(&self) -> String {
         match self {
-            Page::Home => "/",
-            Page::Partitions => "/partitions",
-            Page::NotFound => "/not-found",
+            Page::Home => "/".into(),
+            Page::Partitions => "/partitions".into(),
+            Page::Lessons => "/lessons".into(),
+            Page::Lesson { id, step } => format!("/lessons/{id}/{}", step + 1),
+            Page::Present { id, step } => format!("/present/{id}/{}", step + 1),
+            Page::Notes { id } => format!("/notes/{id}"),
+            Page::Quiz => "/quiz".into(),
+            Page::Progress => "/progress".into(),
+            Page::NotFound => "/not-found".into(),
         }
     }
 
     fn from_path(path: &str) -> Page {
-        match path.trim_end_matches('/') {
-            "" => Page::Home,
-            "/partitions" => Page::Partitions,
+        let parts: Vec<&str> = path.trim_matches('/').split('/').filter(|p| !p.is_empty()).collect();
+        // Steps are 1-based in links (what people read), 0-based inside.
+        let step = |s: &str| s.parse::<usize>().ok().filter(|n| (1..=1000).contains(n)).map(|n| n - 1);
+        match parts.as_slice() {
+            [] => Page::Home,
+            ["partitions"] => Page::Partitions,
+            ["lessons"] => Page::Lessons,
+            ["lessons", id] if id_ok(id) => Page::Lesson { id: id.to_string(), step: 0 },
+            ["lessons", id, s] if id_ok(id) => match step(s) {
+                Some(step) => Page::Lesson { id: id.to_string(), step },
+                None => Page::NotFound,
+            },
+            ["present", id] if id_ok(id) => Page::Present { id: id.to_string(), step: 0 },
+            ["present", id, s] if id_ok(id) => match step(s) {
+                Some(step) => Page::Present { id: id.to_string(), step },
+                None => Page::NotFound,
+            },
+            ["notes", id] if id_ok(id) => Page::Notes { id: id.to_string() },
+            ["quiz"] => Page::Quiz,
+            ["progress"] => Page::Progress,
             _ => Page::NotFound,
+        }
+    }
+
+    /// Same page, ignoring the step: moving between steps keeps the page mounted.
+    pub fn same_view(&self, other: &Page) -> bool {
+        match (self, other) {
+            (Page::Lesson { id: a, .. }, Page::Lesson { id: b, .. }) => a == b,
+            (Page::Present { id: a, .. }, Page::Present { id: b, .. }) => a == b,
+            _ => self == other,
         }
     }
 }
@@ -40,28 +89,24 @@ pub struct Location {
     pub query: BTreeMap<String, String>,
 }
 
+/// Longest fragment the app reads; a longer one is treated as not found.
+pub const MAX_HASH: usize = 16 * 1024;
+
 impl Location {
     pub fn new(page: Page) -> Self {
-        Location {
-            page,
-            query: BTreeMap::new(),
-        }
+        Location { page, query: BTreeMap::new() }
     }
 
     /// Parses `window.location.hash` (with or without the leading `#`).
     pub fn parse(hash: &str) -> Location {
+        if hash.len() > MAX_HASH {
+            return Location::new(Page::NotFound);
+        }
         let rest = hash.strip_prefix('#').unwrap_or(hash);
         let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
-        let path = if path.starts_with('/') {
-            path.to_owned()
-        } else {
-            format!("/{path}")
-        };
         Location {
-            page: Page::from_path(&path),
-            query: form_urlencoded::parse(query.as_bytes())
-                .into_owned()
-                .collect(),
+            page: Page::from_path(path),
+            query: form_urlencoded::parse(query.as_bytes()).into_owned().collect(),
         }
     }
 
@@ -69,9 +114,7 @@ impl Location {
     pub fn to_hash(&self) -> String {
         let mut s = format!("#{}", self.page.path());
         if !self.query.is_empty() {
-            let q: String = form_urlencoded::Serializer::new(String::new())
-                .extend_pairs(self.query.iter())
-                .finish();
+            let q: String = form_urlencoded::Serializer::new(String::new()).extend_pairs(self.query.iter()).finish();
             s.push('?');
             s.push_str(&q);
         }
@@ -87,6 +130,7 @@ impl Location {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     #[test]
     fn empty_and_root_are_home() {
@@ -97,12 +141,29 @@ mod tests {
 
     #[test]
     fn pages_and_query_round_trip() {
-        let loc = Location::new(Page::Partitions)
-            .with("key", "user 1&2=ế")
-            .with("shards", 4);
-        let hash = loc.to_hash();
-        assert!(hash.starts_with("#/partitions?"));
-        assert_eq!(Location::parse(&hash), loc);
+        let pages = [
+            Page::Home,
+            Page::Partitions,
+            Page::Lessons,
+            Page::Lesson { id: "hot-shards".into(), step: 2 },
+            Page::Present { id: "hot-shards".into(), step: 0 },
+            Page::Notes { id: "a-b".into() },
+            Page::Quiz,
+            Page::Progress,
+        ];
+        for page in pages {
+            let loc = Location::new(page).with("key", "user 1&2=ế").with("shards", 4);
+            assert_eq!(Location::parse(&loc.to_hash()), loc);
+        }
+    }
+
+    #[test]
+    fn steps_are_one_based_in_links() {
+        assert_eq!(Location::parse("#/lessons/x/1").page, Page::Lesson { id: "x".into(), step: 0 });
+        assert_eq!(Location::parse("#/lessons/x").page, Page::Lesson { id: "x".into(), step: 0 });
+        for bad in ["#/lessons/x/0", "#/lessons/x/-1", "#/lessons/x/abc", "#/lessons/X/1", "#/lessons/x/1/2", "#/present/x/99999"] {
+            assert_eq!(Location::parse(bad).page, Page::NotFound, "{bad}");
+        }
     }
 
     #[test]
@@ -117,5 +178,14 @@ mod tests {
         let loc = Location::parse("#/partitions?%%%=&&==%ff&key");
         assert_eq!(loc.page, Page::Partitions);
         assert!(loc.query.contains_key("key"));
+    }
+
+    proptest! {
+        #[test]
+        fn any_fragment_parses_without_panic(s in "\\PC{0,200}") {
+            let loc = Location::parse(&s);
+            // Whatever it parsed to serialises and parses back to the same page.
+            prop_assert_eq!(Location::parse(&loc.to_hash()).page, loc.page);
+        }
     }
 }

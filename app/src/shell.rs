@@ -4,17 +4,18 @@
 use crate::browser;
 use crate::i18n::{Lang, T};
 use crate::pages;
+use crate::progress::{LoadNotice, Progress, STORAGE_KEY};
 use crate::route::{Location, Page};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
-
-const LANG_KEY: &str = "kinesis-lab.v1.lang";
 
 /// Shared by every page.
 #[derive(Clone, Copy)]
 pub struct Ctx {
     pub lang: RwSignal<Lang>,
     pub location: RwSignal<Location>,
+    /// Saved progress; every change is written to localStorage.
+    pub progress: RwSignal<Progress>,
 }
 
 impl Ctx {
@@ -29,14 +30,28 @@ pub fn use_ctx() -> Ctx {
 
 #[component]
 pub fn App() -> impl IntoView {
-    let lang = browser::load(LANG_KEY)
-        .and_then(|c| Lang::from_code(&c))
-        .unwrap_or(Lang::En);
+    let (progress, notice) = match browser::load(STORAGE_KEY) {
+        Some(raw) => Progress::from_json(&raw),
+        None => (Progress::default(), None),
+    };
+    if notice.is_some() {
+        // Keep the damaged original beside the fresh record.
+        if let Some(raw) = browser::load(STORAGE_KEY) {
+            browser::save(&format!("{STORAGE_KEY}.damaged"), &raw);
+        }
+    }
+    let lang = progress.lang.as_deref().and_then(Lang::from_code).unwrap_or(Lang::En);
     let ctx = Ctx {
         lang: RwSignal::new(lang),
         location: RwSignal::new(Location::parse(&browser::current_hash())),
+        progress: RwSignal::new(progress),
     };
     provide_context(ctx);
+    let notice = RwSignal::new(notice);
+    Effect::new(move |_| {
+        let json = ctx.progress.with(Progress::to_json);
+        browser::save(STORAGE_KEY, &json);
+    });
 
     // Browser effects at the edge: follow the address bar, remember the
     // language, keep <html lang> and the title true.
@@ -46,22 +61,52 @@ pub fn App() -> impl IntoView {
     on_cleanup(move || listener.remove());
     Effect::new(move |_| {
         let lang = ctx.lang.get();
-        browser::save(LANG_KEY, lang.code());
+        ctx.progress.update(|p| p.lang = Some(lang.code().to_owned()));
         if let Some(html) = document().document_element() {
             let _ = html.set_attribute("lang", lang.code());
         }
     });
     Effect::new(move |_| {
-        let page = ctx.location.with(|l| l.page);
-        let title = match page {
-            Page::Home => T::AppName.get(ctx.lang.get()).to_owned(),
-            Page::Partitions => format!("{} · {}", ctx.t(T::PartitionsTitle), ctx.t(T::AppName)),
-            Page::NotFound => format!("{} · {}", ctx.t(T::NotFoundTitle), ctx.t(T::AppName)),
+        let page = ctx.location.with(|l| l.page.clone());
+        let name = match &page {
+            Page::Home => None,
+            Page::Partitions => Some(ctx.t(T::PartitionsTitle).to_owned()),
+            Page::Lessons => Some(ctx.t(T::LessonsTitle).to_owned()),
+            Page::Lesson { id, .. } | Page::Present { id, .. } | Page::Notes { id } => Some(
+                crate::catalog::catalog()
+                    .lesson(id)
+                    .map(|l| if ctx.lang.get() == Lang::Vi { l.title.vi.clone() } else { l.title.en.clone() })
+                    .unwrap_or_else(|| ctx.t(T::NotFoundTitle).to_owned()),
+            ),
+            Page::Quiz => Some(ctx.t(T::QuizTitle).to_owned()),
+            Page::Progress => Some(ctx.t(T::ProgressTitle).to_owned()),
+            Page::NotFound => Some(ctx.t(T::NotFoundTitle).to_owned()),
+        };
+        let title = match name {
+            Some(n) => format!("{n} · {}", ctx.t(T::AppName)),
+            None => ctx.t(T::AppName).to_owned(),
         };
         document().set_title(&title);
     });
 
-    let page = move || ctx.location.with(|l| l.page);
+    // The page is re-created only when the view changes, not when a step
+    // within it does (the lesson and presenter pages follow the step).
+    let view_key = Memo::new(move |_| {
+        let page = ctx.location.with(|l| l.page.clone());
+        match page {
+            Page::Lesson { id, .. } => Page::Lesson { id, step: 0 },
+            Page::Present { id, .. } => Page::Present { id, step: 0 },
+            other => other,
+        }
+    });
+    let chrome = move || !matches!(view_key.get(), Page::Present { .. } | Page::Notes { .. });
+    let notice_text = move || {
+        notice.get().map(|n| match n {
+            LoadNotice::Unreadable => ctx.t(T::ProgressUnreadable),
+            LoadNotice::NewerVersion(_) => ctx.t(T::ProgressNewer),
+            LoadNotice::PartlyRead { .. } => ctx.t(T::ProgressPartly),
+        })
+    };
     view! {
         <a class="skip" href="#main" on:click=move |ev| {
             ev.prevent_default();
@@ -69,6 +114,7 @@ pub fn App() -> impl IntoView {
                 let _ = m.unchecked_ref::<web_sys::HtmlElement>().focus();
             }
         }>{move || ctx.t(T::SkipToContent)}</a>
+        <Show when=chrome>
         <header class="top">
             <a class="brand" href="#/">
                 <span class="logo" aria-hidden="true">"≋"</span>
@@ -77,6 +123,9 @@ pub fn App() -> impl IntoView {
             <nav aria-label=move || ctx.t(T::NavLabel)>
                 <NavLink page=Page::Home text=T::NavHome />
                 <NavLink page=Page::Partitions text=T::NavPartitions />
+                <NavLink page=Page::Lessons text=T::NavLessons />
+                <NavLink page=Page::Quiz text=T::NavQuiz />
+                <NavLink page=Page::Progress text=T::NavProgress />
             </nav>
             <label class="lang">
                 <span class="sr-only">{move || ctx.t(T::LanguageLabel)}</span>
@@ -96,10 +145,23 @@ pub fn App() -> impl IntoView {
                 </select>
             </label>
         </header>
-        <main id="main" tabindex="-1">
-            {move || match page() {
+        </Show>
+        <Show when=move || notice.with(Option::is_some)>
+            <div class="notice global" role="alert">
+                <span>{notice_text}</span>
+                <button class="button small" on:click=move |_| notice.set(None)>{move || ctx.t(T::Dismiss)}</button>
+            </div>
+        </Show>
+        <main id="main" tabindex="-1" class:bare=move || !chrome()>
+            {move || match view_key.get() {
                 Page::Home => pages::home::HomePage().into_any(),
                 Page::Partitions => view! { <pages::partitions::PartitionsPage /> }.into_any(),
+                Page::Lessons => view! { <pages::lessons::LessonsPage /> }.into_any(),
+                Page::Lesson { id, .. } => view! { <pages::lesson::LessonPage id=id /> }.into_any(),
+                Page::Present { id, .. } => view! { <pages::present::PresentPage id=id /> }.into_any(),
+                Page::Notes { id } => view! { <pages::present::NotesPage id=id /> }.into_any(),
+                Page::Quiz => view! { <pages::quiz::QuizPage /> }.into_any(),
+                Page::Progress => view! { <pages::progress::ProgressPage /> }.into_any(),
                 Page::NotFound => pages::not_found::NotFoundPage().into_any(),
             }}
         </main>
@@ -109,10 +171,16 @@ pub fn App() -> impl IntoView {
 #[component]
 fn NavLink(page: Page, text: T) -> impl IntoView {
     let ctx = use_ctx();
-    let current = move || ctx.location.with(|l| l.page == page);
+    let href = format!("#{}", page.path());
+    let current = move || {
+        ctx.location.with(|l| match (&l.page, &page) {
+            (Page::Lesson { .. }, Page::Lessons) => true,
+            (a, b) => a == b,
+        })
+    };
     view! {
         <a
-            href=format!("#{}", page.path())
+            href=href
             aria-current=move || current().then_some("page")
         >
             {move || ctx.t(text)}

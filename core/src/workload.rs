@@ -37,9 +37,10 @@ pub enum KeyDistribution {
 }
 
 impl KeyDistribution {
-    pub const ALL: [KeyDistribution; 3] = [
+    pub const ALL: [KeyDistribution; 4] = [
         KeyDistribution::UserIds,
         KeyDistribution::DeviceType,
+        KeyDistribution::DeviceTypeSalted,
         KeyDistribution::Zipf,
     ];
 
@@ -47,7 +48,7 @@ impl KeyDistribution {
         match self {
             KeyDistribution::UserIds => "user_ids",
             KeyDistribution::DeviceType => "device_type",
-            KeyDistribution::DeviceTypeSalted => "device_salted",
+            KeyDistribution::DeviceTypeSalted => "device_type_salted",
             KeyDistribution::Zipf => "zipf",
         }
     }
@@ -419,9 +420,11 @@ mod tests {
     }
 
     #[test]
-    fn slugs_round_trip() {
+    fn slugs_round_trip_and_match_the_data_files() {
         for d in KeyDistribution::ALL {
             assert_eq!(KeyDistribution::from_slug(d.slug()), Some(d));
+            // Lesson files spell distributions the way serde does.
+            assert_eq!(serde_json::to_string(&d).unwrap(), format!("\"{}\"", d.slug()));
         }
         assert_eq!(KeyDistribution::from_slug("nope"), None);
     }

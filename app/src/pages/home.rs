@@ -21,6 +21,22 @@ pub fn HomePage() -> impl IntoView {
                     <span class="sr-only">": " {move || ctx.t(T::NavPartitions)}</span>
                 </a>
             </li>
+            <li class="card">
+                <h2>{move || ctx.t(T::NavLessons)}</h2>
+                <p>{move || ctx.t(T::HomeCardLessonsBody)}</p>
+                <a class="button primary" href=format!("#{}", Page::Lessons.path())>
+                    {move || ctx.t(T::Open)}
+                    <span class="sr-only">": " {move || ctx.t(T::NavLessons)}</span>
+                </a>
+            </li>
+            <li class="card">
+                <h2>{move || ctx.t(T::NavQuiz)}</h2>
+                <p>{move || ctx.t(T::HomeCardQuizBody)}</p>
+                <a class="button primary" href=format!("#{}", Page::Quiz.path())>
+                    {move || ctx.t(T::Open)}
+                    <span class="sr-only">": " {move || ctx.t(T::NavQuiz)}</span>
+                </a>
+            </li>
         </ul>
     }
 }

@@ -1,5 +1,10 @@
 //! One module per route.
 
 pub mod home;
+pub mod lesson;
+pub mod lessons;
 pub mod not_found;
 pub mod partitions;
+pub mod present;
+pub mod progress;
+pub mod quiz;

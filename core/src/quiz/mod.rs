@@ -143,8 +143,10 @@ pub enum ItemKind {
     Ordering { items: Vec<Text> },
 }
 
+/// A quiz item. (No `deny_unknown_fields` here: serde cannot combine it with
+/// `flatten`. Unknown keys still fail, because they reach `ItemKind`, which
+/// denies them.)
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Item {
     pub id: String,
     pub topic: Topic,
@@ -393,6 +395,17 @@ mod tests {
         assert_eq!((s.correct, s.total), (1, 2));
         assert_eq!(s.by_topic[&Topic::Retention], (0, 1));
         assert_eq!(s.missed, vec![1]);
+    }
+
+    #[test]
+    fn item_files_reject_unknown_keys() {
+        let ok = r#"{"id":"a","topic":"shards","difficulty":1,"prompt":{"en":"p","vi":"p"},"kind":"single",
+            "options":[{"en":"a","vi":"a"},{"en":"b","vi":"b"}],"answer":0,"explanation":{"en":"e","vi":"e"}}"#;
+        assert!(serde_json::from_str::<Item>(ok).is_ok());
+        let typo = ok.replace("\"answer\"", "\"answr\"");
+        assert!(serde_json::from_str::<Item>(&typo).is_err());
+        let extra = ok.replace("\"id\":\"a\"", "\"id\":\"a\",\"colour\":1");
+        assert!(serde_json::from_str::<Item>(&extra).is_err());
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! Many keys: a generated workload run by the engine in simulated time, drawn
 //! as records per second per shard against the 1,000 records/s write limit.
 
-use super::chart::ShardChart;
+use crate::widgets::chart::ShardChart;
+use crate::widgets::run_stats::RunStatsView;
 use super::ViewState;
 use crate::browser;
 use crate::clock::use_sim_clock;
@@ -123,11 +124,6 @@ pub fn ManyKeys(state: RwSignal<ViewState>) -> impl IntoView {
     };
 
     let dist_option = move |d: KeyDistribution| {
-        let (title, body) = match d {
-            KeyDistribution::UserIds => (T::DistUserIds, T::DistUserIdsBody),
-            KeyDistribution::DeviceType => (T::DistDeviceType, T::DistDeviceTypeBody),
-            KeyDistribution::Zipf => (T::DistZipf, T::DistZipfBody),
-        };
         view! {
             <label class="choice">
                 <input
@@ -138,8 +134,8 @@ pub fn ManyKeys(state: RwSignal<ViewState>) -> impl IntoView {
                     on:change=move |_| state.update(|s| s.distribution = d)
                 />
                 <span>
-                    <strong>{move || ctx.t(title)}</strong>
-                    <small>{move || ctx.t(body)}</small>
+                    <strong>{move || i18n::distribution(ctx.lang.get(), d)}</strong>
+                    <small>{move || i18n::distribution_detail(ctx.lang.get(), d)}</small>
                 </span>
             </label>
         }
@@ -217,46 +213,7 @@ pub fn ManyKeys(state: RwSignal<ViewState>) -> impl IntoView {
                         max=move || config.get().duration_seconds * 1000
                         value=move || clock.now_ms.get().min(config.get().duration_seconds as u64 * 1000) />
                     <ShardChart stats=stats />
-                    <Show when=move || stats.with(Option::is_some) fallback=move || view! { <p class="help">{move || ctx.t(T::HistEmpty)}</p> }>
-                        <dl class="stats" id="stats">
-                            <div><dt>{move || ctx.t(T::StatTotal)}</dt>
-                                <dd id="stat-total">{move || stats.with(|s| s.as_ref().map(|s| i18n::int(lang(), s.total_records)))}</dd></div>
-                            <div><dt>{move || ctx.t(T::StatDistinct)}</dt>
-                                <dd id="stat-distinct">{move || stats.with(|s| s.as_ref().map(|s| i18n::int(lang(), s.distinct_keys as u64)))}</dd></div>
-                            <div class="span2"><dt>{move || ctx.t(T::StatHottest)}</dt>
-                                <dd id="stat-hottest">
-                                    <span class="mono">{move || stats.with(|s| s.as_ref().map(|s| kinesis_lab_core::hash::ShardId(s.hottest as u32).to_string()))}</span>
-                                    <small>{move || stats.with(|s| s.as_ref().map(|s| i18n::hottest_detail(lang(), s.hottest_share, s.hot_ratio)))}</small>
-                                </dd></div>
-                            <div><dt>{move || ctx.t(T::StatOverLimit)}</dt>
-                                <dd id="stat-over">{move || stats.with(|s| s.as_ref().map(|s| s.shards_over_limit))}</dd></div>
-                            <div><dt>{move || ctx.t(T::StatIdle)}</dt>
-                                <dd id="stat-idle">{move || stats.with(|s| s.as_ref().map(|s| s.idle_shards))}</dd></div>
-                        </dl>
-                        <div class="table-wrap short">
-                            <table id="load-table">
-                                <thead><tr>
-                                    <th scope="col">{move || ctx.t(T::ShardCol)}</th>
-                                    <th scope="col">{move || ctx.t(T::RecordsCol)}</th>
-                                    <th scope="col">{move || ctx.t(T::RatePerSecondCol)}</th>
-                                    <th scope="col">{move || ctx.t(T::StatusCol)}</th>
-                                </tr></thead>
-                                <tbody>
-                                    {move || stats.get().map(|s| s.shards.iter().enumerate().map(|(i, l)| {
-                                        let status = if l.over_limit { T::StatusOver } else if l.records == 0 { T::StatusIdle } else { T::StatusOk };
-                                        view! {
-                                            <tr class:over=l.over_limit>
-                                                <th scope="row" class="mono">{i}</th>
-                                                <td>{i18n::int(lang(), l.records)}</td>
-                                                <td>{i18n::int(lang(), l.records_per_second.round() as u64)}</td>
-                                                <td>{ctx.t(status)}</td>
-                                            </tr>
-                                        }
-                                    }).collect_view())}
-                                </tbody>
-                            </table>
-                        </div>
-                    </Show>
+                    <RunStatsView stats=stats />
                 </div>
             </div>
         </section>

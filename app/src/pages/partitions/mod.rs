@@ -1,10 +1,10 @@
 //! "Where does my record go?": partition key → MD5 → hash key → shard, and a
 //! generated workload that shows hot shards.
 
-mod chart;
-mod keyspace;
 mod many_keys;
 mod single_key;
+
+pub use single_key::parse_shards;
 
 use crate::browser;
 use crate::i18n::T;

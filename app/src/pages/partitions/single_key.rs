@@ -1,7 +1,7 @@
 //! One key: the fields, the computed route, the hash-key space and the
 //! shard-range table.
 
-use super::keyspace::KeySpace;
+use crate::widgets::keyspace::KeySpace;
 use super::{ViewState, UI_MAX_SHARDS};
 use crate::i18n::{self, T};
 use crate::shell::use_ctx;

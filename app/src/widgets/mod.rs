@@ -1,0 +1,40 @@
+//! Pieces shared by pages and lesson steps. The lesson widgets act on a
+//! [`LabHandle`]: every change is an engine `Action`, so what a student does
+//! can be replayed, checked against goals and shared as a link.
+
+pub mod chart;
+pub mod key_histogram;
+pub mod key_router;
+pub mod keyspace;
+pub mod run_stats;
+
+use kinesis_lab_core::error::ValidationError;
+use kinesis_lab_core::lesson::lab::{Action, Lab};
+use leptos::prelude::*;
+
+/// A lesson's lab state and the actions that built it.
+#[derive(Clone, Copy)]
+pub struct LabHandle {
+    pub lab: RwSignal<Lab>,
+    pub log: RwSignal<Vec<Action>>,
+}
+
+impl LabHandle {
+    pub fn new(lab: Lab) -> Self {
+        LabHandle { lab: RwSignal::new(lab), log: RwSignal::new(Vec::new()) }
+    }
+
+    /// Applies an action through the engine. On error nothing changes and the
+    /// error is returned for the widget to show beside its field.
+    pub fn apply(&self, action: Action) -> Result<(), ValidationError> {
+        let mut result = Ok(());
+        self.lab.maybe_update(|lab| {
+            result = lab.apply(&action);
+            result.is_ok()
+        });
+        if result.is_ok() {
+            self.log.update(|l| l.push(action));
+        }
+        result
+    }
+}
