@@ -11,10 +11,12 @@ use std::path::Path;
 
 /// Markdown to HTML. Raw HTML in the source is shown as text, not rendered.
 fn render(md: &str, inline: bool) -> String {
-    let events = Parser::new_ext(md, Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TABLES).map(|e| match e {
-        Event::Html(s) | Event::InlineHtml(s) => Event::Text(s),
-        other => other,
-    });
+    let events = Parser::new_ext(md, Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TABLES).map(
+        |e| match e {
+            Event::Html(s) | Event::InlineHtml(s) => Event::Text(s),
+            other => other,
+        },
+    );
     let mut out = String::new();
     html::push_html(&mut out, events);
     let out = out.trim().to_owned();
@@ -68,7 +70,9 @@ fn main() {
         md(&mut item.prompt, false);
         md(&mut item.explanation, false);
         match &mut item.kind {
-            ItemKind::Single { options, .. } | ItemKind::Multiple { options, .. } => options.iter_mut().for_each(|o| md(o, true)),
+            ItemKind::Single { options, .. } | ItemKind::Multiple { options, .. } => {
+                options.iter_mut().for_each(|o| md(o, true))
+            }
             ItemKind::Ordering { items } => items.iter_mut().for_each(|o| md(o, true)),
             ItemKind::Numeric { .. } => {}
         }

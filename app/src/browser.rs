@@ -88,10 +88,18 @@ pub fn download(name: &str, text: &str) -> bool {
     let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
     let opts = web_sys::BlobPropertyBag::new();
     opts.set_type("application/json");
-    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts) else { return false };
-    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else { return false };
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts) else {
+        return false;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return false;
+    };
     let done = (|| {
-        let a = document().create_element("a").ok()?.dyn_into::<web_sys::HtmlAnchorElement>().ok()?;
+        let a = document()
+            .create_element("a")
+            .ok()?
+            .dyn_into::<web_sys::HtmlAnchorElement>()
+            .ok()?;
         a.set_href(&url);
         a.set_download(name);
         a.click();
@@ -112,7 +120,10 @@ pub fn first_file(ev: &leptos::ev::Event) -> Option<web_sys::File> {
 
 /// A file's text; None if it cannot be read.
 pub async fn file_text(file: web_sys::File) -> Option<String> {
-    wasm_bindgen_futures::JsFuture::from(file.text()).await.ok()?.as_string()
+    wasm_bindgen_futures::JsFuture::from(file.text())
+        .await
+        .ok()?
+        .as_string()
 }
 
 pub fn confirm(message: &str) -> bool {

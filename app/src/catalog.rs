@@ -11,7 +11,11 @@ static JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/catalog.json"));
 pub fn catalog() -> &'static Catalog {
     static CATALOG: OnceLock<Catalog> = OnceLock::new();
     CATALOG.get_or_init(|| {
-        serde_json::from_str(JSON).unwrap_or(Catalog { sections: Vec::new(), lessons: Vec::new(), quiz: Vec::new() })
+        serde_json::from_str(JSON).unwrap_or(Catalog {
+            sections: Vec::new(),
+            lessons: Vec::new(),
+            quiz: Vec::new(),
+        })
     })
 }
 

@@ -165,8 +165,8 @@ texts! {
     CheckWork => "Check my work", "Kiểm tra bài làm";
     GoalsMet => "Every goal is met. Lesson complete!", "Đạt mọi mục tiêu. Hoàn thành bài học!";
     GoalsNotYet => "Not yet. Here is what the engine sees:", "Chưa đạt. Đây là những gì engine thấy:";
-    GoalPass => "met", "đạt";
-    GoalFail => "not met", "chưa đạt";
+    GoalPass => "Met", "Đạt";
+    GoalFail => "Not met", "Chưa đạt";
     ShowHint => "Show a hint", "Xem gợi ý";
     NoMoreHints => "No more hints.", "Hết gợi ý rồi.";
     Hint => "Hint", "Gợi ý";
@@ -270,8 +270,12 @@ pub fn distribution_detail(lang: Lang, d: KeyDistribution) -> &'static str {
     match (d, lang) {
         (KeyDistribution::UserIds, _) => T::DistUserIdsBody.get(lang),
         (KeyDistribution::DeviceType, _) => T::DistDeviceTypeBody.get(lang),
-        (KeyDistribution::DeviceTypeSalted, Lang::En) => "mobile-0 … tablet-9: the same skew over 30 keys",
-        (KeyDistribution::DeviceTypeSalted, Lang::Vi) => "mobile-0 … tablet-9: cùng độ lệch nhưng trải trên 30 key",
+        (KeyDistribution::DeviceTypeSalted, Lang::En) => {
+            "mobile-0 … tablet-9: the same skew over 30 keys"
+        }
+        (KeyDistribution::DeviceTypeSalted, Lang::Vi) => {
+            "mobile-0 … tablet-9: cùng độ lệch nhưng trải trên 30 key"
+        }
         (KeyDistribution::Zipf, _) => T::DistZipfBody.get(lang),
     }
 }

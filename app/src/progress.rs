@@ -38,7 +38,12 @@ pub struct Progress {
 
 impl Default for Progress {
     fn default() -> Self {
-        Progress { version: VERSION, lang: None, lessons: BTreeMap::new(), quizzes: Vec::new() }
+        Progress {
+            version: VERSION,
+            lang: None,
+            lessons: BTreeMap::new(),
+            quizzes: Vec::new(),
+        }
     }
 }
 
@@ -69,7 +74,9 @@ impl Progress {
         let version = obj.get("version").and_then(Value::as_u64);
         match obj.get("lang") {
             None | Some(Value::Null) => {}
-            Some(Value::String(s)) if crate::i18n::Lang::from_code(s).is_some() => p.lang = Some(s.clone()),
+            Some(Value::String(s)) if crate::i18n::Lang::from_code(s).is_some() => {
+                p.lang = Some(s.clone())
+            }
             Some(_) => dropped += 1,
         }
         match obj.get("lessons") {
@@ -104,7 +111,9 @@ impl Progress {
             Some(v) if v > VERSION as u64 => Some(LoadNotice::NewerVersion(v)),
             Some(_) if dropped == 0 => None,
             None if dropped == 0 && obj.is_empty() => None,
-            _ => Some(LoadNotice::PartlyRead { dropped: dropped.max(usize::from(version.is_none())) }),
+            _ => Some(LoadNotice::PartlyRead {
+                dropped: dropped.max(usize::from(version.is_none())),
+            }),
         };
         (p, notice)
     }
@@ -131,10 +140,19 @@ mod tests {
     use proptest::prelude::*;
 
     fn sample() -> Progress {
-        let mut p = Progress { lang: Some("vi".into()), ..Progress::default() };
+        let mut p = Progress {
+            lang: Some("vi".into()),
+            ..Progress::default()
+        };
         p.complete("hot-shards");
         p.reach_step("partition-key-ordering", 2);
-        p.record_quiz(QuizRecord { seed: 7, level: 2, correct: 3, total: 5, by_topic: [(Topic::Shards, (3, 5))].into() });
+        p.record_quiz(QuizRecord {
+            seed: 7,
+            level: 2,
+            correct: 3,
+            total: 5,
+            by_topic: [(Topic::Shards, (3, 5))].into(),
+        });
         p
     }
 
@@ -147,7 +165,11 @@ mod tests {
     #[test]
     fn garbage_starts_fresh_with_a_notice() {
         for raw in ["", "not json", "[1,2]", "42", "\"x\""] {
-            assert_eq!(Progress::from_json(raw), (Progress::default(), Some(LoadNotice::Unreadable)), "{raw:?}");
+            assert_eq!(
+                Progress::from_json(raw),
+                (Progress::default(), Some(LoadNotice::Unreadable)),
+                "{raw:?}"
+            );
         }
     }
 

@@ -15,11 +15,19 @@ pub enum Page {
     Partitions,
     Lessons,
     /// A lesson at a step (0-based).
-    Lesson { id: String, step: usize },
+    Lesson {
+        id: String,
+        step: usize,
+    },
     /// Presenter mode: a lesson's steps as slides.
-    Present { id: String, step: usize },
+    Present {
+        id: String,
+        step: usize,
+    },
     /// The presenter's speaker-notes window.
-    Notes { id: String },
+    Notes {
+        id: String,
+    },
     Quiz,
     Progress,
     NotFound,
@@ -29,7 +37,10 @@ pub enum Page {
 const MAX_ID: usize = 64;
 
 fn id_ok(s: &str) -> bool {
-    !s.is_empty() && s.len() <= MAX_ID && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    !s.is_empty()
+        && s.len() <= MAX_ID
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 impl Page {
@@ -48,21 +59,42 @@ impl Page {
     }
 
     fn from_path(path: &str) -> Page {
-        let parts: Vec<&str> = path.trim_matches('/').split('/').filter(|p| !p.is_empty()).collect();
+        let parts: Vec<&str> = path
+            .trim_matches('/')
+            .split('/')
+            .filter(|p| !p.is_empty())
+            .collect();
         // Steps are 1-based in links (what people read), 0-based inside.
-        let step = |s: &str| s.parse::<usize>().ok().filter(|n| (1..=1000).contains(n)).map(|n| n - 1);
+        let step = |s: &str| {
+            s.parse::<usize>()
+                .ok()
+                .filter(|n| (1..=1000).contains(n))
+                .map(|n| n - 1)
+        };
         match parts.as_slice() {
             [] => Page::Home,
             ["partitions"] => Page::Partitions,
             ["lessons"] => Page::Lessons,
-            ["lessons", id] if id_ok(id) => Page::Lesson { id: id.to_string(), step: 0 },
+            ["lessons", id] if id_ok(id) => Page::Lesson {
+                id: id.to_string(),
+                step: 0,
+            },
             ["lessons", id, s] if id_ok(id) => match step(s) {
-                Some(step) => Page::Lesson { id: id.to_string(), step },
+                Some(step) => Page::Lesson {
+                    id: id.to_string(),
+                    step,
+                },
                 None => Page::NotFound,
             },
-            ["present", id] if id_ok(id) => Page::Present { id: id.to_string(), step: 0 },
+            ["present", id] if id_ok(id) => Page::Present {
+                id: id.to_string(),
+                step: 0,
+            },
             ["present", id, s] if id_ok(id) => match step(s) {
-                Some(step) => Page::Present { id: id.to_string(), step },
+                Some(step) => Page::Present {
+                    id: id.to_string(),
+                    step,
+                },
                 None => Page::NotFound,
             },
             ["notes", id] if id_ok(id) => Page::Notes { id: id.to_string() },
@@ -94,7 +126,10 @@ pub const MAX_HASH: usize = 16 * 1024;
 
 impl Location {
     pub fn new(page: Page) -> Self {
-        Location { page, query: BTreeMap::new() }
+        Location {
+            page,
+            query: BTreeMap::new(),
+        }
     }
 
     /// Parses `window.location.hash` (with or without the leading `#`).
@@ -106,7 +141,9 @@ impl Location {
         let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
         Location {
             page: Page::from_path(path),
-            query: form_urlencoded::parse(query.as_bytes()).into_owned().collect(),
+            query: form_urlencoded::parse(query.as_bytes())
+                .into_owned()
+                .collect(),
         }
     }
 
@@ -114,7 +151,9 @@ impl Location {
     pub fn to_hash(&self) -> String {
         let mut s = format!("#{}", self.page.path());
         if !self.query.is_empty() {
-            let q: String = form_urlencoded::Serializer::new(String::new()).extend_pairs(self.query.iter()).finish();
+            let q: String = form_urlencoded::Serializer::new(String::new())
+                .extend_pairs(self.query.iter())
+                .finish();
             s.push('?');
             s.push_str(&q);
         }
@@ -145,23 +184,50 @@ mod tests {
             Page::Home,
             Page::Partitions,
             Page::Lessons,
-            Page::Lesson { id: "hot-shards".into(), step: 2 },
-            Page::Present { id: "hot-shards".into(), step: 0 },
+            Page::Lesson {
+                id: "hot-shards".into(),
+                step: 2,
+            },
+            Page::Present {
+                id: "hot-shards".into(),
+                step: 0,
+            },
             Page::Notes { id: "a-b".into() },
             Page::Quiz,
             Page::Progress,
         ];
         for page in pages {
-            let loc = Location::new(page).with("key", "user 1&2=ế").with("shards", 4);
+            let loc = Location::new(page)
+                .with("key", "user 1&2=ế")
+                .with("shards", 4);
             assert_eq!(Location::parse(&loc.to_hash()), loc);
         }
     }
 
     #[test]
     fn steps_are_one_based_in_links() {
-        assert_eq!(Location::parse("#/lessons/x/1").page, Page::Lesson { id: "x".into(), step: 0 });
-        assert_eq!(Location::parse("#/lessons/x").page, Page::Lesson { id: "x".into(), step: 0 });
-        for bad in ["#/lessons/x/0", "#/lessons/x/-1", "#/lessons/x/abc", "#/lessons/X/1", "#/lessons/x/1/2", "#/present/x/99999"] {
+        assert_eq!(
+            Location::parse("#/lessons/x/1").page,
+            Page::Lesson {
+                id: "x".into(),
+                step: 0
+            }
+        );
+        assert_eq!(
+            Location::parse("#/lessons/x").page,
+            Page::Lesson {
+                id: "x".into(),
+                step: 0
+            }
+        );
+        for bad in [
+            "#/lessons/x/0",
+            "#/lessons/x/-1",
+            "#/lessons/x/abc",
+            "#/lessons/X/1",
+            "#/lessons/x/1/2",
+            "#/present/x/99999",
+        ] {
             assert_eq!(Location::parse(bad).page, Page::NotFound, "{bad}");
         }
     }

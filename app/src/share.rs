@@ -33,10 +33,15 @@ pub fn decode(s: &str) -> Result<Vec<Action>, ShareError> {
     }
     let (version, payload) = s.split_once('.').unwrap_or(("", s));
     if version != VERSION {
-        return Err(ShareError::UnknownVersion(version.chars().take(8).collect()));
+        return Err(ShareError::UnknownVersion(
+            version.chars().take(8).collect(),
+        ));
     }
-    let bytes = URL_SAFE_NO_PAD.decode(payload).map_err(|_| ShareError::NotBase64)?;
-    let actions: Vec<Action> = serde_json::from_slice(&bytes).map_err(|e| ShareError::NotActions(e.to_string()))?;
+    let bytes = URL_SAFE_NO_PAD
+        .decode(payload)
+        .map_err(|_| ShareError::NotBase64)?;
+    let actions: Vec<Action> =
+        serde_json::from_slice(&bytes).map_err(|e| ShareError::NotActions(e.to_string()))?;
     if actions.len() > MAX_ACTIONS {
         return Err(ShareError::TooLong);
     }
@@ -51,9 +56,15 @@ mod tests {
 
     fn sample() -> Vec<Action> {
         vec![
-            Action::Put { key: "user-123 ế".into() },
+            Action::Put {
+                key: "user-123 ế".into(),
+            },
             Action::SetShards { shards: 8 },
-            Action::SetWorkload { distribution: KeyDistribution::Zipf, records_per_second: 2000, seconds: 5 },
+            Action::SetWorkload {
+                distribution: KeyDistribution::Zipf,
+                records_per_second: 2000,
+                seconds: 5,
+            },
             Action::RunWorkload,
         ]
     }
@@ -62,15 +73,28 @@ mod tests {
     fn round_trip() {
         let s = encode(&sample());
         assert!(s.starts_with("1."));
-        assert!(s.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b)), "URL-safe: {s}");
+        assert!(
+            s.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b)),
+            "URL-safe: {s}"
+        );
         assert_eq!(decode(&s), Ok(sample()));
     }
 
     #[test]
     fn tampered_links_are_errors() {
-        assert_eq!(decode("2.AAAA"), Err(ShareError::UnknownVersion("2".into())));
+        assert_eq!(
+            decode("2.AAAA"),
+            Err(ShareError::UnknownVersion("2".into()))
+        );
         assert_eq!(decode("1.***"), Err(ShareError::NotBase64));
-        assert!(matches!(decode(&format!("1.{}", URL_SAFE_NO_PAD.encode(b"{\"do\":\"nuke\"}"))), Err(ShareError::NotActions(_))));
+        assert!(matches!(
+            decode(&format!(
+                "1.{}",
+                URL_SAFE_NO_PAD.encode(b"{\"do\":\"nuke\"}")
+            )),
+            Err(ShareError::NotActions(_))
+        ));
         assert_eq!(decode(&"A".repeat(MAX_LEN + 1)), Err(ShareError::TooLong));
         let mut s = encode(&sample());
         s.truncate(s.len() - 3);

@@ -40,7 +40,11 @@ pub fn App() -> impl IntoView {
             browser::save(&format!("{STORAGE_KEY}.damaged"), &raw);
         }
     }
-    let lang = progress.lang.as_deref().and_then(Lang::from_code).unwrap_or(Lang::En);
+    let lang = progress
+        .lang
+        .as_deref()
+        .and_then(Lang::from_code)
+        .unwrap_or(Lang::En);
     let ctx = Ctx {
         lang: RwSignal::new(lang),
         location: RwSignal::new(Location::parse(&browser::current_hash())),
@@ -61,7 +65,8 @@ pub fn App() -> impl IntoView {
     on_cleanup(move || listener.remove());
     Effect::new(move |_| {
         let lang = ctx.lang.get();
-        ctx.progress.update(|p| p.lang = Some(lang.code().to_owned()));
+        ctx.progress
+            .update(|p| p.lang = Some(lang.code().to_owned()));
         if let Some(html) = document().document_element() {
             let _ = html.set_attribute("lang", lang.code());
         }
@@ -75,7 +80,13 @@ pub fn App() -> impl IntoView {
             Page::Lesson { id, .. } | Page::Present { id, .. } | Page::Notes { id } => Some(
                 crate::catalog::catalog()
                     .lesson(id)
-                    .map(|l| if ctx.lang.get() == Lang::Vi { l.title.vi.clone() } else { l.title.en.clone() })
+                    .map(|l| {
+                        if ctx.lang.get() == Lang::Vi {
+                            l.title.vi.clone()
+                        } else {
+                            l.title.en.clone()
+                        }
+                    })
                     .unwrap_or_else(|| ctx.t(T::NotFoundTitle).to_owned()),
             ),
             Page::Quiz => Some(ctx.t(T::QuizTitle).to_owned()),

@@ -4,6 +4,8 @@ use clap::{Parser, Subcommand};
 use std::io::{self, BufRead, Write};
 use std::process::ExitCode;
 
+mod lessons;
+mod quiz;
 mod route;
 mod workload;
 
@@ -26,6 +28,10 @@ enum Command {
     /// Send a generated key workload through N shards and print the records
     /// per shard, as one JSON object.
     Workload(workload::WorkloadArgs),
+    /// Check the lesson data, or list lessons and their stored solutions.
+    Lessons(lessons::LessonsArgs),
+    /// Print the quiz a seed gives, with the right answers, as JSON lines.
+    Quiz(quiz::QuizArgs),
 }
 
 fn main() -> ExitCode {
@@ -41,6 +47,8 @@ fn main() -> ExitCode {
             route::run(&args, input, &mut out, &mut err)
         }
         Command::Workload(args) => workload::run(&args, &mut out, &mut err),
+        Command::Lessons(args) => lessons::run(&args, &mut out, &mut err),
+        Command::Quiz(args) => quiz::run(&args, &mut out, &mut err),
     };
     let flushed = out.flush();
     match (result, flushed) {

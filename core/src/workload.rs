@@ -15,7 +15,8 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
 /// Kinesis's per-shard write limit in records per second.
-pub const SHARD_WRITE_RECORDS_PER_SECOND: u32 = crate::stream::limits::WRITE_RECORDS_PER_SECOND as u32;
+pub const SHARD_WRITE_RECORDS_PER_SECOND: u32 =
+    crate::stream::limits::WRITE_RECORDS_PER_SECOND as u32;
 
 pub const MAX_RECORDS_PER_SECOND: u32 = 100_000;
 pub const MAX_DURATION_SECONDS: u32 = 60;
@@ -424,7 +425,10 @@ mod tests {
         for d in KeyDistribution::ALL {
             assert_eq!(KeyDistribution::from_slug(d.slug()), Some(d));
             // Lesson files spell distributions the way serde does.
-            assert_eq!(serde_json::to_string(&d).unwrap(), format!("\"{}\"", d.slug()));
+            assert_eq!(
+                serde_json::to_string(&d).unwrap(),
+                format!("\"{}\"", d.slug())
+            );
         }
         assert_eq!(KeyDistribution::from_slug("nope"), None);
     }

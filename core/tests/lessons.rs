@@ -13,7 +13,11 @@ fn catalog() -> Catalog {
         Ok(c) => c,
         Err(errors) => {
             let list: Vec<String> = errors.iter().map(|e| format!("  {e}")).collect();
-            panic!("lesson data has {} problem(s):\n{}", errors.len(), list.join("\n"));
+            panic!(
+                "lesson data has {} problem(s):\n{}",
+                errors.len(),
+                list.join("\n")
+            );
         }
     }
 }
@@ -25,7 +29,8 @@ fn every_lesson_solution_meets_every_goal() {
     for lesson in &c.lessons {
         let mut lab = Lab::from_scenario(&lesson.scenario).unwrap();
         for a in &lesson.solution {
-            lab.apply(a).unwrap_or_else(|e| panic!("{}: {a:?}: {e}", lesson.id));
+            lab.apply(a)
+                .unwrap_or_else(|e| panic!("{}: {a:?}: {e}", lesson.id));
         }
         for g in &lesson.goals {
             assert_eq!(g.evaluate(&lab), Outcome::Met, "{}: {g:?}", lesson.id);
@@ -39,7 +44,12 @@ fn every_index_entry_has_a_lesson_and_an_outline_section() {
     for s in &c.sections {
         for e in &s.lessons {
             assert!(c.lesson(&e.id).is_some(), "{}", e.id);
-            assert!(e.outline.starts_with(|ch: char| ch.is_ascii_digit()), "{}: outline {:?}", e.id, e.outline);
+            assert!(
+                e.outline.starts_with(|ch: char| ch.is_ascii_digit()),
+                "{}: outline {:?}",
+                e.id,
+                e.outline
+            );
         }
     }
 }
@@ -50,10 +60,18 @@ fn quiz_bank_is_big_enough_and_has_the_seed_exam() {
     assert!(c.quiz.len() >= 30, "bank has {} items", c.quiz.len());
     for q in 1..=6 {
         let tag = format!("seed Q{q}");
-        assert!(c.quiz.iter().any(|i| i.source.as_deref() == Some(tag.as_str())), "missing {tag}");
+        assert!(
+            c.quiz
+                .iter()
+                .any(|i| i.source.as_deref() == Some(tag.as_str())),
+            "missing {tag}"
+        );
     }
     for level in 1..=3u8 {
-        assert!(c.quiz.iter().any(|i| i.difficulty == level), "no item of level {level}");
+        assert!(
+            c.quiz.iter().any(|i| i.difficulty == level),
+            "no item of level {level}"
+        );
     }
 }
 
@@ -68,7 +86,11 @@ fn malformed_files_name_the_file_and_field() {
     })
     .unwrap_err();
     assert_eq!(errors[0].file, "x.toml");
-    assert!(errors[0].problem.contains("missing field `vi`"), "{}", errors[0]);
+    assert!(
+        errors[0].problem.contains("missing field `vi`"),
+        "{}",
+        errors[0]
+    );
     assert_eq!(errors[0].field, "line 2");
 
     let missing = load_catalog(|_| Err("gone".into())).unwrap_err();

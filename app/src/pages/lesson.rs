@@ -61,7 +61,10 @@ pub fn LessonPage(id: String) -> impl IntoView {
         return view! { <p class="error">{lesson.id.clone()}</p> }.into_any();
     };
     let handle = LabHandle::new(lab);
-    let link_notice = RwSignal::new(ctx.location.with_untracked(|l| replay(handle, l.query.get("s"))));
+    let link_notice = RwSignal::new(
+        ctx.location
+            .with_untracked(|l| replay(handle, l.query.get("s"))),
+    );
     let steps = lesson.steps.len();
     let step = Memo::new(move |_| {
         ctx.location.with(|l| match &l.page {
@@ -74,7 +77,10 @@ pub fn LessonPage(id: String) -> impl IntoView {
     // The address: this step plus the actions so far.
     let id_for_link = lesson.id.clone();
     let href_for = move |s: usize| {
-        let mut loc = Location::new(Page::Lesson { id: id_for_link.clone(), step: s });
+        let mut loc = Location::new(Page::Lesson {
+            id: id_for_link.clone(),
+            step: s,
+        });
         let log = handle.log.get();
         if !log.is_empty() {
             loc = loc.with("s", share::encode(&log));
@@ -99,8 +105,13 @@ pub fn LessonPage(id: String) -> impl IntoView {
     });
     let lesson_id = lesson.id.clone();
     let check = move || {
-        let r: Vec<(Goal, Outcome)> =
-            handle.lab.with(|l| lesson.goals.iter().map(|g| (g.clone(), g.evaluate(l))).collect());
+        let r: Vec<(Goal, Outcome)> = handle.lab.with(|l| {
+            lesson
+                .goals
+                .iter()
+                .map(|g| (g.clone(), g.evaluate(l)))
+                .collect()
+        });
         if r.iter().all(|(_, o)| *o == Outcome::Met) {
             ctx.progress.update(|p| p.complete(&lesson_id));
         }
@@ -115,7 +126,10 @@ pub fn LessonPage(id: String) -> impl IntoView {
     };
     let completed = {
         let id = lesson.id.clone();
-        move || ctx.progress.with(|p| p.lessons.get(&id).is_some_and(|l| l.completed))
+        move || {
+            ctx.progress
+                .with(|p| p.lessons.get(&id).is_some_and(|l| l.completed))
+        }
     };
 
     let step_list = {
@@ -137,7 +151,8 @@ pub fn LessonPage(id: String) -> impl IntoView {
         let s = step.get();
         let st = &lesson.steps[s];
         let predict = st.predict.as_ref().map(|p| predict_view(p, s, predictions));
-        let task = (s == lesson.task_step).then(|| task_view(lesson, results, hints_shown, check.clone(), reset));
+        let task = (s == lesson.task_step)
+            .then(|| task_view(lesson, results, hints_shown, check.clone(), reset));
         view! {
             <article class="step" aria-labelledby="step-title">
                 <h2 id="step-title">{move || tr(lang(), &st.title)}</h2>
@@ -148,9 +163,27 @@ pub fn LessonPage(id: String) -> impl IntoView {
             </article>
         }
     };
-    let prev_href = { let h = href_for.clone(); move || h(step.get().saturating_sub(1)) };
-    let next_href = { let h = href_for.clone(); move || h((step.get() + 1).min(steps - 1)) };
-    let present_href = { let id = lesson.id.clone(); move || format!("#{}", Page::Present { id: id.clone(), step: step.get() }.path()) };
+    let prev_href = {
+        let h = href_for.clone();
+        move || h(step.get().saturating_sub(1))
+    };
+    let next_href = {
+        let h = href_for.clone();
+        move || h((step.get() + 1).min(steps - 1))
+    };
+    let present_href = {
+        let id = lesson.id.clone();
+        move || {
+            format!(
+                "#{}",
+                Page::Present {
+                    id: id.clone(),
+                    step: step.get()
+                }
+                .path()
+            )
+        }
+    };
 
     view! {
         <div class="lesson-head">
@@ -195,20 +228,29 @@ pub fn LessonPage(id: String) -> impl IntoView {
     .into_any()
 }
 
-fn predict_view(p: &'static Predict, step: usize, chosen: RwSignal<BTreeMap<usize, usize>>) -> impl IntoView {
+fn predict_view(
+    p: &'static Predict,
+    step: usize,
+    chosen: RwSignal<BTreeMap<usize, usize>>,
+) -> impl IntoView {
     let ctx = use_ctx();
     let lang = move || ctx.lang.get();
     let pick = move || chosen.with(|c| c.get(&step).copied());
-    let options = p.options.iter().enumerate().map(|(i, o)| {
-        view! {
-            <label class="choice">
-                <input type="radio" name=format!("predict-{step}") value=i
-                    prop:checked=move || pick() == Some(i)
-                    on:change=move |_| chosen.update(|c| { c.insert(step, i); }) />
-                <span inner_html=move || tr(lang(), o)></span>
-            </label>
-        }
-    }).collect_view();
+    let options = p
+        .options
+        .iter()
+        .enumerate()
+        .map(|(i, o)| {
+            view! {
+                <label class="choice">
+                    <input type="radio" name=format!("predict-{step}") value=i
+                        prop:checked=move || pick() == Some(i)
+                        on:change=move |_| chosen.update(|c| { c.insert(step, i); }) />
+                    <span inner_html=move || tr(lang(), o)></span>
+                </label>
+            }
+        })
+        .collect_view();
     view! {
         <fieldset class="predict" id="predict">
             <legend>{move || ctx.t(T::Predict)}</legend>
@@ -230,8 +272,17 @@ fn task_view(
 ) -> impl IntoView {
     let ctx = use_ctx();
     let lang = move || ctx.lang.get();
-    let goals = lesson.goals.iter().map(|g| view! { <li>{move || i18n::goal(lang(), g)}</li> }).collect_view();
-    let all_met = move || results.with(|r| r.as_ref().map(|r| r.iter().all(|(_, o)| *o == Outcome::Met)));
+    let goals = lesson
+        .goals
+        .iter()
+        .map(|g| view! { <li>{move || i18n::goal(lang(), g)}</li> })
+        .collect_view();
+    let all_met = move || {
+        results.with(|r| {
+            r.as_ref()
+                .map(|r| r.iter().all(|(_, o)| *o == Outcome::Met))
+        })
+    };
     view! {
         <section class="task" aria-labelledby="task-title">
             <h3 id="task-title">{move || ctx.t(T::YourTask)}</h3>

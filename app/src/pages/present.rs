@@ -24,7 +24,11 @@ pub const CHANNEL: &str = "kinesis-lab-presenter";
 #[serde(tag = "msg", rename_all = "snake_case")]
 pub enum Message {
     /// Presenter → notes: where the talk is.
-    State { lesson: String, step: usize, blank: bool },
+    State {
+        lesson: String,
+        step: usize,
+        blank: bool,
+    },
     /// Notes → presenter: please go to this step.
     Goto { lesson: String, step: usize },
     /// Notes → presenter: please send your state.
@@ -40,12 +44,17 @@ struct Channel {
 impl Channel {
     fn open(on_message: impl Fn(Message) + 'static) -> Channel {
         let port = web_sys::BroadcastChannel::new(CHANNEL).ok();
-        let handler = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
-            // Anything that is not one of our messages is ignored.
-            if let Some(m) = ev.data().as_string().and_then(|s| serde_json::from_str::<Message>(&s).ok()) {
-                on_message(m);
-            }
-        });
+        let handler =
+            Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
+                // Anything that is not one of our messages is ignored.
+                if let Some(m) = ev
+                    .data()
+                    .as_string()
+                    .and_then(|s| serde_json::from_str::<Message>(&s).ok())
+                {
+                    on_message(m);
+                }
+            });
         if let Some(p) = &port {
             p.set_onmessage(Some(handler.as_ref().unchecked_ref()));
         }
@@ -69,7 +78,14 @@ impl Channel {
 }
 
 fn go_to(id: &str, step: usize) {
-    let hash = format!("#{}", Page::Present { id: id.to_owned(), step }.path());
+    let hash = format!(
+        "#{}",
+        Page::Present {
+            id: id.to_owned(),
+            step
+        }
+        .path()
+    );
     let _ = window().location().set_hash(&hash);
 }
 
@@ -94,8 +110,12 @@ fn missing() -> AnyView {
 #[component]
 pub fn PresentPage(id: String) -> impl IntoView {
     let ctx = use_ctx();
-    let Some(lesson) = catalog().lesson(&id) else { return missing() };
-    let Ok(lab) = Lab::from_scenario(&lesson.scenario) else { return missing() };
+    let Some(lesson) = catalog().lesson(&id) else {
+        return missing();
+    };
+    let Ok(lab) = Lab::from_scenario(&lesson.scenario) else {
+        return missing();
+    };
     let handle = LabHandle::new(lab);
     let steps = lesson.steps.len();
     let step = Memo::new(move |_| {
@@ -118,7 +138,11 @@ pub fn PresentPage(id: String) -> impl IntoView {
     {
         let id = lesson_id.clone();
         Effect::new(move |_| {
-            channel.send(&Message::State { lesson: id.clone(), step: step.get(), blank: blank.get() });
+            channel.send(&Message::State {
+                lesson: id.clone(),
+                step: step.get(),
+                blank: blank.get(),
+            });
         });
     }
 
@@ -138,7 +162,14 @@ pub fn PresentPage(id: String) -> impl IntoView {
                         blank.set(false);
                         return;
                     }
-                    let _ = window().location().set_hash(&format!("#{}", Page::Lesson { id: id.clone(), step: s }.path()));
+                    let _ = window().location().set_hash(&format!(
+                        "#{}",
+                        Page::Lesson {
+                            id: id.clone(),
+                            step: s
+                        }
+                        .path()
+                    ));
                 }
                 _ => return,
             }
@@ -152,12 +183,25 @@ pub fn PresentPage(id: String) -> impl IntoView {
         let id = lesson_id.clone();
         move |_| {
             let url = format!("#{}", Page::Notes { id: id.clone() }.path());
-            let _ = window().open_with_url_and_target_and_features(&url, "kinesis-lab-notes", "width=960,height=720");
+            let _ = window().open_with_url_and_target_and_features(
+                &url,
+                "kinesis-lab-notes",
+                "width=960,height=720",
+            );
         }
     };
     let exit_href = {
         let id = lesson_id.clone();
-        move || format!("#{}", Page::Lesson { id: id.clone(), step: step.get() }.path())
+        move || {
+            format!(
+                "#{}",
+                Page::Lesson {
+                    id: id.clone(),
+                    step: step.get()
+                }
+                .path()
+            )
+        }
     };
     let slide = move || {
         let st = &lesson.steps[step.get()];
@@ -187,19 +231,30 @@ pub fn PresentPage(id: String) -> impl IntoView {
 }
 
 fn notes_of(lesson: &Lesson, step: usize, lang: crate::i18n::Lang) -> Option<String> {
-    lesson.steps.get(step).and_then(|s| s.notes.as_ref()).map(|n| tr(lang, n))
+    lesson
+        .steps
+        .get(step)
+        .and_then(|s| s.notes.as_ref())
+        .map(|n| tr(lang, n))
 }
 
 #[component]
 pub fn NotesPage(id: String) -> impl IntoView {
     let ctx = use_ctx();
-    let Some(lesson) = catalog().lesson(&id) else { return missing() };
+    let Some(lesson) = catalog().lesson(&id) else {
+        return missing();
+    };
     let steps = lesson.steps.len();
     let state = RwSignal::new(None::<(usize, bool)>);
     let channel = {
         let id = lesson.id.clone();
         Channel::open(move |m| {
-            if let Message::State { lesson, step, blank } = m {
+            if let Message::State {
+                lesson,
+                step,
+                blank,
+            } = m
+            {
                 if lesson == id {
                     state.set(Some((step.min(steps - 1), blank)));
                 }
@@ -210,7 +265,9 @@ pub fn NotesPage(id: String) -> impl IntoView {
 
     // The talk's clock: real seconds since this window opened.
     let seconds = RwSignal::new(0u64);
-    let timer = StoredValue::new_local(Some(Interval::new(1000, move || seconds.update(|s| *s += 1))));
+    let timer = StoredValue::new_local(Some(Interval::new(1000, move || {
+        seconds.update(|s| *s += 1)
+    })));
     on_cleanup(move || {
         let _ = timer.try_set_value(None);
     });
@@ -221,7 +278,10 @@ pub fn NotesPage(id: String) -> impl IntoView {
         move |delta: i64| {
             if let Some((s, _)) = state.get_untracked() {
                 let target = (s as i64 + delta).clamp(0, steps as i64 - 1) as usize;
-                channel.send(&Message::Goto { lesson: id.clone(), step: target });
+                channel.send(&Message::Goto {
+                    lesson: id.clone(),
+                    step: target,
+                });
             }
         }
     };

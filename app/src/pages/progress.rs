@@ -35,11 +35,15 @@ pub fn ProgressPage() -> impl IntoView {
         browser::download("kinesis-lab-progress.json", &json);
     };
     let import = move |ev: leptos::ev::Event| {
-        let Some(file) = browser::first_file(&ev) else { return };
+        let Some(file) = browser::first_file(&ev) else {
+            return;
+        };
         spawn_local(async move {
             let text = browser::file_text(file).await.unwrap_or_default();
             match Progress::from_json(&text) {
-                (_, Some(LoadNotice::Unreadable)) => status.set(Some(T::ImportFailed.get(ctx.lang.get_untracked()))),
+                (_, Some(LoadNotice::Unreadable)) => {
+                    status.set(Some(T::ImportFailed.get(ctx.lang.get_untracked())))
+                }
                 (p, _) => {
                     if let Some(l) = p.lang.as_deref().and_then(crate::i18n::Lang::from_code) {
                         ctx.lang.set(l);
@@ -52,7 +56,10 @@ pub fn ProgressPage() -> impl IntoView {
     };
     let reset = move |_| {
         if browser::confirm(ctx.t(T::ConfirmReset)) {
-            ctx.progress.set(Progress { lang: Some(ctx.lang.get_untracked().code().into()), ..Progress::default() });
+            ctx.progress.set(Progress {
+                lang: Some(ctx.lang.get_untracked().code().into()),
+                ..Progress::default()
+            });
         }
     };
     view! {

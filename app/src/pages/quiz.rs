@@ -19,7 +19,10 @@ fn item_html(item: &Item, text: &str) -> String {
     if !item.id.starts_with("gen-") {
         return text.to_owned();
     }
-    let escaped = text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+    let escaped = text
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;");
     let mut out = String::new();
     for (i, part) in escaped.split('`').enumerate() {
         if i % 2 == 1 {
@@ -34,16 +37,26 @@ fn item_html(item: &Item, text: &str) -> String {
 }
 
 fn number_text(v: f64) -> String {
-    if v.fract() == 0.0 { format!("{v:.0}") } else { format!("{v}") }
+    if v.fract() == 0.0 {
+        format!("{v:.0}")
+    } else {
+        format!("{v}")
+    }
 }
 
 /// The right answer, in words.
 fn right_answer(lang: Lang, item: &Item) -> String {
     match &item.kind {
-        ItemKind::Single { options, answer } => options.get(*answer).map(|o| tr(lang, o)).unwrap_or_default(),
-        ItemKind::Multiple { options, answers } => {
-            answers.iter().filter_map(|a| options.get(*a)).map(|o| tr(lang, o)).collect::<Vec<_>>().join(" · ")
-        }
+        ItemKind::Single { options, answer } => options
+            .get(*answer)
+            .map(|o| tr(lang, o))
+            .unwrap_or_default(),
+        ItemKind::Multiple { options, answers } => answers
+            .iter()
+            .filter_map(|a| options.get(*a))
+            .map(|o| tr(lang, o))
+            .collect::<Vec<_>>()
+            .join(" · "),
         ItemKind::Numeric { answer, unit, .. } => {
             let v = answer.value().map(number_text).unwrap_or_default();
             match unit {
@@ -51,14 +64,28 @@ fn right_answer(lang: Lang, item: &Item) -> String {
                 None => v,
             }
         }
-        ItemKind::Ordering { items } => items.iter().map(|o| tr(lang, o)).collect::<Vec<_>>().join(" → "),
+        ItemKind::Ordering { items } => items
+            .iter()
+            .map(|o| tr(lang, o))
+            .collect::<Vec<_>>()
+            .join(" → "),
     }
 }
 
 fn params(l: &Location) -> (Option<u64>, u8, usize) {
     let seed = l.query.get("seed").and_then(|s| s.parse::<u64>().ok());
-    let level = l.query.get("level").and_then(|s| s.parse::<u8>().ok()).filter(|l| (1..=3).contains(l)).unwrap_or(1);
-    let n = l.query.get("n").and_then(|s| s.parse::<usize>().ok()).filter(|n| COUNTS.contains(n)).unwrap_or(10);
+    let level = l
+        .query
+        .get("level")
+        .and_then(|s| s.parse::<u8>().ok())
+        .filter(|l| (1..=3).contains(l))
+        .unwrap_or(1);
+    let n = l
+        .query
+        .get("n")
+        .and_then(|s| s.parse::<usize>().ok())
+        .filter(|n| COUNTS.contains(n))
+        .unwrap_or(10);
     (seed, level, n)
 }
 
@@ -70,10 +97,14 @@ pub fn QuizPage() -> impl IntoView {
     let level = RwSignal::new(level0);
     let count = RwSignal::new(n0);
     Effect::new(move |_| {
-        let loc = Location::new(Page::Quiz).with("seed", seed.get()).with("level", level.get()).with("n", count.get());
+        let loc = Location::new(Page::Quiz)
+            .with("seed", seed.get())
+            .with("level", level.get())
+            .with("n", count.get());
         browser::replace_hash(&loc.to_hash());
     });
-    let quiz = Memo::new(move |_| build_quiz(&catalog().quiz, seed.get(), level.get(), count.get()));
+    let quiz =
+        Memo::new(move |_| build_quiz(&catalog().quiz, seed.get(), level.get(), count.get()));
     let responses = RwSignal::new(Vec::<Option<Response>>::new());
     let numeric_text = RwSignal::new(Vec::<String>::new());
     let orders = RwSignal::new(Vec::<Vec<usize>>::new());
@@ -94,9 +125,17 @@ pub fn QuizPage() -> impl IntoView {
             responses.update(|r| {
                 for (i, item) in q.items.iter().enumerate() {
                     match &item.kind {
-                        ItemKind::Ordering { .. } => r[i] = orders.with_untracked(|o| o.get(i).cloned()).map(Response::Ordering),
+                        ItemKind::Ordering { .. } => {
+                            r[i] = orders
+                                .with_untracked(|o| o.get(i).cloned())
+                                .map(Response::Ordering)
+                        }
                         ItemKind::Numeric { .. } => {
-                            r[i] = numeric_text.with_untracked(|t| t[i].trim().replace(',', ".").parse::<f64>().ok()).map(Response::Numeric)
+                            r[i] = numeric_text
+                                .with_untracked(|t| {
+                                    t[i].trim().replace(',', ".").parse::<f64>().ok()
+                                })
+                                .map(Response::Numeric)
                         }
                         _ => {}
                     }
@@ -104,7 +143,13 @@ pub fn QuizPage() -> impl IntoView {
             });
             let s = responses.with_untracked(|r| score(q, r));
             ctx.progress.update(|p| {
-                p.record_quiz(QuizRecord { seed: q.seed, level: q.level, correct: s.correct, total: s.total, by_topic: s.by_topic.clone() })
+                p.record_quiz(QuizRecord {
+                    seed: q.seed,
+                    level: q.level,
+                    correct: s.correct,
+                    total: s.total,
+                    by_topic: s.by_topic.clone(),
+                })
             });
             result.set(Some(s));
         });
@@ -112,7 +157,11 @@ pub fn QuizPage() -> impl IntoView {
 
     let items = move || {
         let q: Quiz = quiz.get();
-        q.items.into_iter().enumerate().map(|(i, item)| item_view(i, item, responses, numeric_text, orders, result)).collect_view()
+        q.items
+            .into_iter()
+            .enumerate()
+            .map(|(i, item)| item_view(i, item, responses, numeric_text, orders, result))
+            .collect_view()
     };
 
     view! {
@@ -158,7 +207,8 @@ fn item_view(
     let ctx = use_ctx();
     let lang = move || ctx.lang.get();
     let item = StoredValue::new(item);
-    let text = move |f: fn(&Item, Lang) -> String| item.with_value(|it| item_html(it, &f(it, lang())));
+    let text =
+        move |f: fn(&Item, Lang) -> String| item.with_value(|it| item_html(it, &f(it, lang())));
     let graded = move || result.with(|r| r.as_ref().map(|s| !s.missed.contains(&i)));
     let name = format!("q{i}");
     let body = item.with_value(|it| match &it.kind {
@@ -246,7 +296,13 @@ fn item_view(
         }
     });
     let tag = item.with_value(|it| {
-        if it.source.is_some() { Some(T::ExamQuestion) } else if it.id.starts_with("gen-") { Some(T::Generated) } else { None }
+        if it.source.is_some() {
+            Some(T::ExamQuestion)
+        } else if it.id.starts_with("gen-") {
+            Some(T::Generated)
+        } else {
+            None
+        }
     });
     view! {
         <li class="panel quiz-item" data-item=item.with_value(|it| it.id.clone())
@@ -276,11 +332,22 @@ fn strip_tags(html: &str) -> String {
     out
 }
 
-fn summary_view(s: Score, quiz: Quiz, responses: Vec<Option<Response>>, lang: Lang) -> impl IntoView {
+fn summary_view(
+    s: Score,
+    quiz: Quiz,
+    responses: Vec<Option<Response>>,
+    lang: Lang,
+) -> impl IntoView {
     let ctx = use_ctx();
-    let topics = s.by_topic.iter().map(|(t, (c, n))| view! {
-        <tr><th scope="row">{i18n::topic(lang, *t)}</th><td>{format!("{c} / {n}")}</td></tr>
-    }).collect_view();
+    let topics = s
+        .by_topic
+        .iter()
+        .map(|(t, (c, n))| {
+            view! {
+                <tr><th scope="row">{i18n::topic(lang, *t)}</th><td>{format!("{c} / {n}")}</td></tr>
+            }
+        })
+        .collect_view();
     let missed = s.missed.iter().map(|&i| {
         let item = &quiz.items[i];
         let yours = match responses.get(i).cloned().flatten() {
@@ -335,7 +402,10 @@ mod tests {
     fn generated_text_is_escaped_and_code_marked() {
         let item = build_quiz(&[], 1, 1, 1).items.remove(0);
         assert!(item.id.starts_with("gen-"));
-        assert_eq!(item_html(&item, "a `<b>` c"), "<p>a <code>&lt;b&gt;</code> c</p>");
+        assert_eq!(
+            item_html(&item, "a `<b>` c"),
+            "<p>a <code>&lt;b&gt;</code> c</p>"
+        );
     }
 
     #[test]

@@ -14,7 +14,13 @@ use leptos::prelude::*;
 fn parse_in(text: &str, field: Field, max: u32) -> Result<u32, ValidationError> {
     match text.trim().parse::<u32>() {
         Ok(n) if (1..=max).contains(&n) => Ok(n),
-        _ => Err(ValidationError::new(field, Problem::OutOfRange { min: "1".into(), max: max.to_string() })),
+        _ => Err(ValidationError::new(
+            field,
+            Problem::OutOfRange {
+                min: "1".into(),
+                max: max.to_string(),
+            },
+        )),
     }
 }
 
@@ -29,12 +35,29 @@ pub fn KeyHistogram(handle: LabHandle) -> impl IntoView {
     let error = RwSignal::new(None::<ValidationError>);
 
     let run = move || {
-        let result = parse_in(&rate_text.get_untracked(), Field::RecordRate, MAX_RECORDS_PER_SECOND)
-            .and_then(|rate| Ok((rate, parse_in(&secs_text.get_untracked(), Field::Duration, MAX_DURATION_SECONDS)?)))
-            .and_then(|(records_per_second, seconds)| {
-                handle.apply(Action::SetWorkload { distribution: dist.get_untracked(), records_per_second, seconds })
+        let result = parse_in(
+            &rate_text.get_untracked(),
+            Field::RecordRate,
+            MAX_RECORDS_PER_SECOND,
+        )
+        .and_then(|rate| {
+            Ok((
+                rate,
+                parse_in(
+                    &secs_text.get_untracked(),
+                    Field::Duration,
+                    MAX_DURATION_SECONDS,
+                )?,
+            ))
+        })
+        .and_then(|(records_per_second, seconds)| {
+            handle.apply(Action::SetWorkload {
+                distribution: dist.get_untracked(),
+                records_per_second,
+                seconds,
             })
-            .and_then(|_| handle.apply(Action::RunWorkload));
+        })
+        .and_then(|_| handle.apply(Action::RunWorkload));
         error.set(result.err());
     };
     let stats = Memo::new(move |_| lab.with(|l| l.run.clone()));
@@ -44,7 +67,7 @@ pub fn KeyHistogram(handle: LabHandle) -> impl IntoView {
                 <input type="radio" name="w-dist" value=d.slug()
                     prop:checked=move || dist.get() == d
                     on:change=move |_| dist.set(d) />
-                <span>
+                <span class="stack">
                     <strong>{move || i18n::distribution(ctx.lang.get(), d)}</strong>
                     <small>{move || i18n::distribution_detail(ctx.lang.get(), d)}</small>
                 </span>

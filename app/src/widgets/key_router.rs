@@ -23,7 +23,9 @@ pub fn KeyRouter(handle: LabHandle) -> impl IntoView {
     let preview = Memo::new(move |_| key.with(|k| ranges.with(|r| route(k, None, r))));
     Effect::new(move |_| key_error.set(preview.with(|p| p.as_ref().err().cloned())));
     let put = move || {
-        if let Err(e) = handle.apply(Action::Put { key: key.get_untracked() }) {
+        if let Err(e) = handle.apply(Action::Put {
+            key: key.get_untracked(),
+        }) {
             key_error.set(Some(e));
         }
     };
@@ -32,7 +34,9 @@ pub fn KeyRouter(handle: LabHandle) -> impl IntoView {
         let result = parsed.and_then(|shards| handle.apply(Action::SetShards { shards }));
         shards_error.set(result.err());
     };
-    let err = move |e: RwSignal<Option<ValidationError>>| move || e.get().map(|e| i18n::validation_error(ctx.lang.get(), &e));
+    let err = move |e: RwSignal<Option<ValidationError>>| {
+        move || e.get().map(|e| i18n::validation_error(ctx.lang.get(), &e))
+    };
 
     view! {
         <div class="widget key-router">

@@ -21,7 +21,10 @@ pub struct LabHandle {
 
 impl LabHandle {
     pub fn new(lab: Lab) -> Self {
-        LabHandle { lab: RwSignal::new(lab), log: RwSignal::new(Vec::new()) }
+        LabHandle {
+            lab: RwSignal::new(lab),
+            log: RwSignal::new(Vec::new()),
+        }
     }
 
     /// Applies an action through the engine. On error nothing changes and the

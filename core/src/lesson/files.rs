@@ -8,19 +8,30 @@ fn parse<T: serde::de::DeserializeOwned>(file: &str, text: &str) -> Result<T, Da
     toml::from_str(text).map_err(|e| DataError {
         file: file.to_owned(),
         // toml names the key and position in its message.
-        field: e.span().map(|s| {
-            let line = text[..s.start.min(text.len())].lines().count().max(1);
-            format!("line {line}")
-        }).unwrap_or_else(|| "(file)".into()),
+        field: e
+            .span()
+            .map(|s| {
+                let line = text[..s.start.min(text.len())].lines().count().max(1);
+                format!("line {line}")
+            })
+            .unwrap_or_else(|| "(file)".into()),
         problem: e.message().to_owned(),
     })
 }
 
 /// Loads and validates everything under `lessons/`. `read(path)` returns the
 /// text of a file given its path relative to `lessons/`.
-pub fn load_catalog(read: impl Fn(&str) -> Result<String, String>) -> Result<Catalog, Vec<DataError>> {
+pub fn load_catalog(
+    read: impl Fn(&str) -> Result<String, String>,
+) -> Result<Catalog, Vec<DataError>> {
     let io = |file: &str| {
-        read(file).map_err(|e| vec![DataError { file: file.into(), field: "(file)".into(), problem: e }])
+        read(file).map_err(|e| {
+            vec![DataError {
+                file: file.into(),
+                field: "(file)".into(),
+                problem: e,
+            }]
+        })
     };
     let index: Index = parse("index.toml", &io("index.toml")?).map_err(|e| vec![e])?;
     let mut errors = Vec::new();
@@ -37,7 +48,14 @@ pub fn load_catalog(read: impl Fn(&str) -> Result<String, String>) -> Result<Cat
         match parse::<Lesson>(&file, &text) {
             Ok(lesson) => {
                 if lesson.id != entry.id {
-                    errors.push(DataError { file: file.clone(), field: "id".into(), problem: format!("{:?} differs from the index entry {:?}", lesson.id, entry.id) });
+                    errors.push(DataError {
+                        file: file.clone(),
+                        field: "id".into(),
+                        problem: format!(
+                            "{:?} differs from the index entry {:?}",
+                            lesson.id, entry.id
+                        ),
+                    });
                 }
                 errors.extend(lesson.validate(&file));
                 lessons.push(lesson);
@@ -52,7 +70,11 @@ pub fn load_catalog(read: impl Fn(&str) -> Result<String, String>) -> Result<Cat
             Err(mut e) => errors.append(&mut e),
         }
     }
-    let catalog = Catalog { sections: index.sections, lessons, quiz };
+    let catalog = Catalog {
+        sections: index.sections,
+        lessons,
+        quiz,
+    };
     errors.extend(catalog.validate_links());
     if errors.is_empty() {
         Ok(catalog)

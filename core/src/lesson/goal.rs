@@ -31,13 +31,34 @@ pub enum Goal {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "why", rename_all = "snake_case")]
 pub enum Why {
-    TooFewPuts { key: String, have: u64, need: u32 },
-    TooFewNeighbours { key: String, shard: usize, have: u64, need: u32 },
-    KeySplitOrReordered { key: String },
-    WrongShardCount { have: u32, need: u32 },
+    TooFewPuts {
+        key: String,
+        have: u64,
+        need: u32,
+    },
+    TooFewNeighbours {
+        key: String,
+        shard: usize,
+        have: u64,
+        need: u32,
+    },
+    KeySplitOrReordered {
+        key: String,
+    },
+    WrongShardCount {
+        have: u32,
+        need: u32,
+    },
     NoRun,
-    ShardTooBusy { shard: usize, records_per_second: f64, allowed: f64, percent: u32 },
-    DistributionNotAllowed { distribution: KeyDistribution },
+    ShardTooBusy {
+        shard: usize,
+        records_per_second: f64,
+        allowed: f64,
+        percent: u32,
+    },
+    DistributionNotAllowed {
+        distribution: KeyDistribution,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -55,24 +76,42 @@ impl Goal {
                 if have >= *count as u64 {
                     Met
                 } else {
-                    NotMet(Why::TooFewPuts { key: key.clone(), have, need: *count })
+                    NotMet(Why::TooFewPuts {
+                        key: key.clone(),
+                        have,
+                        need: *count,
+                    })
                 }
             }
             Goal::SharesShard { key, others } => {
                 let Some(shard) = lab.shard_of(key) else {
-                    return NotMet(Why::TooFewNeighbours { key: key.clone(), shard: 0, have: 0, need: *others });
+                    return NotMet(Why::TooFewNeighbours {
+                        key: key.clone(),
+                        shard: 0,
+                        have: 0,
+                        need: *others,
+                    });
                 };
-                let distinct: std::collections::BTreeSet<&str> =
-                    lab.lanes[shard].iter().map(|r| r.key.as_str()).filter(|k| k != key).collect();
+                let distinct: std::collections::BTreeSet<&str> = lab.lanes[shard]
+                    .iter()
+                    .map(|r| r.key.as_str())
+                    .filter(|k| k != key)
+                    .collect();
                 let have = distinct.len() as u64;
                 if have >= *others as u64 {
                     Met
                 } else {
-                    NotMet(Why::TooFewNeighbours { key: key.clone(), shard, have, need: *others })
+                    NotMet(Why::TooFewNeighbours {
+                        key: key.clone(),
+                        shard,
+                        have,
+                        need: *others,
+                    })
                 }
             }
             Goal::KeysStayOrdered => {
-                let mut keys: std::collections::BTreeMap<&str, (Option<usize>, u64)> = Default::default();
+                let mut keys: std::collections::BTreeMap<&str, (Option<usize>, u64)> =
+                    Default::default();
                 for (shard, lane) in lab.lanes.iter().enumerate() {
                     for r in lane {
                         let entry = keys.entry(&r.key).or_insert((Some(shard), 0));
@@ -83,7 +122,11 @@ impl Goal {
                     }
                 }
                 if lab.puts == 0 {
-                    return NotMet(Why::TooFewPuts { key: String::new(), have: 0, need: 1 });
+                    return NotMet(Why::TooFewPuts {
+                        key: String::new(),
+                        have: 0,
+                        need: 1,
+                    });
                 }
                 Met
             }
@@ -91,7 +134,10 @@ impl Goal {
                 if lab.shards == *shards {
                     Met
                 } else {
-                    NotMet(Why::WrongShardCount { have: lab.shards, need: *shards })
+                    NotMet(Why::WrongShardCount {
+                        have: lab.shards,
+                        need: *shards,
+                    })
                 }
             }
             Goal::WorkloadRan => {
@@ -102,9 +148,16 @@ impl Goal {
                 }
             }
             Goal::ShardsUnderWriteLimit { percent } => {
-                let Some(run) = &lab.run else { return NotMet(Why::NoRun) };
+                let Some(run) = &lab.run else {
+                    return NotMet(Why::NoRun);
+                };
                 let allowed = WRITE_RECORDS_PER_SECOND as f64 * *percent as f64 / 100.0;
-                match run.shards.iter().enumerate().find(|(_, s)| s.records_per_second > allowed) {
+                match run
+                    .shards
+                    .iter()
+                    .enumerate()
+                    .find(|(_, s)| s.records_per_second > allowed)
+                {
                     Some((shard, s)) => NotMet(Why::ShardTooBusy {
                         shard,
                         records_per_second: s.records_per_second,
@@ -150,10 +203,23 @@ mod tests {
     #[test]
     fn put_at_least_counts_only_that_key() {
         let mut l = lab(4);
-        let g = Goal::PutAtLeast { key: "k".into(), count: 2 };
+        let g = Goal::PutAtLeast {
+            key: "k".into(),
+            count: 2,
+        };
         l.apply(&Action::Put { key: "k".into() }).unwrap();
-        l.apply(&Action::Put { key: "other".into() }).unwrap();
-        assert_eq!(g.evaluate(&l), Outcome::NotMet(Why::TooFewPuts { key: "k".into(), have: 1, need: 2 }));
+        l.apply(&Action::Put {
+            key: "other".into(),
+        })
+        .unwrap();
+        assert_eq!(
+            g.evaluate(&l),
+            Outcome::NotMet(Why::TooFewPuts {
+                key: "k".into(),
+                have: 1,
+                need: 2
+            })
+        );
         l.apply(&Action::Put { key: "k".into() }).unwrap();
         assert_eq!(g.evaluate(&l), Outcome::Met);
     }
@@ -161,15 +227,27 @@ mod tests {
     #[test]
     fn shares_shard_needs_a_real_neighbour() {
         let mut l = lab(2);
-        let g = Goal::SharesShard { key: "user-123".into(), others: 1 };
-        l.apply(&Action::Put { key: "user-123".into() }).unwrap();
+        let g = Goal::SharesShard {
+            key: "user-123".into(),
+            others: 1,
+        };
+        l.apply(&Action::Put {
+            key: "user-123".into(),
+        })
+        .unwrap();
         assert!(matches!(g.evaluate(&l), Outcome::NotMet(_)));
         // Find, by the engine, a key on the other shard and one on the same.
         let home = l.shard_of("user-123").unwrap();
-        let away = (0..).map(|i| format!("k{i}")).find(|k| l.shard_of(k) != Some(home)).unwrap();
+        let away = (0..)
+            .map(|i| format!("k{i}"))
+            .find(|k| l.shard_of(k) != Some(home))
+            .unwrap();
         l.apply(&Action::Put { key: away }).unwrap();
         assert!(matches!(g.evaluate(&l), Outcome::NotMet(_)));
-        let near = (0..).map(|i| format!("k{i}")).find(|k| l.shard_of(k) == Some(home)).unwrap();
+        let near = (0..)
+            .map(|i| format!("k{i}"))
+            .find(|k| l.shard_of(k) == Some(home))
+            .unwrap();
         l.apply(&Action::Put { key: near }).unwrap();
         assert_eq!(g.evaluate(&l), Outcome::Met);
     }
@@ -181,15 +259,27 @@ mod tests {
         assert_eq!(g.evaluate(&l), Outcome::NotMet(Why::NoRun));
         l.apply(&Action::RunWorkload).unwrap();
         match g.evaluate(&l) {
-            Outcome::NotMet(Why::ShardTooBusy { records_per_second, allowed, .. }) => {
+            Outcome::NotMet(Why::ShardTooBusy {
+                records_per_second,
+                allowed,
+                ..
+            }) => {
                 assert!(records_per_second > allowed);
                 assert_eq!(allowed, 800.0);
             }
             other => panic!("device types at 3000/s must overload a shard: {other:?}"),
         }
-        l.apply(&Action::SetWorkload { distribution: KeyDistribution::UserIds, records_per_second: 3000, seconds: 5 })
-            .unwrap();
-        assert_eq!(g.evaluate(&l), Outcome::NotMet(Why::NoRun), "changing settings clears the old run");
+        l.apply(&Action::SetWorkload {
+            distribution: KeyDistribution::UserIds,
+            records_per_second: 3000,
+            seconds: 5,
+        })
+        .unwrap();
+        assert_eq!(
+            g.evaluate(&l),
+            Outcome::NotMet(Why::NoRun),
+            "changing settings clears the old run"
+        );
         l.apply(&Action::RunWorkload).unwrap();
         assert_eq!(g.evaluate(&l), Outcome::Met);
     }

@@ -17,7 +17,11 @@ pub enum Action {
     /// PutRecord with this partition key.
     Put { key: String },
     /// Choose the generated workload.
-    SetWorkload { distribution: KeyDistribution, records_per_second: u32, seconds: u32 },
+    SetWorkload {
+        distribution: KeyDistribution,
+        records_per_second: u32,
+        seconds: u32,
+    },
     /// Run the chosen workload to its end.
     RunWorkload,
 }
@@ -88,10 +92,18 @@ impl Lab {
                 let r = route(key, None, &self.ranges)?;
                 self.puts += 1;
                 let lane = &mut self.lanes[r.shard_index];
-                lane.push(LaneRecord { key: key.clone(), position: lane.len() as u64 + 1, put_number: self.puts });
+                lane.push(LaneRecord {
+                    key: key.clone(),
+                    position: lane.len() as u64 + 1,
+                    put_number: self.puts,
+                });
                 self.last_route = Some(r);
             }
-            Action::SetWorkload { distribution, records_per_second, seconds } => {
+            Action::SetWorkload {
+                distribution,
+                records_per_second,
+                seconds,
+            } => {
                 let next = KeyRunConfig {
                     distribution: *distribution,
                     records_per_second: *records_per_second,
@@ -142,7 +154,11 @@ mod tests {
             l.apply(&Action::Put { key: k.into() }).unwrap();
         }
         let lane = &l.lanes[l.shard_of("a").unwrap()];
-        let a: Vec<_> = lane.iter().filter(|r| r.key == "a").map(|r| r.put_number).collect();
+        let a: Vec<_> = lane
+            .iter()
+            .filter(|r| r.key == "a")
+            .map(|r| r.put_number)
+            .collect();
         assert_eq!(a, vec![1, 3, 5]);
         assert!(lane.windows(2).all(|w| w[0].position < w[1].position));
     }
@@ -155,7 +171,11 @@ mod tests {
         assert!(l.apply(&Action::Put { key: String::new() }).is_err());
         assert!(l.apply(&Action::SetShards { shards: 0 }).is_err());
         assert!(l
-            .apply(&Action::SetWorkload { distribution: KeyDistribution::Zipf, records_per_second: 0, seconds: 1 })
+            .apply(&Action::SetWorkload {
+                distribution: KeyDistribution::Zipf,
+                records_per_second: 0,
+                seconds: 1
+            })
             .is_err());
         assert_eq!(l, before);
     }
@@ -164,7 +184,11 @@ mod tests {
     fn same_actions_same_state() {
         let actions = [
             Action::Put { key: "x".into() },
-            Action::SetWorkload { distribution: KeyDistribution::Zipf, records_per_second: 2000, seconds: 3 },
+            Action::SetWorkload {
+                distribution: KeyDistribution::Zipf,
+                records_per_second: 2000,
+                seconds: 3,
+            },
             Action::RunWorkload,
         ];
         let play = || {
@@ -180,7 +204,12 @@ mod tests {
     #[test]
     fn actions_read_from_toml_like_data() {
         let a: Action = serde_json::from_str(r#"{"do":"put","key":"user-1"}"#).unwrap();
-        assert_eq!(a, Action::Put { key: "user-1".into() });
+        assert_eq!(
+            a,
+            Action::Put {
+                key: "user-1".into()
+            }
+        );
         assert!(serde_json::from_str::<Action>(r#"{"do":"put","kee":"x"}"#).is_err());
     }
 }

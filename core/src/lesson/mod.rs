@@ -153,7 +153,11 @@ impl Catalog {
     }
 
     pub fn outline_of(&self, id: &str) -> Option<&str> {
-        self.sections.iter().flat_map(|s| &s.lessons).find(|e| e.id == id).map(|e| e.outline.as_str())
+        self.sections
+            .iter()
+            .flat_map(|s| &s.lessons)
+            .find(|e| e.id == id)
+            .map(|e| e.outline.as_str())
     }
 }
 
@@ -174,13 +178,19 @@ impl std::fmt::Display for DataError {
 fn check_text(errors: &mut Vec<DataError>, file: &str, field: &str, t: &Text) {
     for (lang, s) in [("en", &t.en), ("vi", &t.vi)] {
         if s.trim().is_empty() {
-            errors.push(DataError { file: file.into(), field: format!("{field}.{lang}"), problem: "is empty; both languages are required".into() });
+            errors.push(DataError {
+                file: file.into(),
+                field: format!("{field}.{lang}"),
+                problem: "is empty; both languages are required".into(),
+            });
         }
     }
 }
 
 fn is_slug(s: &str) -> bool {
-    !s.is_empty() && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 impl Lesson {
@@ -189,15 +199,27 @@ impl Lesson {
     pub fn validate(&self, file: &str) -> Vec<DataError> {
         let mut errors = Vec::new();
         let err = |errors: &mut Vec<DataError>, field: String, problem: String| {
-            errors.push(DataError { file: file.into(), field, problem })
+            errors.push(DataError {
+                file: file.into(),
+                field,
+                problem,
+            })
         };
         if !is_slug(&self.id) {
-            err(&mut errors, "id".into(), format!("{:?} must be lower-case letters, digits and '-'", self.id));
+            err(
+                &mut errors,
+                "id".into(),
+                format!("{:?} must be lower-case letters, digits and '-'", self.id),
+            );
         }
         check_text(&mut errors, file, "title", &self.title);
         check_text(&mut errors, file, "summary", &self.summary);
         if self.steps.is_empty() {
-            err(&mut errors, "steps".into(), "a lesson needs at least one step".into());
+            err(
+                &mut errors,
+                "steps".into(),
+                "a lesson needs at least one step".into(),
+            );
         }
         for (i, s) in self.steps.iter().enumerate() {
             check_text(&mut errors, file, &format!("steps[{i}].title"), &s.title);
@@ -206,25 +228,55 @@ impl Lesson {
                 check_text(&mut errors, file, &format!("steps[{i}].notes"), n);
             }
             if let Some(p) = &s.predict {
-                check_text(&mut errors, file, &format!("steps[{i}].predict.question"), &p.question);
+                check_text(
+                    &mut errors,
+                    file,
+                    &format!("steps[{i}].predict.question"),
+                    &p.question,
+                );
                 for (j, o) in p.options.iter().enumerate() {
-                    check_text(&mut errors, file, &format!("steps[{i}].predict.options[{j}]"), o);
+                    check_text(
+                        &mut errors,
+                        file,
+                        &format!("steps[{i}].predict.options[{j}]"),
+                        o,
+                    );
                 }
                 if p.options.len() < 2 || p.answer >= p.options.len() {
-                    err(&mut errors, format!("steps[{i}].predict.answer"), format!("{} is not one of the {} options", p.answer, p.options.len()));
+                    err(
+                        &mut errors,
+                        format!("steps[{i}].predict.answer"),
+                        format!("{} is not one of the {} options", p.answer, p.options.len()),
+                    );
                 }
             }
         }
         if self.task_step >= self.steps.len() {
-            err(&mut errors, "task_step".into(), format!("{} is past the last step ({})", self.task_step, self.steps.len().saturating_sub(1)));
+            err(
+                &mut errors,
+                "task_step".into(),
+                format!(
+                    "{} is past the last step ({})",
+                    self.task_step,
+                    self.steps.len().saturating_sub(1)
+                ),
+            );
         } else if self.steps[self.task_step].widget == Widget::None {
-            err(&mut errors, "task_step".into(), "the task step must show a widget".into());
+            err(
+                &mut errors,
+                "task_step".into(),
+                "the task step must show a widget".into(),
+            );
         }
         for (i, h) in self.hints.iter().enumerate() {
             check_text(&mut errors, file, &format!("hints[{i}]"), h);
         }
         if self.goals.is_empty() {
-            err(&mut errors, "goals".into(), "a lesson needs at least one goal".into());
+            err(
+                &mut errors,
+                "goals".into(),
+                "a lesson needs at least one goal".into(),
+            );
         }
         // The scenario must load, and the solution must solve it.
         match lab::Lab::from_scenario(&self.scenario) {
@@ -237,13 +289,25 @@ impl Lesson {
                 }
                 for (i, g) in self.goals.iter().enumerate() {
                     if let goal::Outcome::NotMet(why) = g.evaluate(&lab) {
-                        err(&mut errors, format!("goals[{i}]"), format!("the stored solution does not meet it: {why:?}"));
+                        err(
+                            &mut errors,
+                            format!("goals[{i}]"),
+                            format!("the stored solution does not meet it: {why:?}"),
+                        );
                     }
                 }
                 // And the goals must not already hold before the student acts.
                 if let Ok(fresh) = lab::Lab::from_scenario(&self.scenario) {
-                    if self.goals.iter().all(|g| g.evaluate(&fresh) == goal::Outcome::Met) {
-                        err(&mut errors, "goals".into(), "already met before the student does anything".into());
+                    if self
+                        .goals
+                        .iter()
+                        .all(|g| g.evaluate(&fresh) == goal::Outcome::Met)
+                    {
+                        err(
+                            &mut errors,
+                            "goals".into(),
+                            "already met before the student does anything".into(),
+                        );
                     }
                 }
             }
@@ -259,18 +323,30 @@ impl Catalog {
         let mut seen = std::collections::BTreeSet::new();
         for l in &self.lessons {
             if !seen.insert(l.id.as_str()) {
-                errors.push(DataError { file: "index.toml".into(), field: "lessons".into(), problem: format!("lesson id {:?} appears twice", l.id) });
+                errors.push(DataError {
+                    file: "index.toml".into(),
+                    field: "lessons".into(),
+                    problem: format!("lesson id {:?} appears twice", l.id),
+                });
             }
         }
         let mut item_ids = std::collections::BTreeSet::new();
         for item in &self.quiz {
             let file = format!("quiz item {:?}", item.id);
             if !item_ids.insert(item.id.as_str()) {
-                errors.push(DataError { file: file.clone(), field: "id".into(), problem: "appears twice".into() });
+                errors.push(DataError {
+                    file: file.clone(),
+                    field: "id".into(),
+                    problem: "appears twice".into(),
+                });
             }
             if let Some(link) = &item.lesson {
                 match self.lesson(&link.lesson) {
-                    None => errors.push(DataError { file: file.clone(), field: "lesson.lesson".into(), problem: format!("no lesson {:?}", link.lesson) }),
+                    None => errors.push(DataError {
+                        file: file.clone(),
+                        field: "lesson.lesson".into(),
+                        problem: format!("no lesson {:?}", link.lesson),
+                    }),
                     Some(l) if link.step >= l.steps.len() => errors.push(DataError {
                         file: file.clone(),
                         field: "lesson.step".into(),
@@ -280,7 +356,11 @@ impl Catalog {
                 }
             }
             for e in item.validate() {
-                errors.push(DataError { file: file.clone(), field: e.0, problem: e.1 });
+                errors.push(DataError {
+                    file: file.clone(),
+                    field: e.0,
+                    problem: e.1,
+                });
             }
         }
         errors

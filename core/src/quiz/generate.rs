@@ -23,15 +23,35 @@ pub fn generate(rng: &mut ComponentRng, level: u8, n: usize) -> Item {
 
 fn shards_for_workload(rng: &mut ComponentRng, level: u8, n: usize) -> Item {
     let mib = rng.random_range(1..=12u32) as f64 + if level >= 2 { 0.5 } else { 0.0 };
-    let records = if level >= 2 { rng.random_range(1..=9u64) * 1000 + 500 } else { 0 };
+    let records = if level >= 2 {
+        rng.random_range(1..=9u64) * 1000 + 500
+    } else {
+        0
+    };
     let (consumers, mode) = if level >= 3 {
         let c = rng.random_range(2..=6u32);
-        (c, if rng.random_bool(0.5) { ReadMode::Shared } else { ReadMode::EnhancedFanOut })
+        (
+            c,
+            if rng.random_bool(0.5) {
+                ReadMode::Shared
+            } else {
+                ReadMode::EnhancedFanOut
+            },
+        )
     } else {
         (1, ReadMode::Shared)
     };
-    let answer = Calc::ShardsNeeded { write_mib_per_second: mib, records_per_second: records, consumers, read_mode: mode };
-    let mib_s = if mib.fract() == 0.0 { format!("{mib:.0}") } else { format!("{mib:.1}") };
+    let answer = Calc::ShardsNeeded {
+        write_mib_per_second: mib,
+        records_per_second: records,
+        consumers,
+        read_mode: mode,
+    };
+    let mib_s = if mib.fract() == 0.0 {
+        format!("{mib:.0}")
+    } else {
+        format!("{mib:.1}")
+    };
     let mut en = format!("Producers write {mib_s} MiB/s");
     let mut vi = format!("Producer ghi {} MiB/s", mib_s.replace('.', ","));
     if records > 0 {
@@ -40,7 +60,10 @@ fn shards_for_workload(rng: &mut ComponentRng, level: u8, n: usize) -> Item {
     }
     if consumers > 1 {
         let (m_en, m_vi) = match mode {
-            ReadMode::Shared => ("shared-throughput (GetRecords) consumers", "consumer dùng chung thông lượng (GetRecords)"),
+            ReadMode::Shared => (
+                "shared-throughput (GetRecords) consumers",
+                "consumer dùng chung thông lượng (GetRecords)",
+            ),
             ReadMode::EnhancedFanOut => ("enhanced fan-out consumers", "consumer enhanced fan-out"),
         };
         en.push_str(&format!(", read in full by {consumers} {m_en}"));
@@ -57,7 +80,11 @@ fn shards_for_workload(rng: &mut ComponentRng, level: u8, n: usize) -> Item {
         topic: Topic::Shards,
         difficulty: level,
         prompt: text(en, vi),
-        kind: ItemKind::Numeric { answer, tolerance: 0.0, unit: Some(text("shards".into(), "shard".into())) },
+        kind: ItemKind::Numeric {
+            answer,
+            tolerance: 0.0,
+            unit: Some(text("shards".into(), "shard".into())),
+        },
         explanation,
         lesson: None,
         source: None,
@@ -74,11 +101,15 @@ fn shard_from_hash_key(rng: &mut ComponentRng, level: u8, n: usize) -> Item {
     // The engine routes it; valid by construction (1..=256 characters, n >= 1).
     let ranges = even_ranges(shards).unwrap_or_default();
     let routed = route(&key, None, &ranges).ok();
-    let (hash, answer) = routed.map(|r| (r.hash_key.to_string(), r.shard_index)).unwrap_or_default();
-    let options: Vec<Text> = (0..shards).map(|i| {
-        let id = ShardId(i).to_string();
-        text(id.clone(), id)
-    }).collect();
+    let (hash, answer) = routed
+        .map(|r| (r.hash_key.to_string(), r.shard_index))
+        .unwrap_or_default();
+    let options: Vec<Text> = (0..shards)
+        .map(|i| {
+            let id = ShardId(i).to_string();
+            text(id.clone(), id)
+        })
+        .collect();
     Item {
         id: format!("gen-route-{n}"),
         topic: Topic::Partitioning,
@@ -98,10 +129,17 @@ fn shard_from_hash_key(rng: &mut ComponentRng, level: u8, n: usize) -> Item {
 }
 
 fn get_records_budget(rng: &mut ComponentRng, level: u8, n: usize) -> Item {
-    let shards = if level == 1 { 1 } else { rng.random_range(2..=8u64) };
+    let shards = if level == 1 {
+        1
+    } else {
+        rng.random_range(2..=8u64)
+    };
     let seconds = rng.random_range(2..=30u64);
-    let (en_shards, vi_shards) =
-        if shards == 1 { ("one shard".to_owned(), "một shard".to_owned()) } else { (format!("{shards} shards"), format!("{shards} shard")) };
+    let (en_shards, vi_shards) = if shards == 1 {
+        ("one shard".to_owned(), "một shard".to_owned())
+    } else {
+        (format!("{shards} shards"), format!("{shards} shard"))
+    };
     Item {
         id: format!("gen-getrecords-{n}"),
         topic: Topic::Consumers,
@@ -136,7 +174,12 @@ mod tests {
         for level in 1..=3 {
             for n in 0..60 {
                 let item = generate(&mut rng, level, n);
-                assert!(item.validate().is_empty(), "{:?}: {:?}", item.id, item.validate());
+                assert!(
+                    item.validate().is_empty(),
+                    "{:?}: {:?}",
+                    item.id,
+                    item.validate()
+                );
                 assert_eq!(item.difficulty, level);
                 // The right answer, computed independently of the item, grades right.
                 match &item.kind {
@@ -147,7 +190,9 @@ mod tests {
                     ItemKind::Single { answer, .. } => {
                         let key = item.prompt.en.split('`').nth(1).unwrap();
                         let shards = item.options_len() as u32;
-                        let expected = route(key, None, &even_ranges(shards).unwrap()).unwrap().shard_index;
+                        let expected = route(key, None, &even_ranges(shards).unwrap())
+                            .unwrap()
+                            .shard_index;
                         assert_eq!(*answer, expected);
                     }
                     _ => unreachable!("generators make numeric and single items"),

@@ -97,7 +97,12 @@ impl Calc {
     pub fn value(&self) -> Option<f64> {
         const MIB: f64 = 1_048_576.0;
         Some(match self {
-            Calc::ShardsNeeded { write_mib_per_second, records_per_second, consumers, read_mode } => {
+            Calc::ShardsNeeded {
+                write_mib_per_second,
+                records_per_second,
+                consumers,
+                read_mode,
+            } => {
                 if !(write_mib_per_second.is_finite() && *write_mib_per_second >= 0.0) {
                     return None;
                 }
@@ -109,8 +114,14 @@ impl Calc {
                 })
                 .shards as f64
             }
-            Calc::GetRecordsCalls { shards, seconds } => get_records_calls(*shards, *seconds) as f64,
-            Calc::ShardOfKey { key, shards } => route(key, None, &even_ranges(*shards).ok()?).ok()?.shard_index as f64,
+            Calc::GetRecordsCalls { shards, seconds } => {
+                get_records_calls(*shards, *seconds) as f64
+            }
+            Calc::ShardOfKey { key, shards } => {
+                route(key, None, &even_ranges(*shards).ok()?)
+                    .ok()?
+                    .shard_index as f64
+            }
             Calc::Limit { limit } => match limit {
                 LimitName::WriteRecordsPerSecond => limits::WRITE_RECORDS_PER_SECOND as f64,
                 LimitName::WriteMibPerSecond => limits::WRITE_BYTES_PER_SECOND as f64 / MIB,
@@ -130,7 +141,10 @@ pub enum ItemKind {
     /// One right option.
     Single { options: Vec<Text>, answer: usize },
     /// All the right options and none of the others.
-    Multiple { options: Vec<Text>, answers: Vec<usize> },
+    Multiple {
+        options: Vec<Text>,
+        answers: Vec<usize>,
+    },
     /// A number, right within `tolerance` (absolute).
     Numeric {
         answer: Calc,
@@ -187,8 +201,16 @@ impl Item {
                 b.dedup();
                 a == b
             }
-            (ItemKind::Numeric { answer, tolerance, .. }, Response::Numeric(x)) => {
-                x.is_finite() && answer.value().is_some_and(|v| (x - v).abs() <= *tolerance + 1e-9)
+            (
+                ItemKind::Numeric {
+                    answer, tolerance, ..
+                },
+                Response::Numeric(x),
+            ) => {
+                x.is_finite()
+                    && answer
+                        .value()
+                        .is_some_and(|v| (x - v).abs() <= *tolerance + 1e-9)
             }
             (ItemKind::Ordering { items }, Response::Ordering(order)) => {
                 order.len() == items.len() && order.iter().enumerate().all(|(i, &j)| i == j)
@@ -222,20 +244,34 @@ impl Item {
             ItemKind::Numeric { .. } => {}
         }
         if !(1..=3).contains(&self.difficulty) {
-            e.push(("difficulty".into(), format!("{} is not 1, 2 or 3", self.difficulty)));
+            e.push((
+                "difficulty".into(),
+                format!("{} is not 1, 2 or 3", self.difficulty),
+            ));
         }
         match &self.kind {
             ItemKind::Single { options, answer } => {
                 if options.len() < 2 || *answer >= options.len() {
-                    e.push(("answer".into(), format!("{answer} is not one of the {} options", options.len())));
+                    e.push((
+                        "answer".into(),
+                        format!("{answer} is not one of the {} options", options.len()),
+                    ));
                 }
             }
             ItemKind::Multiple { options, answers } => {
                 if answers.is_empty() || answers.iter().any(|a| *a >= options.len()) {
-                    e.push(("answers".into(), format!("{answers:?} must be non-empty indices below {}", options.len())));
+                    e.push((
+                        "answers".into(),
+                        format!(
+                            "{answers:?} must be non-empty indices below {}",
+                            options.len()
+                        ),
+                    ));
                 }
             }
-            ItemKind::Numeric { answer, tolerance, .. } => {
+            ItemKind::Numeric {
+                answer, tolerance, ..
+            } => {
                 if answer.value().is_none() {
                     e.push(("answer".into(), format!("{answer:?} cannot be computed")));
                 }
@@ -271,7 +307,11 @@ pub fn build_quiz(bank: &[Item], seed: u64, level: u8, count: usize) -> Quiz {
     let level = level.clamp(1, 3);
     let count = count.clamp(1, MAX_QUIZ_ITEMS);
     let mut rng = component_rng(seed, "quiz.pick");
-    let mut pool: Vec<Item> = bank.iter().filter(|i| i.difficulty <= level).cloned().collect();
+    let mut pool: Vec<Item> = bank
+        .iter()
+        .filter(|i| i.difficulty <= level)
+        .cloned()
+        .collect();
     pool.shuffle(&mut rng);
     // About a third generated, at least one.
     let generated = (count / 3).max(1).min(count);
@@ -293,11 +333,18 @@ pub fn build_quiz(bank: &[Item], seed: u64, level: u8, count: usize) -> Quiz {
                 }
                 o
             }
-            ItemKind::Single { options, .. } | ItemKind::Multiple { options, .. } => (0..options.len()).collect(),
+            ItemKind::Single { options, .. } | ItemKind::Multiple { options, .. } => {
+                (0..options.len()).collect()
+            }
             ItemKind::Numeric { .. } => Vec::new(),
         })
         .collect();
-    Quiz { seed, level, items, shown_order }
+    Quiz {
+        seed,
+        level,
+        items,
+        shown_order,
+    }
 }
 
 /// Results by topic, and which items were missed.
@@ -310,9 +357,17 @@ pub struct Score {
 }
 
 pub fn score(quiz: &Quiz, responses: &[Option<Response>]) -> Score {
-    let mut s = Score { correct: 0, total: quiz.items.len(), by_topic: BTreeMap::new(), missed: Vec::new() };
+    let mut s = Score {
+        correct: 0,
+        total: quiz.items.len(),
+        by_topic: BTreeMap::new(),
+        missed: Vec::new(),
+    };
     for (i, item) in quiz.items.iter().enumerate() {
-        let ok = responses.get(i).and_then(|r| r.as_ref()).is_some_and(|r| item.grade(r));
+        let ok = responses
+            .get(i)
+            .and_then(|r| r.as_ref())
+            .is_some_and(|r| item.grade(r));
         let t = s.by_topic.entry(item.topic).or_insert((0, 0));
         t.1 += 1;
         if ok {
@@ -330,7 +385,10 @@ mod tests {
     use super::*;
 
     fn t(s: &str) -> Text {
-        Text { en: s.into(), vi: format!("{s} (vi)") }
+        Text {
+            en: s.into(),
+            vi: format!("{s} (vi)"),
+        }
     }
 
     fn single() -> Item {
@@ -339,7 +397,10 @@ mod tests {
             topic: Topic::Shards,
             difficulty: 1,
             prompt: t("p"),
-            kind: ItemKind::Single { options: vec![t("a"), t("b")], answer: 1 },
+            kind: ItemKind::Single {
+                options: vec![t("a"), t("b")],
+                answer: 1,
+            },
             explanation: t("e"),
             lesson: None,
             source: None,
@@ -351,20 +412,46 @@ mod tests {
         let s = single();
         assert!(s.grade(&Response::Single(1)));
         assert!(!s.grade(&Response::Single(0)));
-        assert!(!s.grade(&Response::Numeric(1.0)), "wrong response kind is wrong, not a panic");
+        assert!(
+            !s.grade(&Response::Numeric(1.0)),
+            "wrong response kind is wrong, not a panic"
+        );
 
-        let m = Item { kind: ItemKind::Multiple { options: vec![t("a"), t("b"), t("c")], answers: vec![0, 2] }, ..single() };
+        let m = Item {
+            kind: ItemKind::Multiple {
+                options: vec![t("a"), t("b"), t("c")],
+                answers: vec![0, 2],
+            },
+            ..single()
+        };
         assert!(m.grade(&Response::Multiple(vec![2, 0])));
         assert!(!m.grade(&Response::Multiple(vec![0])));
         assert!(!m.grade(&Response::Multiple(vec![0, 1, 2])));
 
-        let calc = Calc::ShardsNeeded { write_mib_per_second: 6.0, records_per_second: 0, consumers: 1, read_mode: ReadMode::Shared };
-        let n = Item { kind: ItemKind::Numeric { answer: calc, tolerance: 0.0, unit: None }, ..single() };
+        let calc = Calc::ShardsNeeded {
+            write_mib_per_second: 6.0,
+            records_per_second: 0,
+            consumers: 1,
+            read_mode: ReadMode::Shared,
+        };
+        let n = Item {
+            kind: ItemKind::Numeric {
+                answer: calc,
+                tolerance: 0.0,
+                unit: None,
+            },
+            ..single()
+        };
         assert!(n.grade(&Response::Numeric(6.0)));
         assert!(!n.grade(&Response::Numeric(5.0)));
         assert!(!n.grade(&Response::Numeric(f64::NAN)));
 
-        let o = Item { kind: ItemKind::Ordering { items: vec![t("1"), t("2"), t("3")] }, ..single() };
+        let o = Item {
+            kind: ItemKind::Ordering {
+                items: vec![t("1"), t("2"), t("3")],
+            },
+            ..single()
+        };
         assert!(o.grade(&Response::Ordering(vec![0, 1, 2])));
         assert!(!o.grade(&Response::Ordering(vec![1, 0, 2])));
         assert!(!o.grade(&Response::Ordering(vec![0, 1])));
@@ -372,14 +459,26 @@ mod tests {
 
     #[test]
     fn validation_names_fields() {
-        let bad = Item { difficulty: 4, kind: ItemKind::Single { options: vec![t("a"), t("b")], answer: 2 }, ..single() };
+        let bad = Item {
+            difficulty: 4,
+            kind: ItemKind::Single {
+                options: vec![t("a"), t("b")],
+                answer: 2,
+            },
+            ..single()
+        };
         let fields: Vec<String> = bad.validate().into_iter().map(|e| e.0).collect();
         assert_eq!(fields, vec!["difficulty", "answer"]);
     }
 
     #[test]
     fn quizzes_are_reproducible_from_the_seed() {
-        let bank: Vec<Item> = (0..20).map(|i| Item { id: format!("q{i}"), ..single() }).collect();
+        let bank: Vec<Item> = (0..20)
+            .map(|i| Item {
+                id: format!("q{i}"),
+                ..single()
+            })
+            .collect();
         let a = build_quiz(&bank, 99, 2, 10);
         assert_eq!(a, build_quiz(&bank, 99, 2, 10));
         assert_ne!(a, build_quiz(&bank, 100, 2, 10));
@@ -389,9 +488,24 @@ mod tests {
 
     #[test]
     fn scoring_by_topic() {
-        let bank = vec![single(), Item { id: "q2".into(), topic: Topic::Retention, ..single() }];
-        let quiz = Quiz { seed: 0, level: 1, items: bank, shown_order: vec![vec![0, 1], vec![0, 1]] };
-        let s = score(&quiz, &[Some(Response::Single(1)), Some(Response::Single(0))]);
+        let bank = vec![
+            single(),
+            Item {
+                id: "q2".into(),
+                topic: Topic::Retention,
+                ..single()
+            },
+        ];
+        let quiz = Quiz {
+            seed: 0,
+            level: 1,
+            items: bank,
+            shown_order: vec![vec![0, 1], vec![0, 1]],
+        };
+        let s = score(
+            &quiz,
+            &[Some(Response::Single(1)), Some(Response::Single(0))],
+        );
         assert_eq!((s.correct, s.total), (1, 2));
         assert_eq!(s.by_topic[&Topic::Retention], (0, 1));
         assert_eq!(s.missed, vec![1]);
@@ -410,7 +524,19 @@ mod tests {
 
     #[test]
     fn limits_come_from_the_engine() {
-        assert_eq!(Calc::Limit { limit: LimitName::RetentionMaxDays }.value(), Some(365.0));
-        assert_eq!(Calc::Limit { limit: LimitName::WriteMibPerSecond }.value(), Some(1.0));
+        assert_eq!(
+            Calc::Limit {
+                limit: LimitName::RetentionMaxDays
+            }
+            .value(),
+            Some(365.0)
+        );
+        assert_eq!(
+            Calc::Limit {
+                limit: LimitName::WriteMibPerSecond
+            }
+            .value(),
+            Some(1.0)
+        );
     }
 }

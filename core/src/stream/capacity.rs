@@ -42,9 +42,14 @@ pub fn shards_needed(w: &Workload) -> Sizing {
     let for_write_records = div_ceil(w.write_records_per_second, WRITE_RECORDS_PER_SECOND);
     let for_reads = match w.read_mode {
         // Every consumer reads every byte; they share the shard's read limit.
-        ReadMode::Shared => div_ceil(w.write_bytes_per_second * w.consumers as u64, READ_BYTES_PER_SECOND),
+        ReadMode::Shared => div_ceil(
+            w.write_bytes_per_second * w.consumers as u64,
+            READ_BYTES_PER_SECOND,
+        ),
         // Each consumer has its own pipe: one consumer's read needs bound it.
-        ReadMode::EnhancedFanOut => div_ceil(w.write_bytes_per_second, EFO_BYTES_PER_SECOND_PER_CONSUMER),
+        ReadMode::EnhancedFanOut => {
+            div_ceil(w.write_bytes_per_second, EFO_BYTES_PER_SECOND_PER_CONSUMER)
+        }
     };
     Sizing {
         for_write_bytes,
@@ -66,22 +71,43 @@ mod tests {
 
     #[test]
     fn seed_example_six_mb_needs_six_shards() {
-        let w = Workload { write_bytes_per_second: 6 * MIB, write_records_per_second: 10, consumers: 1, read_mode: ReadMode::Shared };
+        let w = Workload {
+            write_bytes_per_second: 6 * MIB,
+            write_records_per_second: 10,
+            consumers: 1,
+            read_mode: ReadMode::Shared,
+        };
         assert_eq!(shards_needed(&w).shards, 6);
     }
 
     #[test]
     fn records_can_dominate() {
-        let w = Workload { write_bytes_per_second: MIB / 2, write_records_per_second: 4_500, consumers: 1, read_mode: ReadMode::Shared };
+        let w = Workload {
+            write_bytes_per_second: MIB / 2,
+            write_records_per_second: 4_500,
+            consumers: 1,
+            read_mode: ReadMode::Shared,
+        };
         let s = shards_needed(&w);
-        assert_eq!((s.for_write_bytes, s.for_write_records, s.shards), (1, 5, 5));
+        assert_eq!(
+            (s.for_write_bytes, s.for_write_records, s.shards),
+            (1, 5, 5)
+        );
     }
 
     #[test]
     fn shared_reads_divide_and_fan_out_does_not() {
-        let shared = Workload { write_bytes_per_second: 2 * MIB, write_records_per_second: 100, consumers: 5, read_mode: ReadMode::Shared };
+        let shared = Workload {
+            write_bytes_per_second: 2 * MIB,
+            write_records_per_second: 100,
+            consumers: 5,
+            read_mode: ReadMode::Shared,
+        };
         assert_eq!(shards_needed(&shared).for_reads, 5); // 10 MiB/s of reads / 2 MiB/s
-        let efo = Workload { read_mode: ReadMode::EnhancedFanOut, ..shared };
+        let efo = Workload {
+            read_mode: ReadMode::EnhancedFanOut,
+            ..shared
+        };
         assert_eq!(shards_needed(&efo).for_reads, 1);
         assert_eq!(shards_needed(&efo).shards, 2);
     }

@@ -1,13 +1,13 @@
 //! Many keys: a generated workload run by the engine in simulated time, drawn
 //! as records per second per shard against the 1,000 records/s write limit.
 
-use crate::widgets::chart::ShardChart;
-use crate::widgets::run_stats::RunStatsView;
 use super::ViewState;
 use crate::browser;
 use crate::clock::use_sim_clock;
 use crate::i18n::{self, T};
 use crate::shell::use_ctx;
+use crate::widgets::chart::ShardChart;
+use crate::widgets::run_stats::RunStatsView;
 use kinesis_lab_core::error::{Field, Problem, ValidationError};
 use kinesis_lab_core::workload::{
     KeyDistribution, KeyRun, KeyRunConfig, MAX_DURATION_SECONDS, MAX_RECORDS_PER_SECOND,
@@ -133,7 +133,7 @@ pub fn ManyKeys(state: RwSignal<ViewState>) -> impl IntoView {
                     prop:checked=move || state.with(|s| s.distribution == d)
                     on:change=move |_| state.update(|s| s.distribution = d)
                 />
-                <span>
+                <span class="stack">
                     <strong>{move || i18n::distribution(ctx.lang.get(), d)}</strong>
                     <small>{move || i18n::distribution_detail(ctx.lang.get(), d)}</small>
                 </span>

@@ -1,10 +1,10 @@
 //! One key: the fields, the computed route, the hash-key space and the
 //! shard-range table.
 
-use crate::widgets::keyspace::KeySpace;
 use super::{ViewState, UI_MAX_SHARDS};
 use crate::i18n::{self, T};
 use crate::shell::use_ctx;
+use crate::widgets::keyspace::KeySpace;
 use kinesis_lab_core::error::{Field, Problem, ValidationError};
 use kinesis_lab_core::hash::{
     even_ranges, parse_explicit_hash_key, route, validate_partition_key, Route,

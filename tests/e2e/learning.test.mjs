@@ -1,0 +1,316 @@
+// The learning shell end to end: every lesson played through the UI with its
+// stored solution, a quiz answered and scored against the engine's answers,
+// progress surviving a reload, share links, presenter mode with its notes
+// window, and axe on every route.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import fs from 'node:fs';
+import AxeBuilder from '@axe-core/playwright';
+import { serve, launch, watchedPage, shot, CLI, OUTPUT } from './harness.mjs';
+
+const LESSONS_DIR = path.resolve(import.meta.dirname, '../../lessons');
+const cliLines = (args) => execFileSync(CLI, args, { encoding: 'utf8' }).trim().split('\n').map((l) => JSON.parse(l));
+const lessons = cliLines(['lessons', '--dir', LESSONS_DIR, 'list']);
+
+let server, browser;
+before(async () => {
+  server = await serve('/lab/');
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function open(hash, context) {
+  const ctx = context ?? (await browser.newContext({ viewport: { width: 1366, height: 900 } }));
+  const watched = await watchedPage(ctx);
+  await watched.page.goto(server.base + hash);
+  await watched.page.locator('main').waitFor();
+  return { ...watched, context: ctx };
+}
+
+/** Does one stored-solution action through the widget's controls. */
+async function act(page, a) {
+  switch (a.do) {
+    case 'put':
+      await page.fill('#w-pk', a.key);
+      await page.click('#w-put');
+      break;
+    case 'set_shards':
+      await page.fill('#w-shards', String(a.shards));
+      await page.click('#w-set-shards');
+      break;
+    case 'set_workload':
+      await page.check(`input[name=w-dist][value=${a.distribution}]`);
+      await page.fill('#w-rate', String(a.records_per_second));
+      await page.fill('#w-secs', String(a.seconds));
+      break;
+    case 'run_workload':
+      await page.click('#w-run');
+      break;
+    default:
+      throw new Error(`no UI for action ${a.do}`);
+  }
+}
+
+test('every lesson is solved through the UI by its stored solution', async () => {
+  assert.ok(lessons.length >= 2);
+  const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+  for (const lesson of lessons) {
+    const { page, problems } = await open(`#/lessons/${lesson.id}/${lesson.task_step + 1}`, context);
+    assert.equal(await page.locator('#step-label').innerText(), `Step ${lesson.task_step + 1} / ${lesson.steps}`);
+    // Before acting, the goals are not met and the player says why.
+    await page.click('#check');
+    assert.match(await page.locator('#check-result').innerText(), /Not yet/);
+    assert.ok(await page.locator('.goal-results li.fail .why').count() >= 1, `${lesson.id}: a failed goal explains itself`);
+    // A hint appears on request.
+    await page.click('#hint');
+    assert.equal(await page.locator('#hints li').count(), 1);
+    for (const a of lesson.solution) await act(page, a);
+    await page.click('#check');
+    assert.match(await page.locator('#check-result').innerText(), /Every goal is met/, lesson.id);
+    assert.equal(await page.locator('.goal-results li.pass').count(), lesson.goals.length);
+    await page.locator('#lesson-complete').waitFor();
+    await shot(page, `lesson-${lesson.id}-solved-en`);
+    // Reset brings the lab back to the scenario: goals fail again.
+    await page.click('#reset-lab');
+    await page.click('#check');
+    assert.match(await page.locator('#check-result').innerText(), /Not yet/);
+    assert.deepEqual(problems, [], lesson.id);
+    await page.close();
+  }
+  // Progress survives a reload: both lessons are marked done.
+  const { page, problems } = await open('#/lessons', context);
+  await page.reload();
+  await page.locator('.lesson-card').first().waitFor();
+  for (const lesson of lessons) {
+    assert.equal(await page.locator(`.lesson-card[data-lesson=${lesson.id}] .status`).innerText(), 'Done');
+  }
+  await shot(page, 'lessons-en');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('lesson steps: navigation, prediction, Vietnamese text', async () => {
+  const lesson = lessons[0];
+  const { page, problems, context } = await open(`#/lessons/${lesson.id}`);
+  const first = await page.locator('#step-title').innerText();
+  await page.click('#next-step');
+  await page.waitForURL(/\/2/);
+  assert.notEqual(await page.locator('#step-title').innerText(), first);
+  assert.equal(await page.locator('#step-label').innerText(), `Step 2 / ${lesson.steps}`);
+  if (await page.locator('#predict').count()) {
+    await page.locator('#predict input').first().check();
+    assert.ok((await page.locator('.predict-feedback').innerText()).length > 10);
+  }
+  await page.selectOption('header select', 'vi');
+  assert.match(await page.locator('#step-label').innerText(), /^Bước 2/);
+  await shot(page, `lesson-${lesson.id}-step2-vi`);
+  await page.click('#prev-step');
+  await page.waitForURL(/\/1(\?|$)/);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a lesson share link restores the lab; a tampered one gets a notice', async () => {
+  const lesson = lessons.find((l) => l.solution.some((a) => a.do === 'put'));
+  const { page, problems, context } = await open(`#/lessons/${lesson.id}/${lesson.task_step + 1}`);
+  for (const a of lesson.solution) await act(page, a);
+  await page.waitForURL(/s=1\./);
+  const link = page.url();
+  const puts = await page.locator('#w-puts').innerText();
+  await context.close();
+
+  const shared = await open(link.slice(server.base.length));
+  assert.equal(await shared.page.locator('#w-puts').innerText(), puts);
+  await shared.page.click('#check');
+  assert.match(await shared.page.locator('#check-result').innerText(), /Every goal is met/);
+  assert.deepEqual(shared.problems, []);
+  await shared.context.close();
+
+  for (const bad of ['s=1.%40%40%40', 's=9.AAAA', 's=1.W3siZG8iOiJudWtlIn1d']) {
+    const tampered = await open(`#/lessons/${lesson.id}/${lesson.task_step + 1}?${bad}`);
+    assert.match(await tampered.page.locator('.notice').innerText(), /could not be read/, bad);
+    assert.equal(await tampered.page.locator('#w-puts').innerText(), '0');
+    assert.deepEqual(tampered.problems, [], bad);
+    await tampered.context.close();
+  }
+  // An action the engine rejects (an empty key) stops the replay there.
+  const rejected = Buffer.from(JSON.stringify([{ do: 'put', key: 'a' }, { do: 'put', key: '' }])).toString('base64url');
+  const partial = await open(`#/lessons/${lesson.id}/${lesson.task_step + 1}?s=1.${rejected}`);
+  assert.match(await partial.page.locator('.notice').innerText(), /rejected/);
+  assert.equal(await partial.page.locator('#w-puts').innerText(), '1');
+  await shot(partial.page, 'lesson-bad-link-en');
+  await partial.context.close();
+  assert.deepEqual(problems, []);
+});
+
+async function answer(page, i, item, correct) {
+  const root = page.locator(`.quiz-item[data-item="${item.id}"]`);
+  switch (item.kind) {
+    case 'single': {
+      const n = await root.locator('input').count();
+      const pick = correct ? item.answer : (item.answer + 1) % n;
+      await root.locator(`input[value="${pick}"]`).check();
+      break;
+    }
+    case 'multiple': {
+      const picks = correct ? item.answer : item.answer.slice(0, Math.max(1, item.answer.length - 1)).concat(item.answer.length > 1 ? [] : [(item.answer[0] + 1) % (await root.locator('input').count())]);
+      for (const j of picks) await root.locator(`input[value="${j}"]`).check();
+      break;
+    }
+    case 'numeric':
+      await page.fill(`#q${i}-num`, String(correct ? item.answer : item.answer + 1));
+      break;
+    case 'ordering': {
+      if (!correct) break; // the shown order is never the right one
+      const order = [...item.shown_order];
+      for (let target = 0; target < order.length; target++) {
+        let at = order.indexOf(target);
+        while (at > target) {
+          await root.locator(`.order-row:nth-child(${at + 1}) button`).first().click();
+          [order[at - 1], order[at]] = [order[at], order[at - 1]];
+          at--;
+        }
+      }
+      break;
+    }
+  }
+}
+
+test('a quiz is graded by the engine, reviewed, and kept after a reload', async () => {
+  const seed = 11;
+  const items = cliLines(['quiz', '--dir', LESSONS_DIR, '--seed', String(seed), '--level', '3', '--n', '10']);
+  const { page, problems, context } = await open(`#/quiz?seed=${seed}&level=3&n=10`);
+  assert.equal(await page.locator('.quiz-item').count(), 10);
+  for (const [i, item] of items.entries()) {
+    assert.equal(await page.locator('.quiz-item').nth(i).getAttribute('data-item'), item.id, 'same quiz as the engine builds');
+    await answer(page, i, item, i !== 0);
+  }
+  await shot(page, 'quiz-answered-en');
+  await page.click('#submit-quiz');
+  assert.equal(await page.locator('#quiz-score').innerText(), '9 / 10');
+  assert.equal(await page.locator('.missed').count(), 1);
+  assert.ok((await page.locator('.missed .right-answer').innerText()).length > 0);
+  if (items[0].lesson) assert.equal(await page.locator('.missed a').count(), 1);
+  await shot(page, 'quiz-scored-en');
+
+  await page.goto(server.base + '#/progress');
+  await page.reload();
+  await page.locator('#quiz-history').waitFor();
+  assert.match(await page.locator('#quiz-history tbody tr').first().innerText(), new RegExp(`${seed}\\s+3\\s+9 / 10`));
+
+  // Same seed, same quiz, in Vietnamese too.
+  await page.goto(server.base + `#/quiz?seed=${seed}&level=3&n=10`);
+  await page.selectOption('header select', 'vi');
+  assert.equal(await page.locator('.quiz-item').first().getAttribute('data-item'), items[0].id);
+  await shot(page, 'quiz-vi');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('saved progress: corrupt storage is survived, export and import work', async () => {
+  const { page, problems, context } = await open('#/progress');
+  await page.evaluate(() => localStorage.setItem('kinesis-lab.progress', '{"version":1,"lessons":{"hot-shards":{"completed":true,"furthest_step":3},"x":7}'));
+  await page.reload();
+  await page.locator('.notice').waitFor();
+  assert.match(await page.locator('.notice').innerText(), /could not be read/);
+  await page.evaluate(() => localStorage.setItem('kinesis-lab.progress', '{"version":1,"lessons":{"hot-shards":{"completed":true,"furthest_step":3},"x":7}}'));
+  await page.reload();
+  assert.match(await page.locator('.notice').innerText(), /damaged and were dropped/);
+  assert.match(await page.locator('#lessons-done').innerText(), /✓/);
+
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export')]);
+  const file = path.join(OUTPUT, 'exported-progress.json');
+  await download.saveAs(file);
+  const exported = JSON.parse(fs.readFileSync(file, 'utf8'));
+  assert.equal(exported.version, 1);
+  assert.equal(exported.lessons['hot-shards'].completed, true);
+
+  page.once('dialog', (d) => d.accept());
+  await page.click('#reset-progress');
+  assert.doesNotMatch(await page.locator('#lessons-done').innerText(), /✓/);
+  await page.setInputFiles('#import', file);
+  await page.locator('#progress-status').getByText('Progress imported.').waitFor();
+  assert.match(await page.locator('#lessons-done').innerText(), /✓/);
+
+  const junk = path.join(OUTPUT, 'junk.json');
+  fs.writeFileSync(junk, 'this is not progress');
+  await page.setInputFiles('#import', junk);
+  await page.locator('#progress-status').getByText('not a Kinesis Lab progress file').waitFor();
+  assert.match(await page.locator('#lessons-done').innerText(), /✓/, 'a bad import changes nothing');
+  await shot(page, 'progress-en');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('presenter mode: keys, blanking, and a notes window in sync both ways', async () => {
+  const lesson = lessons[1];
+  const { page, problems, context } = await open(`#/present/${lesson.id}/1`);
+  const count = () => page.locator('#slide-count').innerText();
+  assert.equal(await count(), `1 / ${lesson.steps}`);
+  await page.keyboard.press('ArrowRight');
+  assert.equal(await count(), `2 / ${lesson.steps}`);
+  await page.keyboard.press('PageDown');
+  await page.keyboard.press('PageUp');
+  await page.keyboard.press('Space');
+  assert.equal(await count(), `3 / ${lesson.steps}`);
+  await page.keyboard.press('ArrowLeft');
+  assert.equal(await count(), `2 / ${lesson.steps}`);
+  await shot(page, 'presenter-en');
+
+  const [notes] = await Promise.all([context.waitForEvent('page'), page.click('#open-notes')]);
+  const notesProblems = [];
+  notes.on('pageerror', (e) => notesProblems.push(e.message));
+  notes.on('console', (m) => { if (m.type() === 'error') notesProblems.push(m.text()); });
+  await notes.locator('#notes-count').getByText(`2 / ${lesson.steps}`).waitFor();
+  await page.keyboard.press('ArrowRight');
+  await notes.locator('#notes-count').getByText(`3 / ${lesson.steps}`).waitFor();
+  await notes.click('#notes-next');
+  await page.locator('#slide-count').getByText(`4 / ${lesson.steps}`).waitFor();
+  await notes.click('#notes-prev');
+  await page.locator('#slide-count').getByText(`3 / ${lesson.steps}`).waitFor();
+  await page.keyboard.press('b');
+  assert.ok(await page.locator('.presenter.blanked').isVisible());
+  await notes.locator('.notes-head .badge').waitFor();
+  await notes.screenshot({ path: path.join(OUTPUT, 'notes-en.png'), fullPage: true });
+  await page.keyboard.press('.');
+  assert.equal(await page.locator('.presenter.blanked').count(), 0);
+  await page.keyboard.press('Escape');
+  await page.waitForURL(new RegExp(`#/lessons/${lesson.id}/3`));
+  assert.deepEqual(problems, []);
+  assert.deepEqual(notesProblems, []);
+  await context.close();
+});
+
+test('axe finds no serious or critical problems on any route', async () => {
+  const routes = ['#/', '#/partitions', '#/lessons', '#/quiz?seed=3&level=2&n=5', '#/progress', '#/no-such-page'];
+  for (const l of lessons) {
+    for (let s = 1; s <= l.steps; s++) routes.push(`#/lessons/${l.id}/${s}`);
+    routes.push(`#/present/${l.id}/1`, `#/notes/${l.id}`);
+  }
+  const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+  for (const lang of ['en', 'vi']) {
+    for (const route of routes) {
+      const { page, problems } = await open(route, context);
+      if (lang === 'vi') {
+        await page.evaluate(() => {
+          const p = JSON.parse(localStorage.getItem('kinesis-lab.progress') || '{"version":1}');
+          p.lang = 'vi';
+          localStorage.setItem('kinesis-lab.progress', JSON.stringify(p));
+        });
+        await page.reload();
+        await page.locator('main').waitFor();
+      }
+      const result = await new AxeBuilder({ page }).analyze();
+      const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+      assert.deepEqual(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), [], `${lang} ${route}`);
+      assert.deepEqual(problems, [], route);
+      await page.close();
+    }
+  }
+  await context.close();
+});
