@@ -146,16 +146,24 @@ pub fn PresentPage(id: String) -> impl IntoView {
         });
     }
 
+    // The step keys aim at: updated at once on a key press, so presses that
+    // come faster than the address bar's hashchange still count.
+    let target = StoredValue::new(step.get_untracked());
+    Effect::new(move |_| target.set_value(step.get()));
     let keys = {
         let id = lesson_id.clone();
         window_event_listener(leptos::ev::keydown, move |ev| {
             if typing_in_field(&ev) || ev.alt_key() || ev.ctrl_key() || ev.meta_key() {
                 return;
             }
-            let s = step.get_untracked();
+            let s = target.get_value();
+            let go = |n: usize| {
+                target.set_value(n);
+                go_to(&id, n);
+            };
             match ev.key().as_str() {
-                "ArrowRight" | "PageDown" | " " | "ArrowDown" => go_to(&id, (s + 1).min(steps - 1)),
-                "ArrowLeft" | "PageUp" | "ArrowUp" => go_to(&id, s.saturating_sub(1)),
+                "ArrowRight" | "PageDown" | " " | "ArrowDown" => go((s + 1).min(steps - 1)),
+                "ArrowLeft" | "PageUp" | "ArrowUp" => go(s.saturating_sub(1)),
                 "b" | "B" | "." => blank.update(|b| *b = !*b),
                 "Escape" => {
                     if blank.get_untracked() {
