@@ -241,6 +241,7 @@ texts! {
 
     PresenterHelp => "→, Space, PageDown: next · ←, PageUp: previous · B or .: blank screen · Esc: leave", "→, Space, PageDown: tiếp · ←, PageUp: lùi · B hoặc .: tắt màn hình · Esc: thoát";
     OpenNotes => "Open speaker notes", "Mở ghi chú người trình bày";
+    FullScreen => "Full screen", "Toàn màn hình";
     ExitPresenter => "Leave presenter mode", "Thoát chế độ trình chiếu";
     NotesTitle => "Speaker notes", "Ghi chú người trình bày";
     CurrentStep => "Now", "Hiện tại";

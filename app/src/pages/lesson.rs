@@ -11,6 +11,7 @@ use crate::share;
 use crate::shell::use_ctx;
 use crate::widgets::key_histogram::KeyHistogram;
 use crate::widgets::key_router::KeyRouter;
+use crate::widgets::copy_link::CopyLink;
 use crate::widgets::LabHandle;
 use kinesis_lab_core::lesson::goal::{Goal, Outcome};
 use kinesis_lab_core::lesson::lab::Lab;
@@ -199,6 +200,7 @@ pub fn LessonPage(id: String) -> impl IntoView {
                     <span class="badge done" id="lesson-complete">{move || ctx.t(T::LessonComplete)}</span>
                 </Show>
                 <a class="button small" href=present_href>{move || ctx.t(T::Present)}</a>
+                <CopyLink />
             </div>
         </div>
         <Show when=move || link_notice.with(Option::is_some)>

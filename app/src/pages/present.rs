@@ -228,6 +228,11 @@ pub fn PresentPage(id: String) -> impl IntoView {
                 <span id="slide-count">{move || step.get() + 1} " / " {steps}</span>
                 <span class="help">{move || ctx.t(T::PresenterHelp)}</span>
                 <button id="open-notes" class="button small" on:click=open_notes>{move || ctx.t(T::OpenNotes)}</button>
+                <button id="full-screen" class="button small" on:click=move |_| {
+                    if let Some(el) = document().document_element() {
+                        let _ = el.request_fullscreen();
+                    }
+                }>{move || ctx.t(T::FullScreen)}</button>
                 <a class="button small" href=exit_href>{move || ctx.t(T::ExitPresenter)}</a>
             </footer>
             <div class="blank-screen" aria-hidden=move || (!blank.get()).then_some("true")>

@@ -9,6 +9,7 @@ use crate::i18n::{self, Lang, T};
 use crate::progress::QuizRecord;
 use crate::route::{Location, Page};
 use crate::shell::use_ctx;
+use crate::widgets::copy_link::CopyLink;
 use kinesis_lab_core::quiz::{build_quiz, score, Item, ItemKind, Quiz, Response, Score};
 use leptos::prelude::*;
 
@@ -187,6 +188,7 @@ pub fn QuizPage() -> impl IntoView {
                 <span class="mono" id="quiz-seed">{move || seed.get()}</span>
             </div>
             <button id="new-quiz" class="button" on:click=move |_| seed.set(browser::random_seed())>{move || ctx.t(T::NewQuiz)}</button>
+            <CopyLink />
         </div>
         <ol class="quiz-items">{items}</ol>
         <div class="buttons">

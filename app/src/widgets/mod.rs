@@ -3,6 +3,7 @@
 //! can be replayed, checked against goals and shared as a link.
 
 pub mod chart;
+pub mod copy_link;
 pub mod key_histogram;
 pub mod key_router;
 pub mod keyspace;

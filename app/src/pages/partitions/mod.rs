@@ -10,6 +10,7 @@ use crate::browser;
 use crate::i18n::T;
 use crate::route::{Location, Page};
 use crate::shell::use_ctx;
+use crate::widgets::copy_link::CopyLink;
 use kinesis_lab_core::workload::{KeyDistribution, MAX_DURATION_SECONDS, MAX_RECORDS_PER_SECOND};
 use leptos::prelude::*;
 
@@ -42,6 +43,10 @@ impl Default for ViewState {
     }
 }
 
+/// Version of this page's link format (`v=`). A link without `v` is read as
+/// version 1; any other version is reported and read as far as it goes.
+pub const LINK_VERSION: &str = "1";
+
 /// Longest text taken from a link into a field; anything longer is cut.
 const MAX_LINK_TEXT: usize = 1024;
 
@@ -52,6 +57,9 @@ impl ViewState {
         let d = ViewState::default();
         let mut bad = Vec::new();
         let q = |k: &str| loc.query.get(k).map(String::as_str);
+        if q("v").is_some_and(|v| v != LINK_VERSION) {
+            bad.push("v");
+        }
         let text = |s: &str| s.chars().take(MAX_LINK_TEXT).collect::<String>();
         fn num<T: std::str::FromStr + PartialOrd>(
             v: Option<&str>,
@@ -107,6 +115,7 @@ impl ViewState {
 
     pub fn to_location(&self) -> Location {
         let mut loc = Location::new(Page::Partitions)
+            .with("v", LINK_VERSION)
             .with("key", &self.key)
             .with("shards", self.shards)
             .with("dist", self.distribution.slug())
@@ -134,19 +143,10 @@ pub fn PartitionsPage() -> impl IntoView {
     });
 
     let notice = RwSignal::new(bad_params);
-    let copied = RwSignal::new(false);
     view! {
         <div class="page-head">
             <h1>{move || ctx.t(T::PartitionsTitle)}</h1>
-            <button
-                class="button"
-                on:click=move |_| copied.set(browser::copy_to_clipboard(&browser::href()))
-            >
-                {move || ctx.t(T::CopyLink)}
-            </button>
-            <span class="status" role="status">
-                {move || copied.get().then(|| ctx.t(T::Copied))}
-            </span>
+            <CopyLink />
         </div>
         <p class="lead">{move || ctx.t(T::PartitionsLead)}</p>
         <Show when=move || !notice.with(Vec::is_empty)>
@@ -193,6 +193,22 @@ mod tests {
             (d.shards, d.rate, d.seconds, d.seed, d.distribution)
         );
         assert_eq!(bad, vec!["dist", "shards", "rate", "secs", "seed"]);
+    }
+
+    #[test]
+    fn unknown_link_versions_are_reported() {
+        let (_, bad) = ViewState::from_query(&Location::parse("#/partitions?v=7&shards=3"));
+        assert_eq!(bad, vec!["v"]);
+        let (s, bad) = ViewState::from_query(&Location::parse("#/partitions?shards=3"));
+        assert_eq!((s.shards, bad), (3, vec![]));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_link_reads_without_panic(s in "\\PC{0,200}") {
+            let (state, _) = ViewState::from_query(&Location::parse(&format!("#/partitions?{s}")));
+            proptest::prop_assert!((1..=UI_MAX_SHARDS).contains(&state.shards));
+        }
     }
 
     #[test]
