@@ -6,6 +6,7 @@
 //!   always give the same results;
 //! - bad input is an `Err` naming the field, never a panic.
 
+pub mod api;
 pub mod error;
 pub mod hash;
 pub mod lesson;

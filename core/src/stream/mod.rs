@@ -1,5 +1,8 @@
-//! Kinesis Data Streams. Today: the service's limits and shard sizing; the
-//! full stream engine (issue 4) grows here.
+//! Kinesis Data Streams: the per-shard limits, stream sizing, sequence
+//! numbers, and the engine that runs streams in simulated time.
 
+pub mod bucket;
 pub mod capacity;
+pub mod engine;
 pub mod limits;
+pub mod seq;

@@ -1,0 +1,9 @@
+//! The engine's public surface: the Kinesis Data Streams JSON 1.1 API
+//! (`Kinesis_20131202.*`), with AWS's field names. The browser console, the
+//! local endpoint (`kinesis-lab serve`) and the scenario runner all call
+//! [`handle`].
+
+pub mod error;
+pub mod json;
+
+pub use json::handle;

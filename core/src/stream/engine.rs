@@ -1,0 +1,1070 @@
+//! The Kinesis Data Streams engine, in simulated time.
+//!
+//! Every operation takes `now_ms` (milliseconds since the Unix epoch). Time
+//! never goes backwards: an earlier `now_ms` is treated as the latest one
+//! seen. Whatever happens on its own (retention trimming, the end of a
+//! reshard) happens when time is passed in; [`Engine::next_deadline`] says
+//! when the next such thing is due. Every state change is appended to the
+//! event log. A rejected request changes nothing.
+
+use super::bucket::Bucket;
+use super::limits::*;
+use super::seq::SequenceNumber;
+use crate::api::error::{invalid, not_found, validation, ApiError, ErrorType};
+use crate::hash::{
+    even_ranges, hash_key_of, parse_explicit_hash_key, HashKey, HashKeyRange, ShardId, MAX_HASH_KEY,
+};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+use serde::Serialize;
+use std::collections::{BTreeMap, VecDeque};
+
+/// Largest record: data plus partition key (1 MiB).
+pub const MAX_RECORD_BYTES: usize = 1_048_576;
+/// Largest PutRecords request: 500 records and 5 MiB in all.
+pub const MAX_PUT_RECORDS: usize = 500;
+pub const MAX_PUT_RECORDS_BYTES: usize = 5 * 1_048_576;
+/// GetRecords returns at most 10,000 records and 10 MiB.
+pub const MAX_GET_RECORDS: usize = 10_000;
+pub const MAX_GET_RECORDS_BYTES: usize = 10 * 1_048_576;
+/// Shard iterators expire five minutes after they are issued.
+pub const ITERATOR_TTL_MS: u64 = 5 * 60 * 1000;
+/// Shards per account (the default quota in most Regions).
+pub const MAX_SHARDS_PER_ACCOUNT: u32 = 500;
+/// UpdateShardCount calls allowed per rolling 24 hours.
+pub const UPDATE_SHARD_COUNT_PER_DAY: usize = 10;
+/// How long the lab keeps a stream UPDATING after a reshard. AWS takes from
+/// seconds to minutes; the lab uses a short fixed time so it stays visible
+/// without slowing lessons down.
+pub const RESHARD_MS: u64 = 1_000;
+pub const ACCOUNT: &str = "000000000000";
+pub const REGION: &str = "us-east-1";
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Record {
+    pub seq: SequenceNumber,
+    pub arrival_ms: u64,
+    pub partition_key: String,
+    pub data: Vec<u8>,
+}
+
+impl Record {
+    pub fn size(&self) -> usize {
+        self.data.len() + self.partition_key.len()
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Shard {
+    pub index: u32,
+    pub range: HashKeyRange,
+    pub parent: Option<u32>,
+    pub adjacent_parent: Option<u32>,
+    pub created_ms: u64,
+    pub closed_ms: Option<u64>,
+    /// Sequence index of the next record.
+    pub next_seq: u64,
+    pub records: VecDeque<Record>,
+    write_bytes: Bucket,
+    write_records: Bucket,
+    read_calls: Bucket,
+    read_bytes: Bucket,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ShardState {
+    Open,
+    Closed,
+    Expired,
+}
+
+impl Shard {
+    fn new(
+        index: u32,
+        range: HashKeyRange,
+        parents: (Option<u32>, Option<u32>),
+        now: u64,
+    ) -> Shard {
+        Shard {
+            index,
+            range,
+            parent: parents.0,
+            adjacent_parent: parents.1,
+            created_ms: now,
+            closed_ms: None,
+            next_seq: 0,
+            records: VecDeque::new(),
+            write_bytes: Bucket::new(WRITE_BYTES_PER_SECOND, now),
+            write_records: Bucket::new(WRITE_RECORDS_PER_SECOND, now),
+            read_calls: Bucket::new(GET_RECORDS_PER_SECOND, now),
+            read_bytes: Bucket::new(READ_BYTES_PER_SECOND, now),
+        }
+    }
+
+    pub fn id(&self) -> ShardId {
+        ShardId(self.index)
+    }
+
+    pub fn seq(&self, seq_index: u64, arrival_ms: u64) -> SequenceNumber {
+        SequenceNumber {
+            shard_create_secs: self.created_ms / 1000,
+            shard_index: self.index,
+            seq_index,
+            arrival_secs: arrival_ms / 1000,
+        }
+    }
+
+    pub fn state(&self, now: u64, retention_ms: u64) -> ShardState {
+        match self.closed_ms {
+            None => ShardState::Open,
+            Some(c) if now >= c.saturating_add(retention_ms) && self.records.is_empty() => {
+                ShardState::Expired
+            }
+            Some(_) => ShardState::Closed,
+        }
+    }
+
+    /// Sequence index of the oldest record still kept.
+    fn first_kept(&self) -> u64 {
+        self.records
+            .front()
+            .map(|r| r.seq.seq_index)
+            .unwrap_or(self.next_seq)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Stream {
+    pub name: String,
+    pub created_ms: u64,
+    pub retention_hours: u32,
+    pub shards: Vec<Shard>,
+    pub updating_until_ms: u64,
+    pub shard_count_updates: Vec<u64>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum StreamStatus {
+    Active,
+    Updating,
+}
+
+impl Stream {
+    pub fn arn(&self) -> String {
+        format!("arn:aws:kinesis:{REGION}:{ACCOUNT}:stream/{}", self.name)
+    }
+
+    pub fn retention_ms(&self) -> u64 {
+        self.retention_hours as u64 * 3_600_000
+    }
+
+    pub fn status(&self, now: u64) -> StreamStatus {
+        if now < self.updating_until_ms {
+            StreamStatus::Updating
+        } else {
+            StreamStatus::Active
+        }
+    }
+
+    pub fn open_shards(&self) -> impl Iterator<Item = &Shard> {
+        self.shards.iter().filter(|s| s.closed_ms.is_none())
+    }
+
+    /// Shards not yet expired, in index order (what ListShards shows).
+    pub fn live_shards(&self, now: u64) -> impl Iterator<Item = &Shard> {
+        let r = self.retention_ms();
+        self.shards
+            .iter()
+            .filter(move |s| s.state(now, r) != ShardState::Expired)
+    }
+
+    pub fn shard(&self, id: &str) -> Result<&Shard, ApiError> {
+        parse_shard_id(id)
+            .and_then(|i| self.shards.get(i as usize))
+            .ok_or_else(|| {
+                not_found(format!(
+                    "Shard {id} in stream {} under account {ACCOUNT}",
+                    self.name
+                ))
+            })
+    }
+
+    pub fn children_of(&self, index: u32) -> Vec<&Shard> {
+        self.shards
+            .iter()
+            .filter(|s| s.parent == Some(index) || s.adjacent_parent == Some(index))
+            .collect()
+    }
+}
+
+/// `shardId-000000000007` → 7. Accepts the short form `7` as the CLI does.
+pub fn parse_shard_id(id: &str) -> Option<u32> {
+    let digits = id.strip_prefix("shardId-").unwrap_or(id);
+    if digits.is_empty() || digits.len() > 12 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok()
+}
+
+/// Something that happened, for the UI to animate and tests to snapshot.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum Event {
+    StreamCreated {
+        at: u64,
+        stream: String,
+        shards: u32,
+    },
+    StreamDeleted {
+        at: u64,
+        stream: String,
+    },
+    RecordPut {
+        at: u64,
+        stream: String,
+        shard: u32,
+        seq_index: u64,
+        key: String,
+        bytes: usize,
+    },
+    PutThrottled {
+        at: u64,
+        stream: String,
+        shard: u32,
+        key: String,
+        limit: WriteLimit,
+    },
+    RecordsRead {
+        at: u64,
+        stream: String,
+        shard: u32,
+        records: usize,
+        bytes: usize,
+        millis_behind: u64,
+    },
+    ReadThrottled {
+        at: u64,
+        stream: String,
+        shard: u32,
+    },
+    ShardSplit {
+        at: u64,
+        stream: String,
+        parent: u32,
+        children: [u32; 2],
+    },
+    ShardsMerged {
+        at: u64,
+        stream: String,
+        parents: [u32; 2],
+        child: u32,
+    },
+    ShardCountUpdated {
+        at: u64,
+        stream: String,
+        from: u32,
+        to: u32,
+    },
+    RecordsExpired {
+        at: u64,
+        stream: String,
+        shard: u32,
+        records: usize,
+    },
+    RetentionChanged {
+        at: u64,
+        stream: String,
+        hours: u32,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WriteLimit {
+    Bytes,
+    Records,
+}
+
+/// One record of a put request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PutEntry {
+    pub partition_key: String,
+    pub explicit_hash_key: Option<String>,
+    pub data: Vec<u8>,
+}
+
+/// The outcome of one record of a put.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PutOutcome {
+    Ok { shard: u32, seq: SequenceNumber },
+    Throttled { shard: u32, message: String },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum IteratorType {
+    AtSequenceNumber,
+    AfterSequenceNumber,
+    TrimHorizon,
+    Latest,
+    AtTimestamp,
+}
+
+impl IteratorType {
+    pub fn parse(s: &str) -> Option<IteratorType> {
+        Some(match s {
+            "AT_SEQUENCE_NUMBER" => IteratorType::AtSequenceNumber,
+            "AFTER_SEQUENCE_NUMBER" => IteratorType::AfterSequenceNumber,
+            "TRIM_HORIZON" => IteratorType::TrimHorizon,
+            "LATEST" => IteratorType::Latest,
+            "AT_TIMESTAMP" => IteratorType::AtTimestamp,
+            _ => return None,
+        })
+    }
+}
+
+/// What a shard iterator points at. Encoded into an opaque token.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct IteratorPos {
+    stream: String,
+    shard: u32,
+    seq_index: u64,
+    issued_ms: u64,
+}
+
+impl IteratorPos {
+    fn encode(&self) -> String {
+        let raw = format!(
+            "1/{}/{}/{}/{}",
+            self.issued_ms, self.shard, self.seq_index, self.stream
+        );
+        // Prefixed like AWS's tokens, which start with the same bytes.
+        format!("AAAAAAAAAAE{}", URL_SAFE_NO_PAD.encode(raw))
+    }
+
+    fn decode(token: &str) -> Option<IteratorPos> {
+        let raw = URL_SAFE_NO_PAD
+            .decode(token.strip_prefix("AAAAAAAAAAE")?)
+            .ok()?;
+        let raw = String::from_utf8(raw).ok()?;
+        let mut parts = raw.splitn(5, '/');
+        (parts.next()? == "1").then_some(())?;
+        Some(IteratorPos {
+            issued_ms: parts.next()?.parse().ok()?,
+            shard: parts.next()?.parse().ok()?,
+            seq_index: parts.next()?.parse().ok()?,
+            stream: parts.next()?.to_owned(),
+        })
+    }
+}
+
+/// A GetRecords result.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReadResult {
+    pub records: Vec<Record>,
+    pub next_iterator: Option<String>,
+    pub millis_behind_latest: u64,
+    /// Set at the end of a closed shard: the shards to read next.
+    pub child_shards: Vec<(u32, Vec<u32>, HashKeyRange)>,
+}
+
+/// The simulated service: every stream of one account in one Region.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Engine {
+    now_ms: u64,
+    streams: BTreeMap<String, Stream>,
+    events: Vec<Event>,
+}
+
+fn stream_name_ok(name: &str) -> bool {
+    (1..=128).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b))
+}
+
+impl Engine {
+    pub fn new() -> Engine {
+        Engine::default()
+    }
+
+    pub fn now(&self) -> u64 {
+        self.now_ms
+    }
+
+    pub fn events(&self) -> &[Event] {
+        &self.events
+    }
+
+    pub fn take_events(&mut self) -> Vec<Event> {
+        std::mem::take(&mut self.events)
+    }
+
+    pub fn streams(&self) -> impl Iterator<Item = &Stream> {
+        self.streams.values()
+    }
+
+    pub fn stream(&self, name: &str) -> Result<&Stream, ApiError> {
+        self.streams
+            .get(name)
+            .ok_or_else(|| not_found(format!("Stream {name} under account {ACCOUNT}")))
+    }
+
+    fn stream_mut(&mut self, name: &str) -> Result<&mut Stream, ApiError> {
+        self.streams
+            .get_mut(name)
+            .ok_or_else(|| not_found(format!("Stream {name} under account {ACCOUNT}")))
+    }
+
+    /// Moves simulated time forward to `now_ms` and lets retention expire
+    /// records. Earlier times are ignored.
+    pub fn advance_to(&mut self, now_ms: u64) {
+        self.now_ms = self.now_ms.max(now_ms);
+        let now = self.now_ms;
+        for stream in self.streams.values_mut() {
+            let keep = stream.retention_ms();
+            for shard in &mut stream.shards {
+                let before = shard.records.len();
+                while shard
+                    .records
+                    .front()
+                    .is_some_and(|r| r.arrival_ms.saturating_add(keep) <= now)
+                {
+                    shard.records.pop_front();
+                }
+                let gone = before - shard.records.len();
+                if gone > 0 {
+                    self.events.push(Event::RecordsExpired {
+                        at: now,
+                        stream: stream.name.clone(),
+                        shard: shard.index,
+                        records: gone,
+                    });
+                }
+            }
+        }
+    }
+
+    /// The next time something happens without a request: a record expiring
+    /// or a reshard finishing.
+    pub fn next_deadline(&self) -> Option<u64> {
+        let mut next: Option<u64> = None;
+        let mut consider = |t: u64| {
+            if t > self.now_ms {
+                next = Some(next.map_or(t, |n| n.min(t)));
+            }
+        };
+        for s in self.streams.values() {
+            consider(s.updating_until_ms);
+            for sh in &s.shards {
+                if let Some(r) = sh.records.front() {
+                    consider(r.arrival_ms.saturating_add(s.retention_ms()));
+                }
+            }
+        }
+        next
+    }
+
+    fn total_open_shards(&self) -> u32 {
+        self.streams
+            .values()
+            .map(|s| s.open_shards().count() as u32)
+            .sum()
+    }
+
+    pub fn create_stream(
+        &mut self,
+        now: u64,
+        name: &str,
+        shard_count: u32,
+    ) -> Result<(), ApiError> {
+        self.advance_to(now);
+        if !stream_name_ok(name) {
+            return Err(validation("streamName", "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+ and length 1 to 128"));
+        }
+        if shard_count == 0 {
+            return Err(validation(
+                "shardCount",
+                "Member must have value greater than or equal to 1",
+            ));
+        }
+        if self.streams.contains_key(name) {
+            return Err(ApiError::new(
+                ErrorType::ResourceInUseException,
+                format!("Stream {name} under account {ACCOUNT} already exists."),
+            ));
+        }
+        if self.total_open_shards() + shard_count > MAX_SHARDS_PER_ACCOUNT {
+            return Err(ApiError::new(
+                ErrorType::LimitExceededException,
+                format!("This request would exceed the shard limit for the account {ACCOUNT} in {REGION}. Current shard count for the account: {}. Limit: {MAX_SHARDS_PER_ACCOUNT}. Number of additional shards that would have resulted from this request: {shard_count}.", self.total_open_shards()),
+            ));
+        }
+        let now = self.now_ms;
+        let ranges = even_ranges(shard_count).map_err(|e| invalid(e.to_string()))?;
+        let shards = ranges
+            .into_iter()
+            .enumerate()
+            .map(|(i, r)| Shard::new(i as u32, r, (None, None), now))
+            .collect();
+        self.streams.insert(
+            name.to_owned(),
+            Stream {
+                name: name.to_owned(),
+                created_ms: now,
+                retention_hours: RETENTION_DEFAULT_HOURS,
+                shards,
+                updating_until_ms: 0,
+                shard_count_updates: Vec::new(),
+            },
+        );
+        self.events.push(Event::StreamCreated {
+            at: now,
+            stream: name.to_owned(),
+            shards: shard_count,
+        });
+        Ok(())
+    }
+
+    pub fn delete_stream(&mut self, now: u64, name: &str) -> Result<(), ApiError> {
+        self.advance_to(now);
+        self.stream(name)?;
+        self.streams.remove(name);
+        self.events.push(Event::StreamDeleted {
+            at: self.now_ms,
+            stream: name.to_owned(),
+        });
+        Ok(())
+    }
+
+    fn check_entry(e: &PutEntry, field: &str) -> Result<Option<HashKey>, ApiError> {
+        hash_key_of(&e.partition_key)
+            .map_err(|err| validation(&format!("{field}partitionKey"), err))?;
+        let ehk = match &e.explicit_hash_key {
+            Some(h) => Some(
+                parse_explicit_hash_key(h)
+                    .map_err(|err| validation(&format!("{field}explicitHashKey"), err))?,
+            ),
+            None => None,
+        };
+        if e.data.len() + e.partition_key.len() > MAX_RECORD_BYTES {
+            return Err(validation(&format!("{field}data"), format!("Member must have length less than or equal to {MAX_RECORD_BYTES} (data plus partition key)")));
+        }
+        Ok(ehk)
+    }
+
+    /// PutRecords. Validates the whole request first (a bad request changes
+    /// nothing), then puts each record; a record over its shard's limit fails
+    /// alone with ProvisionedThroughputExceededException.
+    pub fn put_records(
+        &mut self,
+        now: u64,
+        stream: &str,
+        entries: &[PutEntry],
+    ) -> Result<Vec<PutOutcome>, ApiError> {
+        self.advance_to(now);
+        if entries.is_empty() || entries.len() > MAX_PUT_RECORDS {
+            return Err(validation(
+                "records",
+                format!("Member must have length between 1 and {MAX_PUT_RECORDS}"),
+            ));
+        }
+        let total: usize = entries
+            .iter()
+            .map(|e| e.data.len() + e.partition_key.len())
+            .sum();
+        if total > MAX_PUT_RECORDS_BYTES {
+            return Err(invalid(format!(
+                "Records size exceeds {MAX_PUT_RECORDS_BYTES} bytes (5 MiB) for the request."
+            )));
+        }
+        let mut keys = Vec::with_capacity(entries.len());
+        for (i, e) in entries.iter().enumerate() {
+            let ehk = Self::check_entry(e, &format!("records.{}.member.", i + 1))?;
+            keys.push(match ehk {
+                Some(h) => h,
+                None => hash_key_of(&e.partition_key).map_err(|err| invalid(err.to_string()))?,
+            });
+        }
+        let now = self.now_ms;
+        let s = self.stream_mut(stream)?;
+        let name = s.name.clone();
+        let mut out = Vec::with_capacity(entries.len());
+        let mut events = Vec::new();
+        for (e, key) in entries.iter().zip(keys) {
+            let Some(shard) = s
+                .shards
+                .iter_mut()
+                .find(|sh| sh.closed_ms.is_none() && sh.range.contains(key))
+            else {
+                return Err(invalid("No open shard holds this hash key."));
+            };
+            let size = (e.data.len() + e.partition_key.len()) as u64;
+            let bytes_ok = shard.write_bytes.available(now) >= size;
+            let records_ok = shard.write_records.available(now) >= 1;
+            if !(bytes_ok && records_ok) {
+                let limit = if records_ok {
+                    WriteLimit::Bytes
+                } else {
+                    WriteLimit::Records
+                };
+                events.push(Event::PutThrottled {
+                    at: now,
+                    stream: name.clone(),
+                    shard: shard.index,
+                    key: e.partition_key.clone(),
+                    limit,
+                });
+                out.push(PutOutcome::Throttled {
+                    shard: shard.index,
+                    message: format!(
+                        "Rate exceeded for shard {} in stream {name} under account {ACCOUNT}.",
+                        shard.id()
+                    ),
+                });
+                continue;
+            }
+            shard.write_bytes.take(now, size);
+            shard.write_records.take(now, 1);
+            let seq = shard.seq(shard.next_seq, now);
+            shard.next_seq += 1;
+            shard.records.push_back(Record {
+                seq,
+                arrival_ms: now,
+                partition_key: e.partition_key.clone(),
+                data: e.data.clone(),
+            });
+            events.push(Event::RecordPut {
+                at: now,
+                stream: name.clone(),
+                shard: shard.index,
+                seq_index: seq.seq_index,
+                key: e.partition_key.clone(),
+                bytes: size as usize,
+            });
+            out.push(PutOutcome::Ok {
+                shard: shard.index,
+                seq,
+            });
+        }
+        self.events.extend(events);
+        Ok(out)
+    }
+
+    /// PutRecord: one record; throttling is an error for the whole call.
+    pub fn put_record(
+        &mut self,
+        now: u64,
+        stream: &str,
+        entry: PutEntry,
+        sequence_for_ordering: Option<&str>,
+    ) -> Result<(u32, SequenceNumber), ApiError> {
+        if let Some(s) = sequence_for_ordering {
+            if SequenceNumber::parse(s).is_none()
+                && !(s.bytes().all(|b| b.is_ascii_digit()) && !s.is_empty() && s.len() <= 128)
+            {
+                return Err(validation(
+                    "sequenceNumberForOrdering",
+                    "Member must satisfy regular expression pattern: 0|([1-9]\\d{0,128})",
+                ));
+            }
+        }
+        match self
+            .put_records(now, stream, std::slice::from_ref(&entry))?
+            .remove(0)
+        {
+            PutOutcome::Ok { shard, seq } => Ok((shard, seq)),
+            PutOutcome::Throttled { message, .. } => Err(ApiError::new(
+                ErrorType::ProvisionedThroughputExceededException,
+                message,
+            )),
+        }
+    }
+
+    pub fn get_shard_iterator(
+        &mut self,
+        now: u64,
+        stream: &str,
+        shard_id: &str,
+        kind: &str,
+        starting_seq: Option<&str>,
+        timestamp_ms: Option<u64>,
+    ) -> Result<String, ApiError> {
+        self.advance_to(now);
+        let now = self.now_ms;
+        let Some(kind) = IteratorType::parse(kind) else {
+            return Err(validation("shardIteratorType", "Member must satisfy enum value set: [AT_SEQUENCE_NUMBER, AFTER_SEQUENCE_NUMBER, TRIM_HORIZON, LATEST, AT_TIMESTAMP]"));
+        };
+        let s = self.stream(stream)?;
+        let shard = s.shard(shard_id)?;
+        if shard.state(now, s.retention_ms()) == ShardState::Expired {
+            return Err(not_found(format!(
+                "Shard {shard_id} in stream {stream} under account {ACCOUNT}"
+            )));
+        }
+        let seq_in_shard = |field: &str| -> Result<u64, ApiError> {
+            let raw = starting_seq.ok_or_else(|| {
+                invalid(format!(
+                    "Must specify a StartingSequenceNumber for {field}."
+                ))
+            })?;
+            match SequenceNumber::parse(raw) {
+                Some(seq) if seq.shard_index == shard.index && seq.shard_create_secs == shard.created_ms / 1000 => Ok(seq.seq_index),
+                _ => Err(invalid(format!("StartingSequenceNumber {raw} used in GetShardIterator on shard {shard_id} in stream {stream} under account {ACCOUNT} is invalid because it did not come from this stream."))),
+            }
+        };
+        let seq_index = match kind {
+            IteratorType::TrimHorizon => shard.first_kept(),
+            IteratorType::Latest => shard.next_seq,
+            IteratorType::AtSequenceNumber => seq_in_shard("AT_SEQUENCE_NUMBER")?,
+            IteratorType::AfterSequenceNumber => seq_in_shard("AFTER_SEQUENCE_NUMBER")? + 1,
+            IteratorType::AtTimestamp => {
+                let t = timestamp_ms.ok_or_else(|| invalid("Must specify timestampInMillis parameter for iterator of type AT_TIMESTAMP."))?;
+                shard
+                    .records
+                    .iter()
+                    .find(|r| r.arrival_ms >= t)
+                    .map(|r| r.seq.seq_index)
+                    .unwrap_or(shard.next_seq)
+            }
+        };
+        Ok(IteratorPos {
+            stream: stream.to_owned(),
+            shard: shard.index,
+            seq_index,
+            issued_ms: now,
+        }
+        .encode())
+    }
+
+    pub fn get_records(
+        &mut self,
+        now: u64,
+        iterator: &str,
+        limit: Option<usize>,
+    ) -> Result<ReadResult, ApiError> {
+        self.advance_to(now);
+        let now = self.now_ms;
+        let limit = limit.unwrap_or(MAX_GET_RECORDS);
+        if !(1..=MAX_GET_RECORDS).contains(&limit) {
+            return Err(validation(
+                "limit",
+                format!("Member must have value between 1 and {MAX_GET_RECORDS}"),
+            ));
+        }
+        let pos = IteratorPos::decode(iterator).ok_or_else(|| invalid("Invalid ShardIterator."))?;
+        if now > pos.issued_ms + ITERATOR_TTL_MS {
+            return Err(ApiError::new(
+                ErrorType::ExpiredIteratorException,
+                format!("Iterator expired. The iterator was created at time {} while right now it is {} which is further in the future than the tolerated delay of {ITERATOR_TTL_MS} milliseconds.", pos.issued_ms, now),
+            ));
+        }
+        let s = self
+            .streams
+            .get_mut(&pos.stream)
+            .ok_or_else(|| not_found(format!("Stream {} under account {ACCOUNT}", pos.stream)))?;
+        let retention = s.retention_ms();
+        let name = s.name.clone();
+        let shard = s
+            .shards
+            .get_mut(pos.shard as usize)
+            .ok_or_else(|| invalid("Invalid ShardIterator."))?;
+        if shard.state(now, retention) == ShardState::Expired {
+            return Err(not_found(format!(
+                "Shard {} in stream {name} under account {ACCOUNT}",
+                shard.id()
+            )));
+        }
+        if shard.read_calls.available(now) < 1 || shard.read_bytes.available(now) < 1 {
+            self.events.push(Event::ReadThrottled {
+                at: now,
+                stream: name.clone(),
+                shard: pos.shard,
+            });
+            return Err(ApiError::new(
+                ErrorType::ProvisionedThroughputExceededException,
+                format!(
+                    "Rate exceeded for shard {} in stream {name} under account {ACCOUNT}.",
+                    shard.id()
+                ),
+            ));
+        }
+        shard.read_calls.take(now, 1);
+        let start = pos.seq_index.max(shard.first_kept());
+        let first = shard.records.partition_point(|r| r.seq.seq_index < start);
+        let mut records = Vec::new();
+        let mut bytes = 0usize;
+        for r in shard.records.iter().skip(first) {
+            if records.len() == limit || bytes + r.size() > MAX_GET_RECORDS_BYTES {
+                break;
+            }
+            bytes += r.size();
+            records.push(r.clone());
+        }
+        shard.read_bytes.take(now, bytes as u64);
+        let next_seq = records.last().map(|r| r.seq.seq_index + 1).unwrap_or(start);
+        let millis_behind_latest = shard
+            .records
+            .iter()
+            .find(|r| r.seq.seq_index >= next_seq)
+            .map(|r| now.saturating_sub(r.arrival_ms))
+            .unwrap_or(0);
+        let at_end = shard.closed_ms.is_some() && next_seq >= shard.next_seq;
+        let shard_index = shard.index;
+        let (next_iterator, child_shards) = if at_end {
+            let children = s
+                .children_of(shard_index)
+                .into_iter()
+                .map(|c| {
+                    (
+                        c.index,
+                        [c.parent, c.adjacent_parent]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                        c.range,
+                    )
+                })
+                .collect();
+            (None, children)
+        } else {
+            (
+                Some(
+                    IteratorPos {
+                        stream: pos.stream.clone(),
+                        shard: shard_index,
+                        seq_index: next_seq,
+                        issued_ms: now,
+                    }
+                    .encode(),
+                ),
+                Vec::new(),
+            )
+        };
+        self.events.push(Event::RecordsRead {
+            at: now,
+            stream: name,
+            shard: shard_index,
+            records: records.len(),
+            bytes,
+            millis_behind: millis_behind_latest,
+        });
+        Ok(ReadResult {
+            records,
+            next_iterator,
+            millis_behind_latest,
+            child_shards,
+        })
+    }
+
+    fn check_not_updating(s: &Stream, now: u64) -> Result<(), ApiError> {
+        if s.status(now) == StreamStatus::Updating {
+            return Err(ApiError::new(
+                ErrorType::ResourceInUseException,
+                format!(
+                    "Stream {} under account {ACCOUNT} not ACTIVE, instead in state UPDATING",
+                    s.name
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    pub fn split_shard(
+        &mut self,
+        now: u64,
+        stream: &str,
+        shard_id: &str,
+        new_starting_hash_key: &str,
+    ) -> Result<[u32; 2], ApiError> {
+        self.advance_to(now);
+        let now = self.now_ms;
+        let key = parse_explicit_hash_key(new_starting_hash_key)
+            .map_err(|e| validation("newStartingHashKey", e))?;
+        let s = self.stream_mut(stream)?;
+        Self::check_not_updating(s, now)?;
+        let parent = s.shard(shard_id)?;
+        if parent.closed_ms.is_some() {
+            return Err(ApiError::new(ErrorType::ResourceInUseException, format!("Shard {shard_id} in stream {stream} under account {ACCOUNT} has already been merged or split, and thus is not eligible for merging or splitting.")));
+        }
+        if key.0 <= parent.range.start.0 || key.0 > parent.range.end.0 {
+            return Err(invalid(format!("NewStartingHashKey {} used in SplitShard() on shard {shard_id} in stream {stream} under account {ACCOUNT} is not both greater than one plus the shard's StartingHashKey {} and less than the shard's EndingHashKey {}.", key, parent.range.start, parent.range.end)));
+        }
+        let (p, range) = (parent.index, parent.range);
+        let a = s.shards.len() as u32;
+        s.shards[p as usize].closed_ms = Some(now);
+        s.shards.push(Shard::new(
+            a,
+            HashKeyRange {
+                start: range.start,
+                end: HashKey(key.0 - 1),
+            },
+            (Some(p), None),
+            now,
+        ));
+        s.shards.push(Shard::new(
+            a + 1,
+            HashKeyRange {
+                start: key,
+                end: range.end,
+            },
+            (Some(p), None),
+            now,
+        ));
+        s.updating_until_ms = now + RESHARD_MS;
+        self.events.push(Event::ShardSplit {
+            at: now,
+            stream: stream.to_owned(),
+            parent: p,
+            children: [a, a + 1],
+        });
+        Ok([a, a + 1])
+    }
+
+    pub fn merge_shards(
+        &mut self,
+        now: u64,
+        stream: &str,
+        shard_id: &str,
+        adjacent_id: &str,
+    ) -> Result<u32, ApiError> {
+        self.advance_to(now);
+        let now = self.now_ms;
+        let s = self.stream_mut(stream)?;
+        Self::check_not_updating(s, now)?;
+        let (a, b) = (s.shard(shard_id)?, s.shard(adjacent_id)?);
+        for sh in [a, b] {
+            if sh.closed_ms.is_some() {
+                return Err(ApiError::new(ErrorType::ResourceInUseException, format!("Shard {} in stream {stream} under account {ACCOUNT} has already been merged or split, and thus is not eligible for merging or splitting.", sh.id())));
+            }
+        }
+        let adjacent = a.range.end.0.checked_add(1) == Some(b.range.start.0)
+            || b.range.end.0.checked_add(1) == Some(a.range.start.0);
+        if !adjacent {
+            return Err(invalid(format!("Shards {shard_id} and {adjacent_id} in stream {stream} under account {ACCOUNT} are not an adjacent pair of shards eligible for merging")));
+        }
+        let range = HashKeyRange {
+            start: a.range.start.min(b.range.start),
+            end: a.range.end.max(b.range.end),
+        };
+        let (ai, bi) = (a.index, b.index);
+        let c = s.shards.len() as u32;
+        s.shards[ai as usize].closed_ms = Some(now);
+        s.shards[bi as usize].closed_ms = Some(now);
+        s.shards
+            .push(Shard::new(c, range, (Some(ai), Some(bi)), now));
+        s.updating_until_ms = now + RESHARD_MS;
+        self.events.push(Event::ShardsMerged {
+            at: now,
+            stream: stream.to_owned(),
+            parents: [ai, bi],
+            child: c,
+        });
+        Ok(c)
+    }
+
+    /// UpdateShardCount with UNIFORM_SCALING: the open shards are replaced
+    /// by `target` evenly split shards whose parents are the old shards they
+    /// overlap.
+    pub fn update_shard_count(
+        &mut self,
+        now: u64,
+        stream: &str,
+        target: u32,
+        scaling: &str,
+    ) -> Result<u32, ApiError> {
+        self.advance_to(now);
+        let now = self.now_ms;
+        if scaling != "UNIFORM_SCALING" {
+            return Err(validation(
+                "scalingType",
+                "Member must satisfy enum value set: [UNIFORM_SCALING]",
+            ));
+        }
+        let others: u32 = self
+            .streams
+            .values()
+            .filter(|s| s.name != stream)
+            .map(|s| s.open_shards().count() as u32)
+            .sum();
+        let s = self.stream_mut(stream)?;
+        Self::check_not_updating(s, now)?;
+        let open: Vec<(u32, HashKeyRange)> =
+            s.open_shards().map(|sh| (sh.index, sh.range)).collect();
+        let current = open.len() as u32;
+        if target == 0 || target > current * 2 || target * 2 < current {
+            return Err(invalid(format!("UpdateShardCount cannot scale up over double your current open shard count ({current}) or scale down below half your current open shard count. Target: {target}.")));
+        }
+        s.shard_count_updates.retain(|t| now < t + 24 * 3_600_000);
+        if s.shard_count_updates.len() >= UPDATE_SHARD_COUNT_PER_DAY {
+            return Err(ApiError::new(ErrorType::LimitExceededException, format!("Stream {stream} under account {ACCOUNT} has already had {UPDATE_SHARD_COUNT_PER_DAY} UpdateShardCount calls in the last 24 hours.")));
+        }
+        if others + target > MAX_SHARDS_PER_ACCOUNT {
+            return Err(ApiError::new(ErrorType::LimitExceededException, format!("This request would exceed the shard limit for the account {ACCOUNT} in {REGION}. Limit: {MAX_SHARDS_PER_ACCOUNT}.")));
+        }
+        let ranges = even_ranges(target).map_err(|e| invalid(e.to_string()))?;
+        let covering = |k: HashKey| open.iter().find(|(_, r)| r.contains(k)).map(|(i, _)| *i);
+        for (i, _) in &open {
+            s.shards[*i as usize].closed_ms = Some(now);
+        }
+        for r in ranges {
+            let first = covering(r.start);
+            let last = covering(r.end).filter(|l| Some(*l) != first);
+            let idx = s.shards.len() as u32;
+            s.shards.push(Shard::new(idx, r, (first, last), now));
+        }
+        s.shard_count_updates.push(now);
+        s.updating_until_ms = now + RESHARD_MS;
+        self.events.push(Event::ShardCountUpdated {
+            at: now,
+            stream: stream.to_owned(),
+            from: current,
+            to: target,
+        });
+        Ok(current)
+    }
+
+    pub fn set_retention(
+        &mut self,
+        now: u64,
+        stream: &str,
+        hours: u32,
+        increase: bool,
+    ) -> Result<(), ApiError> {
+        self.advance_to(now);
+        let now = self.now_ms;
+        let s = self.stream_mut(stream)?;
+        let current = s.retention_hours;
+        if !(RETENTION_DEFAULT_HOURS..=RETENTION_MAX_HOURS).contains(&hours) {
+            return Err(invalid(format!("Minimum allowed retention period is {RETENTION_DEFAULT_HOURS} hours. Maximum allowed retention period is {RETENTION_MAX_HOURS} hours. Requested retention period ({hours} hours) is out of range.")));
+        }
+        if increase && hours < current {
+            return Err(invalid(format!("Requested retention period ({hours} hours) for stream {stream} can not be shorter than existing retention period ({current} hours). Use DecreaseRetentionPeriod API.")));
+        }
+        if !increase && hours > current {
+            return Err(invalid(format!("Requested retention period ({hours} hours) for stream {stream} can not be longer than existing retention period ({current} hours). Use IncreaseRetentionPeriod API.")));
+        }
+        s.retention_hours = hours;
+        self.events.push(Event::RetentionChanged {
+            at: now,
+            stream: stream.to_owned(),
+            hours,
+        });
+        self.advance_to(now);
+        Ok(())
+    }
+}
+
+/// The full hash-key space, for checks.
+pub fn covers_space(ranges: &mut [HashKeyRange]) -> bool {
+    ranges.sort_by_key(|r| r.start);
+    ranges.first().is_some_and(|r| r.start.0 == 0)
+        && ranges.last().is_some_and(|r| r.end.0 == MAX_HASH_KEY)
+        && ranges
+            .windows(2)
+            .all(|w| w[0].end.0.checked_add(1) == Some(w[1].start.0))
+}
+
+#[cfg(test)]
+mod tests;
