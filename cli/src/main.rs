@@ -7,6 +7,7 @@ use std::process::ExitCode;
 mod lessons;
 mod quiz;
 mod route;
+mod serve;
 mod workload;
 
 #[derive(Parser)]
@@ -32,6 +33,8 @@ enum Command {
     Lessons(lessons::LessonsArgs),
     /// Print the quiz a seed gives, with the right answers, as JSON lines.
     Quiz(quiz::QuizArgs),
+    /// Serve a local Kinesis Data Streams endpoint for the AWS CLI and SDKs.
+    Serve(serve::ServeArgs),
 }
 
 fn main() -> ExitCode {
@@ -49,6 +52,7 @@ fn main() -> ExitCode {
         Command::Workload(args) => workload::run(&args, &mut out, &mut err),
         Command::Lessons(args) => lessons::run(&args, &mut out, &mut err),
         Command::Quiz(args) => quiz::run(&args, &mut out, &mut err),
+        Command::Serve(args) => serve::run(&args, &mut err),
     };
     let flushed = out.flush();
     match (result, flushed) {

@@ -3,6 +3,7 @@
 //! local endpoint (`kinesis-lab serve`) and the scenario runner all call
 //! [`handle`].
 
+pub mod console;
 pub mod error;
 pub mod json;
 

@@ -1,0 +1,160 @@
+"""The real AWS CLI and boto3 against `kinesis-lab serve`.
+
+Run by `cargo xtask test`: it starts the endpoint and sets
+KINESIS_LAB_ENDPOINT. Every check compares what the service returned with
+what the Kinesis API promises; nothing here knows the engine's internals.
+"""
+import base64
+import json
+import os
+import subprocess
+import sys
+import time
+import unittest
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+ENDPOINT = os.environ["KINESIS_LAB_ENDPOINT"]
+AWS = os.environ.get("KINESIS_LAB_AWS", "aws")
+ENV = dict(os.environ, AWS_ACCESS_KEY_ID="lab", AWS_SECRET_ACCESS_KEY="lab", AWS_DEFAULT_REGION="us-east-1")
+MAX = 2**128 - 1
+
+
+def client():
+    return boto3.client(
+        "kinesis",
+        endpoint_url=ENDPOINT,
+        region_name="us-east-1",
+        aws_access_key_id="lab",
+        aws_secret_access_key="lab",
+        config=Config(retries={"max_attempts": 1}),
+    )
+
+
+def aws(*args):
+    """Runs `aws kinesis ...` against the endpoint; returns parsed JSON (or None)."""
+    out = subprocess.run(
+        [AWS, "--endpoint-url", ENDPOINT, "--output", "json", "kinesis", *args],
+        env=ENV, capture_output=True, text=True,
+    )
+    if out.returncode != 0:
+        raise AssertionError(f"aws kinesis {' '.join(args)} failed: {out.stderr}")
+    return json.loads(out.stdout) if out.stdout.strip() else None
+
+
+def wait_active(k, name):
+    for _ in range(50):
+        if k.describe_stream_summary(StreamName=name)["StreamDescriptionSummary"]["StreamStatus"] == "ACTIVE":
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"{name} never became ACTIVE")
+
+
+class Endpoint(unittest.TestCase):
+    def test_aws_cli_round_trip(self):
+        aws("create-stream", "--stream-name", "cli", "--shard-count", "2")
+        names = aws("list-streams")["StreamNames"]
+        self.assertIn("cli", names)
+        put = aws("put-record", "--stream-name", "cli", "--partition-key", "user-123", "--data", "hello")  # CLI v1 sends blob text as its bytes
+        self.assertRegex(put["ShardId"], r"^shardId-\d{12}$")
+        self.assertTrue(put["SequenceNumber"].isdigit())
+        it = aws("get-shard-iterator", "--stream-name", "cli", "--shard-id", put["ShardId"], "--shard-iterator-type", "TRIM_HORIZON")["ShardIterator"]
+        got = aws("get-records", "--shard-iterator", it)
+        self.assertEqual([base64.b64decode(r["Data"]) for r in got["Records"]], [b"hello"])
+        self.assertEqual(got["Records"][0]["PartitionKey"], "user-123")
+        self.assertEqual(got["MillisBehindLatest"], 0)
+        desc = aws("describe-stream", "--stream-name", "cli")["StreamDescription"]
+        self.assertEqual(desc["RetentionPeriodHours"], 24)
+        self.assertEqual(len(desc["Shards"]), 2)
+        aws("delete-stream", "--stream-name", "cli")
+        self.assertNotIn("cli", aws("list-streams")["StreamNames"])
+
+    def test_boto3_everything(self):
+        k = client()
+        k.create_stream(StreamName="orders", ShardCount=2)
+        shards = k.list_shards(StreamName="orders")["Shards"]
+        self.assertEqual([s["ShardId"] for s in shards], ["shardId-000000000000", "shardId-000000000001"])
+        self.assertEqual(shards[0]["HashKeyRange"]["StartingHashKey"], "0")
+        self.assertEqual(shards[1]["HashKeyRange"]["EndingHashKey"], str(MAX))
+        self.assertEqual(int(shards[0]["HashKeyRange"]["EndingHashKey"]) + 1, int(shards[1]["HashKeyRange"]["StartingHashKey"]))
+
+        first = k.put_record(StreamName="orders", PartitionKey="user-1", Data=b"one", ExplicitHashKey="0")
+        self.assertEqual(first["ShardId"], "shardId-000000000000")
+        batch = k.put_records(StreamName="orders", Records=[{"PartitionKey": f"user-{i}", "Data": f"r{i}".encode()} for i in range(20)])
+        self.assertEqual(batch["FailedRecordCount"], 0)
+        self.assertEqual(len(batch["Records"]), 20)
+
+        # All five iterator types on shard 0.
+        sid = "shardId-000000000000"
+        def read(**kw):
+            it = k.get_shard_iterator(StreamName="orders", ShardId=sid, **kw)["ShardIterator"]
+            return k.get_records(ShardIterator=it)["Records"]
+        horizon = read(ShardIteratorType="TRIM_HORIZON")
+        self.assertEqual(horizon[0]["Data"], b"one")
+        seqs = [int(r["SequenceNumber"]) for r in horizon]
+        self.assertEqual(seqs, sorted(seqs))
+        self.assertEqual(len(set(seqs)), len(seqs))
+        self.assertEqual(read(ShardIteratorType="LATEST"), [])
+        at = read(ShardIteratorType="AT_SEQUENCE_NUMBER", StartingSequenceNumber=horizon[0]["SequenceNumber"])
+        self.assertEqual(at[0]["SequenceNumber"], horizon[0]["SequenceNumber"])
+        after = read(ShardIteratorType="AFTER_SEQUENCE_NUMBER", StartingSequenceNumber=horizon[0]["SequenceNumber"])
+        self.assertEqual(len(after), len(horizon) - 1)
+        ts = read(ShardIteratorType="AT_TIMESTAMP", Timestamp=horizon[0]["ApproximateArrivalTimestamp"])
+        self.assertEqual(ts[0]["SequenceNumber"], horizon[0]["SequenceNumber"])
+
+        # Errors carry the real __type names.
+        with self.assertRaises(ClientError) as e:
+            k.describe_stream(StreamName="missing")
+        self.assertEqual(e.exception.response["Error"]["Code"], "ResourceNotFoundException")
+        with self.assertRaises(ClientError) as e:
+            k.create_stream(StreamName="orders", ShardCount=1)
+        self.assertEqual(e.exception.response["Error"]["Code"], "ResourceInUseException")
+        with self.assertRaises(ClientError) as e:
+            k.get_records(ShardIterator="not-an-iterator")
+        self.assertEqual(e.exception.response["Error"]["Code"], "InvalidArgumentException")
+
+        # Split shard 0 in half, then merge the two children back.
+        half = str(int(shards[0]["HashKeyRange"]["EndingHashKey"]) // 2)
+        k.split_shard(StreamName="orders", ShardToSplit=sid, NewStartingHashKey=half)
+        wait_active(k, "orders")
+        live = k.list_shards(StreamName="orders")["Shards"]
+        children = [s for s in live if s.get("ParentShardId") == sid]
+        self.assertEqual(len(children), 2)
+        self.assertIn("EndingSequenceNumber", next(s for s in live if s["ShardId"] == sid)["SequenceNumberRange"])
+        # The parent, read to its end, names its children.
+        it = k.get_shard_iterator(StreamName="orders", ShardId=sid, ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
+        end = k.get_records(ShardIterator=it)
+        self.assertNotIn("NextShardIterator", end)
+        self.assertEqual(sorted(c["ShardId"] for c in end["ChildShards"]), sorted(c["ShardId"] for c in children))
+        k.merge_shards(StreamName="orders", ShardToMerge=children[0]["ShardId"], AdjacentShardToMerge=children[1]["ShardId"])
+        wait_active(k, "orders")
+        merged = [s for s in k.list_shards(StreamName="orders")["Shards"] if s.get("AdjacentParentShardId")]
+        self.assertEqual(len(merged), 1)
+
+        # UpdateShardCount: open shards go from 2 to 4.
+        up = k.update_shard_count(StreamName="orders", TargetShardCount=4, ScalingType="UNIFORM_SCALING")
+        self.assertEqual((up["CurrentShardCount"], up["TargetShardCount"]), (2, 4))
+        wait_active(k, "orders")
+        self.assertEqual(k.describe_stream_summary(StreamName="orders")["StreamDescriptionSummary"]["OpenShardCount"], 4)
+
+        k.increase_stream_retention_period(StreamName="orders", RetentionPeriodHours=48)
+        self.assertEqual(k.describe_stream(StreamName="orders")["StreamDescription"]["RetentionPeriodHours"], 48)
+        with self.assertRaises(ClientError) as e:
+            k.increase_stream_retention_period(StreamName="orders", RetentionPeriodHours=9000)
+        self.assertEqual(e.exception.response["Error"]["Code"], "InvalidArgumentException")
+
+    def test_throttling_is_per_record(self):
+        k = client()
+        k.create_stream(StreamName="hot", ShardCount=1)
+        big = b"x" * 400_000
+        out = k.put_records(StreamName="hot", Records=[{"PartitionKey": "k", "Data": big} for _ in range(4)])
+        self.assertGreaterEqual(out["FailedRecordCount"], 1, "1.6 MB in one request is over the shard's 1 MiB/s")
+        failed = [r for r in out["Records"] if "ErrorCode" in r]
+        self.assertTrue(all(r["ErrorCode"] == "ProvisionedThroughputExceededException" for r in failed))
+        self.assertTrue(any("SequenceNumber" in r for r in out["Records"]))
+
+
+if __name__ == "__main__":
+    sys.exit(unittest.main())
