@@ -82,12 +82,17 @@ pub fn font_px(el: &web_sys::Element) -> f64 {
         .unwrap_or(16.0)
 }
 
-/// Offers `text` as a file download.
+/// Offers `text` as a JSON file download.
 pub fn download(name: &str, text: &str) -> bool {
+    download_as(name, "application/json", text)
+}
+
+/// Offers `text` as a file download of the given type.
+pub fn download_as(name: &str, mime: &str, text: &str) -> bool {
     use wasm_bindgen::JsCast;
     let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
     let opts = web_sys::BlobPropertyBag::new();
-    opts.set_type("application/json");
+    opts.set_type(mime);
     let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts) else {
         return false;
     };

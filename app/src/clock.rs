@@ -13,8 +13,8 @@ pub struct SimClock {
     /// Simulated milliseconds since the run started.
     pub now_ms: RwSignal<u64>,
     pub running: RwSignal<bool>,
-    /// Simulated milliseconds per real millisecond.
-    pub speed: RwSignal<u32>,
+    /// Simulated milliseconds per 1,000 real milliseconds (1000 = real time).
+    pub speed_milli: RwSignal<u32>,
 }
 
 impl SimClock {
@@ -26,17 +26,17 @@ impl SimClock {
 
 /// Creates the page's clock. The interval exists only while running and is
 /// dropped (cancelled) on pause and when the page unmounts.
-pub fn use_sim_clock(speed: u32) -> SimClock {
+pub fn use_sim_clock(speed_milli: u32) -> SimClock {
     let clock = SimClock {
         now_ms: RwSignal::new(0),
         running: RwSignal::new(false),
-        speed: RwSignal::new(speed),
+        speed_milli: RwSignal::new(speed_milli),
     };
     let timer = StoredValue::new_local(None::<Interval>);
     Effect::new(move |_| {
         let interval = clock.running.get().then(|| {
             Interval::new(TICK_MS, move || {
-                let step = TICK_MS as u64 * clock.speed.get_untracked() as u64;
+                let step = TICK_MS as u64 * clock.speed_milli.get_untracked() as u64 / 1000;
                 clock.now_ms.update(|t| *t += step);
             })
         });

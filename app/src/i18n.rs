@@ -139,6 +139,39 @@ texts! {
     Dismiss => "Dismiss", "Đóng";
 
     NavLessons => "Lessons", "Bài học";
+    NavStreams => "Stream lab", "Stream lab";
+    StreamsTitle => "Stream lab", "Stream lab";
+    StreamsLead => "A simulated Kinesis Data Streams account. Type `aws kinesis` commands in the console, add producers, and watch shards fill, throttle, split and expire. Time is simulated: play it, speed it up, or jump ahead.",
+                   "Một tài khoản Kinesis Data Streams mô phỏng. Gõ lệnh `aws kinesis` trong console, thêm producer, rồi xem shard đầy lên, bị throttle, được chia tách và hết hạn. Thời gian là mô phỏng: cho chạy, tăng tốc hoặc nhảy tới trước.";
+    HomeCardStreamsBody => "Create streams with real `aws kinesis` commands, flood them with producers, split the hot shard, and read the records back.",
+                           "Tạo stream bằng lệnh `aws kinesis` thật, dồn dữ liệu bằng producer, tách shard nóng và đọc lại record.";
+    Console => "Console", "Console";
+    ConsoleHelp => "Enter runs, Tab completes, ↑ and ↓ walk the history. Type help for the list of operations.",
+                   "Enter để chạy, Tab để gợi ý, ↑ và ↓ để xem lại lịch sử. Gõ help để xem các lệnh.";
+    ConsoleInput => "Command", "Lệnh";
+    ExportScript => "Export history as a shell script", "Xuất lịch sử thành shell script";
+    ClearConsole => "Clear", "Xoá";
+    SimTime => "Simulated time", "Thời gian mô phỏng";
+    Play => "Play", "Chạy";
+    StepSecond => "+1 s", "+1 giây";
+    SkipHour => "Skip 1 h", "Nhảy 1 giờ";
+    SkipDay => "Skip 24 h", "Nhảy 24 giờ";
+    SkipHelp => "Skipping ahead pauses producers; retention keeps running.", "Khi nhảy thời gian, producer tạm dừng; thời hạn lưu giữ vẫn tiếp tục tính.";
+    Producers => "Producers", "Producer";
+    AddProducer => "Add producer", "Thêm producer";
+    Remove => "Remove", "Gỡ bỏ";
+    StreamCol => "Stream", "Stream";
+    RecordBytes => "Record size (bytes)", "Kích thước record (byte)";
+    NoStreams => "No streams yet. Try: aws kinesis create-stream --stream-name orders --shard-count 2", "Chưa có stream nào. Thử: aws kinesis create-stream --stream-name orders --shard-count 2";
+    NoStreamForProducer => "Create a stream first: producers need one to write to.", "Hãy tạo stream trước: producer cần một stream để ghi vào.";
+    Retention => "Retention", "Thời gian lưu giữ";
+    OpenShards => "Open shards", "Shard đang mở";
+    Split => "Split", "Tách";
+    MergeNext => "Merge with next", "Gộp với shard kề";
+    RecordsStored => "records kept", "record đang lưu";
+    ThrottledPerSecond => "throttled/s", "bị throttle/s";
+    Activity => "Activity", "Hoạt động";
+    Parents => "parents", "shard cha";
     NavQuiz => "Quiz", "Trắc nghiệm";
     NavProgress => "My progress", "Tiến độ của tôi";
     HomeCardLessonsBody => "Short hands-on lessons: predict what the service will do, run it, then see why.",
@@ -357,6 +390,8 @@ pub fn validation_error(lang: Lang, e: &ValidationError) -> String {
         (Field::RecordRate, Lang::Vi) => "Số record mỗi giây",
         (Field::Duration, Lang::En) => "Simulated seconds",
         (Field::Duration, Lang::Vi) => "Số giây mô phỏng",
+        (Field::RecordBytes, Lang::En) => "Record size (bytes)",
+        (Field::RecordBytes, Lang::Vi) => "Kích thước record (byte)",
     };
     match (&e.problem, lang) {
         (Problem::Empty, Lang::En) => {

@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 pub enum Page {
     Home,
     Partitions,
+    Streams,
     Lessons,
     /// A lesson at a step (0-based).
     Lesson {
@@ -48,6 +49,7 @@ impl Page {
         match self {
             Page::Home => "/".into(),
             Page::Partitions => "/partitions".into(),
+            Page::Streams => "/streams".into(),
             Page::Lessons => "/lessons".into(),
             Page::Lesson { id, step } => format!("/lessons/{id}/{}", step + 1),
             Page::Present { id, step } => format!("/present/{id}/{}", step + 1),
@@ -74,6 +76,7 @@ impl Page {
         match parts.as_slice() {
             [] => Page::Home,
             ["partitions"] => Page::Partitions,
+            ["streams"] => Page::Streams,
             ["lessons"] => Page::Lessons,
             ["lessons", id] if id_ok(id) => Page::Lesson {
                 id: id.to_string(),

@@ -76,6 +76,7 @@ pub fn App() -> impl IntoView {
         let name = match &page {
             Page::Home => None,
             Page::Partitions => Some(ctx.t(T::PartitionsTitle).to_owned()),
+            Page::Streams => Some(ctx.t(T::StreamsTitle).to_owned()),
             Page::Lessons => Some(ctx.t(T::LessonsTitle).to_owned()),
             Page::Lesson { id, .. } | Page::Present { id, .. } | Page::Notes { id } => Some(
                 crate::catalog::catalog()
@@ -134,6 +135,7 @@ pub fn App() -> impl IntoView {
             <nav aria-label=move || ctx.t(T::NavLabel)>
                 <NavLink page=Page::Home text=T::NavHome />
                 <NavLink page=Page::Partitions text=T::NavPartitions />
+                <NavLink page=Page::Streams text=T::NavStreams />
                 <NavLink page=Page::Lessons text=T::NavLessons />
                 <NavLink page=Page::Quiz text=T::NavQuiz />
                 <NavLink page=Page::Progress text=T::NavProgress />
@@ -167,6 +169,7 @@ pub fn App() -> impl IntoView {
             {move || match view_key.get() {
                 Page::Home => pages::home::HomePage().into_any(),
                 Page::Partitions => view! { <pages::partitions::PartitionsPage /> }.into_any(),
+                Page::Streams => view! { <pages::streams::StreamLabPage /> }.into_any(),
                 Page::Lessons => view! { <pages::lessons::LessonsPage /> }.into_any(),
                 Page::Lesson { id, .. } => view! { <pages::lesson::LessonPage id=id /> }.into_any(),
                 Page::Present { id, .. } => view! { <pages::present::PresentPage id=id /> }.into_any(),

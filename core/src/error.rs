@@ -17,6 +17,8 @@ pub enum Field {
     RecordRate,
     /// Length of a simulated run, in seconds.
     Duration,
+    /// Bytes of data per generated record.
+    RecordBytes,
 }
 
 impl Field {
@@ -27,6 +29,7 @@ impl Field {
             Field::ShardCount => "ShardCount",
             Field::RecordRate => "RecordsPerSecond",
             Field::Duration => "DurationSeconds",
+            Field::RecordBytes => "RecordBytes",
         }
     }
 }

@@ -10,6 +10,7 @@ pub mod api;
 pub mod error;
 pub mod hash;
 pub mod lesson;
+pub mod producer;
 pub mod quiz;
 pub mod rng;
 pub mod stream;

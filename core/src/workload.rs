@@ -74,9 +74,14 @@ pub struct KeyGenerator {
 
 impl KeyGenerator {
     pub fn new(distribution: KeyDistribution, seed: u64) -> Self {
+        Self::with_label(distribution, seed, "workload.keys")
+    }
+
+    /// A generator with its own random stream, for one of several producers.
+    pub fn with_label(distribution: KeyDistribution, seed: u64, label: &str) -> Self {
         KeyGenerator {
             distribution,
-            rng: component_rng(seed, "workload.keys"),
+            rng: component_rng(seed, label),
             // Both parameters are constants within Zipf's domain.
             zipf: Zipf::new(ZIPF_PRODUCTS as f64, ZIPF_EXPONENT).expect("valid Zipf constants"),
         }

@@ -308,6 +308,9 @@ fn test() -> Result {
     }
     dist(isolate)?;
 
+    // The pinned AWS CLI and boto3, for the endpoint tests (4 and 5).
+    let venv = python_venv()?;
+
     // 4. End-to-end in headless Chromium, served from a sub-path.
     let out = root().join("tests/output");
     // Chromium leaves folders in TMPDIR: give it one of its own.
@@ -322,12 +325,60 @@ fn test() -> Result {
         .env("KINESIS_LAB_CLI", &cli)
         .env("KINESIS_LAB_OUTPUT", &out)
         .env("CHROMIUM", CHROMIUM)
+        .env("KINESIS_LAB_AWS", venv.join("bin/aws"))
         .env("TMPDIR", &tmp))?;
+
+    // 5. The real AWS CLI and boto3 against `kinesis-lab serve`.
+    endpoint_test(&cli, &venv)?;
     eprintln!(
         "xtask: all tests passed in {:.0} s",
         t.elapsed().as_secs_f64()
     );
     Ok(())
+}
+
+/// A virtualenv with the pinned awscli and boto3 (tests/endpoint/requirements.txt).
+fn python_venv() -> Result<PathBuf> {
+    let venv = root().join("target/endpoint-venv");
+    let requirements = root().join("tests/endpoint/requirements.txt");
+    let wanted = fs::read_to_string(&requirements)
+        .map_err(|e| format!("{}: {e}", requirements.display()))?;
+    let stamp = venv.join("installed-requirements.txt");
+    if fs::read_to_string(&stamp).ok().as_deref() != Some(wanted.as_str()) {
+        run(cmd("python3").args(["-m", "venv", "--clear"]).arg(&venv))?;
+        run(cmd(&venv.join("bin/pip").to_string_lossy())
+            .args(["install", "--quiet", "--disable-pip-version-check", "-r"])
+            .arg(&requirements))?;
+        fs::write(&stamp, wanted).map_err(|e| e.to_string())?;
+    }
+    Ok(venv)
+}
+
+fn endpoint_test(cli: &Path, venv: &Path) -> Result {
+    // Let the OS pick a free port, then hand it to the server.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map_err(|e| e.to_string())?
+        .port();
+    let mut server = Command::new(cli)
+        .args(["serve", "--port", &port.to_string()])
+        .spawn()
+        .map_err(|e| format!("{}: {e}", cli.display()))?;
+    let up = (0..100).any(|_| {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
+    });
+    let result = if up {
+        run(cmd(&venv.join("bin/python").to_string_lossy())
+            .arg(root().join("tests/endpoint/test_endpoint.py"))
+            .env("KINESIS_LAB_ENDPOINT", format!("http://127.0.0.1:{port}"))
+            .env("KINESIS_LAB_AWS", venv.join("bin/aws")))
+    } else {
+        Err("kinesis-lab serve did not start listening".into())
+    };
+    let _ = server.kill();
+    let _ = server.wait();
+    result
 }
 
 /// Routes a fixed key set with the native CLI; the wasm test must agree.

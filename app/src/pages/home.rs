@@ -22,6 +22,14 @@ pub fn HomePage() -> impl IntoView {
                 </a>
             </li>
             <li class="card">
+                <h2>{move || ctx.t(T::NavStreams)}</h2>
+                <p inner_html=move || ctx.t(T::HomeCardStreamsBody).replace("`aws kinesis`", "<code>aws kinesis</code>")></p>
+                <a class="button primary" href=format!("#{}", Page::Streams.path())>
+                    {move || ctx.t(T::Open)}
+                    <span class="sr-only">": " {move || ctx.t(T::NavStreams)}</span>
+                </a>
+            </li>
+            <li class="card">
                 <h2>{move || ctx.t(T::NavLessons)}</h2>
                 <p>{move || ctx.t(T::HomeCardLessonsBody)}</p>
                 <a class="button primary" href=format!("#{}", Page::Lessons.path())>

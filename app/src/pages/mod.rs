@@ -8,3 +8,4 @@ pub mod partitions;
 pub mod present;
 pub mod progress;
 pub mod quiz;
+pub mod streams;

@@ -63,7 +63,7 @@ pub fn ManyKeys(state: RwSignal<ViewState>) -> impl IntoView {
         })
     });
 
-    let clock = use_sim_clock(SPEEDS[0]);
+    let clock = use_sim_clock(SPEEDS[0] * 1000);
     let run: RwSignal<Option<KeyRun>> = RwSignal::new(None);
     // A new configuration starts from nothing.
     Effect::new(move |_| {
@@ -192,7 +192,7 @@ pub fn ManyKeys(state: RwSignal<ViewState>) -> impl IntoView {
                         <label for="speed">{move || ctx.t(T::Speed)}</label>
                         <select id="speed" class="narrow" on:change=move |ev| {
                             if let Ok(v) = event_target_value(&ev).parse::<u32>() {
-                                clock.speed.set(v);
+                                clock.speed_milli.set(v * 1000);
                             }
                         }>
                             {SPEEDS.map(|s| view! { <option value=s selected=s == SPEEDS[0]>{format!("{s}×")}</option> }).to_vec()}

@@ -1,0 +1,223 @@
+//! Streams drawn from the engine's state: one lane per live shard with its
+//! hash-key range, lineage, stored records and its write rate against the
+//! limits, computed from the engine's event log over the last simulated
+//! second.
+
+use super::console::{run_command, ConsoleLog};
+use super::Lab;
+use crate::i18n::{self, T};
+use crate::shell::use_ctx;
+use kinesis_lab_core::hash::ShardId;
+use kinesis_lab_core::stream::engine::{Event, ShardState, Stream};
+use kinesis_lab_core::stream::limits::{WRITE_BYTES_PER_SECOND, WRITE_RECORDS_PER_SECOND};
+use leptos::prelude::*;
+use std::collections::BTreeMap;
+
+/// Per shard over the last simulated second: (records, bytes, throttled).
+fn rates(
+    recent: &std::collections::VecDeque<Event>,
+    stream: &str,
+    now: u64,
+) -> BTreeMap<u32, (u64, u64, u64)> {
+    let mut m: BTreeMap<u32, (u64, u64, u64)> = BTreeMap::new();
+    for ev in recent.iter().rev() {
+        match ev {
+            Event::RecordPut {
+                at,
+                stream: s,
+                shard,
+                bytes,
+                ..
+            } if s == stream && *at + 1000 > now => {
+                let e = m.entry(*shard).or_default();
+                e.0 += 1;
+                e.1 += *bytes as u64;
+            }
+            Event::PutThrottled {
+                at,
+                stream: s,
+                shard,
+                ..
+            } if s == stream && *at + 1000 > now => m.entry(*shard).or_default().2 += 1,
+            _ => {}
+        }
+    }
+    m
+}
+
+fn pct(v: u64, max: u64) -> String {
+    format!("width: {:.1}%", (v as f64 / max as f64 * 100.0).min(100.0))
+}
+
+fn event_text(ev: &Event) -> String {
+    let id = |i: &u32| ShardId(*i).to_string();
+    match ev {
+        Event::StreamCreated { stream, shards, .. } => {
+            format!("CreateStream {stream} ({shards} shards)")
+        }
+        Event::StreamDeleted { stream, .. } => format!("DeleteStream {stream}"),
+        Event::RecordPut {
+            stream,
+            shard,
+            seq_index,
+            key,
+            ..
+        } => format!("put {key} → {stream}/{} #{seq_index}", id(shard)),
+        Event::PutThrottled {
+            stream,
+            shard,
+            key,
+            limit,
+            ..
+        } => format!("THROTTLED {key} → {stream}/{} ({limit:?})", id(shard)),
+        Event::RecordsRead {
+            stream,
+            shard,
+            records,
+            millis_behind,
+            ..
+        } => format!(
+            "GetRecords {stream}/{}: {records} records, {millis_behind} ms behind",
+            id(shard)
+        ),
+        Event::ReadThrottled { stream, shard, .. } => {
+            format!("GetRecords THROTTLED {stream}/{}", id(shard))
+        }
+        Event::ShardSplit {
+            stream,
+            parent,
+            children,
+            ..
+        } => format!(
+            "SplitShard {stream}/{} → {} + {}",
+            id(parent),
+            id(&children[0]),
+            id(&children[1])
+        ),
+        Event::ShardsMerged {
+            stream,
+            parents,
+            child,
+            ..
+        } => format!(
+            "MergeShards {stream}/{} + {} → {}",
+            id(&parents[0]),
+            id(&parents[1]),
+            id(child)
+        ),
+        Event::ShardCountUpdated {
+            stream, from, to, ..
+        } => format!("UpdateShardCount {stream}: {from} → {to}"),
+        Event::RecordsExpired {
+            stream,
+            shard,
+            records,
+            ..
+        } => format!(
+            "retention expired {records} records of {stream}/{}",
+            id(shard)
+        ),
+        Event::RetentionChanged { stream, hours, .. } => {
+            format!("retention of {stream} set to {hours} h")
+        }
+    }
+}
+
+#[component]
+pub fn StreamsView(lab: Lab, log: ConsoleLog) -> impl IntoView {
+    let ctx = use_ctx();
+    let lang = move || ctx.lang.get();
+    let streams = move || {
+        let now = lab.now.get();
+        lab.engine.with(|e| {
+            if e.streams().next().is_none() {
+                return view! { <p class="help" id="no-streams">{ctx.t(T::NoStreams)}</p> }
+                    .into_any();
+            }
+            e.streams()
+                .map(|s| stream_view(s, lab, log, now, lang()))
+                .collect_view()
+                .into_any()
+        })
+    };
+    view! {
+        <section class="streams" id="streams">{streams}</section>
+        <section class="panel activity" aria-labelledby="activity-title">
+            <h2 id="activity-title">{move || ctx.t(T::Activity)}</h2>
+            <ul class="activity-list mono" id="activity">
+                {move || lab.recent.with(|r| r.iter().rev().take(12).map(|ev| view! { <li>{event_text(ev)}</li> }).collect_view())}
+            </ul>
+        </section>
+    }
+}
+
+fn stream_view(
+    s: &Stream,
+    lab: Lab,
+    log: ConsoleLog,
+    now: u64,
+    lang: crate::i18n::Lang,
+) -> impl IntoView {
+    let ctx = use_ctx();
+    let rate = lab.window.with(|r| rates(r, &s.name, now));
+    let mut open: Vec<(u32, kinesis_lab_core::hash::HashKeyRange)> =
+        s.open_shards().map(|sh| (sh.index, sh.range)).collect();
+    open.sort_by_key(|(_, r)| r.start);
+    let retention = s.retention_ms();
+    let lanes = s
+        .live_shards(now)
+        .map(|sh| {
+            let (recs, bytes, throttled) = rate.get(&sh.index).copied().unwrap_or_default();
+            let state = sh.state(now, retention);
+            let start = sh.range.start.fraction() * 100.0;
+            let width = (sh.range.end.fraction() - sh.range.start.fraction()) * 100.0;
+            let parents: Vec<String> = [sh.parent, sh.adjacent_parent].into_iter().flatten().map(|p| ShardId(p).to_string()).collect();
+            let tail: Vec<(u64, String)> = sh.records.iter().rev().take(6).map(|r| (r.seq.seq_index, r.partition_key.clone())).collect();
+            let name = s.name.clone();
+            let id = sh.id().to_string();
+            let mid = sh.range.start.0 + (sh.range.end.0 - sh.range.start.0) / 2 + 1;
+            let next = open.iter().position(|(i, _)| *i == sh.index).and_then(|p| open.get(p + 1)).map(|(i, _)| ShardId(*i).to_string());
+            let is_open = state == ShardState::Open;
+            let split = {
+                let (name, id) = (name.clone(), id.clone());
+                move |_| run_command(lab, log, &format!("aws kinesis split-shard --stream-name {name} --shard-to-split {id} --new-starting-hash-key {mid}"))
+            };
+            let merge = next.clone().map(|n| {
+                let (name, id) = (name.clone(), id.clone());
+                move |_| run_command(lab, log, &format!("aws kinesis merge-shards --stream-name {name} --shard-to-merge {id} --adjacent-shard-to-merge {n}"))
+            });
+            view! {
+                <li class="shard-lane" class:closed=!is_open class:hot={throttled > 0} data-shard=id.clone()>
+                    <div class="shard-head">
+                        <span class="mono shard-name">{id.clone()}</span>
+                        <span class=if is_open { "badge open" } else { "badge closed" }>{format!("{state:?}").to_uppercase()}</span>
+                        {(!parents.is_empty()).then(|| view! { <span class="help">{format!("{} {}", ctx.t(T::Parents), parents.join(", "))}</span> })}
+                        <span class="help">{format!("{} {}", i18n::int(lang, sh.records.len() as u64), ctx.t(T::RecordsStored))}</span>
+                        {is_open.then(|| view! { <button class="button small split" on:click=split>{ctx.t(T::Split)}</button> })}
+                        {(is_open && merge.is_some()).then(|| view! { <button class="button small merge" on:click=merge.clone().unwrap()>{ctx.t(T::MergeNext)}</button> })}
+                    </div>
+                    <div class="range-bar" aria-hidden="true"><span style=format!("left: {start:.2}%; width: {:.2}%", width.max(0.4))></span></div>
+                    <div class="meters">
+                        <div class="meter"><span class="meter-label">{format!("{} / {} rec/s", i18n::int(lang, recs), i18n::int(lang, WRITE_RECORDS_PER_SECOND))}</span>
+                            <span class="meter-bar"><span class:over={recs >= WRITE_RECORDS_PER_SECOND} style=pct(recs, WRITE_RECORDS_PER_SECOND)></span></span></div>
+                        <div class="meter"><span class="meter-label">{format!("{:.2} / 1 MiB/s", bytes as f64 / WRITE_BYTES_PER_SECOND as f64)}</span>
+                            <span class="meter-bar"><span class:over={bytes >= WRITE_BYTES_PER_SECOND} style=pct(bytes, WRITE_BYTES_PER_SECOND)></span></span></div>
+                        <div class="meter throttle"><span class="meter-label">{format!("{} {}", i18n::int(lang, throttled), ctx.t(T::ThrottledPerSecond))}</span></div>
+                    </div>
+                    <ol class="lane-records">
+                        {tail.into_iter().rev().map(|(seq, key)| view! { <li class="rec"><span class="rec-key">{key}</span><span class="rec-pos">"#"{seq}</span></li> }).collect_view()}
+                    </ol>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <article class="panel stream-card" data-stream=s.name.clone()>
+            <h2 class="mono">{s.name.clone()} " " <span class="badge">{format!("{:?}", s.status(now)).to_uppercase()}</span></h2>
+            <p class="help">
+                {format!("{}: {} h · {}: {}", ctx.t(T::Retention), s.retention_hours, ctx.t(T::OpenShards), s.open_shards().count())}
+            </p>
+            <ol class="shard-lanes">{lanes}</ol>
+        </article>
+    }
+}

@@ -1,0 +1,147 @@
+// The Stream Lab end to end: the aws kinesis console, producers flooding a
+// stream until a shard throttles, a split, retention after 24 h, and the
+// exported history replayed by the real AWS CLI against `kinesis-lab serve`.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { serve, launch, watchedPage, cliRoute, shot, CLI, OUTPUT } from './harness.mjs';
+
+let server, browser;
+before(async () => {
+  server = await serve('/lab/');
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function open() {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, acceptDownloads: true });
+  const watched = await watchedPage(context);
+  await watched.page.goto(server.base + '#/streams');
+  await watched.page.locator('#console-input').waitFor();
+  return { ...watched, context };
+}
+
+/** Runs a console command and returns its output text. */
+async function run(page, command) {
+  const before = await page.locator('.console-entry').count();
+  await page.fill('#console-input', command);
+  await page.press('#console-input', 'Enter');
+  await page.locator('.console-entry').nth(before).waitFor();
+  return page.locator('.console-entry').nth(before).locator('.console-out').innerText();
+}
+
+test('the console speaks aws kinesis, with CLI-like errors, completion and history', async () => {
+  const { page, problems, context } = await open();
+  assert.equal(await run(page, 'aws kinesis create-stream --stream-name orders --shard-count 2'), '{}');
+  const put = JSON.parse(await run(page, 'aws kinesis put-record --stream-name orders --partition-key user-123 --data aGk='));
+  assert.equal(put.ShardId, cliRoute(2, ['user-123'])[0].shard_id, 'the engine routes like kinesis-lab route');
+  const it = JSON.parse(await run(page, `aws kinesis get-shard-iterator --stream-name orders --shard-id ${put.ShardId} --shard-iterator-type TRIM_HORIZON`));
+  const got = JSON.parse(await run(page, `aws kinesis get-records --shard-iterator ${it.ShardIterator}`));
+  assert.deepEqual(got.Records.map((r) => [r.PartitionKey, r.Data, r.SequenceNumber]), [['user-123', 'aGk=', put.SequenceNumber]]);
+
+  assert.match(await run(page, 'aws kinesis put-recrd'), /Did you mean put-record/);
+  assert.match(await run(page, 'aws kinesis describe-stream --stream-name nope'), /ResourceNotFoundException/);
+  assert.match(await run(page, 'aws kinesis put-record --stream-name orders --data aGk='), /--partition-key/);
+  assert.match(await run(page, 'aws kinesis put-record --stream-name orders --partition-key k --data %%%'), /SerializationException/);
+  assert.equal(JSON.parse(await run(page, 'aws kinesis list-streams')).StreamNames.length, 1, 'errors changed nothing');
+
+  await page.fill('#console-input', 'aws kinesis put-rec');
+  await page.press('#console-input', 'Tab');
+  assert.match(await page.locator('#console-hint').innerText(), /^put-record\s+put-records$/);
+  await page.fill('#console-input', 'aws kinesis list-st');
+  await page.press('#console-input', 'Tab');
+  assert.equal(await page.inputValue('#console-input'), 'aws kinesis list-streams ');
+  await page.fill('#console-input', '');
+  await page.press('#console-input', 'ArrowUp');
+  assert.equal(await page.inputValue('#console-input'), 'aws kinesis list-streams');
+  await shot(page, 'streams-console-en');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a flood throttles the hot shard; split it; 24 h later the records are gone', async () => {
+  const { page, problems, context } = await open();
+  await run(page, 'aws kinesis create-stream --stream-name clicks --shard-count 2');
+  await page.fill('#producer-rate', '3000');
+  await page.selectOption('#producer-dist', 'device_type');
+  await page.fill('#producer-bytes', '200');
+  await page.click('#add-producer');
+  assert.match(await page.locator('#producer-list').innerText(), /3000 rec\/s/);
+  for (let i = 0; i < 3; i++) await page.click('#step-second');
+  await page.locator('#sim-time').getByText('Day 1, 00:00:03.000').waitFor();
+  const hot = page.locator('.shard-lane.hot');
+  assert.equal(await hot.count(), 1, 'one shard takes the mobile traffic and throttles');
+  assert.match(await hot.locator('.meter.throttle').innerText(), /^[1-9][\d,]* throttled\/s/);
+  await shot(page, 'streams-hot-shard-en');
+
+  // What the lane says it keeps is what GetRecords returns.
+  const id = await hot.getAttribute('data-shard');
+  const kept = Number((await hot.locator('.shard-head .help').last().innerText()).replace(/[^\d]/g, ''));
+  const it = JSON.parse(await run(page, `aws kinesis get-shard-iterator --stream-name clicks --shard-id ${id} --shard-iterator-type TRIM_HORIZON`));
+  const got = JSON.parse(await run(page, `aws kinesis get-records --shard-iterator ${it.ShardIterator}`));
+  assert.equal(got.Records.length, kept);
+
+  await hot.locator('button.split').click();
+  assert.match(await page.locator('.console-entry').last().locator('.console-cmd').innerText(), /split-shard --stream-name clicks --shard-to-split/);
+  assert.equal(await page.locator('.console-entry').last().locator('.console-out').innerText(), '{}');
+  assert.equal(await page.locator(`.shard-lane[data-shard="${id}"] .badge.closed`).count(), 1);
+  assert.equal(await page.locator('.shard-lane .badge.open').count(), 3);
+  assert.match(await page.locator('#activity').innerText(), /SplitShard clicks/);
+
+  await page.click('#skip-day');
+  await page.locator('#sim-time').getByText(/^Day 2/).waitFor();
+  const counts = await page.locator('.shard-lane .shard-head .help').allInnerTexts();
+  assert.ok(counts.filter((c) => /records kept/.test(c)).every((c) => c.startsWith('0 ')), counts.join(' | '));
+  assert.match(await page.locator('#activity').innerText(), /retention expired/);
+  await shot(page, 'streams-after-24h-en');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+async function freePort() {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+test('the exported history runs unchanged with the real AWS CLI against kinesis-lab serve', async (t) => {
+  const aws = process.env.KINESIS_LAB_AWS;
+  if (!aws) return t.skip('KINESIS_LAB_AWS not set');
+  const { page, problems, context } = await open();
+  await run(page, 'aws kinesis create-stream --stream-name replay --shard-count 3');
+  await run(page, 'aws kinesis put-record --stream-name replay --partition-key a --data aGk=');
+  await run(page, 'aws kinesis increase-stream-retention-period --stream-name replay --retention-period-hours 48');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-script')]);
+  const file = path.join(OUTPUT, 'session.sh');
+  await download.saveAs(file);
+  const script = fs.readFileSync(file, 'utf8');
+  assert.match(script, /kinesis create-stream --stream-name replay --shard-count 3/);
+  await context.close();
+
+  const port = await freePort();
+  const endpoint = spawn(CLI, ['serve', '--port', String(port)], { stdio: 'ignore' });
+  try {
+    for (let i = 0; i < 50; i++) {
+      const up = await new Promise((r) => net.connect(port, '127.0.0.1').on('connect', function () { this.end(); r(true); }).on('error', () => r(false)));
+      if (up) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const env = { ...process.env, PATH: `${path.dirname(aws)}:${process.env.PATH}`, ENDPOINT_URL: `http://127.0.0.1:${port}`, AWS_ACCESS_KEY_ID: 'lab', AWS_SECRET_ACCESS_KEY: 'lab', AWS_DEFAULT_REGION: 'us-east-1' };
+    execFileSync('sh', [file], { env, stdio: 'pipe' });
+    const desc = JSON.parse(execFileSync(aws, ['--endpoint-url', env.ENDPOINT_URL, 'kinesis', 'describe-stream', '--stream-name', 'replay'], { env, encoding: 'utf8' }));
+    assert.equal(desc.StreamDescription.Shards.length, 3);
+    assert.equal(desc.StreamDescription.RetentionPeriodHours, 48);
+  } finally {
+    endpoint.kill();
+  }
+  assert.deepEqual(problems, []);
+});
