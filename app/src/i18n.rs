@@ -172,6 +172,17 @@ texts! {
     ThrottledPerSecond => "throttled/s", "bị throttle/s";
     Activity => "Activity", "Hoạt động";
     Parents => "parents", "shard cha";
+    Consumers => "Consumers", "Consumer";
+    ConsumersHelp => "Shared-throughput consumers: each calls GetRecords on every shard once a second, like the usual polling loop. Start one at TRIM_HORIZON to replay everything still kept.",
+                     "Consumer dùng chung thông lượng: mỗi consumer gọi GetRecords trên từng shard mỗi giây một lần, như vòng lặp polling quen thuộc. Cho một consumer bắt đầu ở TRIM_HORIZON để đọc lại mọi thứ còn lưu.";
+    StartPosition => "Start position", "Vị trí bắt đầu";
+    OneMinuteAgo => "AT_TIMESTAMP (1 minute ago)", "AT_TIMESTAMP (1 phút trước)";
+    ParentsFirst => "Read parent shards to their end first", "Đọc hết shard cha trước";
+    AddConsumer => "Add consumer", "Thêm consumer";
+    ConsumerCol => "Consumer", "Consumer";
+    MeanLatency => "Mean latency", "Độ trễ trung bình";
+    ThrottledReads => "Throttled reads", "Lần đọc bị throttle";
+    OrderViolations => "Keys out of order", "Key sai thứ tự";
     NavQuiz => "Quiz", "Trắc nghiệm";
     NavProgress => "My progress", "Tiến độ của tôi";
     HomeCardLessonsBody => "Short hands-on lessons: predict what the service will do, run it, then see why.",

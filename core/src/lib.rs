@@ -7,6 +7,7 @@
 //! - bad input is an `Err` naming the field, never a panic.
 
 pub mod api;
+pub mod consumer;
 pub mod error;
 pub mod hash;
 pub mod lesson;

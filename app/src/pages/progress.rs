@@ -72,7 +72,7 @@ pub fn ProgressPage() -> impl IntoView {
         <section class="panel">
             <h2>{move || ctx.t(T::QuizHistory)}</h2>
             <Show when=move || ctx.progress.with(|p| !p.quizzes.is_empty()) fallback=move || view! { <p>{move || ctx.t(T::NoQuizzes)}</p> }>
-                <div class="table-wrap short">
+                <div class="table-wrap short" tabindex="0">
                     <table id="quiz-history">
                         <thead><tr>
                             <th scope="col">{move || ctx.t(T::SeedCol)}</th>

@@ -27,7 +27,7 @@ pub fn RunStatsView(stats: Memo<Option<RunStats>>) -> impl IntoView {
                 <div><dt>{move || ctx.t(T::StatIdle)}</dt>
                     <dd id="stat-idle">{move || stats.with(|s| s.as_ref().map(|s| s.idle_shards))}</dd></div>
             </dl>
-            <div class="table-wrap short">
+            <div class="table-wrap short" tabindex="0">
                 <table id="load-table">
                     <thead><tr>
                         <th scope="col">{move || ctx.t(T::ShardCol)}</th>

@@ -177,7 +177,7 @@ pub fn SingleKey(state: RwSignal<ViewState>) -> impl IntoView {
 
             <details class="ranges" open=move || (shards.get() <= 8).then_some("")>
                 <summary>{move || ctx.t(T::RangeTable)} " (" {move || i18n::int(ctx.lang.get(), shards.get() as u64)} ")"</summary>
-                <div class="table-wrap">
+                <div class="table-wrap" tabindex="0">
                     <table id="range-table">
                         <thead>
                             <tr>

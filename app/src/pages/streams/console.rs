@@ -160,7 +160,7 @@ pub fn Console(lab: Lab, log: ConsoleLog) -> impl IntoView {
                 <button id="export-script" class="button small" on:click=export>{move || ctx.t(T::ExportScript)}</button>
                 <button class="button small" on:click=move |_| log.0.set(Vec::new())>{move || ctx.t(T::ClearConsole)}</button>
             </div>
-            <div class="console-output" id="console-output" node_ref=output role="log" aria-live="polite">
+            <div class="console-output" id="console-output" node_ref=output role="log" aria-live="polite" tabindex="0">
                 {move || log.0.get().into_iter().map(|e| view! {
                     <div class="console-entry" class:error=!e.ok>
                         <div class="console-cmd mono">"$ " {e.command}</div>

@@ -7,6 +7,7 @@ mod view;
 use crate::clock::use_sim_clock;
 use crate::i18n::{self, T};
 use crate::shell::use_ctx;
+use kinesis_lab_core::consumer::{ConsumerStats, PollingConsumer, StartAt};
 use kinesis_lab_core::error::ValidationError;
 use kinesis_lab_core::producer::{Producer, ProducerConfig};
 use kinesis_lab_core::stream::engine::{Engine, Event};
@@ -39,6 +40,10 @@ pub struct Lab {
     /// Producer settings, for display; the producers themselves live in `producers`.
     pub producer_list: RwSignal<Vec<(u32, ProducerConfig)>>,
     producers: StoredValue<Vec<Producer>>,
+    consumers: StoredValue<Vec<PollingConsumer>>,
+    /// Each consumer's settings and latest numbers, for display.
+    pub consumer_list:
+        RwSignal<Vec<(String, String, StartAt, bool, ConsumerStats, Option<String>)>>,
 }
 
 impl Lab {
@@ -96,6 +101,8 @@ pub fn StreamLabPage() -> impl IntoView {
         now,
         producer_list: RwSignal::new(Vec::new()),
         producers: StoredValue::new(Vec::new()),
+        consumers: StoredValue::new(Vec::new()),
+        consumer_list: RwSignal::new(Vec::new()),
     };
 
     let log = console::ConsoleLog(RwSignal::new(Vec::new()));
@@ -121,6 +128,26 @@ pub fn StreamLabPage() -> impl IntoView {
             }
             e.advance_to(t);
         });
+        // Consumers poll after the producers' writes of this tick.
+        let mut shown = Vec::new();
+        lab.engine.update(|e| {
+            lab.consumers.update_value(|cs| {
+                for c in cs.iter_mut() {
+                    let error = c.poll(e, t).err().map(|err| err.to_string());
+                    shown.push((
+                        c.name.clone(),
+                        c.stream.clone(),
+                        c.start,
+                        c.parents_first,
+                        c.stats.clone(),
+                        error,
+                    ));
+                }
+            });
+        });
+        if !shown.is_empty() || lab.consumer_list.with_untracked(|l| !l.is_empty()) {
+            lab.consumer_list.set(shown);
+        }
         lab.collect_events();
     });
 
@@ -166,6 +193,7 @@ pub fn StreamLabPage() -> impl IntoView {
             <console::Console lab=lab log=log />
             <div class="lab-main">
                 <ProducersPanel lab=lab />
+                <ConsumersPanel lab=lab />
                 <view::StreamsView lab=lab log=log />
             </div>
         </div>
@@ -258,6 +286,122 @@ fn ProducersPanel(lab: Lab) -> impl IntoView {
                     </li>
                 }).collect_view()}
             </ul>
+        </section>
+    }
+}
+
+#[component]
+fn ConsumersPanel(lab: Lab) -> impl IntoView {
+    let ctx = use_ctx();
+    let stream = RwSignal::new(String::new());
+    let start = RwSignal::new("LATEST".to_owned());
+    let parents_first = RwSignal::new(true);
+    let no_stream = RwSignal::new(false);
+    let next_id = StoredValue::new(1u32);
+    let streams = Memo::new(move |_| {
+        lab.engine
+            .with(|e| e.streams().map(|s| s.name.clone()).collect::<Vec<_>>())
+    });
+    let add = move |_| {
+        let names = streams.get_untracked();
+        let Some(chosen) = Some(stream.get_untracked())
+            .filter(|s| names.contains(s))
+            .or_else(|| names.first().cloned())
+        else {
+            no_stream.set(true);
+            return;
+        };
+        no_stream.set(false);
+        let now = lab.now.get_untracked();
+        let at = match start.get_untracked().as_str() {
+            "TRIM_HORIZON" => StartAt::TrimHorizon,
+            "AT_TIMESTAMP" => StartAt::AtTimestamp {
+                ms: now.saturating_sub(60_000),
+            },
+            _ => StartAt::Latest,
+        };
+        let id = next_id.get_value();
+        next_id.set_value(id + 1);
+        let mut c = PollingConsumer::new(&format!("consumer-{id}"), &chosen, at);
+        c.parents_first = parents_first.get_untracked();
+        lab.consumer_list.update(|l| {
+            l.push((
+                c.name.clone(),
+                c.stream.clone(),
+                c.start,
+                c.parents_first,
+                c.stats.clone(),
+                None,
+            ))
+        });
+        lab.consumers.update_value(|cs| cs.push(c));
+    };
+    let remove = move |name: String| {
+        lab.consumers
+            .update_value(|cs| cs.retain(|c| c.name != name));
+        lab.consumer_list.update(|l| l.retain(|c| c.0 != name));
+    };
+    let start_text = move |s: StartAt| match s {
+        StartAt::AtTimestamp { ms } => format!("AT_TIMESTAMP {}", sim_time_text(ms)),
+        other => other.iterator_type().to_owned(),
+    };
+    view! {
+        <section class="panel consumers" aria-labelledby="consumers-title">
+            <h2 id="consumers-title">{move || ctx.t(T::Consumers)}</h2>
+            <p class="help">{move || ctx.t(T::ConsumersHelp)}</p>
+            <div class="producer-form">
+                <label class="field">
+                    <span>{move || ctx.t(T::StreamCol)}</span>
+                    <select id="consumer-stream" on:change=move |ev| stream.set(event_target_value(&ev))>
+                        {move || streams.get().into_iter().map(|n| view! { <option value=n.clone()>{n.clone()}</option> }).collect_view()}
+                    </select>
+                </label>
+                <label class="field">
+                    <span>{move || ctx.t(T::StartPosition)}</span>
+                    <select id="consumer-start" on:change=move |ev| start.set(event_target_value(&ev))>
+                        <option value="LATEST">"LATEST"</option>
+                        <option value="TRIM_HORIZON">"TRIM_HORIZON"</option>
+                        <option value="AT_TIMESTAMP">{move || ctx.t(T::OneMinuteAgo)}</option>
+                    </select>
+                </label>
+                <label class="check">
+                    <input id="consumer-parents-first" type="checkbox" prop:checked=move || parents_first.get() on:change=move |ev| parents_first.set(event_target_checked(&ev)) />
+                    {move || ctx.t(T::ParentsFirst)}
+                </label>
+                <button id="add-consumer" class="button primary" on:click=add>{move || ctx.t(T::AddConsumer)}</button>
+            </div>
+            <p class="error" role="alert">{move || no_stream.get().then(|| ctx.t(T::NoStreamForProducer))}</p>
+            <div class="table-wrap short" tabindex="0">
+                <table id="consumer-table">
+                    <thead><tr>
+                        <th scope="col">{move || ctx.t(T::ConsumerCol)}</th>
+                        <th scope="col">{move || ctx.t(T::StartPosition)}</th>
+                        <th scope="col">{move || ctx.t(T::RecordsCol)}</th>
+                        <th scope="col">"MillisBehindLatest"</th>
+                        <th scope="col">{move || ctx.t(T::MeanLatency)}</th>
+                        <th scope="col">{move || ctx.t(T::ThrottledReads)}</th>
+                        <th scope="col">{move || ctx.t(T::OrderViolations)}</th>
+                        <th scope="col"><span class="sr-only">{move || ctx.t(T::Remove)}</span></th>
+                    </tr></thead>
+                    <tbody>
+                        {move || lab.consumer_list.get().into_iter().map(|(name, stream, at, first, st, error)| {
+                            let n = name.clone();
+                            view! {
+                                <tr data-consumer=name.clone()>
+                                    <th scope="row" class="mono">{format!("{name} → {stream}")}{(!first).then(|| " ⚠")}</th>
+                                    <td class="mono">{start_text(at)}</td>
+                                    <td class="c-records">{i18n::int(ctx.lang.get(), st.records)}</td>
+                                    <td class="c-behind">{st.millis_behind_latest}</td>
+                                    <td>{st.mean_latency_ms().map(|m| format!("{m} ms")).unwrap_or_else(|| "–".into())}</td>
+                                    <td>{st.throttled}</td>
+                                    <td class="c-order" class:bad={st.order_violations > 0}>{st.order_violations}</td>
+                                    <td><button class="button small" on:click=move |_| remove(n.clone())>{ctx.t(T::Remove)}</button>{error.map(|e| view! { <span class="error">{e}</span> })}</td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
         </section>
     }
 }

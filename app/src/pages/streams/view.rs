@@ -144,7 +144,7 @@ pub fn StreamsView(lab: Lab, log: ConsoleLog) -> impl IntoView {
         <section class="streams" id="streams">{streams}</section>
         <section class="panel activity" aria-labelledby="activity-title">
             <h2 id="activity-title">{move || ctx.t(T::Activity)}</h2>
-            <ul class="activity-list mono" id="activity">
+            <ul class="activity-list mono" id="activity" tabindex="0">
                 {move || lab.recent.with(|r| r.iter().rev().take(12).map(|ev| view! { <li>{event_text(ev)}</li> }).collect_view())}
             </ul>
         </section>
