@@ -167,7 +167,6 @@ pub fn StreamLabPage() -> impl IntoView {
     view! {
         <div class="page-head">
             <h1>{move || ctx.t(T::StreamsTitle)}</h1>
-            <crate::widgets::copy_link::CopyLink />
         </div>
         <p class="lead" inner_html=move || ctx.t(T::StreamsLead).replace("`aws kinesis`", "<code>aws kinesis</code>")></p>
         <div class="panel time-bar" role="group" aria-label=move || ctx.t(T::SimTime)>
