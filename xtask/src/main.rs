@@ -28,6 +28,7 @@ commands:
   dist               write the static site to dist/ (relative URLs, host it anywhere)
   test               run every test: native, wasm (headless Chromium), end-to-end
   setup              only install the tools the other commands need
+  bench              run the native criterion benchmarks (figures go in BENCHMARKS.md)
 ";
 
 fn main() -> ExitCode {
@@ -37,6 +38,7 @@ fn main() -> ExitCode {
         Some("dist") => setup(false).and_then(|_| dist(false)),
         Some("test") => test(),
         Some("setup") => setup(true),
+        Some("bench") => run(cmd("cargo").args(["bench", "-p", "kinesis-lab-core", "--bench", "engine"])),
         Some("-h" | "--help" | "help") | None => {
             print!("{USAGE}");
             Ok(())

@@ -538,20 +538,17 @@ impl Engine {
         Ok(())
     }
 
-    fn check_entry(e: &PutEntry, field: &str) -> Result<Option<HashKey>, ApiError> {
-        hash_key_of(&e.partition_key)
-            .map_err(|err| validation(&format!("{field}partitionKey"), err))?;
-        let ehk = match &e.explicit_hash_key {
-            Some(h) => Some(
-                parse_explicit_hash_key(h)
-                    .map_err(|err| validation(&format!("{field}explicitHashKey"), err))?,
-            ),
-            None => None,
+    /// Validates one record and returns its hash key (the MD5 is computed once).
+    fn check_entry(e: &PutEntry, field: &str) -> Result<HashKey, ApiError> {
+        let md5 = hash_key_of(&e.partition_key).map_err(|err| validation(&format!("{field}partitionKey"), err))?;
+        let key = match &e.explicit_hash_key {
+            Some(h) => parse_explicit_hash_key(h).map_err(|err| validation(&format!("{field}explicitHashKey"), err))?,
+            None => md5,
         };
         if e.data.len() + e.partition_key.len() > MAX_RECORD_BYTES {
             return Err(validation(&format!("{field}data"), format!("Member must have length less than or equal to {MAX_RECORD_BYTES} (data plus partition key)")));
         }
-        Ok(ehk)
+        Ok(key)
     }
 
     /// PutRecords. Validates the whole request first (a bad request changes
@@ -581,11 +578,7 @@ impl Engine {
         }
         let mut keys = Vec::with_capacity(entries.len());
         for (i, e) in entries.iter().enumerate() {
-            let ehk = Self::check_entry(e, &format!("records.{}.member.", i + 1))?;
-            keys.push(match ehk {
-                Some(h) => h,
-                None => hash_key_of(&e.partition_key).map_err(|err| invalid(err.to_string()))?,
-            });
+            keys.push(Self::check_entry(e, &format!("records.{}.member.", i + 1))?);
         }
         let now = self.now_ms;
         let s = self.stream_mut(stream)?;
