@@ -173,6 +173,10 @@ texts! {
     Activity => "Activity", "Hoạt động";
     Parents => "parents", "shard cha";
     Consumers => "Consumers", "Consumer";
+    WriteCapacity => "write capacity", "dung lượng ghi";
+    SwitchTo => "Switch to", "Chuyển sang";
+    BillSoFar => "Bill so far", "Chi phí đến giờ";
+    PricesFrom => "Prices for", "Bảng giá cho";
     ConsumersHelp => "Shared-throughput consumers: each calls GetRecords on every shard once a second, like the usual polling loop. Start one at TRIM_HORIZON to replay everything still kept.",
                      "Consumer dùng chung thông lượng: mỗi consumer gọi GetRecords trên từng shard mỗi giây một lần, như vòng lặp polling quen thuộc. Cho một consumer bắt đầu ở TRIM_HORIZON để đọc lại mọi thứ còn lưu.";
     StartPosition => "Start position", "Vị trí bắt đầu";

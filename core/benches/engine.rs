@@ -29,8 +29,14 @@ fn routing(c: &mut Criterion) {
 }
 
 fn put_records(c: &mut Criterion) {
-    let entries: Vec<PutEntry> =
-        keys(500).into_iter().map(|k| PutEntry { partition_key: k, explicit_hash_key: None, data: vec![7; 100] }).collect();
+    let entries: Vec<PutEntry> = keys(500)
+        .into_iter()
+        .map(|k| PutEntry {
+            partition_key: k,
+            explicit_hash_key: None,
+            data: vec![7; 100],
+        })
+        .collect();
     let mut g = c.benchmark_group("put_records");
     // 16 shards take 16,000 records/s, so 32 batches of 500 fit in 1 s of simulated time.
     g.throughput(Throughput::Elements(32 * 500));
@@ -56,8 +62,14 @@ fn put_records(c: &mut Criterion) {
 fn get_records(c: &mut Criterion) {
     let mut e = Engine::new();
     e.create_stream(T0, "s", 1).unwrap();
-    let entries: Vec<PutEntry> =
-        keys(500).into_iter().map(|k| PutEntry { partition_key: k, explicit_hash_key: None, data: vec![7; 100] }).collect();
+    let entries: Vec<PutEntry> = keys(500)
+        .into_iter()
+        .map(|k| PutEntry {
+            partition_key: k,
+            explicit_hash_key: None,
+            data: vec![7; 100],
+        })
+        .collect();
     e.put_records(T0, "s", &entries).unwrap();
     e.put_records(T0 + 1000, "s", &entries).unwrap();
     let mut g = c.benchmark_group("get_records");
@@ -67,7 +79,9 @@ fn get_records(c: &mut Criterion) {
             || e.clone(),
             |mut e| {
                 let now = T0 + 10_000;
-                let it = e.get_shard_iterator(now, "s", "0", "TRIM_HORIZON", None, None).unwrap();
+                let it = e
+                    .get_shard_iterator(now, "s", "0", "TRIM_HORIZON", None, None)
+                    .unwrap();
                 black_box(e.get_records(now, &it, None).unwrap().records.len())
             },
             BatchSize::LargeInput,

@@ -116,6 +116,13 @@ test('a flood throttles the hot shard; split it; 24 h later the records are gone
   const counts = await page.locator('.shard-lane .shard-head .help').allInnerTexts();
   assert.ok(counts.filter((c) => /records kept/.test(c)).every((c) => c.startsWith('0 ')), counts.join(' | '));
   assert.match(await page.locator('#activity').innerText(), /retention expired/);
+  // A day of shards shows on the bill; the mode can be switched from the card.
+  const bill = Number((await page.locator('.bill-total').innerText()).replace('$', ''));
+  assert.ok(bill > 0.5, `a day of 2-3 shards costs something: ${bill}`);
+  await page.locator('.switch-mode').click();
+  assert.match(await page.locator('.console-entry').last().locator('.console-cmd').innerText(), /update-stream-mode --stream-name clicks --stream-mode-details StreamMode=ON_DEMAND/);
+  await page.locator('.stream-card .badge.mode').getByText('ON_DEMAND').waitFor();
+  await page.locator('.bill summary').click();
   await shot(page, 'streams-after-24h-en');
   assert.deepEqual(problems, []);
   await context.close();

@@ -145,6 +145,20 @@ class Endpoint(unittest.TestCase):
             k.increase_stream_retention_period(StreamName="orders", RetentionPeriodHours=9000)
         self.assertEqual(e.exception.response["Error"]["Code"], "InvalidArgumentException")
 
+    def test_capacity_modes(self):
+        k = client()
+        k.create_stream(StreamName="od", StreamModeDetails={"StreamMode": "ON_DEMAND"})
+        summary = k.describe_stream_summary(StreamName="od")["StreamDescriptionSummary"]
+        self.assertEqual(summary["StreamModeDetails"]["StreamMode"], "ON_DEMAND")
+        self.assertEqual(summary["OpenShardCount"], 4)
+        wait_active(k, "od")
+        k.update_stream_mode(StreamARN=summary["StreamARN"], StreamModeDetails={"StreamMode": "PROVISIONED"})
+        wait_active(k, "od")
+        self.assertEqual(k.describe_stream_summary(StreamName="od")["StreamDescriptionSummary"]["StreamModeDetails"]["StreamMode"], "PROVISIONED")
+        with self.assertRaises(ClientError) as e:
+            k.update_stream_mode(StreamARN=summary["StreamARN"], StreamModeDetails={"StreamMode": "PROVISIONED"})
+        self.assertEqual(e.exception.response["Error"]["Code"], "InvalidArgumentException")
+
     def test_throttling_is_per_record(self):
         k = client()
         k.create_stream(StreamName="hot", ShardCount=1)

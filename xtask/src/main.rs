@@ -38,7 +38,9 @@ fn main() -> ExitCode {
         Some("dist") => setup(false).and_then(|_| dist(false)),
         Some("test") => test(),
         Some("setup") => setup(true),
-        Some("bench") => run(cmd("cargo").args(["bench", "-p", "kinesis-lab-core", "--bench", "engine"])),
+        Some("bench") => {
+            run(cmd("cargo").args(["bench", "-p", "kinesis-lab-core", "--bench", "engine"]))
+        }
         Some("-h" | "--help" | "help") | None => {
             print!("{USAGE}");
             Ok(())

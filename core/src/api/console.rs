@@ -16,6 +16,8 @@ pub enum Kind {
     Blob,
     /// JSON, e.g. `--records '[{"PartitionKey":"a","Data":"aGk="}]'`.
     Json,
+    /// JSON or the CLI's shorthand `Key=Value,Key2=Value2`.
+    Shorthand,
 }
 
 /// (CLI option, API field, kind, required)
@@ -181,6 +183,7 @@ fn command(cli: &'static str, opts: &[Opt]) -> Command {
         let (value, help) = match kind {
             Kind::Blob => ("BASE64", "base64 text"),
             Kind::Json => ("JSON", "JSON"),
+            Kind::Shorthand => ("KEY=VALUE", "JSON or Key=Value,..."),
             Kind::Int => ("INTEGER", "integer"),
             Kind::Number => ("SECONDS", "seconds since the epoch"),
             Kind::Text => ("TEXT", "text"),
@@ -195,6 +198,22 @@ fn command(cli: &'static str, opts: &[Opt]) -> Command {
         );
     }
     c
+}
+
+/// `StreamMode=ON_DEMAND,Other=x` (or JSON) as a JSON object.
+fn shorthand(v: &str) -> Option<Value> {
+    if v.trim_start().starts_with('{') {
+        return serde_json::from_str(v).ok();
+    }
+    let mut m = Map::new();
+    for pair in v.split(',') {
+        let (k, val) = pair.split_once('=')?;
+        if k.trim().is_empty() {
+            return None;
+        }
+        m.insert(k.trim().to_owned(), Value::String(val.trim().to_owned()));
+    }
+    Some(Value::Object(m))
 }
 
 /// Names of operations and, after one, of its options: for tab completion.
@@ -305,6 +324,7 @@ pub fn parse(line: &str) -> Result<Parsed, String> {
                     Kind::Int => json!(v.parse::<i64>().map_err(|_| format!("aws: error: argument --{flag}: invalid integer value: {v:?}"))?),
                     Kind::Number => json!(v.parse::<f64>().ok().filter(|x| x.is_finite()).ok_or_else(|| format!("aws: error: argument --{flag}: expected seconds since the epoch, got {v:?}"))?),
                     Kind::Json => serde_json::from_str::<Value>(v).map_err(|e| format!("aws: error: argument --{flag}: Invalid JSON: {e}"))?,
+                    Kind::Shorthand => shorthand(v).ok_or_else(|| format!("aws: error: argument --{flag}: expected JSON or Key=Value pairs, got {v:?}"))?,
                 };
                 body.insert(field.to_string(), value);
             }

@@ -3,7 +3,7 @@
 
 use super::error::{invalid, validation, ApiError, ErrorType};
 use crate::hash::ShardId;
-use crate::stream::engine::{Engine, PutEntry, PutOutcome, ReadResult, Shard, Stream};
+use crate::stream::engine::{Engine, PutEntry, PutOutcome, ReadResult, Shard, Stream, StreamMode};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 use serde::de::DeserializeOwned;
@@ -29,6 +29,7 @@ pub const OPERATIONS: &[&str] = &[
     "UpdateShardCount",
     "IncreaseStreamRetentionPeriod",
     "DecreaseStreamRetentionPeriod",
+    "UpdateStreamMode",
 ];
 
 fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
@@ -69,6 +70,23 @@ impl StreamRef {
     }
 }
 
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct ModeDetails {
+    stream_mode: String,
+}
+
+impl ModeDetails {
+    fn mode(&self) -> Result<StreamMode, ApiError> {
+        StreamMode::parse(&self.stream_mode).ok_or_else(|| {
+            validation(
+                "streamModeDetails.streamMode",
+                "Member must satisfy enum value set: [PROVISIONED, ON_DEMAND]",
+            )
+        })
+    }
+}
+
 fn secs(ms: u64) -> f64 {
     ms as f64 / 1000.0
 }
@@ -97,7 +115,7 @@ fn description(s: &Stream, now: u64) -> Value {
         "StreamName": s.name,
         "StreamARN": s.arn(),
         "StreamStatus": s.status(now),
-        "StreamModeDetails": { "StreamMode": "PROVISIONED" },
+        "StreamModeDetails": { "StreamMode": s.mode },
         "Shards": s.live_shards(now).map(shard_json).collect::<Vec<_>>(),
         "HasMoreShards": false,
         "RetentionPeriodHours": s.retention_hours,
@@ -150,12 +168,26 @@ pub fn handle(engine: &mut Engine, now: u64, target: &str, body: &[u8]) -> Resul
             struct Req {
                 stream_name: String,
                 shard_count: Option<u32>,
+                stream_mode_details: Option<ModeDetails>,
             }
             let r: Req = parse(body)?;
-            let shards = r.shard_count.ok_or_else(|| {
-                invalid("ShardCount is required: the lab simulates provisioned mode.")
-            })?;
-            engine.create_stream(now, &r.stream_name, shards)?;
+            let mode = match r.stream_mode_details {
+                Some(m) => m.mode()?,
+                None => StreamMode::Provisioned,
+            };
+            engine.create_stream_in_mode(now, &r.stream_name, r.shard_count, mode)?;
+            Ok(json!({}))
+        }
+        "UpdateStreamMode" => {
+            #[derive(Deserialize)]
+            #[serde(rename_all = "PascalCase")]
+            struct Req {
+                #[serde(flatten)]
+                stream: StreamRef,
+                stream_mode_details: ModeDetails,
+            }
+            let r: Req = parse(body)?;
+            engine.update_stream_mode(now, &r.stream.name()?, r.stream_mode_details.mode()?)?;
             Ok(json!({}))
         }
         "DeleteStream" => {
@@ -189,7 +221,7 @@ pub fn handle(engine: &mut Engine, now: u64, target: &str, body: &[u8]) -> Resul
             let names: Vec<&str> = engine.streams().map(|s| s.name.as_str()).collect();
             let summaries: Vec<Value> = engine
                 .streams()
-                .map(|s| json!({ "StreamName": s.name, "StreamARN": s.arn(), "StreamStatus": s.status(now), "StreamModeDetails": { "StreamMode": "PROVISIONED" }, "StreamCreationTimestamp": secs(s.created_ms) }))
+                .map(|s| json!({ "StreamName": s.name, "StreamARN": s.arn(), "StreamStatus": s.status(now), "StreamModeDetails": { "StreamMode": s.mode }, "StreamCreationTimestamp": secs(s.created_ms) }))
                 .collect();
             Ok(
                 json!({ "StreamNames": names, "HasMoreStreams": false, "StreamSummaries": summaries }),

@@ -37,6 +37,17 @@ impl Bucket {
         (self.milli_tokens / 1000).max(0) as u64
     }
 
+    /// Changes the rate (and so the capacity) from `now_ms` on.
+    pub fn set_rate(&mut self, now_ms: u64, rate_per_second: u64) {
+        self.refill(now_ms);
+        self.rate_per_second = rate_per_second;
+        self.milli_tokens = self.milli_tokens.min(rate_per_second as i128 * 1000);
+    }
+
+    pub fn rate(&self) -> u64 {
+        self.rate_per_second
+    }
+
     pub fn take(&mut self, now_ms: u64, n: u64) {
         self.refill(now_ms);
         self.milli_tokens -= n as i128 * 1000;

@@ -8,6 +8,7 @@
 //! event log. A rejected request changes nothing.
 
 use super::bucket::Bucket;
+use super::cost::{put_payload_units, Meter};
 use super::limits::*;
 use super::seq::SequenceNumber;
 use crate::api::error::{invalid, not_found, validation, ApiError, ErrorType};
@@ -142,6 +143,106 @@ pub struct Stream {
     pub shards: Vec<Shard>,
     pub updating_until_ms: u64,
     pub shard_count_updates: Vec<u64>,
+    pub mode: StreamMode,
+    pub mode_switches: Vec<u64>,
+    /// What the bill counts (see `cost.rs`).
+    pub meter: Meter,
+    metered_to_ms: u64,
+    on_demand: Option<OnDemandCapacity>,
+}
+
+/// Capacity mode.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum StreamMode {
+    Provisioned,
+    OnDemand,
+}
+
+impl StreamMode {
+    pub fn parse(s: &str) -> Option<StreamMode> {
+        match s {
+            "PROVISIONED" => Some(StreamMode::Provisioned),
+            "ON_DEMAND" => Some(StreamMode::OnDemand),
+            _ => None,
+        }
+    }
+}
+
+/// On-demand write capacity: at least 4 MiB/s and 4,000 records/s, and up
+/// to double the peak per-second write seen more than 15 minutes ago. So
+/// traffic may double within 15 minutes; more than that is throttled.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OnDemandCapacity {
+    bytes: Bucket,
+    records: Bucket,
+    /// (second, bytes, records) written in that second, oldest first.
+    seconds: VecDeque<(u64, u64, u64)>,
+    /// The peak of seconds older than 15 minutes (kept when they are dropped).
+    old_peak: (u64, u64),
+}
+
+/// Starting on-demand write capacity.
+pub const ON_DEMAND_BASE_BYTES: u64 = 4 * 1_048_576;
+pub const ON_DEMAND_BASE_RECORDS: u64 = 4_000;
+/// How long on-demand takes to scale to a new peak.
+pub const ON_DEMAND_SCALE_MS: u64 = 15 * 60 * 1000;
+/// Shards an on-demand stream is created with.
+pub const ON_DEMAND_SHARDS: u32 = 4;
+/// Capacity-mode switches allowed per rolling 24 hours.
+pub const MODE_SWITCHES_PER_DAY: usize = 2;
+
+impl OnDemandCapacity {
+    fn new(now: u64) -> Self {
+        OnDemandCapacity {
+            bytes: Bucket::new(ON_DEMAND_BASE_BYTES, now),
+            records: Bucket::new(ON_DEMAND_BASE_RECORDS, now),
+            seconds: VecDeque::new(),
+            old_peak: (0, 0),
+        }
+    }
+
+    /// Moves seconds older than 15 minutes into the peak and sets the rate.
+    fn rescale(&mut self, now: u64) {
+        let cutoff = now.saturating_sub(ON_DEMAND_SCALE_MS) / 1000;
+        while self
+            .seconds
+            .front()
+            .is_some_and(|(sec, _, _)| *sec < cutoff)
+        {
+            if let Some((_, b, r)) = self.seconds.pop_front() {
+                self.old_peak = (self.old_peak.0.max(b), self.old_peak.1.max(r));
+            }
+        }
+        let (b, r) = self.capacity();
+        self.bytes.set_rate(now, b);
+        self.records.set_rate(now, r);
+    }
+
+    /// Current write capacity: (bytes/s, records/s).
+    pub fn capacity(&self) -> (u64, u64) {
+        (
+            ON_DEMAND_BASE_BYTES.max(2 * self.old_peak.0),
+            ON_DEMAND_BASE_RECORDS.max(2 * self.old_peak.1),
+        )
+    }
+
+    fn record(&mut self, now: u64, bytes: u64) {
+        let sec = now / 1000;
+        match self.seconds.back_mut() {
+            Some((s, b, r)) if *s == sec => {
+                *b += bytes;
+                *r += 1;
+            }
+            _ => self.seconds.push_back((sec, bytes, 1)),
+        }
+    }
+}
+
+impl Stream {
+    pub fn on_demand_capacity(&self) -> Option<(u64, u64)> {
+        self.on_demand.as_ref().map(|o| o.capacity())
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -277,6 +378,11 @@ pub enum Event {
         at: u64,
         stream: String,
         hours: u32,
+    },
+    StreamModeChanged {
+        at: u64,
+        stream: String,
+        mode: StreamMode,
     },
 }
 
@@ -423,6 +529,22 @@ impl Engine {
         self.now_ms = self.now_ms.max(now_ms);
         let now = self.now_ms;
         for stream in self.streams.values_mut() {
+            let elapsed = now.saturating_sub(stream.metered_to_ms);
+            stream.metered_to_ms = now;
+            let open = stream
+                .shards
+                .iter()
+                .filter(|s| s.closed_ms.is_none())
+                .count() as u64;
+            match stream.mode {
+                StreamMode::Provisioned => {
+                    stream.meter.shard_ms += open * elapsed;
+                    if stream.retention_hours > RETENTION_DEFAULT_HOURS {
+                        stream.meter.extended_retention_shard_ms += open * elapsed;
+                    }
+                }
+                StreamMode::OnDemand => stream.meter.on_demand_stream_ms += elapsed,
+            }
             let keep = stream.retention_ms();
             for shard in &mut stream.shards {
                 let before = shard.records.len();
@@ -517,6 +639,11 @@ impl Engine {
                 shards,
                 updating_until_ms: 0,
                 shard_count_updates: Vec::new(),
+                mode: StreamMode::Provisioned,
+                mode_switches: Vec::new(),
+                meter: Meter::default(),
+                metered_to_ms: now,
+                on_demand: None,
             },
         );
         self.events.push(Event::StreamCreated {
@@ -540,9 +667,11 @@ impl Engine {
 
     /// Validates one record and returns its hash key (the MD5 is computed once).
     fn check_entry(e: &PutEntry, field: &str) -> Result<HashKey, ApiError> {
-        let md5 = hash_key_of(&e.partition_key).map_err(|err| validation(&format!("{field}partitionKey"), err))?;
+        let md5 = hash_key_of(&e.partition_key)
+            .map_err(|err| validation(&format!("{field}partitionKey"), err))?;
         let key = match &e.explicit_hash_key {
-            Some(h) => parse_explicit_hash_key(h).map_err(|err| validation(&format!("{field}explicitHashKey"), err))?,
+            Some(h) => parse_explicit_hash_key(h)
+                .map_err(|err| validation(&format!("{field}explicitHashKey"), err))?,
             None => md5,
         };
         if e.data.len() + e.partition_key.len() > MAX_RECORD_BYTES {
@@ -594,8 +723,20 @@ impl Engine {
                 return Err(invalid("No open shard holds this hash key."));
             };
             let size = (e.data.len() + e.partition_key.len()) as u64;
-            let bytes_ok = shard.write_bytes.available(now) >= size;
-            let records_ok = shard.write_records.available(now) >= 1;
+            // Provisioned: the shard's own limits. On-demand: the stream's capacity.
+            let (bytes_ok, records_ok) = match s.on_demand.as_mut() {
+                Some(od) => {
+                    od.rescale(now);
+                    (
+                        od.bytes.available(now) >= size,
+                        od.records.available(now) >= 1,
+                    )
+                }
+                None => (
+                    shard.write_bytes.available(now) >= size,
+                    shard.write_records.available(now) >= 1,
+                ),
+            };
             if !(bytes_ok && records_ok) {
                 let limit = if records_ok {
                     WriteLimit::Bytes
@@ -618,8 +759,19 @@ impl Engine {
                 });
                 continue;
             }
-            shard.write_bytes.take(now, size);
-            shard.write_records.take(now, 1);
+            match s.on_demand.as_mut() {
+                Some(od) => {
+                    od.bytes.take(now, size);
+                    od.records.take(now, 1);
+                    od.record(now, size);
+                    s.meter.on_demand_bytes_in += size;
+                }
+                None => {
+                    shard.write_bytes.take(now, size);
+                    shard.write_records.take(now, 1);
+                    s.meter.put_payload_units += put_payload_units(size);
+                }
+            }
             let seq = shard.seq(shard.next_seq, now);
             shard.next_seq += 1;
             shard.records.push_back(Record {
@@ -796,6 +948,9 @@ impl Engine {
             records.push(r.clone());
         }
         shard.read_bytes.take(now, bytes as u64);
+        if s.mode == StreamMode::OnDemand {
+            s.meter.on_demand_bytes_out += bytes as u64;
+        }
         let next_seq = records.last().map(|r| r.seq.seq_index + 1).unwrap_or(start);
         let millis_behind_latest = shard
             .records
@@ -1016,6 +1171,67 @@ impl Engine {
             to: target,
         });
         Ok(current)
+    }
+
+    /// CreateStream in either capacity mode. On-demand streams start with
+    /// four shards and take no shard count.
+    pub fn create_stream_in_mode(
+        &mut self,
+        now: u64,
+        name: &str,
+        shards: Option<u32>,
+        mode: StreamMode,
+    ) -> Result<(), ApiError> {
+        match (mode, shards) {
+            (StreamMode::Provisioned, None) => {
+                Err(invalid("ShardCount is required for a PROVISIONED stream."))
+            }
+            (StreamMode::OnDemand, Some(_)) => Err(invalid(
+                "ShardCount must not be given for an ON_DEMAND stream.",
+            )),
+            (StreamMode::Provisioned, Some(n)) => self.create_stream(now, name, n),
+            (StreamMode::OnDemand, None) => {
+                self.create_stream(now, name, ON_DEMAND_SHARDS)?;
+                let now = self.now_ms;
+                if let Some(s) = self.streams.get_mut(name) {
+                    s.mode = StreamMode::OnDemand;
+                    s.on_demand = Some(OnDemandCapacity::new(now));
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// UpdateStreamMode: at most twice per rolling 24 hours.
+    pub fn update_stream_mode(
+        &mut self,
+        now: u64,
+        stream: &str,
+        mode: StreamMode,
+    ) -> Result<(), ApiError> {
+        self.advance_to(now);
+        let now = self.now_ms;
+        let s = self.stream_mut(stream)?;
+        Self::check_not_updating(s, now)?;
+        s.mode_switches.retain(|t| now < t + 24 * 3_600_000);
+        if s.mode_switches.len() >= MODE_SWITCHES_PER_DAY {
+            return Err(ApiError::new(ErrorType::LimitExceededException, format!("Stream {stream} under account {ACCOUNT} has already switched capacity mode {MODE_SWITCHES_PER_DAY} times in the last 24 hours.")));
+        }
+        if s.mode == mode {
+            return Err(invalid(format!(
+                "Stream {stream} under account {ACCOUNT} is already in {mode:?} mode."
+            )));
+        }
+        s.mode = mode;
+        s.on_demand = (mode == StreamMode::OnDemand).then(|| OnDemandCapacity::new(now));
+        s.mode_switches.push(now);
+        s.updating_until_ms = now + RESHARD_MS;
+        self.events.push(Event::StreamModeChanged {
+            at: now,
+            stream: stream.to_owned(),
+            mode,
+        });
+        Ok(())
     }
 
     pub fn set_retention(

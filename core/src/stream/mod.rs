@@ -3,6 +3,7 @@
 
 pub mod bucket;
 pub mod capacity;
+pub mod cost;
 pub mod engine;
 pub mod limits;
 pub mod seq;

@@ -8,7 +8,8 @@ use super::Lab;
 use crate::i18n::{self, T};
 use crate::shell::use_ctx;
 use kinesis_lab_core::hash::ShardId;
-use kinesis_lab_core::stream::engine::{Event, ShardState, Stream};
+use kinesis_lab_core::stream::cost::{bill, total};
+use kinesis_lab_core::stream::engine::{Event, ShardState, Stream, StreamMode};
 use kinesis_lab_core::stream::limits::{WRITE_BYTES_PER_SECOND, WRITE_RECORDS_PER_SECOND};
 use leptos::prelude::*;
 use std::collections::BTreeMap;
@@ -120,6 +121,9 @@ fn event_text(ev: &Event) -> String {
         Event::RetentionChanged { stream, hours, .. } => {
             format!("retention of {stream} set to {hours} h")
         }
+        Event::StreamModeChanged { stream, mode, .. } => {
+            format!("UpdateStreamMode {stream} → {mode:?}")
+        }
     }
 }
 
@@ -211,12 +215,47 @@ fn stream_view(
             }
         })
         .collect_view();
+    let lines = bill(&s.meter);
+    let total_cost = total(&lines);
+    let prices = kinesis_lab_core::stream::cost::prices();
+    let (mode_text, other_mode) = match s.mode {
+        StreamMode::Provisioned => ("PROVISIONED", "ON_DEMAND"),
+        StreamMode::OnDemand => ("ON_DEMAND", "PROVISIONED"),
+    };
+    let switch = {
+        let name = s.name.clone();
+        move |_| {
+            run_command(lab, log, &format!("aws kinesis update-stream-mode --stream-name {name} --stream-mode-details StreamMode={other_mode}"))
+        }
+    };
+    let capacity = s.on_demand_capacity().map(|(b, r)| {
+        format!(
+            "{}: {:.0} MiB/s · {} rec/s",
+            ctx.t(T::WriteCapacity),
+            b as f64 / 1_048_576.0,
+            i18n::int(lang, r)
+        )
+    });
     view! {
         <article class="panel stream-card" data-stream=s.name.clone()>
-            <h2 class="mono">{s.name.clone()} " " <span class="badge">{format!("{:?}", s.status(now)).to_uppercase()}</span></h2>
+            <h2 class="mono">{s.name.clone()} " " <span class="badge">{format!("{:?}", s.status(now)).to_uppercase()}</span>
+                " " <span class="badge mode">{mode_text}</span></h2>
             <p class="help">
                 {format!("{}: {} h · {}: {}", ctx.t(T::Retention), s.retention_hours, ctx.t(T::OpenShards), s.open_shards().count())}
+                {capacity.map(|c| format!(" · {c}"))}
+                " " <button class="button small switch-mode" on:click=switch>{format!("{} {other_mode}", ctx.t(T::SwitchTo))}</button>
             </p>
+            <details class="bill">
+                <summary>{ctx.t(T::BillSoFar)} ": " <strong class="bill-total">{format!("${total_cost:.4}")}</strong></summary>
+                <table>
+                    <tbody>
+                        {lines.into_iter().filter(|l| l.quantity > 0.0).map(|l| view! {
+                            <tr><th scope="row">{l.item}</th><td>{format!("{:.4} {}", l.quantity, l.unit)}</td><td>{format!("× ${}", l.price)}</td><td>{format!("${:.4}", l.cost)}</td></tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+                <p class="help">{format!("{} {} · {} ({})", ctx.t(T::PricesFrom), prices.region, prices.source, prices.as_of)}</p>
+            </details>
             <ol class="shard-lanes">{lanes}</ol>
         </article>
     }

@@ -501,6 +501,80 @@ fn update_shard_count_limits() {
         .is_ok());
 }
 
+#[test]
+fn the_meter_counts_shard_hours_and_payload_units() {
+    let mut e = engine(2);
+    put(&mut e, T0, "k", &[0; 30_000]).unwrap();
+    e.advance_to(T0 + 3_600_000);
+    let m = &e.stream("s").unwrap().meter;
+    assert_eq!(m.shard_ms, 2 * 3_600_000);
+    assert_eq!(m.put_payload_units, 2, "30 KB is two 25 KB units");
+    let bill = super::super::cost::bill(m);
+    assert!(super::super::cost::total(&bill) > 0.0);
+}
+
+#[test]
+fn on_demand_doubles_the_previous_peak_after_15_minutes() {
+    let mut e = Engine::new();
+    e.create_stream_in_mode(T0, "od", None, StreamMode::OnDemand)
+        .unwrap();
+    assert_eq!(
+        e.stream("od").unwrap().open_shards().count(),
+        ON_DEMAND_SHARDS as usize
+    );
+    assert!(e
+        .create_stream_in_mode(T0, "x", Some(2), StreamMode::OnDemand)
+        .is_err());
+    let batch = |n: usize| -> Vec<PutEntry> {
+        (0..n)
+            .map(|i| PutEntry {
+                partition_key: format!("k{i}"),
+                explicit_hash_key: None,
+                data: vec![1],
+            })
+            .collect()
+    };
+    let ok = |o: Vec<PutOutcome>| {
+        o.iter()
+            .filter(|x| matches!(x, PutOutcome::Ok { .. }))
+            .count()
+    };
+    // 4,000 records/s to start with, whatever the shards.
+    let first: usize = (0..9)
+        .map(|_| ok(e.put_records(T0, "od", &batch(500)).unwrap()))
+        .sum();
+    assert_eq!(first, 4_000);
+    // A peak of 4,000/s, 15 minutes on, allows 8,000/s.
+    let later = T0 + ON_DEMAND_SCALE_MS + 2_000;
+    e.put_records(later, "od", &batch(1)).unwrap(); // the capacity grows from here...
+    let second: usize = (0..20)
+        .map(|_| ok(e.put_records(later + 1_000, "od", &batch(500)).unwrap()))
+        .sum();
+    assert_eq!(
+        second, 8_000,
+        "...and a second later the bucket holds a second of the new rate"
+    );
+    assert_eq!(
+        e.stream("od").unwrap().on_demand_capacity(),
+        Some((ON_DEMAND_BASE_BYTES, 8_000))
+    );
+}
+
+#[test]
+fn mode_switches_are_limited_to_two_a_day() {
+    let mut e = engine(2);
+    e.update_stream_mode(T0, "s", StreamMode::OnDemand).unwrap();
+    e.update_stream_mode(T0 + RESHARD_MS, "s", StreamMode::Provisioned)
+        .unwrap();
+    let err = e
+        .update_stream_mode(T0 + 2 * RESHARD_MS, "s", StreamMode::OnDemand)
+        .unwrap_err();
+    assert_eq!(err.kind, ErrorType::LimitExceededException);
+    assert!(e
+        .update_stream_mode(T0 + 24 * 3_600_000, "s", StreamMode::OnDemand)
+        .is_ok());
+}
+
 #[derive(Clone, Debug)]
 enum Op {
     Put(u8, u16),
