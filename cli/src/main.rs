@@ -7,6 +7,7 @@ use std::process::ExitCode;
 mod lessons;
 mod quiz;
 mod route;
+mod run;
 mod serve;
 mod workload;
 
@@ -35,6 +36,8 @@ enum Command {
     Quiz(quiz::QuizArgs),
     /// Serve a local Kinesis Data Streams endpoint for the AWS CLI and SDKs.
     Serve(serve::ServeArgs),
+    /// Play a scenario file in simulated time and print the outcome as JSON.
+    Run(run::RunArgs),
 }
 
 fn main() -> ExitCode {
@@ -53,6 +56,7 @@ fn main() -> ExitCode {
         Command::Lessons(args) => lessons::run(&args, &mut out, &mut err),
         Command::Quiz(args) => quiz::run(&args, &mut out, &mut err),
         Command::Serve(args) => serve::run(&args, &mut err),
+        Command::Run(args) => run::run(&args, &mut out, &mut err),
     };
     let flushed = out.flush();
     match (result, flushed) {

@@ -229,3 +229,21 @@ fn workload_prints_engine_stats() {
         .unwrap();
     assert!(String::from_utf8_lossy(&out.stderr).contains("RecordsPerSecond"));
 }
+
+#[test]
+fn run_plays_a_scenario_file() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../tests/scenarios/hot-shard.toml"
+    );
+    let out = bin().args(["run", path]).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v["streams"][0]["puts_throttled"].as_u64().unwrap() > 0);
+    let bad = bin().args(["run", "/nonexistent.toml"]).output().unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+}

@@ -6,5 +6,6 @@
 pub mod console;
 pub mod error;
 pub mod json;
+pub mod scenario;
 
 pub use json::handle;
