@@ -366,6 +366,14 @@ pub fn goal(lang: Lang, g: &Goal) -> String {
         (Goal::WorkloadRan, Lang::Vi) => "Chạy workload.".into(),
         (Goal::ShardsUnderWriteLimit { percent }, Lang::En) => format!("No shard above {percent} % of its 1,000 records/s write limit."),
         (Goal::ShardsUnderWriteLimit { percent }, Lang::Vi) => format!("Không shard nào vượt {percent} % giới hạn ghi 1.000 record/s."),
+        (Goal::StreamSizedFor { stream, write_mib_per_second, consumers, read_mode, .. }, Lang::En) => format!(
+            "Stream “{stream}” has exactly the shards needed for {write_mib_per_second} MB/s of writes read in full by {consumers} {} consumer(s).",
+            match read_mode { kinesis_lab_core::stream::capacity::ReadMode::Shared => "shared-throughput", kinesis_lab_core::stream::capacity::ReadMode::EnhancedFanOut => "enhanced fan-out" }
+        ),
+        (Goal::StreamSizedFor { stream, write_mib_per_second, consumers, read_mode, .. }, Lang::Vi) => format!(
+            "Stream “{stream}” có đúng số shard cần cho {write_mib_per_second} MB/s dữ liệu ghi, được {consumers} consumer {} đọc toàn bộ.",
+            match read_mode { kinesis_lab_core::stream::capacity::ReadMode::Shared => "dùng chung thông lượng", kinesis_lab_core::stream::capacity::ReadMode::EnhancedFanOut => "enhanced fan-out" }
+        ),
         (Goal::AvoidDistributions { .. }, Lang::En) => "Use a different key scheme.".into(),
         (Goal::AvoidDistributions { .. }, Lang::Vi) => "Dùng một cách đặt key khác.".into(),
     }
@@ -389,6 +397,12 @@ pub fn why(lang: Lang, w: &Why) -> String {
         (Why::NoRun, Lang::Vi) => "Chưa chạy gì với thiết lập hiện tại: hãy bấm Chạy.".into(),
         (Why::ShardTooBusy { shard: s, records_per_second, allowed, .. }, Lang::En) => format!("{} took {} records/s; the goal allows at most {}.", shard(s), int(lang, records_per_second.round() as u64), int(lang, allowed.round() as u64)),
         (Why::ShardTooBusy { shard: s, records_per_second, allowed, .. }, Lang::Vi) => format!("{} nhận {} record/s; mục tiêu chỉ cho tối đa {}.", shard(s), int(lang, records_per_second.round() as u64), int(lang, allowed.round() as u64)),
+        (Why::NoStream { stream }, Lang::En) => format!("There is no stream named “{stream}” yet. Create it in the console."),
+        (Why::NoStream { stream }, Lang::Vi) => format!("Chưa có stream nào tên “{stream}”. Hãy tạo nó trong console."),
+        (Why::WrongShardsForWorkload { stream, have, need }, Lang::En) if (*have as u64) < *need => format!("“{stream}” has {have} open shards: too few for this workload. Work out which limit needs the most shards: writes, or reads."),
+        (Why::WrongShardsForWorkload { stream, have, need }, Lang::Vi) if (*have as u64) < *need => format!("“{stream}” có {have} shard đang mở: quá ít cho workload này. Hãy tính xem giới hạn nào cần nhiều shard nhất: ghi hay đọc."),
+        (Why::WrongShardsForWorkload { stream, have, .. }, Lang::En) => format!("“{stream}” has {have} open shards: more than this workload needs, and each shard-hour is billed."),
+        (Why::WrongShardsForWorkload { stream, have, .. }, Lang::Vi) => format!("“{stream}” có {have} shard đang mở: nhiều hơn mức workload cần, mà mỗi shard-hour đều tính tiền."),
         (Why::DistributionNotAllowed { distribution: d }, Lang::En) => format!("“{}” is the scheme this task asks you to replace.", distribution(lang, *d)),
         (Why::DistributionNotAllowed { distribution: d }, Lang::Vi) => format!("“{}” chính là cách đặt key mà bài yêu cầu thay thế.", distribution(lang, *d)),
     }

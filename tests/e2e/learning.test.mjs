@@ -51,6 +51,11 @@ async function act(page, a) {
     case 'run_workload':
       await page.click('#w-run');
       break;
+    case 'console':
+      await page.fill('#w-console-input', a.line);
+      await page.click('#w-console-run');
+      await page.locator('#w-console-input').and(page.locator('[value=""]')).or(page.locator('#w-console-error')).first().waitFor();
+      break;
     default:
       throw new Error(`no UI for action ${a.do}`);
   }

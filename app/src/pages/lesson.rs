@@ -25,6 +25,9 @@ pub fn widget_view(widget: Widget, handle: LabHandle) -> AnyView {
         Widget::None => ().into_any(),
         Widget::KeyRouter => view! { <KeyRouter handle=handle /> }.into_any(),
         Widget::KeyHistogram => view! { <KeyHistogram handle=handle /> }.into_any(),
+        Widget::StreamConsole => {
+            view! { <crate::widgets::stream_console::StreamConsole handle=handle /> }.into_any()
+        }
     }
 }
 

@@ -49,16 +49,20 @@ pub fn KeyHistogram(handle: LabHandle) -> impl IntoView {
                     MAX_DURATION_SECONDS,
                 )?,
             ))
-        })
-        .and_then(|(records_per_second, seconds)| {
-            handle.apply(Action::SetWorkload {
-                distribution: dist.get_untracked(),
-                records_per_second,
-                seconds,
-            })
-        })
-        .and_then(|_| handle.apply(Action::RunWorkload));
-        error.set(result.err());
+        });
+        let refused = match result {
+            Ok((records_per_second, seconds)) => handle
+                .apply(Action::SetWorkload {
+                    distribution: dist.get_untracked(),
+                    records_per_second,
+                    seconds,
+                })
+                .and_then(|_| handle.apply(Action::RunWorkload))
+                .err()
+                .and_then(super::field_error),
+            Err(e) => Some(e),
+        };
+        error.set(refused);
     };
     let stats = Memo::new(move |_| lab.with(|l| l.run.clone()));
     let option = move |d: KeyDistribution| {

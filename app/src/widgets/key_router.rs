@@ -26,13 +26,19 @@ pub fn KeyRouter(handle: LabHandle) -> impl IntoView {
         if let Err(e) = handle.apply(Action::Put {
             key: key.get_untracked(),
         }) {
-            key_error.set(Some(e));
+            key_error.set(super::field_error(e));
         }
     };
     let set_shards = move || {
         let parsed = crate::pages::partitions::parse_shards(&shards_text.get_untracked());
-        let result = parsed.and_then(|shards| handle.apply(Action::SetShards { shards }));
-        shards_error.set(result.err());
+        let error = match parsed {
+            Ok(shards) => handle
+                .apply(Action::SetShards { shards })
+                .err()
+                .and_then(super::field_error),
+            Err(e) => Some(e),
+        };
+        shards_error.set(error);
     };
     let err = move |e: RwSignal<Option<ValidationError>>| {
         move || e.get().map(|e| i18n::validation_error(ctx.lang.get(), &e))

@@ -8,9 +8,10 @@ pub mod key_histogram;
 pub mod key_router;
 pub mod keyspace;
 pub mod run_stats;
+pub mod stream_console;
 
 use kinesis_lab_core::error::ValidationError;
-use kinesis_lab_core::lesson::lab::{Action, Lab};
+use kinesis_lab_core::lesson::lab::{Action, Lab, LabError};
 use leptos::prelude::*;
 
 /// A lesson's lab state and the actions that built it.
@@ -30,7 +31,7 @@ impl LabHandle {
 
     /// Applies an action through the engine. On error nothing changes and the
     /// error is returned for the widget to show beside its field.
-    pub fn apply(&self, action: Action) -> Result<(), ValidationError> {
+    pub fn apply(&self, action: Action) -> Result<(), LabError> {
         let mut result = Ok(());
         self.lab.maybe_update(|lab| {
             result = lab.apply(&action);
@@ -40,5 +41,14 @@ impl LabHandle {
             self.log.update(|l| l.push(action));
         }
         result
+    }
+}
+
+/// The field error of a refused action, for widgets whose actions have
+/// fields (a console line's error is shown by the console instead).
+pub fn field_error(e: LabError) -> Option<ValidationError> {
+    match e {
+        LabError::Invalid(v) => Some(v),
+        LabError::Console(_) => None,
     }
 }

@@ -2,6 +2,7 @@
 //! ([`Why`]); the app words it for students in either language.
 
 use super::lab::Lab;
+use crate::stream::capacity::{shards_needed, ReadMode, Workload};
 use crate::stream::limits::WRITE_RECORDS_PER_SECOND;
 use crate::workload::KeyDistribution;
 use serde::{Deserialize, Serialize};
@@ -25,6 +26,25 @@ pub enum Goal {
     ShardsUnderWriteLimit { percent: u32 },
     /// The last run used a distribution other than these.
     AvoidDistributions { distributions: Vec<KeyDistribution> },
+    /// Stream `stream` exists with exactly the shards this workload needs
+    /// (the engine's sizing rule: write MiB/s, write records/s, reads).
+    StreamSizedFor {
+        stream: String,
+        write_mib_per_second: u32,
+        #[serde(default)]
+        records_per_second: u64,
+        #[serde(default = "one")]
+        consumers: u32,
+        #[serde(default = "shared")]
+        read_mode: ReadMode,
+    },
+}
+
+fn one() -> u32 {
+    1
+}
+fn shared() -> ReadMode {
+    ReadMode::Shared
 }
 
 /// Why a rule failed.
@@ -58,6 +78,14 @@ pub enum Why {
     },
     DistributionNotAllowed {
         distribution: KeyDistribution,
+    },
+    NoStream {
+        stream: String,
+    },
+    WrongShardsForWorkload {
+        stream: String,
+        have: usize,
+        need: u64,
     },
 }
 
@@ -178,6 +206,36 @@ impl Goal {
                     Met
                 }
             }
+            Goal::StreamSizedFor {
+                stream,
+                write_mib_per_second,
+                records_per_second,
+                consumers,
+                read_mode,
+            } => {
+                let Ok(st) = lab.engine.stream(stream) else {
+                    return NotMet(Why::NoStream {
+                        stream: stream.clone(),
+                    });
+                };
+                let need = shards_needed(&Workload {
+                    write_bytes_per_second: *write_mib_per_second as u64 * 1_048_576,
+                    write_records_per_second: *records_per_second,
+                    consumers: *consumers,
+                    read_mode: *read_mode,
+                })
+                .shards;
+                let have = st.open_shards().count();
+                if have as u64 == need {
+                    Met
+                } else {
+                    NotMet(Why::WrongShardsForWorkload {
+                        stream: stream.clone(),
+                        have,
+                        need,
+                    })
+                }
+            }
         }
     }
 }
@@ -250,6 +308,55 @@ mod tests {
             .unwrap();
         l.apply(&Action::Put { key: near }).unwrap();
         assert_eq!(g.evaluate(&l), Outcome::Met);
+    }
+
+    #[test]
+    fn stream_sized_for_uses_the_sizing_rule() {
+        let mut l = lab(1);
+        let g = Goal::StreamSizedFor {
+            stream: "ingest".into(),
+            write_mib_per_second: 6,
+            records_per_second: 0,
+            consumers: 3,
+            read_mode: ReadMode::Shared,
+        };
+        assert_eq!(
+            g.evaluate(&l),
+            Outcome::NotMet(Why::NoStream {
+                stream: "ingest".into()
+            })
+        );
+        l.apply(&Action::Console {
+            line: "aws kinesis create-stream --stream-name ingest --shard-count 6".into(),
+        })
+        .unwrap();
+        // 6 MiB/s read in full by 3 shared consumers is 18 MiB/s of reads: 9 shards.
+        assert_eq!(
+            g.evaluate(&l),
+            Outcome::NotMet(Why::WrongShardsForWorkload {
+                stream: "ingest".into(),
+                have: 6,
+                need: 9
+            })
+        );
+        l.apply(&Action::Console { line: "aws kinesis update-shard-count --stream-name ingest --target-shard-count 9 --scaling-type UNIFORM_SCALING".into() }).unwrap();
+        assert_eq!(g.evaluate(&l), Outcome::Met);
+        assert_eq!(l.console.len(), 2);
+    }
+
+    #[test]
+    fn a_failing_console_line_changes_nothing() {
+        let mut l = lab(1);
+        let before = l.clone();
+        assert!(
+            matches!(l.apply(&Action::Console { line: "aws kinesis describe-stream --stream-name nope".into() }), Err(super::super::lab::LabError::Console(m)) if m.contains("ResourceNotFoundException"))
+        );
+        assert!(l
+            .apply(&Action::Console {
+                line: "aws kinesis create-strem".into()
+            })
+            .is_err());
+        assert_eq!(l, before);
     }
 
     #[test]

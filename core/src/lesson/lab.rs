@@ -3,8 +3,12 @@
 //! gives the same state, which is how stored solutions are checked.
 
 use super::Scenario;
+use crate::api::console::{parse, Parsed};
+use crate::api::handle;
+use crate::api::scenario::DEFAULT_START_MS;
 use crate::error::ValidationError;
 use crate::hash::{even_ranges, route, HashKeyRange, Route};
+use crate::stream::engine::Engine;
 use crate::workload::{KeyDistribution, KeyRun, KeyRunConfig, RunStats};
 use serde::{Deserialize, Serialize};
 
@@ -24,6 +28,38 @@ pub enum Action {
     },
     /// Run the chosen workload to its end.
     RunWorkload,
+    /// An `aws kinesis ...` line typed in the lesson's console.
+    Console { line: String },
+}
+
+/// Why an action was refused. The lab is unchanged.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LabError {
+    Invalid(ValidationError),
+    /// The console line failed: a CLI usage error or the API's error message.
+    Console(String),
+}
+
+impl From<ValidationError> for LabError {
+    fn from(e: ValidationError) -> Self {
+        LabError::Invalid(e)
+    }
+}
+
+impl std::fmt::Display for LabError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LabError::Invalid(e) => e.fmt(f),
+            LabError::Console(m) => f.write_str(m),
+        }
+    }
+}
+
+/// One line of a lesson console: the command and what it printed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConsoleLine {
+    pub command: String,
+    pub output: String,
 }
 
 /// One record in a shard, in arrival order.
@@ -47,10 +83,14 @@ pub struct Lab {
     pub workload: KeyRunConfig,
     /// Statistics of the last workload run to its end, for the current settings.
     pub run: Option<RunStats>,
+    /// A Kinesis account for console lessons; each console action runs one
+    /// simulated second after the previous one.
+    pub engine: Engine,
+    pub console: Vec<ConsoleLine>,
 }
 
 impl Lab {
-    pub fn from_scenario(s: &Scenario) -> Result<Lab, ValidationError> {
+    pub fn from_scenario(s: &Scenario) -> Result<Lab, LabError> {
         let workload = KeyRunConfig {
             distribution: s.distribution,
             shards: s.shards,
@@ -69,6 +109,8 @@ impl Lab {
             last_route: None,
             workload,
             run: None,
+            engine: Engine::new(),
+            console: Vec::new(),
         };
         for a in &s.actions {
             lab.apply(a)?;
@@ -77,7 +119,7 @@ impl Lab {
     }
 
     /// Applies one action. On error the state is unchanged.
-    pub fn apply(&mut self, action: &Action) -> Result<(), ValidationError> {
+    pub fn apply(&mut self, action: &Action) -> Result<(), LabError> {
         match action {
             Action::SetShards { shards } => {
                 let ranges = even_ranges(*shards)?;
@@ -120,6 +162,25 @@ impl Lab {
                 let mut run = KeyRun::new(self.workload)?;
                 run.finish();
                 self.run = Some(run.stats());
+            }
+            Action::Console { line } => {
+                let now = DEFAULT_START_MS + 1000 * (self.console.len() as u64 + 1);
+                let output = match parse(line).map_err(LabError::Console)? {
+                    Parsed::Text(t) => t,
+                    Parsed::Call { operation, body } => {
+                        // Work on a copy so that a refused call leaves even the clock as it was.
+                        let mut engine = self.engine.clone();
+                        let v = handle(&mut engine, now, operation, body.to_string().as_bytes()).map_err(|e| {
+                            LabError::Console(format!("An error occurred ({}) when calling the {operation} operation: {}", e.kind.name(), e.message))
+                        })?;
+                        self.engine = engine;
+                        serde_json::to_string_pretty(&v).unwrap_or_default()
+                    }
+                };
+                self.console.push(ConsoleLine {
+                    command: line.clone(),
+                    output,
+                });
             }
         }
         Ok(())

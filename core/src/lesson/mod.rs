@@ -61,6 +61,8 @@ pub enum Widget {
     KeyRouter,
     /// A generated workload and its records per shard.
     KeyHistogram,
+    /// An `aws kinesis` console on the lesson's own Kinesis account.
+    StreamConsole,
 }
 
 /// A prediction asked before the student runs something.
