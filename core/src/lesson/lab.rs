@@ -46,6 +46,8 @@ impl From<ValidationError> for LabError {
     }
 }
 
+impl std::error::Error for LabError {}
+
 impl std::fmt::Display for LabError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
