@@ -1138,6 +1138,9 @@ impl Engine {
             .sum();
         let s = self.stream_mut(stream)?;
         Self::check_not_updating(s, now)?;
+        if s.mode == StreamMode::OnDemand {
+            return Err(invalid(format!("UpdateShardCount is only for PROVISIONED streams; stream {stream} under account {ACCOUNT} is ON_DEMAND.")));
+        }
         let open: Vec<(u32, HashKeyRange)> =
             s.open_shards().map(|sh| (sh.index, sh.range)).collect();
         let current = open.len() as u32;
