@@ -173,12 +173,15 @@ texts! {
     Activity => "Activity", "Hoạt động";
     Parents => "parents", "shard cha";
     Consumers => "Consumers", "Consumer";
+    ReadWith => "Read with", "Cách đọc";
+    Polling => "GetRecords polling (shared 2 MB/s per shard)", "Polling GetRecords (dùng chung 2 MB/s mỗi shard)";
+    EnhancedFanOut => "Enhanced fan-out (own 2 MB/s per shard, pushed)", "Enhanced fan-out (riêng 2 MB/s mỗi shard, được đẩy tới)";
     WriteCapacity => "write capacity", "dung lượng ghi";
     SwitchTo => "Switch to", "Chuyển sang";
     BillSoFar => "Bill so far", "Chi phí đến giờ";
     PricesFrom => "Prices for", "Bảng giá cho";
-    ConsumersHelp => "Shared-throughput consumers: each calls GetRecords on every shard once a second, like the usual polling loop. Start one at TRIM_HORIZON to replay everything still kept.",
-                     "Consumer dùng chung thông lượng: mỗi consumer gọi GetRecords trên từng shard mỗi giây một lần, như vòng lặp polling quen thuộc. Cho một consumer bắt đầu ở TRIM_HORIZON để đọc lại mọi thứ còn lưu.";
+    ConsumersHelp => "Polling consumers call GetRecords on every shard once a second and share each shard's 2 MB/s. Enhanced fan-out consumers are registered and get records pushed about {ms} ms after they arrive, with their own 2 MB/s per shard. Start one at TRIM_HORIZON to replay everything still kept.",
+                     "Consumer polling gọi GetRecords trên từng shard mỗi giây một lần và dùng chung 2 MB/s của shard. Consumer enhanced fan-out được đăng ký và nhận record được đẩy tới khoảng {ms} ms sau khi record đến, với 2 MB/s riêng mỗi shard. Cho một consumer bắt đầu ở TRIM_HORIZON để đọc lại mọi thứ còn lưu.";
     StartPosition => "Start position", "Vị trí bắt đầu";
     OneMinuteAgo => "AT_TIMESTAMP (1 minute ago)", "AT_TIMESTAMP (1 phút trước)";
     ParentsFirst => "Read parent shards to their end first", "Đọc hết shard cha trước";

@@ -80,12 +80,18 @@ test('a flood throttles the hot shard; split it; 24 h later the records are gone
   await page.click('#add-consumer');
   await page.selectOption('#consumer-start', 'TRIM_HORIZON');
   await page.click('#add-consumer');
+  await page.selectOption('#consumer-kind', 'efo');
+  await page.selectOption('#consumer-start', 'LATEST');
+  await page.click('#add-consumer');
+  assert.match(await page.locator('.console-entry').last().locator('.console-cmd').innerText(), /register-stream-consumer --stream-arn arn:aws:kinesis:us-east-1:000000000000:stream\/clicks --consumer-name consumer-3/);
   await page.click('#step-second');
   await page.locator('#sim-time').getByText('Day 1, 00:00:04.000').waitFor();
   const readBy = async (name) => Number((await page.locator(`#consumer-table tr[data-consumer="${name}"] .c-records`).innerText()).replace(/[^\d]/g, ''));
   const latest = await readBy('consumer-1');
   const horizon = await readBy('consumer-2');
   assert.ok(horizon > latest, `TRIM_HORIZON replays the backlog: ${horizon} > ${latest}`);
+  const latency = async (name) => Number((await page.locator(`#consumer-table tr[data-consumer="${name}"] td:nth-child(5)`).innerText()).replace(/[^\d]/g, ''));
+  assert.ok(await latency('consumer-3 (EFO)') < await latency('consumer-1'), 'pushed records arrive sooner than polled ones');
   const hot = page.locator('.shard-lane.hot');
   assert.equal(await hot.count(), 1, 'one shard takes the mobile traffic and throttles');
   assert.match(await hot.locator('.meter.throttle').innerText(), /^[1-9][\d,]* throttled\/s/);
@@ -107,7 +113,7 @@ test('a flood throttles the hot shard; split it; 24 h later the records are gone
   // Reading parents first, the consumers see every key in order across the split.
   for (let i = 0; i < 3; i++) await page.click('#step-second');
   await page.locator('#sim-time').getByText('Day 1, 00:00:07.000').waitFor();
-  assert.deepEqual(await page.locator('#consumer-table .c-order').allInnerTexts(), ['0', '0']);
+  assert.deepEqual(await page.locator('#consumer-table .c-order').allInnerTexts(), ['0', '0', '0']);
   assert.ok(await readBy('consumer-2') > horizon);
   await shot(page, 'streams-split-consumers-en');
 

@@ -159,6 +159,18 @@ class Endpoint(unittest.TestCase):
             k.update_stream_mode(StreamARN=summary["StreamARN"], StreamModeDetails={"StreamMode": "PROVISIONED"})
         self.assertEqual(e.exception.response["Error"]["Code"], "InvalidArgumentException")
 
+    def test_enhanced_fan_out_consumers(self):
+        k = client()
+        k.create_stream(StreamName="fan", ShardCount=1)
+        arn = k.describe_stream_summary(StreamName="fan")["StreamDescriptionSummary"]["StreamARN"]
+        c = k.register_stream_consumer(StreamARN=arn, ConsumerName="app")["Consumer"]
+        self.assertTrue(c["ConsumerARN"].startswith(arn + "/consumer/app:"))
+        self.assertEqual([x["ConsumerName"] for x in k.list_stream_consumers(StreamARN=arn)["Consumers"]], ["app"])
+        self.assertEqual(k.describe_stream_consumer(ConsumerARN=c["ConsumerARN"])["ConsumerDescription"]["ConsumerName"], "app")
+        self.assertEqual(k.describe_stream_summary(StreamName="fan")["StreamDescriptionSummary"]["ConsumerCount"], 1)
+        k.deregister_stream_consumer(StreamARN=arn, ConsumerName="app")
+        self.assertEqual(k.list_stream_consumers(StreamARN=arn)["Consumers"], [])
+
     def test_throttling_is_per_record(self):
         k = client()
         k.create_stream(StreamName="hot", ShardCount=1)

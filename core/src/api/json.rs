@@ -30,6 +30,10 @@ pub const OPERATIONS: &[&str] = &[
     "IncreaseStreamRetentionPeriod",
     "DecreaseStreamRetentionPeriod",
     "UpdateStreamMode",
+    "RegisterStreamConsumer",
+    "DescribeStreamConsumer",
+    "ListStreamConsumers",
+    "DeregisterStreamConsumer",
 ];
 
 fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
@@ -211,7 +215,7 @@ pub fn handle(engine: &mut Engine, now: u64, target: &str, body: &[u8]) -> Resul
                 o.remove("Shards");
                 o.remove("HasMoreShards");
                 o.insert("OpenShardCount".into(), json!(s.open_shards().count()));
-                o.insert("ConsumerCount".into(), json!(0));
+                o.insert("ConsumerCount".into(), json!(s.efo_consumers.len()));
             }
             Ok(json!({ "StreamDescriptionSummary": d }))
         }
@@ -414,6 +418,73 @@ pub fn handle(engine: &mut Engine, now: u64, target: &str, body: &[u8]) -> Resul
                 op.starts_with("Increase"),
             )?;
             Ok(json!({}))
+        }
+        "RegisterStreamConsumer" | "DescribeStreamConsumer" | "DeregisterStreamConsumer" => {
+            #[derive(Deserialize)]
+            #[serde(rename_all = "PascalCase")]
+            struct Req {
+                #[serde(rename = "StreamARN")]
+                stream_arn: Option<String>,
+                consumer_name: Option<String>,
+                #[serde(rename = "ConsumerARN")]
+                consumer_arn: Option<String>,
+            }
+            let r: Req = parse(body)?;
+            let (stream, name) = match (&r.consumer_arn, &r.stream_arn, &r.consumer_name) {
+                (Some(arn), _, _) if op != "RegisterStreamConsumer" => {
+                    engine.consumer_by_arn(arn)?
+                }
+                (_, Some(stream_arn), Some(name)) => {
+                    let stream = StreamRef {
+                        stream_name: None,
+                        stream_arn: Some(stream_arn.clone()),
+                    }
+                    .name()?;
+                    (stream, name.clone())
+                }
+                _ => return Err(invalid("Give StreamARN and ConsumerName, or ConsumerARN.")),
+            };
+            let consumer_json = |c: &crate::stream::engine::EfoConsumer| json!({ "ConsumerName": c.name, "ConsumerARN": c.arn, "ConsumerStatus": "ACTIVE", "ConsumerCreationTimestamp": secs(c.created_ms) });
+            match op {
+                "RegisterStreamConsumer" => {
+                    let c = engine.register_consumer(now, &stream, &name)?;
+                    Ok(json!({ "Consumer": consumer_json(&c) }))
+                }
+                "DeregisterStreamConsumer" => {
+                    engine.deregister_consumer(now, &stream, &name)?;
+                    Ok(json!({}))
+                }
+                _ => {
+                    let s = engine.stream(&stream)?;
+                    let c = s.efo_consumers.get(&name).ok_or_else(|| {
+                        super::error::not_found(format!("Consumer {name} under stream {stream}"))
+                    })?;
+                    let mut d = consumer_json(c);
+                    d["StreamARN"] = json!(s.arn());
+                    Ok(json!({ "ConsumerDescription": d }))
+                }
+            }
+        }
+        "ListStreamConsumers" => {
+            #[derive(Deserialize)]
+            #[serde(rename_all = "PascalCase")]
+            struct Req {
+                #[serde(rename = "StreamARN")]
+                stream_arn: String,
+            }
+            let r: Req = parse(body)?;
+            let stream = StreamRef {
+                stream_name: None,
+                stream_arn: Some(r.stream_arn),
+            }
+            .name()?;
+            let s = engine.stream(&stream)?;
+            let consumers: Vec<Value> = s
+                .efo_consumers
+                .values()
+                .map(|c| json!({ "ConsumerName": c.name, "ConsumerARN": c.arn, "ConsumerStatus": "ACTIVE", "ConsumerCreationTimestamp": secs(c.created_ms) }))
+                .collect();
+            Ok(json!({ "Consumers": consumers }))
         }
         other => Err(ApiError::new(
             ErrorType::UnknownOperationException,

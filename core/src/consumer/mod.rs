@@ -7,7 +7,7 @@
 
 use crate::api::error::{ApiError, ErrorType};
 use crate::hash::ShardId;
-use crate::stream::engine::Engine;
+use crate::stream::engine::{Engine, Record, Subscription};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -32,6 +32,9 @@ impl StartAt {
 
 /// The usual polling loop waits 1 s between GetRecords calls to a shard.
 pub const DEFAULT_POLL_MS: u64 = 1_000;
+/// How often the lab collects what enhanced fan-out has pushed (the push
+/// itself is timed by the engine's latency model, not by this).
+pub const PUSH_CHECK_MS: u64 = 100;
 
 #[derive(Clone, Debug, PartialEq, Default, Serialize)]
 pub struct ConsumerStats {
@@ -74,6 +77,11 @@ pub struct PollingConsumer {
     pub parents_first: bool,
     /// GetRecords `Limit` (None: the service maximum, 10,000).
     pub limit: Option<usize>,
+    /// Read by enhanced fan-out (SubscribeToShard, pushed, its own 2 MiB/s
+    /// per shard) instead of polling. The consumer must be registered under
+    /// this consumer's name.
+    pub enhanced_fan_out: bool,
+    subscriptions: BTreeMap<u32, Subscription>,
     cursors: BTreeMap<u32, ShardCursor>,
     finished: BTreeSet<u32>,
     /// Per key: (arrival ms, shard, sequence index) of the last record read.
@@ -91,6 +99,8 @@ impl PollingConsumer {
             poll_ms: DEFAULT_POLL_MS,
             parents_first: true,
             limit: None,
+            enhanced_fan_out: false,
+            subscriptions: BTreeMap::new(),
             cursors: BTreeMap::new(),
             finished: BTreeSet::new(),
             last_by_key: BTreeMap::new(),
@@ -122,8 +132,102 @@ impl PollingConsumer {
         self.cursors.values().map(|c| c.next_poll_ms).min()
     }
 
+    /// Counts one received record: latency, and order per key.
+    fn receive(&mut self, shard: u32, rec: &Record, delivered_ms: u64) {
+        self.stats.records += 1;
+        self.stats.bytes += rec.size() as u64;
+        self.stats.latency_sum_ms += delivered_ms.saturating_sub(rec.arrival_ms);
+        let here = (rec.arrival_ms, shard, rec.seq.seq_index);
+        if let Some(prev) = self.last_by_key.get(&rec.partition_key) {
+            let out_of_order = if prev.1 == shard {
+                prev.2 >= here.2
+            } else {
+                prev.0 > here.0
+            };
+            if out_of_order {
+                self.stats.order_violations += 1;
+            }
+        }
+        self.last_by_key.insert(rec.partition_key.clone(), here);
+    }
+
+    fn poll_efo(&mut self, engine: &mut Engine, now: u64) -> Result<(), ApiError> {
+        for shard in self.ready_shards(engine, now)? {
+            let due = self
+                .cursors
+                .get(&shard)
+                .map(|c| c.next_poll_ms)
+                .unwrap_or(now);
+            if due > now {
+                continue;
+            }
+            let id = ShardId(shard).to_string();
+            if !self.subscriptions.contains_key(&shard) {
+                let has_parent = engine
+                    .stream(&self.stream)?
+                    .shards
+                    .get(shard as usize)
+                    .is_some_and(|sh| sh.parent.is_some() || sh.adjacent_parent.is_some());
+                let after = self.cursors.get(&shard).and_then(|c| c.after_seq.clone());
+                let (kind, seq, ts) = match (&after, has_parent, self.start) {
+                    (Some(a), _, _) => ("AFTER_SEQUENCE_NUMBER", Some(a.clone()), None),
+                    (None, true, _) => ("TRIM_HORIZON", None, None),
+                    (None, false, StartAt::AtTimestamp { ms }) => ("AT_TIMESTAMP", None, Some(ms)),
+                    (None, false, start) => (start.iterator_type(), None, None),
+                };
+                let sub = engine.subscribe_to_shard(
+                    now,
+                    &self.stream,
+                    &self.name,
+                    &id,
+                    kind,
+                    seq.as_deref(),
+                    ts,
+                )?;
+                self.stats.calls += 1;
+                self.subscriptions.insert(shard, sub);
+            }
+            let Some(mut sub) = self.subscriptions.remove(&shard) else {
+                continue;
+            };
+            let ev = engine.push(now, &mut sub)?;
+            let closed_and_done = engine
+                .stream(&self.stream)?
+                .shards
+                .get(shard as usize)
+                .is_some_and(|sh| sh.closed_ms.is_some() && sub.next_seq >= sh.next_seq);
+            {
+                let cursor = self.cursors.entry(shard).or_insert(ShardCursor {
+                    iterator: None,
+                    next_poll_ms: now,
+                    after_seq: None,
+                });
+                if let Some(c) = ev.continuation_sequence_number {
+                    cursor.after_seq = Some(c.to_string());
+                }
+                cursor.next_poll_ms = now + PUSH_CHECK_MS;
+            }
+            for (delivered, rec) in &ev.records {
+                self.receive(shard, rec, *delivered);
+            }
+            self.behind.insert(shard, ev.millis_behind_latest);
+            if closed_and_done {
+                self.finished.insert(shard);
+                self.behind.remove(&shard);
+            } else if !ev.expired {
+                self.subscriptions.insert(shard, sub);
+            }
+        }
+        self.stats.distinct_keys = self.last_by_key.len();
+        self.stats.millis_behind_latest = self.behind.values().copied().max().unwrap_or(0);
+        Ok(())
+    }
+
     /// Runs every poll due at or before `now`.
     pub fn poll(&mut self, engine: &mut Engine, now: u64) -> Result<(), ApiError> {
+        if self.enhanced_fan_out {
+            return self.poll_efo(engine, now);
+        }
         for shard in self.ready_shards(engine, now)? {
             let id = ShardId(shard).to_string();
             let parents_done = engine
@@ -161,29 +265,17 @@ impl PollingConsumer {
             self.stats.calls += 1;
             match engine.get_records(now, &it, self.limit) {
                 Ok(r) => {
-                    for rec in &r.records {
-                        self.stats.records += 1;
-                        self.stats.bytes += rec.size() as u64;
-                        self.stats.latency_sum_ms += now.saturating_sub(rec.arrival_ms);
-                        let here = (rec.arrival_ms, shard, rec.seq.seq_index);
-                        if let Some(prev) = self.last_by_key.get(&rec.partition_key) {
-                            let out_of_order = if prev.1 == shard {
-                                prev.2 >= here.2
-                            } else {
-                                prev.0 > here.0
-                            };
-                            if out_of_order {
-                                self.stats.order_violations += 1;
-                            }
-                        }
-                        self.last_by_key.insert(rec.partition_key.clone(), here);
-                        cursor.after_seq = Some(rec.seq.to_string());
+                    if let Some(last) = r.records.last() {
+                        cursor.after_seq = Some(last.seq.to_string());
                     }
                     self.behind.insert(shard, r.millis_behind_latest);
                     cursor.iterator = r.next_iterator.clone();
                     if r.next_iterator.is_none() {
                         self.finished.insert(shard);
                         self.behind.remove(&shard);
+                    }
+                    for rec in &r.records {
+                        self.receive(shard, rec, now);
                     }
                 }
                 Err(e) if e.kind == ErrorType::ProvisionedThroughputExceededException => {
@@ -305,6 +397,75 @@ mod tests {
         assert!(
             careless.stats.order_violations > 0,
             "the parent's older records arrive after the child's newer ones"
+        );
+    }
+
+    #[test]
+    fn enhanced_fan_out_pushes_with_low_latency_and_keeps_order_across_a_split() {
+        let mut e = Engine::new();
+        e.create_stream(T0, "s", 1).unwrap();
+        e.register_consumer(T0, "s", "fan").unwrap();
+        let mut efo = PollingConsumer::new("fan", "s", StartAt::Latest);
+        efo.enhanced_fan_out = true;
+        let mut poll = PollingConsumer::new("poll", "s", StartAt::Latest);
+        efo.poll(&mut e, T0).unwrap();
+        poll.poll(&mut e, T0).unwrap();
+        let mut t = T0;
+        for round in 0..8u64 {
+            for k in ["a", "b", "c"] {
+                t += 37;
+                put(&mut e, t, k);
+            }
+            if round == 3 {
+                e.split_shard(t, "s", "0", &(u128::MAX / 2).to_string())
+                    .unwrap();
+            }
+            for _ in 0..3 {
+                t += 100;
+                efo.poll(&mut e, t).unwrap();
+                poll.poll(&mut e, t).unwrap();
+            }
+        }
+        for _ in 0..30 {
+            t += 100;
+            efo.poll(&mut e, t).unwrap();
+            poll.poll(&mut e, t).unwrap();
+        }
+        assert_eq!(efo.stats.records, 24);
+        assert_eq!(poll.stats.records, 24);
+        assert_eq!(efo.stats.order_violations, 0);
+        assert_eq!(
+            efo.stats.mean_latency_ms(),
+            Some(crate::stream::engine::PUSH_PROPAGATION_MS)
+        );
+        assert!(
+            poll.stats.mean_latency_ms().unwrap() > 200,
+            "polling waits for the next call"
+        );
+    }
+
+    #[test]
+    fn enhanced_fan_out_needs_a_registered_consumer() {
+        let mut e = Engine::new();
+        e.create_stream(T0, "s", 1).unwrap();
+        let mut c = PollingConsumer::new("ghost", "s", StartAt::Latest);
+        c.enhanced_fan_out = true;
+        assert_eq!(
+            c.poll(&mut e, T0).unwrap_err().kind,
+            ErrorType::ResourceNotFoundException
+        );
+        for i in 0..20 {
+            e.register_consumer(T0, "s", &format!("c{i}")).unwrap();
+        }
+        assert_eq!(
+            e.register_consumer(T0, "s", "one-too-many")
+                .unwrap_err()
+                .kind,
+            ErrorType::LimitExceededException
+        );
+        assert_eq!(
+            e.register_consumer(T0, "s", "c0").unwrap_err().kind,
+            ErrorType::ResourceInUseException
         );
     }
 

@@ -149,6 +149,50 @@ pub struct Stream {
     pub meter: Meter,
     metered_to_ms: u64,
     on_demand: Option<OnDemandCapacity>,
+    /// Enhanced fan-out consumers, by name.
+    pub efo_consumers: BTreeMap<String, EfoConsumer>,
+}
+
+/// A registered enhanced fan-out consumer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct EfoConsumer {
+    pub name: String,
+    pub arn: String,
+    pub created_ms: u64,
+}
+
+/// Registered enhanced fan-out consumers per stream.
+pub const MAX_EFO_CONSUMERS: usize = 20;
+/// A SubscribeToShard subscription lasts five minutes.
+pub const SUBSCRIPTION_MS: u64 = 5 * 60 * 1000;
+/// The lab's latency model: enhanced fan-out pushes a record about 70 ms
+/// after it arrives. (Polling consumers see it when they next call
+/// GetRecords, typically once a second: about 200 ms at best, and more.)
+pub const PUSH_PROPAGATION_MS: u64 = 70;
+
+/// An open SubscribeToShard subscription.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Subscription {
+    pub stream: String,
+    pub consumer: String,
+    pub shard: u32,
+    /// Sequence index of the next record to push.
+    pub next_seq: u64,
+    pub started_ms: u64,
+    bucket: Bucket,
+}
+
+/// One SubscribeToShardEvent.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PushEvent {
+    /// Records with the time each was delivered (arrival + propagation, or later if throttled).
+    pub records: Vec<(u64, Record)>,
+    pub continuation_sequence_number: Option<SequenceNumber>,
+    pub millis_behind_latest: u64,
+    /// Set when the shard is closed and fully delivered.
+    pub child_shards: Vec<u32>,
+    /// The subscription's five minutes are over: subscribe again.
+    pub expired: bool,
 }
 
 /// Capacity mode.
@@ -644,6 +688,7 @@ impl Engine {
                 meter: Meter::default(),
                 metered_to_ms: now,
                 on_demand: None,
+                efo_consumers: BTreeMap::new(),
             },
         );
         self.events.push(Event::StreamCreated {
@@ -1174,6 +1219,152 @@ impl Engine {
             to: target,
         });
         Ok(current)
+    }
+
+    pub fn register_consumer(
+        &mut self,
+        now: u64,
+        stream: &str,
+        name: &str,
+    ) -> Result<EfoConsumer, ApiError> {
+        self.advance_to(now);
+        let now = self.now_ms;
+        if !stream_name_ok(name) {
+            return Err(validation("consumerName", "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+ and length 1 to 128"));
+        }
+        let s = self.stream_mut(stream)?;
+        if s.efo_consumers.contains_key(name) {
+            return Err(ApiError::new(
+                ErrorType::ResourceInUseException,
+                format!(
+                    "Consumer {name} under stream {stream} already exists for account {ACCOUNT}."
+                ),
+            ));
+        }
+        if s.efo_consumers.len() >= MAX_EFO_CONSUMERS {
+            return Err(ApiError::new(ErrorType::LimitExceededException, format!("Stream {stream} already has {MAX_EFO_CONSUMERS} registered consumers, the most allowed.")));
+        }
+        let c = EfoConsumer {
+            name: name.to_owned(),
+            arn: format!("{}/consumer/{name}:{}", s.arn(), now / 1000),
+            created_ms: now,
+        };
+        s.efo_consumers.insert(name.to_owned(), c.clone());
+        Ok(c)
+    }
+
+    pub fn deregister_consumer(
+        &mut self,
+        now: u64,
+        stream: &str,
+        name: &str,
+    ) -> Result<(), ApiError> {
+        self.advance_to(now);
+        let s = self.stream_mut(stream)?;
+        s.efo_consumers
+            .remove(name)
+            .map(|_| ())
+            .ok_or_else(|| not_found(format!("Consumer {name} under stream {stream}")))
+    }
+
+    /// Finds a consumer by its ARN: (stream name, consumer name).
+    pub fn consumer_by_arn(&self, arn: &str) -> Result<(String, String), ApiError> {
+        self.streams
+            .values()
+            .find_map(|s| {
+                s.efo_consumers
+                    .values()
+                    .find(|c| c.arn == arn)
+                    .map(|c| (s.name.clone(), c.name.clone()))
+            })
+            .ok_or_else(|| not_found(format!("Consumer {arn}")))
+    }
+
+    /// SubscribeToShard for a registered consumer.
+    pub fn subscribe_to_shard(
+        &mut self,
+        now: u64,
+        stream: &str,
+        consumer: &str,
+        shard_id: &str,
+        kind: &str,
+        seq: Option<&str>,
+        ts: Option<u64>,
+    ) -> Result<Subscription, ApiError> {
+        self.advance_to(now);
+        let s = self.stream(stream)?;
+        if !s.efo_consumers.contains_key(consumer) {
+            return Err(not_found(format!(
+                "Consumer {consumer} under stream {stream}"
+            )));
+        }
+        // The starting position follows GetShardIterator's rules.
+        let it = self.get_shard_iterator(now, stream, shard_id, kind, seq, ts)?;
+        let pos = IteratorPos::decode(&it).ok_or_else(|| invalid("Invalid starting position."))?;
+        Ok(Subscription {
+            stream: stream.to_owned(),
+            consumer: consumer.to_owned(),
+            shard: pos.shard,
+            next_seq: pos.seq_index,
+            started_ms: self.now_ms,
+            bucket: Bucket::new(EFO_BYTES_PER_SECOND_PER_CONSUMER, self.now_ms),
+        })
+    }
+
+    /// Everything the subscription has pushed by `now`: records whose
+    /// arrival plus the propagation delay has passed, within the consumer's
+    /// own 2 MiB/s for this shard.
+    pub fn push(&mut self, now: u64, sub: &mut Subscription) -> Result<PushEvent, ApiError> {
+        self.advance_to(now);
+        let now = self.now_ms;
+        let s = self.stream(&sub.stream)?;
+        if !s.efo_consumers.contains_key(&sub.consumer) {
+            return Err(not_found(format!(
+                "Consumer {} under stream {}",
+                sub.consumer, sub.stream
+            )));
+        }
+        let shard = s
+            .shards
+            .get(sub.shard as usize)
+            .ok_or_else(|| invalid("Unknown shard."))?;
+        let end = (sub.started_ms + SUBSCRIPTION_MS).min(now);
+        let start = sub.next_seq.max(shard.first_kept());
+        let first = shard.records.partition_point(|r| r.seq.seq_index < start);
+        let mut records = Vec::new();
+        for r in shard.records.iter().skip(first) {
+            let due = r.arrival_ms + PUSH_PROPAGATION_MS;
+            if due > end || sub.bucket.available(due) < 1 {
+                break;
+            }
+            sub.bucket.take(due, r.size() as u64);
+            records.push((due, r.clone()));
+        }
+        let next = records
+            .last()
+            .map(|(_, r)| r.seq.seq_index + 1)
+            .unwrap_or(start);
+        sub.next_seq = next;
+        let millis_behind_latest = shard
+            .records
+            .iter()
+            .find(|r| r.seq.seq_index >= next)
+            .map(|r| now.saturating_sub(r.arrival_ms))
+            .unwrap_or(0);
+        let done = shard.closed_ms.is_some() && next >= shard.next_seq;
+        let child_shards = if done {
+            s.children_of(shard.index).iter().map(|c| c.index).collect()
+        } else {
+            Vec::new()
+        };
+        let continuation = records.last().map(|(_, r)| r.seq);
+        Ok(PushEvent {
+            records,
+            continuation_sequence_number: continuation,
+            millis_behind_latest,
+            child_shards,
+            expired: now >= sub.started_ms + SUBSCRIPTION_MS,
+        })
     }
 
     /// CreateStream in either capacity mode. On-demand streams start with

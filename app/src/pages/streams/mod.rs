@@ -192,7 +192,7 @@ pub fn StreamLabPage() -> impl IntoView {
             <console::Console lab=lab log=log />
             <div class="lab-main">
                 <ProducersPanel lab=lab />
-                <ConsumersPanel lab=lab />
+                <ConsumersPanel lab=lab log=log />
                 <view::StreamsView lab=lab log=log />
             </div>
         </div>
@@ -290,8 +290,9 @@ fn ProducersPanel(lab: Lab) -> impl IntoView {
 }
 
 #[component]
-fn ConsumersPanel(lab: Lab) -> impl IntoView {
+fn ConsumersPanel(lab: Lab, log: console::ConsoleLog) -> impl IntoView {
     let ctx = use_ctx();
+    let efo = RwSignal::new(false);
     let stream = RwSignal::new(String::new());
     let start = RwSignal::new("LATEST".to_owned());
     let parents_first = RwSignal::new(true);
@@ -321,8 +322,24 @@ fn ConsumersPanel(lab: Lab) -> impl IntoView {
         };
         let id = next_id.get_value();
         next_id.set_value(id + 1);
-        let mut c = PollingConsumer::new(&format!("consumer-{id}"), &chosen, at);
+        let name = format!("consumer-{id}");
+        let mut c = PollingConsumer::new(&name, &chosen, at);
         c.parents_first = parents_first.get_untracked();
+        if efo.get_untracked() {
+            // Registered through the console, so the step shows in the history.
+            let arn = lab
+                .engine
+                .with_untracked(|e| e.stream(&chosen).map(|s| s.arn()).unwrap_or_default());
+            console::run_command(lab, log, &format!("aws kinesis register-stream-consumer --stream-arn {arn} --consumer-name {name}"));
+            if lab.engine.with_untracked(|e| {
+                e.stream(&chosen)
+                    .map(|s| !s.efo_consumers.contains_key(&name))
+                    .unwrap_or(true)
+            }) {
+                return;
+            }
+            c.enhanced_fan_out = true;
+        }
         lab.consumer_list.update(|l| {
             l.push((
                 c.name.clone(),
@@ -347,7 +364,7 @@ fn ConsumersPanel(lab: Lab) -> impl IntoView {
     view! {
         <section class="panel consumers" aria-labelledby="consumers-title">
             <h2 id="consumers-title">{move || ctx.t(T::Consumers)}</h2>
-            <p class="help">{move || ctx.t(T::ConsumersHelp)}</p>
+            <p class="help">{move || ctx.t(T::ConsumersHelp).replace("{ms}", &kinesis_lab_core::stream::engine::PUSH_PROPAGATION_MS.to_string())}</p>
             <div class="producer-form">
                 <label class="field">
                     <span>{move || ctx.t(T::StreamCol)}</span>
@@ -361,6 +378,13 @@ fn ConsumersPanel(lab: Lab) -> impl IntoView {
                         <option value="LATEST">"LATEST"</option>
                         <option value="TRIM_HORIZON">"TRIM_HORIZON"</option>
                         <option value="AT_TIMESTAMP">{move || ctx.t(T::OneMinuteAgo)}</option>
+                    </select>
+                </label>
+                <label class="field">
+                    <span>{move || ctx.t(T::ReadWith)}</span>
+                    <select id="consumer-kind" on:change=move |ev| efo.set(event_target_value(&ev) == "efo")>
+                        <option value="polling">{move || ctx.t(T::Polling)}</option>
+                        <option value="efo">{move || ctx.t(T::EnhancedFanOut)}</option>
                     </select>
                 </label>
                 <label class="check">
