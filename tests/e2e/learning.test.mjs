@@ -54,7 +54,9 @@ async function act(page, a) {
     case 'console':
       await page.fill('#w-console-input', a.line);
       await page.click('#w-console-run');
-      await page.locator('#w-console-input').and(page.locator('[value=""]')).or(page.locator('#w-console-error')).first().waitFor();
+      // Accepted lines clear the input; refused ones show an error.
+      await page.waitForFunction(() => document.querySelector('#w-console-input').value === '' || document.querySelector('#w-console-error'));
+      assert.equal(await page.locator('#w-console-error').count(), 0, `console refused ${a.line}`);
       break;
     default:
       throw new Error(`no UI for action ${a.do}`);

@@ -33,7 +33,58 @@ pub const OPERATIONS: &[(&str, &str, &[Opt])] = &[
         "CreateStream",
         &[
             ("stream-name", "StreamName", Kind::Text, true),
-            ("shard-count", "ShardCount", Kind::Int, true),
+            ("shard-count", "ShardCount", Kind::Int, false),
+            (
+                "stream-mode-details",
+                "StreamModeDetails",
+                Kind::Shorthand,
+                false,
+            ),
+        ],
+    ),
+    (
+        "update-stream-mode",
+        "UpdateStreamMode",
+        &[
+            ARN,
+            STREAM,
+            (
+                "stream-mode-details",
+                "StreamModeDetails",
+                Kind::Shorthand,
+                true,
+            ),
+        ],
+    ),
+    (
+        "register-stream-consumer",
+        "RegisterStreamConsumer",
+        &[
+            ("stream-arn", "StreamARN", Kind::Text, true),
+            ("consumer-name", "ConsumerName", Kind::Text, true),
+        ],
+    ),
+    (
+        "describe-stream-consumer",
+        "DescribeStreamConsumer",
+        &[
+            ("stream-arn", "StreamARN", Kind::Text, false),
+            ("consumer-name", "ConsumerName", Kind::Text, false),
+            ("consumer-arn", "ConsumerARN", Kind::Text, false),
+        ],
+    ),
+    (
+        "list-stream-consumers",
+        "ListStreamConsumers",
+        &[("stream-arn", "StreamARN", Kind::Text, true)],
+    ),
+    (
+        "deregister-stream-consumer",
+        "DeregisterStreamConsumer",
+        &[
+            ("stream-arn", "StreamARN", Kind::Text, false),
+            ("consumer-name", "ConsumerName", Kind::Text, false),
+            ("consumer-arn", "ConsumerARN", Kind::Text, false),
         ],
     ),
     ("delete-stream", "DeleteStream", &[STREAM, ARN]),
@@ -391,6 +442,56 @@ mod tests {
             .unwrap()["StreamNames"][0]
                 == "orders"
         );
+        call(
+            &mut e,
+            "aws kinesis create-stream --stream-name od --stream-mode-details StreamMode=ON_DEMAND",
+        )
+        .unwrap();
+        let d = call(
+            &mut e,
+            "aws kinesis describe-stream-summary --stream-name od",
+        )
+        .unwrap();
+        assert_eq!(
+            d["StreamDescriptionSummary"]["StreamModeDetails"]["StreamMode"],
+            "ON_DEMAND"
+        );
+        assert_eq!(d["StreamDescriptionSummary"]["OpenShardCount"], 4);
+        call(&mut e, r#"aws kinesis update-stream-mode --stream-arn arn:aws:kinesis:us-east-1:000000000000:stream/orders --stream-mode-details '{"StreamMode":"ON_DEMAND"}'"#).unwrap();
+        assert!(call(&mut e, "aws kinesis update-stream-mode --stream-name od --stream-mode-details StreamMode=SOMETIMES").unwrap_err().contains("ValidationException"));
+        let arn = "arn:aws:kinesis:us-east-1:000000000000:stream/od";
+        let reg = call(
+            &mut e,
+            &format!("aws kinesis register-stream-consumer --stream-arn {arn} --consumer-name app"),
+        )
+        .unwrap();
+        assert_eq!(reg["Consumer"]["ConsumerStatus"], "ACTIVE");
+        let listed = call(
+            &mut e,
+            &format!("aws kinesis list-stream-consumers --stream-arn {arn}"),
+        )
+        .unwrap();
+        assert_eq!(listed["Consumers"][0]["ConsumerName"], "app");
+        let consumer_arn = reg["Consumer"]["ConsumerARN"].as_str().unwrap().to_owned();
+        let by_arn = call(
+            &mut e,
+            &format!("aws kinesis describe-stream-consumer --consumer-arn {consumer_arn}"),
+        )
+        .unwrap();
+        assert_eq!(by_arn["ConsumerDescription"]["StreamARN"], arn);
+        call(
+            &mut e,
+            &format!(
+                "aws kinesis deregister-stream-consumer --stream-arn {arn} --consumer-name app"
+            ),
+        )
+        .unwrap();
+        assert!(call(
+            &mut e,
+            &format!("aws kinesis describe-stream-consumer --stream-arn {arn} --consumer-name app")
+        )
+        .unwrap_err()
+        .contains("ResourceNotFound"));
     }
 
     #[test]

@@ -525,6 +525,13 @@ fn on_demand_doubles_the_previous_peak_after_15_minutes() {
     assert!(e
         .create_stream_in_mode(T0, "x", Some(2), StreamMode::OnDemand)
         .is_err());
+    assert_eq!(
+        e.update_shard_count(T0, "od", 8, "UNIFORM_SCALING")
+            .unwrap_err()
+            .kind,
+        ErrorType::InvalidArgumentException,
+        "on-demand manages its own shards"
+    );
     let batch = |n: usize| -> Vec<PutEntry> {
         (0..n)
             .map(|i| PutEntry {
