@@ -54,9 +54,9 @@ test('the console speaks aws kinesis, with CLI-like errors, completion and histo
   await page.fill('#console-input', 'aws kinesis put-rec');
   await page.press('#console-input', 'Tab');
   assert.match(await page.locator('#console-hint').innerText(), /^put-record\s+put-records$/);
-  await page.fill('#console-input', 'aws kinesis list-st');
+  await page.fill('#console-input', 'aws kinesis list-sh');
   await page.press('#console-input', 'Tab');
-  assert.equal(await page.inputValue('#console-input'), 'aws kinesis list-streams ');
+  assert.equal(await page.inputValue('#console-input'), 'aws kinesis list-shards ');
   await page.fill('#console-input', '');
   await page.press('#console-input', 'ArrowUp');
   assert.equal(await page.inputValue('#console-input'), 'aws kinesis list-streams');
@@ -84,8 +84,10 @@ test('a flood throttles the hot shard; split it; 24 h later the records are gone
   await page.selectOption('#consumer-start', 'LATEST');
   await page.click('#add-consumer');
   assert.match(await page.locator('.console-entry').last().locator('.console-cmd').innerText(), /register-stream-consumer --stream-arn arn:aws:kinesis:us-east-1:000000000000:stream\/clicks --consumer-name consumer-3/);
+  // LATEST readers start at their first call, so give them two seconds.
   await page.click('#step-second');
-  await page.locator('#sim-time').getByText('Day 1, 00:00:04.000').waitFor();
+  await page.click('#step-second');
+  await page.locator('#sim-time').getByText('Day 1, 00:00:05.000').waitFor();
   const readBy = async (name) => Number((await page.locator(`#consumer-table tr[data-consumer="${name}"] .c-records`).innerText()).replace(/[^\d]/g, ''));
   const latest = await readBy('consumer-1');
   const horizon = await readBy('consumer-2');
@@ -112,7 +114,7 @@ test('a flood throttles the hot shard; split it; 24 h later the records are gone
   assert.match(await page.locator('#activity').innerText(), /SplitShard clicks/);
   // Reading parents first, the consumers see every key in order across the split.
   for (let i = 0; i < 3; i++) await page.click('#step-second');
-  await page.locator('#sim-time').getByText('Day 1, 00:00:07.000').waitFor();
+  await page.locator('#sim-time').getByText('Day 1, 00:00:08.000').waitFor();
   assert.deepEqual(await page.locator('#consumer-table .c-order').allInnerTexts(), ['0', '0', '0']);
   assert.ok(await readBy('consumer-2') > horizon);
   await shot(page, 'streams-split-consumers-en');

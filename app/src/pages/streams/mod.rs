@@ -135,7 +135,7 @@ pub fn StreamLabPage() -> impl IntoView {
                 for c in cs.iter_mut() {
                     let error = c.poll(e, t).err().map(|err| err.to_string());
                     shown.push((
-                        c.name.clone(),
+                        consumer_label(c),
                         c.stream.clone(),
                         c.start,
                         c.parents_first,
@@ -289,6 +289,15 @@ fn ProducersPanel(lab: Lab) -> impl IntoView {
     }
 }
 
+/// How a consumer is listed: its name, marked when it reads by enhanced fan-out.
+fn consumer_label(c: &PollingConsumer) -> String {
+    if c.enhanced_fan_out {
+        format!("{} (EFO)", c.name)
+    } else {
+        c.name.clone()
+    }
+}
+
 #[component]
 fn ConsumersPanel(lab: Lab, log: console::ConsoleLog) -> impl IntoView {
     let ctx = use_ctx();
@@ -342,7 +351,7 @@ fn ConsumersPanel(lab: Lab, log: console::ConsoleLog) -> impl IntoView {
         }
         lab.consumer_list.update(|l| {
             l.push((
-                c.name.clone(),
+                consumer_label(&c),
                 c.stream.clone(),
                 c.start,
                 c.parents_first,
@@ -352,10 +361,10 @@ fn ConsumersPanel(lab: Lab, log: console::ConsoleLog) -> impl IntoView {
         });
         lab.consumers.update_value(|cs| cs.push(c));
     };
-    let remove = move |name: String| {
+    let remove = move |label: String| {
         lab.consumers
-            .update_value(|cs| cs.retain(|c| c.name != name));
-        lab.consumer_list.update(|l| l.retain(|c| c.0 != name));
+            .update_value(|cs| cs.retain(|c| consumer_label(c) != label));
+        lab.consumer_list.update(|l| l.retain(|c| c.0 != label));
     };
     let start_text = move |s: StartAt| match s {
         StartAt::AtTimestamp { ms } => format!("AT_TIMESTAMP {}", sim_time_text(ms)),
