@@ -661,7 +661,7 @@ impl Engine {
                 format!("Stream {name} under account {ACCOUNT} already exists."),
             ));
         }
-        if self.total_open_shards() + shard_count > MAX_SHARDS_PER_ACCOUNT {
+        if self.total_open_shards() as u64 + shard_count as u64 > MAX_SHARDS_PER_ACCOUNT as u64 {
             return Err(ApiError::new(
                 ErrorType::LimitExceededException,
                 format!("This request would exceed the shard limit for the account {ACCOUNT} in {REGION}. Current shard count for the account: {}. Limit: {MAX_SHARDS_PER_ACCOUNT}. Number of additional shards that would have resulted from this request: {shard_count}.", self.total_open_shards()),
@@ -1189,14 +1189,15 @@ impl Engine {
         let open: Vec<(u32, HashKeyRange)> =
             s.open_shards().map(|sh| (sh.index, sh.range)).collect();
         let current = open.len() as u32;
-        if target == 0 || target > current * 2 || target * 2 < current {
+        if target == 0 || target as u64 > current as u64 * 2 || (target as u64) * 2 < current as u64
+        {
             return Err(invalid(format!("UpdateShardCount cannot scale up over double your current open shard count ({current}) or scale down below half your current open shard count. Target: {target}.")));
         }
         s.shard_count_updates.retain(|t| now < t + 24 * 3_600_000);
         if s.shard_count_updates.len() >= UPDATE_SHARD_COUNT_PER_DAY {
             return Err(ApiError::new(ErrorType::LimitExceededException, format!("Stream {stream} under account {ACCOUNT} has already had {UPDATE_SHARD_COUNT_PER_DAY} UpdateShardCount calls in the last 24 hours.")));
         }
-        if others + target > MAX_SHARDS_PER_ACCOUNT {
+        if others as u64 + target as u64 > MAX_SHARDS_PER_ACCOUNT as u64 {
             return Err(ApiError::new(ErrorType::LimitExceededException, format!("This request would exceed the shard limit for the account {ACCOUNT} in {REGION}. Limit: {MAX_SHARDS_PER_ACCOUNT}.")));
         }
         let ranges = even_ranges(target).map_err(|e| invalid(e.to_string()))?;

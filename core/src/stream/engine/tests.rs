@@ -582,6 +582,23 @@ fn mode_switches_are_limited_to_two_a_day() {
         .is_ok());
 }
 
+#[test]
+fn huge_counts_are_refused_not_overflowed() {
+    let mut e = engine(2);
+    let before = e.clone();
+    assert_eq!(
+        e.create_stream(T0, "big", u32::MAX).unwrap_err().kind,
+        ErrorType::LimitExceededException
+    );
+    assert!(e
+        .update_shard_count(T0, "s", u32::MAX, "UNIFORM_SCALING")
+        .is_err());
+    assert_eq!(
+        e.stream("s").unwrap().shards,
+        before.stream("s").unwrap().shards
+    );
+}
+
 #[derive(Clone, Debug)]
 enum Op {
     Put(u8, u16),
