@@ -1,5 +1,6 @@
-//! Compact, versioned encoding of a lesson's lab state for share links: the
-//! student's actions, replayed on the lesson's scenario when the link opens.
+//! Compact, versioned encoding of lab state for share links: a lesson's
+//! actions (replayed on the lesson's scenario) or the Stream lab's console
+//! commands (replayed on a fresh account) when the link opens.
 //!
 //! Format: `1.` followed by the actions as JSON in URL-safe base64 (no
 //! padding). Decoding accepts any string and never panics; anything that is
@@ -7,7 +8,8 @@
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use kinesis_lab_core::lesson::lab::Action;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
 
 pub const VERSION: &str = "1";
 /// Longest payload accepted (characters), and most actions replayed.
@@ -22,12 +24,12 @@ pub enum ShareError {
     NotActions(String),
 }
 
-pub fn encode(actions: &[Action]) -> String {
-    let json = serde_json::to_vec(actions).unwrap_or_default();
+pub fn encode<T: Serialize>(items: &[T]) -> String {
+    let json = serde_json::to_vec(items).unwrap_or_default();
     format!("{VERSION}.{}", URL_SAFE_NO_PAD.encode(json))
 }
 
-pub fn decode(s: &str) -> Result<Vec<Action>, ShareError> {
+pub fn decode<T: DeserializeOwned>(s: &str) -> Result<Vec<T>, ShareError> {
     if s.len() > MAX_LEN {
         return Err(ShareError::TooLong);
     }
@@ -40,7 +42,7 @@ pub fn decode(s: &str) -> Result<Vec<Action>, ShareError> {
     let bytes = URL_SAFE_NO_PAD
         .decode(payload)
         .map_err(|_| ShareError::NotBase64)?;
-    let actions: Vec<Action> =
+    let actions: Vec<T> =
         serde_json::from_slice(&bytes).map_err(|e| ShareError::NotActions(e.to_string()))?;
     if actions.len() > MAX_ACTIONS {
         return Err(ShareError::TooLong);
@@ -51,7 +53,12 @@ pub fn decode(s: &str) -> Result<Vec<Action>, ShareError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use kinesis_lab_core::lesson::lab::Action;
     use kinesis_lab_core::workload::KeyDistribution;
+
+    fn decode(s: &str) -> Result<Vec<Action>, ShareError> {
+        super::decode(s)
+    }
     use proptest::prelude::*;
 
     fn sample() -> Vec<Action> {
@@ -99,6 +106,16 @@ mod tests {
         let mut s = encode(&sample());
         s.truncate(s.len() - 3);
         assert!(decode(&s).is_err());
+    }
+
+    #[test]
+    fn console_sessions_round_trip() {
+        let lines = vec!["aws kinesis create-stream --stream-name a --shard-count 2".to_owned()];
+        assert_eq!(super::decode::<String>(&encode(&lines)), Ok(lines));
+        assert!(
+            super::decode::<String>(&encode(&sample())).is_err(),
+            "actions are not command lines"
+        );
     }
 
     proptest! {

@@ -61,8 +61,26 @@ test('the console speaks aws kinesis, with CLI-like errors, completion and histo
   await page.press('#console-input', 'ArrowUp');
   assert.equal(await page.inputValue('#console-input'), 'aws kinesis list-streams');
   await shot(page, 'streams-console-en');
+
+  // The address replays the session's successful commands.
+  await page.waitForURL(/#\/streams\?s=1\./);
+  const link = page.url();
   assert.deepEqual(problems, []);
   await context.close();
+  const sharedContext = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+  const shared = { ...(await watchedPage(sharedContext)), context: sharedContext };
+  await shared.page.goto(link);
+  await shared.page.locator('.console-entry').first().waitFor();
+  assert.deepEqual(JSON.parse(await run(shared.page, 'aws kinesis list-streams')).StreamNames, ['orders']);
+  assert.equal(await shared.page.locator('.notice').count(), 0);
+  await shared.context.close();
+  const badContext = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+  const bad = { ...(await watchedPage(badContext)), context: badContext };
+  await bad.page.goto(server.base + '#/streams?s=1.%40%40');
+  await bad.page.locator('.notice').waitFor();
+  assert.match(await bad.page.locator('.notice').innerText(), /could not be read/);
+  assert.deepEqual(bad.problems, []);
+  await bad.context.close();
 });
 
 test('a flood throttles the hot shard; split it; 24 h later the records are gone', async () => {

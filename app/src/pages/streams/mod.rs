@@ -4,8 +4,11 @@
 mod console;
 mod view;
 
+use crate::browser;
 use crate::clock::use_sim_clock;
 use crate::i18n::{self, T};
+use crate::route::{Location, Page};
+use crate::share;
 use crate::shell::use_ctx;
 use kinesis_lab_core::consumer::{ConsumerStats, PollingConsumer, StartAt};
 use kinesis_lab_core::error::ValidationError;
@@ -107,6 +110,36 @@ pub fn StreamLabPage() -> impl IntoView {
 
     let log = console::ConsoleLog(RwSignal::new(Vec::new()));
 
+    // A shared link carries the console's successful commands: replay them.
+    let link_notice = RwSignal::new(None::<String>);
+    if let Some(encoded) = ctx.location.with_untracked(|l| l.query.get("s").cloned()) {
+        match share::decode::<String>(&encoded) {
+            Ok(lines) => {
+                for line in &lines {
+                    console::run_command(lab, log, line);
+                }
+                if log.0.with_untracked(|l| l.iter().any(|e| !e.ok)) {
+                    link_notice.set(Some(ctx.t(T::ShareReplayNotice).to_owned()));
+                }
+            }
+            Err(e) => link_notice.set(Some(format!("{} {e:?}", ctx.t(T::ShareNotice)))),
+        }
+    }
+    // The address is always a link to this session.
+    Effect::new(move |_| {
+        let lines: Vec<String> = log.0.with(|l| {
+            l.iter()
+                .filter(|e| e.ok && e.command.starts_with("aws kinesis "))
+                .map(|e| e.command.clone())
+                .collect()
+        });
+        let mut loc = Location::new(Page::Streams);
+        if !lines.is_empty() {
+            loc = loc.with("s", share::encode(&lines));
+        }
+        browser::replace_hash(&loc.to_hash());
+    });
+
     // The clock drives producers and the engine.
     Effect::new(move |_| {
         let t = now.get();
@@ -167,7 +200,14 @@ pub fn StreamLabPage() -> impl IntoView {
     view! {
         <div class="page-head">
             <h1>{move || ctx.t(T::StreamsTitle)}</h1>
+            <crate::widgets::copy_link::CopyLink />
         </div>
+        <Show when=move || link_notice.with(Option::is_some)>
+            <div class="notice" role="alert">
+                <span>{move || link_notice.get()}</span>
+                <button class="button small" on:click=move |_| link_notice.set(None)>{move || ctx.t(T::Dismiss)}</button>
+            </div>
+        </Show>
         <p class="lead" inner_html=move || ctx.t(T::StreamsLead).replace("`aws kinesis`", "<code>aws kinesis</code>")></p>
         <div class="panel time-bar" role="group" aria-label=move || ctx.t(T::SimTime)>
             <span class="sim-time">
