@@ -81,14 +81,31 @@ impl Lab {
     }
 }
 
-/// "Day 1, 00:00:05.250" for a simulated epoch time.
-pub fn sim_time_text(ms: u64) -> String {
+/// "Day 1, 00:00:05.250" (or "Ngày 1, …") for a simulated epoch time.
+pub fn sim_time_text(lang: crate::i18n::Lang, ms: u64) -> String {
     let t = ms.saturating_sub(EPOCH_MS);
     let day = t / 86_400_000 + 1;
     let h = t / 3_600_000 % 24;
     let m = t / 60_000 % 60;
     let s = t / 1000 % 60;
-    format!("Day {day}, {h:02}:{m:02}:{s:02}.{:03}", t % 1000)
+    let word = match lang {
+        crate::i18n::Lang::En => "Day",
+        crate::i18n::Lang::Vi => "Ngày",
+    };
+    format!("{word} {day}, {h:02}:{m:02}:{s:02}.{:03}", t % 1000)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+
+    #[test]
+    fn simulated_time_reads_in_both_languages() {
+        let t = EPOCH_MS + 86_400_000 + 3_723_004;
+        assert_eq!(sim_time_text(Lang::En, t), "Day 2, 01:02:03.004");
+        assert_eq!(sim_time_text(Lang::Vi, t), "Ngày 2, 01:02:03.004");
+    }
 }
 
 #[component]
@@ -212,7 +229,7 @@ pub fn StreamLabPage() -> impl IntoView {
         <div class="panel time-bar" role="group" aria-label=move || ctx.t(T::SimTime)>
             <span class="sim-time">
                 <span class="label">{move || ctx.t(T::SimTime)} ": "</span>
-                <strong id="sim-time" class="mono">{move || sim_time_text(now.get())}</strong>
+                <strong id="sim-time" class="mono">{move || sim_time_text(ctx.lang.get(), now.get())}</strong>
             </span>
             <button id="play" class="button primary" on:click=move |_| clock.running.update(|r| *r = !*r)>
                 {move || if clock.running.get() { ctx.t(T::Pause) } else { ctx.t(T::Play) }}
@@ -407,7 +424,9 @@ fn ConsumersPanel(lab: Lab, log: console::ConsoleLog) -> impl IntoView {
         lab.consumer_list.update(|l| l.retain(|c| c.0 != label));
     };
     let start_text = move |s: StartAt| match s {
-        StartAt::AtTimestamp { ms } => format!("AT_TIMESTAMP {}", sim_time_text(ms)),
+        StartAt::AtTimestamp { ms } => {
+            format!("AT_TIMESTAMP {}", sim_time_text(ctx.lang.get(), ms))
+        }
         other => other.iterator_type().to_owned(),
     };
     view! {
