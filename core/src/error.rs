@@ -81,3 +81,47 @@ impl fmt::Display for ValidationError {
 }
 
 impl std::error::Error for ValidationError {}
+
+/// `value` must be a count from 1 to `max`.
+pub fn check_count(field: Field, value: u32, max: u32) -> Result<u32, ValidationError> {
+    if (1..=max).contains(&value) {
+        Ok(value)
+    } else {
+        Err(ValidationError::new(
+            field,
+            Problem::OutOfRange {
+                min: "1".into(),
+                max: max.to_string(),
+            },
+        ))
+    }
+}
+
+/// A form field's text as a count from 1 to `max` (anything else is out of range).
+pub fn parse_count(field: Field, text: &str, max: u32) -> Result<u32, ValidationError> {
+    check_count(field, text.trim().parse::<u32>().unwrap_or(0), max)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_name_their_field() {
+        assert_eq!(parse_count(Field::RecordRate, " 7 ", 10), Ok(7));
+        for bad in ["0", "11", "", "-1", "2.5", "many", "99999999999"] {
+            let e = parse_count(Field::RecordRate, bad, 10).unwrap_err();
+            assert_eq!(
+                (e.field, e.problem),
+                (
+                    Field::RecordRate,
+                    Problem::OutOfRange {
+                        min: "1".into(),
+                        max: "10".into()
+                    }
+                ),
+                "{bad:?}"
+            );
+        }
+    }
+}

@@ -6,7 +6,7 @@
 //! [`KeyRun::advance_to`]; [`KeyRun::next_deadline`] tells the caller when the
 //! next record is due so idle time can be skipped.
 
-use crate::error::{Field, Problem, ValidationError};
+use crate::error::{check_count, Field, ValidationError};
 use crate::hash::{even_ranges, hash_key_of, shard_index_for, HashKeyRange};
 use crate::rng::{component_rng, ComponentRng};
 use rand::Rng;
@@ -130,25 +130,12 @@ pub struct KeyRunConfig {
 
 impl KeyRunConfig {
     pub fn validate(&self) -> Result<(), ValidationError> {
-        let range = |field, v: u32, max: u32| {
-            if v == 0 || v > max {
-                Err(ValidationError::new(
-                    field,
-                    Problem::OutOfRange {
-                        min: "1".into(),
-                        max: max.to_string(),
-                    },
-                ))
-            } else {
-                Ok(())
-            }
-        };
-        range(
+        check_count(
             Field::RecordRate,
             self.records_per_second,
             MAX_RECORDS_PER_SECOND,
         )?;
-        range(Field::Duration, self.duration_seconds, MAX_DURATION_SECONDS)?;
+        check_count(Field::Duration, self.duration_seconds, MAX_DURATION_SECONDS)?;
         even_ranges(self.shards).map(|_| ())
     }
 

@@ -6,23 +6,10 @@ use super::run_stats::RunStatsView;
 use super::LabHandle;
 use crate::i18n::{self, T};
 use crate::shell::use_ctx;
-use kinesis_lab_core::error::{Field, Problem, ValidationError};
+use kinesis_lab_core::error::{parse_count, Field, ValidationError};
 use kinesis_lab_core::lesson::lab::Action;
-use kinesis_lab_core::workload::{KeyDistribution, MAX_DURATION_SECONDS, MAX_RECORDS_PER_SECOND};
+use kinesis_lab_core::workload::{MAX_DURATION_SECONDS, MAX_RECORDS_PER_SECOND};
 use leptos::prelude::*;
-
-fn parse_in(text: &str, field: Field, max: u32) -> Result<u32, ValidationError> {
-    match text.trim().parse::<u32>() {
-        Ok(n) if (1..=max).contains(&n) => Ok(n),
-        _ => Err(ValidationError::new(
-            field,
-            Problem::OutOfRange {
-                min: "1".into(),
-                max: max.to_string(),
-            },
-        )),
-    }
-}
 
 #[component]
 pub fn KeyHistogram(handle: LabHandle) -> impl IntoView {
@@ -35,17 +22,17 @@ pub fn KeyHistogram(handle: LabHandle) -> impl IntoView {
     let error = RwSignal::new(None::<ValidationError>);
 
     let run = move || {
-        let result = parse_in(
-            &rate_text.get_untracked(),
+        let result = parse_count(
             Field::RecordRate,
+            &rate_text.get_untracked(),
             MAX_RECORDS_PER_SECOND,
         )
         .and_then(|rate| {
             Ok((
                 rate,
-                parse_in(
-                    &secs_text.get_untracked(),
+                parse_count(
                     Field::Duration,
+                    &secs_text.get_untracked(),
                     MAX_DURATION_SECONDS,
                 )?,
             ))
@@ -65,26 +52,10 @@ pub fn KeyHistogram(handle: LabHandle) -> impl IntoView {
         error.set(refused);
     };
     let stats = Memo::new(move |_| lab.with(|l| l.run.clone()));
-    let option = move |d: KeyDistribution| {
-        view! {
-            <label class="choice">
-                <input type="radio" name="w-dist" value=d.slug()
-                    prop:checked=move || dist.get() == d
-                    on:change=move |_| dist.set(d) />
-                <span class="stack">
-                    <strong>{move || i18n::distribution(ctx.lang.get(), d)}</strong>
-                    <small>{move || i18n::distribution_detail(ctx.lang.get(), d)}</small>
-                </span>
-            </label>
-        }
-    };
     view! {
         <div class="widget hist-layout">
             <div class="controls">
-                <fieldset>
-                    <legend>{move || ctx.t(T::Distribution)}</legend>
-                    {KeyDistribution::ALL.into_iter().map(option).collect_view()}
-                </fieldset>
+                <super::distribution::DistributionPicker name="w-dist" selected=dist on_pick=Callback::new(move |d| dist.set(d)) />
                 <div class="field">
                     <label for="w-rate">{move || ctx.t(T::RecordsPerSecond)}</label>
                     <input id="w-rate" class="num" type="text" inputmode="numeric"

@@ -4,6 +4,7 @@
 
 pub mod chart;
 pub mod copy_link;
+pub mod distribution;
 pub mod key_histogram;
 pub mod key_router;
 pub mod keyspace;

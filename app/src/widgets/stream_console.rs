@@ -9,6 +9,16 @@ use kinesis_lab_core::api::console::completions;
 use kinesis_lab_core::lesson::lab::Action;
 use leptos::prelude::*;
 
+/// One command and what it printed, as both consoles show it.
+pub fn console_entry(command: String, output: String, ok: bool) -> impl IntoView {
+    view! {
+        <div class="console-entry" class:error=!ok>
+            <div class="console-cmd mono">"$ " {command}</div>
+            <pre class="console-out mono">{output}</pre>
+        </div>
+    }
+}
+
 #[component]
 pub fn StreamConsole(handle: LabHandle) -> impl IntoView {
     let ctx = use_ctx();
@@ -52,12 +62,7 @@ pub fn StreamConsole(handle: LabHandle) -> impl IntoView {
     view! {
         <div class="widget stream-console">
             <div class="console-output" id="w-console-output" role="log" aria-live="polite" tabindex="0">
-                {move || lab.with(|l| l.console.iter().map(|c| view! {
-                    <div class="console-entry">
-                        <div class="console-cmd mono">"$ " {c.command.clone()}</div>
-                        <pre class="console-out mono">{c.output.clone()}</pre>
-                    </div>
-                }).collect_view())}
+                {move || lab.with(|l| l.console.iter().map(|c| console_entry(c.command.clone(), c.output.clone(), true)).collect_view())}
                 {move || error.get().map(|e| view! { <div class="console-entry error"><pre class="console-out mono" id="w-console-error">{e}</pre></div> })}
             </div>
             <label class="sr-only" for="w-console-input">{move || ctx.t(T::ConsoleInput)}</label>

@@ -2,7 +2,7 @@
 //! a distribution. Time enters through [`Producer::due`]; the records a
 //! producer sends depend only on its settings, the seed and the time.
 
-use crate::error::{Field, Problem, ValidationError};
+use crate::error::{check_count, Field, ValidationError};
 use crate::stream::engine::PutEntry;
 use crate::workload::{KeyDistribution, KeyGenerator};
 use serde::{Deserialize, Serialize};
@@ -21,21 +21,8 @@ pub struct ProducerConfig {
 
 impl ProducerConfig {
     pub fn validate(&self) -> Result<(), ValidationError> {
-        let range = |field, v: u32, max: u32| {
-            if v == 0 || v > max {
-                Err(ValidationError::new(
-                    field,
-                    Problem::OutOfRange {
-                        min: "1".into(),
-                        max: max.to_string(),
-                    },
-                ))
-            } else {
-                Ok(())
-            }
-        };
-        range(Field::RecordRate, self.records_per_second, MAX_RATE)?;
-        range(Field::RecordBytes, self.record_bytes, MAX_RECORD_BYTES)
+        check_count(Field::RecordRate, self.records_per_second, MAX_RATE)?;
+        check_count(Field::RecordBytes, self.record_bytes, MAX_RECORD_BYTES).map(|_| ())
     }
 }
 

@@ -7,25 +7,13 @@ use crate::clock::use_sim_clock;
 use crate::i18n::{self, T};
 use crate::shell::use_ctx;
 use crate::widgets::chart::ShardChart;
+use crate::widgets::distribution::DistributionPicker;
 use crate::widgets::run_stats::RunStatsView;
-use kinesis_lab_core::error::{Field, Problem, ValidationError};
+use kinesis_lab_core::error::{parse_count, Field, ValidationError};
 use kinesis_lab_core::workload::{
-    KeyDistribution, KeyRun, KeyRunConfig, MAX_DURATION_SECONDS, MAX_RECORDS_PER_SECOND,
+    KeyRun, KeyRunConfig, MAX_DURATION_SECONDS, MAX_RECORDS_PER_SECOND,
 };
 use leptos::prelude::*;
-
-fn parse_in(text: &str, field: Field, max: u32) -> Result<u32, ValidationError> {
-    match text.trim().parse::<u32>() {
-        Ok(n) if (1..=max).contains(&n) => Ok(n),
-        _ => Err(ValidationError::new(
-            field,
-            Problem::OutOfRange {
-                min: "1".into(),
-                max: max.to_string(),
-            },
-        )),
-    }
-}
 
 const SPEEDS: [u32; 4] = [1, 2, 5, 10];
 
@@ -36,13 +24,14 @@ pub fn ManyKeys(state: RwSignal<ViewState>) -> impl IntoView {
     let rate_text = RwSignal::new(init.rate.to_string());
     let secs_text = RwSignal::new(init.seconds.to_string());
     let rate_error = Memo::new(move |_| {
-        parse_in(&rate_text.get(), Field::RecordRate, MAX_RECORDS_PER_SECOND).err()
+        parse_count(Field::RecordRate, &rate_text.get(), MAX_RECORDS_PER_SECOND).err()
     });
-    let secs_error =
-        Memo::new(move |_| parse_in(&secs_text.get(), Field::Duration, MAX_DURATION_SECONDS).err());
+    let secs_error = Memo::new(move |_| {
+        parse_count(Field::Duration, &secs_text.get(), MAX_DURATION_SECONDS).err()
+    });
     Effect::new(move |_| {
-        let rate = parse_in(&rate_text.get(), Field::RecordRate, MAX_RECORDS_PER_SECOND);
-        let secs = parse_in(&secs_text.get(), Field::Duration, MAX_DURATION_SECONDS);
+        let rate = parse_count(Field::RecordRate, &rate_text.get(), MAX_RECORDS_PER_SECOND);
+        let secs = parse_count(Field::Duration, &secs_text.get(), MAX_DURATION_SECONDS);
         state.update(|s| {
             if let Ok(r) = rate {
                 s.rate = r;
@@ -123,23 +112,6 @@ pub fn ManyKeys(state: RwSignal<ViewState>) -> impl IntoView {
         }
     };
 
-    let dist_option = move |d: KeyDistribution| {
-        view! {
-            <label class="choice">
-                <input
-                    type="radio"
-                    name="dist"
-                    value=d.slug()
-                    prop:checked=move || state.with(|s| s.distribution == d)
-                    on:change=move |_| state.update(|s| s.distribution = d)
-                />
-                <span class="stack">
-                    <strong>{move || i18n::distribution(ctx.lang.get(), d)}</strong>
-                    <small>{move || i18n::distribution_detail(ctx.lang.get(), d)}</small>
-                </span>
-            </label>
-        }
-    };
     let err = move |e: Memo<Option<ValidationError>>| {
         move || e.get().map(|e| i18n::validation_error(ctx.lang.get(), &e))
     };
@@ -151,10 +123,11 @@ pub fn ManyKeys(state: RwSignal<ViewState>) -> impl IntoView {
             <p>{move || ctx.t(T::HistLead)}</p>
             <div class="hist-layout">
                 <div class="controls">
-                    <fieldset>
-                        <legend>{move || ctx.t(T::Distribution)}</legend>
-                        {KeyDistribution::ALL.into_iter().map(dist_option).collect_view()}
-                    </fieldset>
+                    <DistributionPicker
+                        name="dist"
+                        selected=Signal::derive(move || state.with(|s| s.distribution))
+                        on_pick=Callback::new(move |d| state.update(|s| s.distribution = d))
+                    />
                     <div class="field">
                         <label for="rate">{move || ctx.t(T::RecordsPerSecond)}</label>
                         <input id="rate" class="num" type="text" inputmode="numeric"

@@ -5,7 +5,7 @@ use super::{ViewState, UI_MAX_SHARDS};
 use crate::i18n::{self, T};
 use crate::shell::use_ctx;
 use crate::widgets::keyspace::KeySpace;
-use kinesis_lab_core::error::{Field, Problem, ValidationError};
+use kinesis_lab_core::error::{parse_count, Field, ValidationError};
 use kinesis_lab_core::hash::{
     even_ranges, parse_explicit_hash_key, route, validate_partition_key, Route,
 };
@@ -13,16 +13,7 @@ use leptos::prelude::*;
 
 /// The page's shard-count field: a whole number from 1 to [`UI_MAX_SHARDS`].
 pub fn parse_shards(text: &str) -> Result<u32, ValidationError> {
-    match text.trim().parse::<u32>() {
-        Ok(n) if (1..=UI_MAX_SHARDS).contains(&n) => Ok(n),
-        _ => Err(ValidationError::new(
-            Field::ShardCount,
-            Problem::OutOfRange {
-                min: "1".into(),
-                max: UI_MAX_SHARDS.to_string(),
-            },
-        )),
-    }
+    parse_count(Field::ShardCount, text, UI_MAX_SHARDS)
 }
 
 #[component]

@@ -161,12 +161,7 @@ pub fn Console(lab: Lab, log: ConsoleLog) -> impl IntoView {
                 <button class="button small" on:click=move |_| log.0.set(Vec::new())>{move || ctx.t(T::ClearConsole)}</button>
             </div>
             <div class="console-output" id="console-output" node_ref=output role="log" aria-live="polite" tabindex="0">
-                {move || log.0.get().into_iter().map(|e| view! {
-                    <div class="console-entry" class:error=!e.ok>
-                        <div class="console-cmd mono">"$ " {e.command}</div>
-                        <pre class="console-out mono">{e.output}</pre>
-                    </div>
-                }).collect_view()}
+                {move || log.0.get().into_iter().map(|e| crate::widgets::stream_console::console_entry(e.command, e.output, e.ok)).collect_view()}
             </div>
             <label class="sr-only" for="console-input">{move || ctx.t(T::ConsoleInput)}</label>
             <div class="console-prompt">
