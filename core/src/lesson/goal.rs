@@ -1,8 +1,9 @@
 //! Named rules checked against a [`Lab`]. A rule that fails says why as data
 //! ([`Why`]); the app words it for students in either language.
 
-use super::lab::Lab;
+use super::lab::{IterType, Lab};
 use crate::stream::capacity::{shards_needed, ReadMode, Workload};
+use crate::stream::engine::StreamMode;
 use crate::stream::limits::WRITE_RECORDS_PER_SECOND;
 use crate::workload::KeyDistribution;
 use serde::{Deserialize, Serialize};
@@ -38,6 +39,66 @@ pub enum Goal {
         #[serde(default = "shared")]
         read_mode: ReadMode,
     },
+    /// Stream `stream` is in this capacity mode now.
+    StreamMode { stream: String, mode: Mode },
+    /// Stream `stream` keeps records for at least `hours` hours.
+    RetentionAtLeast { stream: String, hours: u32 },
+    /// One GetRecords call on `stream` returned at least `records` records
+    /// that match: partition key `key` (if given), at least
+    /// `older_than_hours` old when read, from an iterator chain that started
+    /// with `iterator_type` (if given).
+    ReadRecords {
+        stream: String,
+        #[serde(default = "one")]
+        records: u32,
+        #[serde(default)]
+        key: Option<String>,
+        #[serde(default)]
+        iterator_type: Option<IterType>,
+        #[serde(default)]
+        older_than_hours: u32,
+    },
+    /// Every record `stream` still keeps (at least `at_least` of them) was
+    /// returned by some GetRecords call.
+    ReadEveryRecord { stream: String, at_least: u32 },
+    /// A console request `operation` was refused with error `error`.
+    SawError { operation: String, error: String },
+    /// A GetRecords on `stream` failed with ExpiredIteratorException, and a
+    /// later GetRecords on it returned records.
+    RecoveredFromExpiredIterator { stream: String },
+    /// A producer run into `stream`, in capacity mode `mode`, at least this
+    /// fast and this long, had no record throttled.
+    BurstAccepted {
+        stream: String,
+        mode: Mode,
+        records_per_second: u32,
+        record_bytes: u32,
+        seconds: u32,
+    },
+}
+
+/// A capacity mode, as the API spells it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Mode {
+    Provisioned,
+    OnDemand,
+}
+
+impl Mode {
+    pub fn of(m: StreamMode) -> Mode {
+        match m {
+            StreamMode::Provisioned => Mode::Provisioned,
+            StreamMode::OnDemand => Mode::OnDemand,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Mode::Provisioned => "PROVISIONED",
+            Mode::OnDemand => "ON_DEMAND",
+        }
+    }
 }
 
 fn one() -> u32 {
@@ -86,6 +147,48 @@ pub enum Why {
         stream: String,
         have: usize,
         need: u64,
+    },
+    WrongMode {
+        stream: String,
+        have: Mode,
+        need: Mode,
+    },
+    RetentionTooShort {
+        stream: String,
+        have: u32,
+        need: u32,
+    },
+    /// No GetRecords call matched yet; `best` is the most matching records one returned.
+    NotReadYet {
+        stream: String,
+        best: u32,
+        need: u32,
+    },
+    /// `unread` of the `kept` records in the stream were never returned.
+    RecordsUnread {
+        stream: String,
+        kept: u32,
+        unread: u32,
+        need: u32,
+    },
+    ErrorNotSeen {
+        operation: String,
+        error: String,
+    },
+    NoExpiredIterator {
+        stream: String,
+    },
+    NotRecovered {
+        stream: String,
+    },
+    NoBurst {
+        stream: String,
+    },
+    /// The fastest matching run so far had `throttled` of `sent` records throttled.
+    BurstThrottled {
+        stream: String,
+        sent: u64,
+        throttled: u64,
     },
 }
 
@@ -236,6 +339,158 @@ impl Goal {
                     })
                 }
             }
+            Goal::StreamMode { stream, mode } => match lab.engine.stream(stream) {
+                Err(_) => NotMet(Why::NoStream {
+                    stream: stream.clone(),
+                }),
+                Ok(st) if Mode::of(st.mode) == *mode => Met,
+                Ok(st) => NotMet(Why::WrongMode {
+                    stream: stream.clone(),
+                    have: Mode::of(st.mode),
+                    need: *mode,
+                }),
+            },
+            Goal::RetentionAtLeast { stream, hours } => match lab.engine.stream(stream) {
+                Err(_) => NotMet(Why::NoStream {
+                    stream: stream.clone(),
+                }),
+                Ok(st) if st.retention_hours >= *hours => Met,
+                Ok(st) => NotMet(Why::RetentionTooShort {
+                    stream: stream.clone(),
+                    have: st.retention_hours,
+                    need: *hours,
+                }),
+            },
+            Goal::ReadRecords {
+                stream,
+                records,
+                key,
+                iterator_type,
+                older_than_hours,
+            } => {
+                let min_age = *older_than_hours as u64 * 3_600_000;
+                let best = lab
+                    .calls()
+                    .filter(|(_, c)| {
+                        c.operation == "GetRecords"
+                            && c.error.is_none()
+                            && c.stream.as_deref() == Some(stream)
+                            && iterator_type.is_none_or(|t| c.iterator_type == Some(t))
+                    })
+                    .map(|(at, c)| {
+                        c.records
+                            .iter()
+                            .filter(|r| key.as_ref().is_none_or(|k| &r.key == k))
+                            .filter(|r| at.saturating_sub(r.arrival_ms) >= min_age)
+                            .count() as u32
+                    })
+                    .max()
+                    .unwrap_or(0);
+                if best >= *records {
+                    Met
+                } else {
+                    NotMet(Why::NotReadYet {
+                        stream: stream.clone(),
+                        best,
+                        need: *records,
+                    })
+                }
+            }
+            Goal::ReadEveryRecord { stream, at_least } => {
+                let Ok(st) = lab.engine.stream(stream) else {
+                    return NotMet(Why::NoStream {
+                        stream: stream.clone(),
+                    });
+                };
+                let read: std::collections::BTreeSet<&str> = lab
+                    .calls()
+                    .filter(|(_, c)| c.operation == "GetRecords" && c.stream.as_deref() == Some(stream))
+                    .flat_map(|(_, c)| c.records.iter().map(|r| r.sequence_number.as_str()))
+                    .collect();
+                let kept: Vec<String> = st
+                    .shards
+                    .iter()
+                    .flat_map(|sh| sh.records.iter().map(|r| r.seq.to_string()))
+                    .collect();
+                let unread = kept.iter().filter(|s| !read.contains(s.as_str())).count() as u32;
+                let kept = kept.len() as u32;
+                if kept >= *at_least && unread == 0 {
+                    Met
+                } else {
+                    NotMet(Why::RecordsUnread {
+                        stream: stream.clone(),
+                        kept,
+                        unread,
+                        need: *at_least,
+                    })
+                }
+            }
+            Goal::SawError { operation, error } => {
+                if lab
+                    .calls()
+                    .any(|(_, c)| c.operation == operation && c.error.as_ref() == Some(error))
+                {
+                    Met
+                } else {
+                    NotMet(Why::ErrorNotSeen {
+                        operation: operation.clone(),
+                        error: error.clone(),
+                    })
+                }
+            }
+            Goal::RecoveredFromExpiredIterator { stream } => {
+                let reads = || {
+                    lab.calls().enumerate().filter(|(_, (_, c))| {
+                        c.operation == "GetRecords" && c.stream.as_deref() == Some(stream)
+                    })
+                };
+                let Some((first, _)) = reads()
+                    .find(|(_, (_, c))| c.error.as_deref() == Some("ExpiredIteratorException"))
+                else {
+                    return NotMet(Why::NoExpiredIterator {
+                        stream: stream.clone(),
+                    });
+                };
+                if reads().any(|(i, (_, c))| i > first && c.error.is_none() && !c.records.is_empty()) {
+                    Met
+                } else {
+                    NotMet(Why::NotRecovered {
+                        stream: stream.clone(),
+                    })
+                }
+            }
+            Goal::BurstAccepted {
+                stream,
+                mode,
+                records_per_second,
+                record_bytes,
+                seconds,
+            } => {
+                let runs: Vec<_> = lab
+                    .produced
+                    .iter()
+                    .filter(|r| {
+                        &r.stream == stream
+                            && Mode::of(r.mode) == *mode
+                            && r.records_per_second >= *records_per_second
+                            && r.record_bytes >= *record_bytes
+                            && r.seconds >= *seconds
+                    })
+                    .collect();
+                if runs.iter().any(|r| r.throttled == 0) {
+                    Met
+                } else if let Some(r) = runs.last() {
+                    NotMet(Why::BurstThrottled {
+                        stream: stream.clone(),
+                        sent: r.sent,
+                        throttled: r.throttled,
+                    })
+                } else {
+                    NotMet(Why::NoBurst {
+                        stream: stream.clone(),
+                    })
+                }
+            }
         }
     }
 }
@@ -345,18 +600,133 @@ mod tests {
     }
 
     #[test]
-    fn a_failing_console_line_changes_nothing() {
+    fn a_cli_usage_error_changes_nothing_and_a_refused_request_is_kept() {
         let mut l = lab(1);
         let before = l.clone();
-        assert!(
-            matches!(l.apply(&Action::Console { line: "aws kinesis describe-stream --stream-name nope".into() }), Err(super::super::lab::LabError::Console(m)) if m.contains("ResourceNotFoundException"))
-        );
         assert!(l
             .apply(&Action::Console {
                 line: "aws kinesis create-strem".into()
             })
             .is_err());
         assert_eq!(l, before);
+        // The service refusing a request is part of the session, as in a real
+        // terminal: the line and its error are kept, the streams are not changed.
+        l.apply(&Action::Console {
+            line: "aws kinesis describe-stream --stream-name nope".into(),
+        })
+        .unwrap();
+        assert_eq!(l.engine.streams().count(), 0);
+        let line = l.console.last().unwrap();
+        assert!(!line.ok());
+        assert!(line.output.contains("ResourceNotFoundException"));
+        let g = Goal::SawError {
+            operation: "DescribeStream".into(),
+            error: "ResourceNotFoundException".into(),
+        };
+        assert_eq!(g.evaluate(&l), Outcome::Met);
+    }
+
+    fn console(l: &mut Lab, line: &str) -> serde_json::Value {
+        l.apply(&Action::Console { line: line.into() }).unwrap();
+        serde_json::from_str(&l.console.last().unwrap().output).unwrap_or_default()
+    }
+
+    #[test]
+    fn an_iterator_left_five_minutes_expires_and_a_new_one_recovers() {
+        let mut l = lab(1);
+        console(&mut l, "aws kinesis create-stream --stream-name s --shard-count 1");
+        console(&mut l, "aws kinesis put-record --stream-name s --partition-key a --data aGk=");
+        let it = console(&mut l, "aws kinesis get-shard-iterator --stream-name s --shard-id shardId-000000000000 --shard-iterator-type TRIM_HORIZON")["ShardIterator"].as_str().unwrap().to_owned();
+        let g = Goal::RecoveredFromExpiredIterator { stream: "s".into() };
+        assert_eq!(g.evaluate(&l), Outcome::NotMet(Why::NoExpiredIterator { stream: "s".into() }));
+        // 299 s of waiting plus the console's own second: exactly 5 minutes, still valid.
+        l.apply(&Action::Wait { seconds: 299 }).unwrap();
+        let got = console(&mut l, &format!("aws kinesis get-records --shard-iterator {it}"));
+        assert_eq!(got["Records"].as_array().unwrap().len(), 1);
+        let read = Goal::ReadRecords {
+            stream: "s".into(),
+            records: 1,
+            key: Some("a".into()),
+            iterator_type: Some(IterType::TrimHorizon),
+            older_than_hours: 0,
+        };
+        assert_eq!(read.evaluate(&l), Outcome::Met);
+        // One second later it is too old.
+        console(&mut l, &format!("aws kinesis get-records --shard-iterator {it}"));
+        assert!(l.console.last().unwrap().output.contains("ExpiredIteratorException"));
+        assert_eq!(g.evaluate(&l), Outcome::NotMet(Why::NotRecovered { stream: "s".into() }));
+        let fresh = console(&mut l, "aws kinesis get-shard-iterator --stream-name s --shard-id shardId-000000000000 --shard-iterator-type TRIM_HORIZON")["ShardIterator"].as_str().unwrap().to_owned();
+        console(&mut l, &format!("aws kinesis get-records --shard-iterator {fresh}"));
+        assert_eq!(g.evaluate(&l), Outcome::Met);
+        let every = Goal::ReadEveryRecord { stream: "s".into(), at_least: 1 };
+        assert_eq!(every.evaluate(&l), Outcome::Met);
+    }
+
+    #[test]
+    fn retention_decides_what_a_replay_finds() {
+        let mut l = lab(1);
+        console(&mut l, "aws kinesis create-stream --stream-name s --shard-count 1");
+        console(&mut l, "aws kinesis put-record --stream-name s --partition-key a --data aGk=");
+        let g = Goal::RetentionAtLeast { stream: "s".into(), hours: 48 };
+        assert_eq!(g.evaluate(&l), Outcome::NotMet(Why::RetentionTooShort { stream: "s".into(), have: 24, need: 48 }));
+        let mut kept = l.clone();
+        // Default retention: a day later the record is gone.
+        l.apply(&Action::Wait { seconds: 86_400 }).unwrap();
+        let it = console(&mut l, "aws kinesis get-shard-iterator --stream-name s --shard-id 0 --shard-iterator-type TRIM_HORIZON")["ShardIterator"].as_str().unwrap().to_owned();
+        assert_eq!(console(&mut l, &format!("aws kinesis get-records --shard-iterator {it}"))["Records"].as_array().unwrap().len(), 0);
+        // Two days of retention: still there after 30 hours.
+        console(&mut kept, "aws kinesis increase-stream-retention-period --stream-name s --retention-period-hours 48");
+        assert_eq!(g.evaluate(&kept), Outcome::Met);
+        kept.apply(&Action::Wait { seconds: 30 * 3600 }).unwrap();
+        let it = console(&mut kept, "aws kinesis get-shard-iterator --stream-name s --shard-id 0 --shard-iterator-type TRIM_HORIZON")["ShardIterator"].as_str().unwrap().to_owned();
+        console(&mut kept, &format!("aws kinesis get-records --shard-iterator {it}"));
+        let old = Goal::ReadRecords { stream: "s".into(), records: 1, key: None, iterator_type: Some(IterType::TrimHorizon), older_than_hours: 30 };
+        assert_eq!(old.evaluate(&kept), Outcome::Met);
+        assert!(matches!(old.evaluate(&l), Outcome::NotMet(Why::NotReadYet { best: 0, .. })));
+    }
+
+    #[test]
+    fn bad_waits_and_runs_name_their_field_and_change_nothing() {
+        use crate::error::Field;
+        let mut l = lab(1);
+        console(&mut l, "aws kinesis create-stream --stream-name s --shard-count 1");
+        let before = l.clone();
+        let field = |r: Result<(), super::super::lab::LabError>| match r {
+            Err(super::super::lab::LabError::Invalid(e)) => Some(e.field),
+            _ => None,
+        };
+        assert_eq!(field(l.apply(&Action::Wait { seconds: 0 })), Some(Field::Duration));
+        assert_eq!(field(l.apply(&Action::Wait { seconds: u32::MAX })), Some(Field::Duration));
+        let run = |rate, bytes, secs| Action::Produce { stream: "s".into(), records_per_second: rate, record_bytes: bytes, seconds: secs };
+        assert_eq!(field(l.apply(&run(0, 10, 1))), Some(Field::RecordRate));
+        assert_eq!(field(l.apply(&run(10, 0, 1))), Some(Field::RecordBytes));
+        assert_eq!(field(l.apply(&run(10, 10, 0))), Some(Field::Duration));
+        assert_eq!(field(l.apply(&run(10_000, 10, 60))), Some(Field::Duration), "too many records");
+        assert_eq!(field(l.apply(&run(100, 1_000_000, 60))), Some(Field::Duration), "too many bytes");
+        assert!(l.apply(&Action::Produce { stream: "nope".into(), records_per_second: 1, record_bytes: 1, seconds: 1 }).is_err());
+        assert_eq!(l, before);
+    }
+
+    #[test]
+    fn on_demand_takes_double_its_old_peak_after_fifteen_minutes() {
+        let mut l = lab(1);
+        console(&mut l, "aws kinesis create-stream --stream-name s --stream-mode-details StreamMode=ON_DEMAND");
+        let burst = |l: &mut Lab| {
+            l.apply(&Action::Produce { stream: "s".into(), records_per_second: 6, record_bytes: 1_000_000, seconds: 5 }).unwrap();
+            l.produced.last().unwrap().throttled
+        };
+        let g = Goal::BurstAccepted { stream: "s".into(), mode: Mode::OnDemand, records_per_second: 6, record_bytes: 1_000_000, seconds: 5 };
+        let mut cold = l.clone();
+        assert!(burst(&mut cold) > 0, "6 MB/s is over the 4 MiB/s an on-demand stream starts with");
+        assert!(matches!(g.evaluate(&cold), Outcome::NotMet(Why::BurstThrottled { .. })));
+        // A warm-up at 4 MB/s, then 15 minutes: the capacity is double that peak.
+        l.apply(&Action::Produce { stream: "s".into(), records_per_second: 4, record_bytes: 1_000_000, seconds: 3 }).unwrap();
+        assert_eq!(l.produced.last().unwrap().throttled, 0);
+        l.apply(&Action::Wait { seconds: 15 * 60 }).unwrap();
+        assert_eq!(burst(&mut l), 0);
+        assert_eq!(g.evaluate(&l), Outcome::Met);
+        let mode = Goal::StreamMode { stream: "s".into(), mode: Mode::Provisioned };
+        assert!(matches!(mode.evaluate(&l), Outcome::NotMet(Why::WrongMode { .. })));
     }
 
     #[test]

@@ -6,11 +6,23 @@ use super::Scenario;
 use crate::api::console::{parse, Parsed};
 use crate::api::handle;
 use crate::api::scenario::DEFAULT_START_MS;
-use crate::error::ValidationError;
+use crate::error::{check_count, Field, Problem, ValidationError};
 use crate::hash::{even_ranges, route, HashKeyRange, Route};
-use crate::stream::engine::Engine;
+use crate::producer::{Producer, ProducerConfig, MAX_RATE, MAX_RECORD_BYTES};
+use crate::stream::engine::{Engine, PutOutcome, StreamMode};
 use crate::workload::{KeyDistribution, KeyRun, KeyRunConfig, RunStats};
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// Longest single wait: a little over the 365-day maximum retention.
+pub const MAX_WAIT_SECONDS: u32 = 400 * 86_400;
+/// A producer run lasts at most a minute of simulated time...
+pub const MAX_PRODUCE_SECONDS: u32 = 60;
+/// ...and sends at most this many records and bytes, so that a lesson's
+/// engine stays small enough to copy on every console line in the browser.
+pub const MAX_PRODUCE_RECORDS: u64 = 5_000;
+pub const MAX_PRODUCE_BYTES: u64 = 64 * 1_048_576;
 
 /// Something the student (or a script) does.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -30,6 +42,89 @@ pub enum Action {
     RunWorkload,
     /// An `aws kinesis ...` line typed in the lesson's console.
     Console { line: String },
+    /// Let simulated time pass (retention trims, iterators age, the bill grows).
+    Wait { seconds: u32 },
+    /// Run a producer into `stream` for `seconds` simulated seconds, starting
+    /// one second after the last thing the lab did.
+    Produce {
+        stream: String,
+        records_per_second: u32,
+        record_bytes: u32,
+        seconds: u32,
+    },
+}
+
+/// A shard iterator type, as GetShardIterator spells it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum IterType {
+    TrimHorizon,
+    Latest,
+    AtSequenceNumber,
+    AfterSequenceNumber,
+    AtTimestamp,
+}
+
+impl IterType {
+    pub const ALL: [IterType; 5] = [
+        IterType::TrimHorizon,
+        IterType::Latest,
+        IterType::AtSequenceNumber,
+        IterType::AfterSequenceNumber,
+        IterType::AtTimestamp,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            IterType::TrimHorizon => "TRIM_HORIZON",
+            IterType::Latest => "LATEST",
+            IterType::AtSequenceNumber => "AT_SEQUENCE_NUMBER",
+            IterType::AfterSequenceNumber => "AFTER_SEQUENCE_NUMBER",
+            IterType::AtTimestamp => "AT_TIMESTAMP",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<IterType> {
+        IterType::ALL.into_iter().find(|t| t.name() == s)
+    }
+}
+
+/// A record a GetRecords call returned.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReadRecord {
+    pub key: String,
+    pub sequence_number: String,
+    pub arrival_ms: u64,
+}
+
+/// What the service did with one console request, for goals to check.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Call {
+    /// The API operation, e.g. `GetRecords`.
+    pub operation: &'static str,
+    /// The stream it was about, when the lab can tell.
+    pub stream: Option<String>,
+    /// The error's `__type` when the service refused the request.
+    pub error: Option<String>,
+    /// GetShardIterator and GetRecords: the type of the GetShardIterator
+    /// call the iterator chain started from.
+    pub iterator_type: Option<IterType>,
+    /// GetRecords: the records it returned.
+    pub records: Vec<ReadRecord>,
+}
+
+/// One run of [`Action::Produce`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProduceRun {
+    pub stream: String,
+    pub records_per_second: u32,
+    pub record_bytes: u32,
+    pub seconds: u32,
+    /// The stream's capacity mode during the run.
+    pub mode: StreamMode,
+    pub started_ms: u64,
+    pub sent: u64,
+    pub throttled: u64,
 }
 
 /// Why an action was refused. The lab is unchanged.
@@ -57,11 +152,23 @@ impl std::fmt::Display for LabError {
     }
 }
 
-/// One line of a lesson console: the command and what it printed.
+/// One line of a lesson console: the command and what it printed. A request
+/// the service refused is kept too (with `call.error` set), as the real CLI
+/// prints the error and the session goes on.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ConsoleLine {
     pub command: String,
     pub output: String,
+    /// Simulated time of the request.
+    pub at_ms: u64,
+    /// None for text such as `help`.
+    pub call: Option<Call>,
+}
+
+impl ConsoleLine {
+    pub fn ok(&self) -> bool {
+        self.call.as_ref().is_none_or(|c| c.error.is_none())
+    }
 }
 
 /// One record in a shard, in arrival order.
@@ -89,6 +196,13 @@ pub struct Lab {
     /// simulated second after the previous one.
     pub engine: Engine,
     pub console: Vec<ConsoleLine>,
+    /// The lab's simulated time (ms since the epoch): the time of the last
+    /// console line, wait or producer run.
+    pub now_ms: u64,
+    /// Every shard iterator the console handed out: its stream and the type
+    /// of the GetShardIterator call its chain started from.
+    pub iterators: BTreeMap<String, (String, IterType)>,
+    pub produced: Vec<ProduceRun>,
 }
 
 impl Lab {
@@ -113,6 +227,9 @@ impl Lab {
             run: None,
             engine: Engine::new(),
             console: Vec::new(),
+            now_ms: DEFAULT_START_MS,
+            iterators: BTreeMap::new(),
+            produced: Vec::new(),
         };
         for a in &s.actions {
             lab.apply(a)?;
@@ -166,26 +283,185 @@ impl Lab {
                 self.run = Some(run.stats());
             }
             Action::Console { line } => {
-                let now = DEFAULT_START_MS + 1000 * (self.console.len() as u64 + 1);
-                let output = match parse(line).map_err(LabError::Console)? {
-                    Parsed::Text(t) => t,
+                // A line the CLI itself refuses changes nothing, not even the clock.
+                let parsed = parse(line).map_err(LabError::Console)?;
+                let now = self.now_ms + 1000;
+                let (output, call) = match parsed {
+                    Parsed::Text(t) => (t, None),
                     Parsed::Call { operation, body } => {
-                        // Work on a copy so that a refused call leaves even the clock as it was.
+                        // Work on a copy so that a refused request leaves the engine as it was.
                         let mut engine = self.engine.clone();
-                        let v = handle(&mut engine, now, operation, body.to_string().as_bytes()).map_err(|e| {
-                            LabError::Console(format!("An error occurred ({}) when calling the {operation} operation: {}", e.kind.name(), e.message))
-                        })?;
-                        self.engine = engine;
-                        serde_json::to_string_pretty(&v).unwrap_or_default()
+                        match handle(&mut engine, now, operation, body.to_string().as_bytes()) {
+                            Ok(v) => {
+                                self.engine = engine;
+                                let call = self.note_call(operation, &body, Ok(&v));
+                                (serde_json::to_string_pretty(&v).unwrap_or_default(), Some(call))
+                            }
+                            Err(e) => {
+                                self.engine.advance_to(now);
+                                let call = self.note_call(operation, &body, Err(e.kind.name()));
+                                (
+                                    format!("An error occurred ({}) when calling the {operation} operation: {}", e.kind.name(), e.message),
+                                    Some(call),
+                                )
+                            }
+                        }
                     }
                 };
+                self.now_ms = now;
                 self.console.push(ConsoleLine {
                     command: line.clone(),
                     output,
+                    at_ms: now,
+                    call,
                 });
             }
+            Action::Wait { seconds } => {
+                let s = check_count(Field::Duration, *seconds, MAX_WAIT_SECONDS)?;
+                self.now_ms += s as u64 * 1000;
+                self.engine.advance_to(self.now_ms);
+            }
+            Action::Produce {
+                stream,
+                records_per_second,
+                record_bytes,
+                seconds,
+            } => self.produce(stream, *records_per_second, *record_bytes, *seconds)?,
         }
         Ok(())
+    }
+
+    fn produce(
+        &mut self,
+        stream: &str,
+        rate: u32,
+        bytes: u32,
+        seconds: u32,
+    ) -> Result<(), LabError> {
+        check_count(Field::RecordRate, rate, MAX_RATE)?;
+        check_count(Field::RecordBytes, bytes, MAX_RECORD_BYTES)?;
+        check_count(Field::Duration, seconds, MAX_PRODUCE_SECONDS)?;
+        // The run's size is bounded by its length: say how long it may be at this rate and size.
+        let records = rate as u64 * seconds as u64;
+        let volume = records * bytes as u64;
+        if records > MAX_PRODUCE_RECORDS || volume > MAX_PRODUCE_BYTES {
+            let per_second = (rate as u64).max(1);
+            let longest = (MAX_PRODUCE_RECORDS / per_second)
+                .min(MAX_PRODUCE_BYTES / (per_second * bytes as u64).max(1));
+            return Err(ValidationError::new(
+                Field::Duration,
+                Problem::OutOfRange {
+                    min: "1".into(),
+                    max: longest.to_string(),
+                },
+            )
+            .into());
+        }
+        let mode = self
+            .engine
+            .stream(stream)
+            .map_err(|e| LabError::Console(e.to_string()))?
+            .mode;
+        let start = self.now_ms + 1000;
+        let end = start + seconds as u64 * 1000;
+        let config = ProducerConfig {
+            stream: stream.to_owned(),
+            records_per_second: rate,
+            distribution: KeyDistribution::UserIds,
+            record_bytes: bytes,
+        };
+        let mut producer = Producer::new(self.produced.len() as u32, config, self.seed, start)?;
+        let mut engine = self.engine.clone();
+        let (mut sent, mut throttled) = (0, 0);
+        for (t, entry) in producer.due(end - 1) {
+            let out = engine
+                .put_records(t, stream, std::slice::from_ref(&entry))
+                .map_err(|e| LabError::Console(e.to_string()))?;
+            sent += 1;
+            if matches!(out.first(), Some(PutOutcome::Throttled { .. })) {
+                throttled += 1;
+            }
+        }
+        engine.advance_to(end);
+        self.engine = engine;
+        self.now_ms = end;
+        self.produced.push(ProduceRun {
+            stream: stream.to_owned(),
+            records_per_second: rate,
+            record_bytes: bytes,
+            seconds,
+            mode,
+            started_ms: start,
+            sent,
+            throttled,
+        });
+        Ok(())
+    }
+
+    /// Remembers what a console request did: its stream, its error, and for
+    /// reads the iterator chain it belongs to and the records it returned.
+    fn note_call(
+        &mut self,
+        operation: &'static str,
+        body: &Value,
+        result: Result<&Value, &'static str>,
+    ) -> Call {
+        let text = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).map(str::to_owned);
+        let mut stream = text(body, "StreamName").or_else(|| {
+            text(body, "StreamARN").and_then(|a| a.rsplit_once("stream/").map(|(_, n)| n.to_owned()))
+        });
+        let mut iterator_type = None;
+        let mut records = Vec::new();
+        match operation {
+            "GetShardIterator" => {
+                iterator_type = text(body, "ShardIteratorType").and_then(|t| IterType::parse(&t));
+                if let (Ok(v), Some(s), Some(t)) = (result, &stream, iterator_type) {
+                    if let Some(it) = text(v, "ShardIterator") {
+                        self.iterators.insert(it, (s.clone(), t));
+                    }
+                }
+            }
+            "GetRecords" => {
+                let origin = text(body, "ShardIterator").and_then(|it| self.iterators.get(&it).cloned());
+                if let Some((s, t)) = origin {
+                    stream = Some(s.clone());
+                    iterator_type = Some(t);
+                    if let Ok(v) = result {
+                        if let Some(next) = text(v, "NextShardIterator") {
+                            self.iterators.insert(next, (s, t));
+                        }
+                    }
+                }
+                if let Ok(v) = result {
+                    for r in v.get("Records").and_then(Value::as_array).into_iter().flatten() {
+                        records.push(ReadRecord {
+                            key: text(r, "PartitionKey").unwrap_or_default(),
+                            sequence_number: text(r, "SequenceNumber").unwrap_or_default(),
+                            arrival_ms: r
+                                .get("ApproximateArrivalTimestamp")
+                                .and_then(Value::as_f64)
+                                .map(|s| (s * 1000.0).round() as u64)
+                                .unwrap_or(0),
+                        });
+                    }
+                }
+            }
+            _ => {}
+        }
+        Call {
+            operation,
+            stream,
+            error: result.err().map(str::to_owned),
+            iterator_type,
+            records,
+        }
+    }
+
+    /// The console requests the service answered or refused, in order.
+    pub fn calls(&self) -> impl Iterator<Item = (u64, &Call)> {
+        self.console
+            .iter()
+            .filter_map(|l| l.call.as_ref().map(|c| (l.at_ms, c)))
     }
 
     /// The shard a key goes to now, if the key is valid.
