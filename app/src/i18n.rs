@@ -238,6 +238,27 @@ texts! {
     Position => "position", "vị trí";
     RecordsPut => "Records put", "Số record đã gửi";
     Run => "Run", "Chạy";
+    LabClockHelp => "The lab's simulated clock. Each console command takes one second; the buttons let hours or days pass at once.",
+                    "Đồng hồ mô phỏng của lab. Mỗi lệnh console tốn một giây; các nút bên dưới cho vài giờ hay vài ngày trôi qua trong tích tắc.";
+    LetTimePass => "Let time pass", "Cho thời gian trôi";
+    WaitSeconds => "Seconds to wait", "Số giây cần chờ";
+    Wait => "Wait", "Chờ";
+    EpochSeconds => "epoch seconds (for --timestamp)", "giây epoch (dùng cho --timestamp)";
+    ProduceTitle => "Producer", "Producer";
+    ProduceHelp => "Sends records with random user-id keys at a steady rate for a few simulated seconds, then shows how many the stream throttled.",
+                   "Gửi record với key user-id ngẫu nhiên theo một tốc độ đều trong vài giây mô phỏng, rồi cho biết stream đã throttle bao nhiêu record.";
+    ProduceStream => "Stream", "Stream";
+    ProduceRecordsPerSecond => "Records per second", "Số record mỗi giây";
+    ProduceSend => "Send", "Gửi";
+    ReadWithIterator => "get-records with this iterator", "get-records với iterator này";
+    ApiRefused => "The service refused this request; nothing in the stream changed.", "Dịch vụ từ chối request này; stream không thay đổi gì.";
+    WriteCapacityCol => "On-demand write capacity", "Dung lượng ghi on-demand";
+    BillItem => "Item", "Khoản";
+    BillQuantity => "Quantity", "Số lượng";
+    BillPrice => "Unit price", "Đơn giá";
+    BillCost => "Cost", "Thành tiền";
+    BillTotal => "Total", "Tổng";
+    BillEmpty => "Nothing billed yet: time has not passed.", "Chưa tính tiền gì: thời gian chưa trôi.";
 
     QuizTitle => "Quiz", "Trắc nghiệm";
     QuizLead => "Answer, submit, then review what you missed. The seed in the address makes this exact quiz reproducible: share the link and a class gets the same questions.",
@@ -379,6 +400,38 @@ pub fn goal(lang: Lang, g: &Goal) -> String {
         ),
         (Goal::AvoidDistributions { .. }, Lang::En) => "Use a different key scheme.".into(),
         (Goal::AvoidDistributions { .. }, Lang::Vi) => "Dùng một cách đặt key khác.".into(),
+        (Goal::StreamMode { stream, mode }, Lang::En) => format!("Stream “{stream}” ends in {} mode.", mode.name()),
+        (Goal::StreamMode { stream, mode }, Lang::Vi) => format!("Cuối cùng stream “{stream}” ở chế độ {}.", mode.name()),
+        (Goal::RetentionAtLeast { stream, hours }, Lang::En) => format!("Stream “{stream}” keeps records for at least {} hours.", int(lang, *hours as u64)),
+        (Goal::RetentionAtLeast { stream, hours }, Lang::Vi) => format!("Stream “{stream}” giữ record ít nhất {} giờ.", int(lang, *hours as u64)),
+        (Goal::ReadRecords { stream, records, key, iterator_type, older_than_hours }, Lang::En) => {
+            let mut s = format!("One get-records call on “{stream}” returns at least {records} record(s)");
+            if let Some(k) = key { s.push_str(&format!(" with partition key “{k}”")); }
+            if *older_than_hours > 0 { s.push_str(&format!(" that are at least {older_than_hours} hours old")); }
+            if let Some(t) = iterator_type { s.push_str(&format!(", reading from a {} iterator", t.name())); }
+            s + "."
+        }
+        (Goal::ReadRecords { stream, records, key, iterator_type, older_than_hours }, Lang::Vi) => {
+            let mut s = format!("Một lệnh get-records trên “{stream}” trả về ít nhất {records} record");
+            if let Some(k) = key { s.push_str(&format!(" có partition key “{k}”")); }
+            if *older_than_hours > 0 { s.push_str(&format!(", đã nằm trong stream ít nhất {older_than_hours} giờ")); }
+            if let Some(t) = iterator_type { s.push_str(&format!(", đọc bằng iterator kiểu {}", t.name())); }
+            s + "."
+        }
+        (Goal::ReadEveryRecord { stream, at_least }, Lang::En) => format!("“{stream}” holds at least {at_least} records, and you have read every one of them back."),
+        (Goal::ReadEveryRecord { stream, at_least }, Lang::Vi) => format!("“{stream}” chứa ít nhất {at_least} record, và bạn đã đọc lại được tất cả."),
+        (Goal::SawError { operation, error }, Lang::En) => format!("See the service refuse {operation} with {error}."),
+        (Goal::SawError { operation, error }, Lang::Vi) => format!("Tận mắt thấy dịch vụ từ chối {operation} với lỗi {error}."),
+        (Goal::RecoveredFromExpiredIterator { stream }, Lang::En) => format!("Run into ExpiredIteratorException on “{stream}”, then read records again."),
+        (Goal::RecoveredFromExpiredIterator { stream }, Lang::Vi) => format!("Gặp lỗi ExpiredIteratorException trên “{stream}”, rồi đọc lại được record."),
+        (Goal::BurstAccepted { stream, mode, records_per_second, record_bytes, seconds }, Lang::En) => format!(
+            "While “{stream}” is {}, a producer sends {records_per_second} records/s of {} bytes for {seconds} s and none is throttled.",
+            mode.name(), int(lang, *record_bytes as u64)
+        ),
+        (Goal::BurstAccepted { stream, mode, records_per_second, record_bytes, seconds }, Lang::Vi) => format!(
+            "Khi “{stream}” đang ở chế độ {}, một producer gửi {records_per_second} record/giây, mỗi record {} byte, trong {seconds} giây mà không record nào bị throttle.",
+            mode.name(), int(lang, *record_bytes as u64)
+        ),
     }
 }
 
@@ -408,6 +461,68 @@ pub fn why(lang: Lang, w: &Why) -> String {
         (Why::WrongShardsForWorkload { stream, have, .. }, Lang::Vi) => format!("“{stream}” có {have} shard đang mở: nhiều hơn mức workload cần, mà mỗi shard-hour đều tính tiền."),
         (Why::DistributionNotAllowed { distribution: d }, Lang::En) => format!("“{}” is the scheme this task asks you to replace.", distribution(lang, *d)),
         (Why::DistributionNotAllowed { distribution: d }, Lang::Vi) => format!("“{}” chính là cách đặt key mà bài yêu cầu thay thế.", distribution(lang, *d)),
+        (Why::WrongMode { stream, have, .. }, Lang::En) => format!("“{stream}” is in {} mode right now.", have.name()),
+        (Why::WrongMode { stream, have, .. }, Lang::Vi) => format!("Lúc này “{stream}” đang ở chế độ {}.", have.name()),
+        (Why::RetentionTooShort { stream, have, .. }, Lang::En) => format!("“{stream}” keeps records for {} hours: not long enough.", int(lang, *have as u64)),
+        (Why::RetentionTooShort { stream, have, .. }, Lang::Vi) => format!("“{stream}” chỉ giữ record {} giờ: chưa đủ lâu.", int(lang, *have as u64)),
+        (Why::NotReadYet { stream, best, need }, Lang::En) => format!("No get-records call on “{stream}” has returned such records yet (the best so far returned {best} of the {need} needed)."),
+        (Why::NotReadYet { stream, best, need }, Lang::Vi) => format!("Chưa lệnh get-records nào trên “{stream}” trả về đúng loại record cần (tốt nhất mới được {best} trên {need})."),
+        (Why::RecordsUnread { stream, kept, need, .. }, Lang::En) if kept < need => format!("“{stream}” holds {kept} record(s); put at least {need}."),
+        (Why::RecordsUnread { stream, kept, need, .. }, Lang::Vi) if kept < need => format!("“{stream}” mới có {kept} record; hãy gửi ít nhất {need}."),
+        (Why::RecordsUnread { stream, kept, unread, .. }, Lang::En) => format!("{unread} of the {kept} records in “{stream}” have never come back from get-records. Did you read every shard?"),
+        (Why::RecordsUnread { stream, kept, unread, .. }, Lang::Vi) => format!("Có {unread} trên {kept} record trong “{stream}” chưa từng được get-records trả về. Bạn đã đọc hết các shard chưa?"),
+        (Why::ErrorNotSeen { operation, error }, Lang::En) => format!("No {operation} request has been refused with {error} yet."),
+        (Why::ErrorNotSeen { operation, error }, Lang::Vi) => format!("Chưa có request {operation} nào bị từ chối với lỗi {error}."),
+        (Why::NoExpiredIterator { stream }, Lang::En) => format!("No read on “{stream}” has failed with ExpiredIteratorException yet. An iterator is good for 5 minutes: what happens if you wait longer before using it?"),
+        (Why::NoExpiredIterator { stream }, Lang::Vi) => format!("Chưa lần đọc nào trên “{stream}” gặp ExpiredIteratorException. Iterator chỉ dùng được trong 5 phút: nếu chờ lâu hơn rồi mới dùng thì sao?"),
+        (Why::NotRecovered { stream }, Lang::En) => format!("You hit the expired iterator on “{stream}”, but no read has returned records since. Ask for a fresh iterator."),
+        (Why::NotRecovered { stream }, Lang::Vi) => format!("Bạn đã gặp iterator hết hạn trên “{stream}”, nhưng từ đó chưa lần đọc nào lấy được record. Hãy xin một iterator mới."),
+        (Why::NoBurst { stream }, Lang::En) => format!("No producer run of that size has gone into “{stream}” in that mode yet."),
+        (Why::NoBurst { stream }, Lang::Vi) => format!("Chưa có đợt ghi nào cỡ đó vào “{stream}” ở chế độ đó."),
+        (Why::BurstThrottled { stream, sent, throttled }, Lang::En) => format!("The last such run into “{stream}” had {} of {} records throttled.", int(lang, *throttled), int(lang, *sent)),
+        (Why::BurstThrottled { stream, sent, throttled }, Lang::Vi) => format!("Đợt ghi gần nhất như vậy vào “{stream}” bị throttle {} trên {} record.", int(lang, *throttled), int(lang, *sent)),
+    }
+}
+
+/// A line of the engine's bill, named in the student's language.
+pub fn bill_item(lang: Lang, item: &str) -> String {
+    let vi = match item {
+        "Shard hours" => "Giờ shard",
+        "PUT payload units" => "Đơn vị PUT payload",
+        "Extended retention" => "Lưu giữ kéo dài",
+        "On-demand stream hours" => "Giờ stream on-demand",
+        "On-demand data in" => "Dữ liệu ghi vào (on-demand)",
+        "On-demand data out" => "Dữ liệu đọc ra (on-demand)",
+        other => other,
+    };
+    match lang {
+        Lang::En => item.to_owned(),
+        Lang::Vi => vi.to_owned(),
+    }
+}
+
+/// A unit of the engine's bill, in the student's language.
+pub fn bill_unit(lang: Lang, unit: &str) -> String {
+    match (lang, unit) {
+        (Lang::Vi, "shard-hour") => "giờ shard".into(),
+        (Lang::Vi, "million units") => "triệu đơn vị".into(),
+        (Lang::Vi, "stream-hour") => "giờ stream".into(),
+        (_, u) => u.to_owned(),
+    }
+}
+
+/// A producer run's outcome.
+pub fn produced(lang: Lang, run: &kinesis_lab_core::lesson::lab::ProduceRun) -> String {
+    let mode = kinesis_lab_core::lesson::goal::Mode::of(run.mode).name();
+    match lang {
+        Lang::En => format!(
+            "{} ({mode}): {} records/s × {} bytes for {} s: {} sent, {} throttled.",
+            run.stream, int(lang, run.records_per_second as u64), int(lang, run.record_bytes as u64), run.seconds, int(lang, run.sent), int(lang, run.throttled)
+        ),
+        Lang::Vi => format!(
+            "{} ({mode}): {} record/giây × {} byte trong {} giây: gửi {}, bị throttle {}.",
+            run.stream, int(lang, run.records_per_second as u64), int(lang, run.record_bytes as u64), run.seconds, int(lang, run.sent), int(lang, run.throttled)
+        ),
     }
 }
 
@@ -468,6 +583,15 @@ pub fn int(lang: Lang, n: u64) -> String {
         out.push(c);
     }
     out
+}
+
+/// A number with `places` decimals, in the language's notation.
+pub fn decimal(lang: Lang, x: f64, places: usize) -> String {
+    let s = format!("{x:.places$}");
+    match lang {
+        Lang::En => s,
+        Lang::Vi => s.replace('.', ","),
+    }
 }
 
 /// A fraction as a percentage with one decimal, in the language's notation.

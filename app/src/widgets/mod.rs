@@ -2,6 +2,7 @@
 //! [`LabHandle`]: every change is an engine `Action`, so what a student does
 //! can be replayed, checked against goals and shared as a link.
 
+pub mod bill;
 pub mod chart;
 pub mod copy_link;
 pub mod distribution;
