@@ -14,7 +14,7 @@ import unittest
 
 import boto3
 from botocore.config import Config
-from botocore.exceptions import ClientError
+from botocore.exceptions import ClientError, EventStreamError
 
 ENDPOINT = os.environ["KINESIS_LAB_ENDPOINT"]
 AWS = os.environ.get("KINESIS_LAB_AWS", "aws")
@@ -22,14 +22,14 @@ ENV = dict(os.environ, AWS_ACCESS_KEY_ID="lab", AWS_SECRET_ACCESS_KEY="lab", AWS
 MAX = 2**128 - 1
 
 
-def client():
+def client(**config):
     return boto3.client(
         "kinesis",
         endpoint_url=ENDPOINT,
         region_name="us-east-1",
         aws_access_key_id="lab",
         aws_secret_access_key="lab",
-        config=Config(retries={"max_attempts": 1}),
+        config=Config(retries={"max_attempts": 1}, **config),
     )
 
 
@@ -170,6 +170,121 @@ class Endpoint(unittest.TestCase):
         self.assertEqual(k.describe_stream_summary(StreamName="fan")["StreamDescriptionSummary"]["ConsumerCount"], 1)
         k.deregister_stream_consumer(StreamARN=arn, ConsumerName="app")
         self.assertEqual(k.list_stream_consumers(StreamARN=arn)["Consumers"], [])
+
+    # SubscribeToShard. The AWS CLI v1 has no subscribe-to-shard command (it
+    # removes event-stream operations from its command table), so only boto3
+    # exercises it here.
+    def subscribe(self, consumer, shard, **position):
+        # A short read timeout: an open subscription sends an event at least
+        # every second, so a silent stream is a failure, not a wait.
+        k = client(read_timeout=10)
+        return k.subscribe_to_shard(ConsumerARN=consumer, ShardId=shard, StartingPosition=position)["EventStream"]
+
+    def read_until(self, stream, done, limit=20):
+        """Events from an open subscription until done(events) holds, or the stream ends."""
+        deadline = time.monotonic() + limit
+        events = []
+        for event in stream:
+            self.assertEqual(list(event), ["SubscribeToShardEvent"])
+            events.append(event["SubscribeToShardEvent"])
+            if done(events):
+                return events
+            self.assertLess(time.monotonic(), deadline, f"gave up after {len(events)} events")
+        return events
+
+    def test_subscribe_to_shard(self):
+        k = client()
+        k.create_stream(StreamName="push", ShardCount=1)
+        arn = k.describe_stream_summary(StreamName="push")["StreamDescriptionSummary"]["StreamARN"]
+        reader = k.register_stream_consumer(StreamARN=arn, ConsumerName="reader")["Consumer"]["ConsumerARN"]
+        sid = "shardId-000000000000"
+        sent = [(f"user-{i % 3}", f"order {i}".encode()) for i in range(8)]
+        seqs = [k.put_record(StreamName="push", PartitionKey=key, Data=data)["SequenceNumber"] for key, data in sent[:4]]
+        batch = k.put_records(StreamName="push", Records=[{"PartitionKey": key, "Data": data} for key, data in sent[4:]])
+        self.assertEqual(batch["FailedRecordCount"], 0)
+        seqs += [r["SequenceNumber"] for r in batch["Records"]]
+
+        stream = self.subscribe(reader, sid, Type="TRIM_HORIZON")
+        try:
+            count = lambda events: sum(len(e["Records"]) for e in events)
+            events = self.read_until(stream, lambda ev: count(ev) >= len(sent))
+            # A record put while subscribed is pushed without asking.
+            late = k.put_record(StreamName="push", PartitionKey="late", Data=b"pushed")["SequenceNumber"]
+            events += self.read_until(stream, lambda ev: any(r["SequenceNumber"] == late for e in ev for r in e["Records"]))
+        finally:
+            stream.close()
+        records = [r for e in events for r in e["Records"]]
+        self.assertEqual([(r["PartitionKey"], r["Data"]) for r in records], sent + [("late", b"pushed")])
+        self.assertEqual([r["SequenceNumber"] for r in records], seqs + [late])
+        # Every event says where to resume: after its last record, or where the previous one said.
+        previous = None
+        for e in events:
+            self.assertIsInstance(e["MillisBehindLatest"], int)
+            self.assertGreaterEqual(e["MillisBehindLatest"], 0)
+            if e["Records"]:
+                self.assertEqual(e["ContinuationSequenceNumber"], e["Records"][-1]["SequenceNumber"])
+            elif previous is not None:
+                self.assertEqual(e["ContinuationSequenceNumber"], previous)
+            previous = e["ContinuationSequenceNumber"]
+            self.assertNotIn("ChildShards", e)
+        # Caught up: nothing newer than the last record delivered.
+        self.assertEqual(events[-1]["MillisBehindLatest"], 0)
+
+        # The same consumer and shard again within 5 seconds: refused (the
+        # closed connection does not lift the rule).
+        with self.assertRaises(ClientError) as e:
+            self.subscribe(reader, sid, Type="LATEST")
+        self.assertEqual(e.exception.response["Error"]["Code"], "ResourceInUseException")
+
+        # A second consumer resumes after a given record, with its own pipe.
+        replay = k.register_stream_consumer(StreamARN=arn, ConsumerName="replay")["Consumer"]["ConsumerARN"]
+        stream = self.subscribe(replay, sid, Type="AFTER_SEQUENCE_NUMBER", SequenceNumber=seqs[4])
+        try:
+            events = self.read_until(stream, lambda ev: any(e["Records"] for e in ev))
+        finally:
+            stream.close()
+        first = next(e for e in events if e["Records"])["Records"][0]
+        self.assertEqual(first["SequenceNumber"], seqs[5])
+
+        # Unknown consumer: an ordinary error response, before any stream.
+        with self.assertRaises(ClientError) as e:
+            self.subscribe(reader.replace("consumer/reader:", "consumer/nobody:"), sid, Type="LATEST")
+        self.assertEqual(e.exception.response["Error"]["Code"], "ResourceNotFoundException")
+
+        # A consumer deregistered while subscribed: the error arrives inside the stream.
+        doomed = k.register_stream_consumer(StreamARN=arn, ConsumerName="doomed")["Consumer"]["ConsumerARN"]
+        stream = self.subscribe(doomed, sid, Type="LATEST")
+        try:
+            k.deregister_stream_consumer(ConsumerARN=doomed)
+            with self.assertRaises(EventStreamError) as e:
+                self.read_until(stream, lambda ev: False, limit=10)
+            self.assertEqual(e.exception.response["Error"]["Code"], "ResourceNotFoundException")
+        finally:
+            stream.close()
+
+    def test_subscribe_to_a_closed_shard_ends_with_its_children(self):
+        k = client()
+        k.create_stream(StreamName="ends", ShardCount=1)
+        arn = k.describe_stream_summary(StreamName="ends")["StreamDescriptionSummary"]["StreamARN"]
+        consumer = k.register_stream_consumer(StreamARN=arn, ConsumerName="c")["Consumer"]["ConsumerARN"]
+        sid = "shardId-000000000000"
+        put = [k.put_record(StreamName="ends", PartitionKey=f"k{i}", Data=b"x")["SequenceNumber"] for i in range(3)]
+        k.split_shard(StreamName="ends", ShardToSplit=sid, NewStartingHashKey=str(2**127))
+        wait_active(k, "ends")
+        children = sorted(s["ShardId"] for s in k.list_shards(StreamName="ends")["Shards"] if s.get("ParentShardId") == sid)
+        self.assertEqual(len(children), 2)
+        stream = self.subscribe(consumer, sid, Type="TRIM_HORIZON")
+        try:
+            # No stopping condition: the server ends the stream after the last event.
+            events = self.read_until(stream, lambda ev: False)
+        finally:
+            stream.close()
+        self.assertEqual([r["SequenceNumber"] for e in events for r in e["Records"]], put)
+        last = events[-1]
+        self.assertEqual(sorted(c["ShardId"] for c in last["ChildShards"]), children)
+        self.assertTrue(all(c["ParentShards"] == [sid] for c in last["ChildShards"]))
+        self.assertEqual(last["ContinuationSequenceNumber"], put[-1])
+        self.assertTrue(all("ChildShards" not in e for e in events[:-1]))
 
     def test_throttling_is_per_record(self):
         k = client()

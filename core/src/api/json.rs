@@ -2,8 +2,11 @@
 //! dispatcher from an `X-Amz-Target` operation to the engine.
 
 use super::error::{invalid, validation, ApiError, ErrorType};
+use crate::hash::HashKeyRange;
 use crate::hash::ShardId;
-use crate::stream::engine::{Engine, PutEntry, PutOutcome, ReadResult, Shard, Stream, StreamMode};
+use crate::stream::engine::{
+    Engine, PutEntry, PutOutcome, ReadResult, Record, Shard, Stream, StreamMode,
+};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 use serde::de::DeserializeOwned;
@@ -36,7 +39,7 @@ pub const OPERATIONS: &[&str] = &[
     "DeregisterStreamConsumer",
 ];
 
-fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+pub(crate) fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
     let body = if body.iter().all(u8::is_ascii_whitespace) {
         b"{}".as_slice()
     } else {
@@ -91,7 +94,7 @@ impl ModeDetails {
     }
 }
 
-fn secs(ms: u64) -> f64 {
+pub(crate) fn secs(ms: u64) -> f64 {
     ms as f64 / 1000.0
 }
 
@@ -138,24 +141,38 @@ fn decode_data(field: &str, data: &str) -> Result<Vec<u8>, ApiError> {
     })
 }
 
+/// A record as GetRecords and SubscribeToShard events return it.
+pub(crate) fn record_json(rec: &Record) -> Value {
+    json!({
+        "SequenceNumber": rec.seq.to_string(),
+        "ApproximateArrivalTimestamp": secs(rec.arrival_ms),
+        "Data": STANDARD.encode(&rec.data),
+        "PartitionKey": rec.partition_key,
+    })
+}
+
+/// A `ChildShards` entry: the child, its parents and its hash-key range.
+pub(crate) fn child_shard_json(id: u32, parents: &[u32], range: &HashKeyRange) -> Value {
+    json!({
+        "ShardId": ShardId(id).to_string(),
+        "ParentShards": parents.iter().map(|p| ShardId(*p).to_string()).collect::<Vec<_>>(),
+        "HashKeyRange": { "StartingHashKey": range.start.to_string(), "EndingHashKey": range.end.to_string() },
+    })
+}
+
 fn read_json(r: &ReadResult) -> Value {
     let mut v = json!({
-        "Records": r.records.iter().map(|rec| json!({
-            "SequenceNumber": rec.seq.to_string(),
-            "ApproximateArrivalTimestamp": secs(rec.arrival_ms),
-            "Data": STANDARD.encode(&rec.data),
-            "PartitionKey": rec.partition_key,
-        })).collect::<Vec<_>>(),
+        "Records": r.records.iter().map(record_json).collect::<Vec<_>>(),
         "MillisBehindLatest": r.millis_behind_latest,
     });
     match &r.next_iterator {
         Some(it) => v["NextShardIterator"] = json!(it),
         None => {
-            v["ChildShards"] = json!(r.child_shards.iter().map(|(id, parents, range)| json!({
-                "ShardId": ShardId(*id).to_string(),
-                "ParentShards": parents.iter().map(|p| ShardId(*p).to_string()).collect::<Vec<_>>(),
-                "HashKeyRange": { "StartingHashKey": range.start.to_string(), "EndingHashKey": range.end.to_string() },
-            })).collect::<Vec<_>>());
+            v["ChildShards"] = json!(r
+                .child_shards
+                .iter()
+                .map(|(id, parents, range)| child_shard_json(*id, parents, range))
+                .collect::<Vec<_>>());
         }
     }
     v
@@ -486,6 +503,11 @@ pub fn handle(engine: &mut Engine, now: u64, target: &str, body: &[u8]) -> Resul
                 .collect();
             Ok(json!({ "Consumers": consumers }))
         }
+        super::subscribe::OPERATION => Err(ApiError::new(
+            ErrorType::UnknownOperationException,
+            "SubscribeToShard answers with an event stream, which a single JSON reply cannot carry. \
+             The lab serves it through api::subscribe (kinesis-lab serve does).",
+        )),
         other => Err(ApiError::new(
             ErrorType::UnknownOperationException,
             format!(
