@@ -15,6 +15,21 @@ pub struct SimClock {
     pub running: RwSignal<bool>,
     /// Simulated milliseconds per 1,000 real milliseconds (1000 = real time).
     pub speed_milli: RwSignal<u32>,
+    /// The most simulated time one tick may cover, so a page can keep each
+    /// tick's work bounded (the Stream Lab sets it from its producers' load).
+    pub max_step_ms: RwSignal<u64>,
+}
+
+impl SimClock {
+    /// Simulated milliseconds one tick covers now.
+    pub fn step_ms(&self) -> u64 {
+        (TICK_MS as u64 * self.speed_milli.get() as u64 / 1000).min(self.max_step_ms.get())
+    }
+
+    fn step_ms_untracked(&self) -> u64 {
+        (TICK_MS as u64 * self.speed_milli.get_untracked() as u64 / 1000)
+            .min(self.max_step_ms.get_untracked())
+    }
 }
 
 impl SimClock {
@@ -31,12 +46,13 @@ pub fn use_sim_clock(speed_milli: u32) -> SimClock {
         now_ms: RwSignal::new(0),
         running: RwSignal::new(false),
         speed_milli: RwSignal::new(speed_milli),
+        max_step_ms: RwSignal::new(u64::MAX),
     };
     let timer = StoredValue::new_local(None::<Interval>);
     Effect::new(move |_| {
         let interval = clock.running.get().then(|| {
             Interval::new(TICK_MS, move || {
-                let step = TICK_MS as u64 * clock.speed_milli.get_untracked() as u64 / 1000;
+                let step = clock.step_ms_untracked();
                 clock.now_ms.update(|t| *t += step);
             })
         });

@@ -156,6 +156,14 @@ texts! {
     StepSecond => "+1 s", "+1 giây";
     SkipHour => "Skip 1 h", "Nhảy 1 giờ";
     SkipDay => "Skip 24 h", "Nhảy 24 giờ";
+    SeqHelp => "Paste a SequenceNumber from a put-record response, or click a record in a shard lane.", "Dán một SequenceNumber lấy từ kết quả put-record, hoặc bấm vào một record trong làn của shard.";
+    ReplayFromHere => "Replay from this record", "Đọc lại từ record này";
+    KeepProducing => "Producers keep running while skipping", "Producer vẫn chạy khi nhảy thời gian";
+    SkipHelpProducing => "Skipping runs every producer and consumer through the skipped time, in bounded steps.", "Khi nhảy thời gian, mọi producer và consumer vẫn chạy suốt khoảng thời gian đó, từng bước một có giới hạn.";
+    SpeedLimited => "The producers' load holds the clock at about {x}× so each tick stays small.", "Tải của các producer giữ đồng hồ ở khoảng {x}× để mỗi nhịp không quá nặng.";
+    FastForwarding => "Fast-forwarding…", "Đang tua nhanh…";
+    Stop => "Stop", "Dừng";
+    MemoryFull => "The lab keeps at most {n} records in memory, so it paused. Remove a producer or lower its rate, or skip ahead with producers paused so old records expire.", "Lab chỉ giữ tối đa {n} record trong bộ nhớ nên đã tạm dừng. Hãy bớt một producer hoặc giảm tốc độ của nó, hoặc nhảy thời gian khi producer đang dừng để record cũ hết hạn.";
     SkipHelp => "Skipping ahead pauses producers; retention keeps running.", "Khi nhảy thời gian, producer tạm dừng; thời hạn lưu giữ vẫn tiếp tục tính.";
     Producers => "Producers", "Producer";
     AddProducer => "Add producer", "Thêm producer";
@@ -178,6 +186,19 @@ texts! {
     EnhancedFanOut => "Enhanced fan-out (own 2 MB/s per shard, pushed)", "Enhanced fan-out (riêng 2 MB/s mỗi shard, được đẩy tới)";
     WriteCapacity => "write capacity", "dung lượng ghi";
     SwitchTo => "Switch to", "Chuyển sang";
+    ChartsTitle => "Shard metrics", "Chỉ số theo shard";
+    ChartsHelp => "The last 60 simulated seconds, one line per shard, counted from the engine's event log the way CloudWatch names them. The dashed line is a provisioned shard's limit.",
+                  "60 giây mô phỏng gần nhất, mỗi shard một đường, đếm từ nhật ký sự kiện của engine theo đúng tên chỉ số trên CloudWatch. Đường nét đứt là giới hạn của một shard provisioned.";
+    ShardWord => "shard", "shard";
+    ShardLimit => "one provisioned shard's limit", "giới hạn của một shard provisioned";
+    ChartNoData => "no data yet", "chưa có dữ liệu";
+    ChartWriteBytes => "Write MiB/s (IncomingBytes)", "Ghi MiB/giây (IncomingBytes)";
+    ChartWriteRecords => "Records/s written (IncomingRecords)", "Số record ghi mỗi giây (IncomingRecords)";
+    ChartWriteThrottled => "Throttled puts/s (WriteProvisionedThroughputExceeded)", "Lượt ghi bị throttle mỗi giây (WriteProvisionedThroughputExceeded)";
+    ChartReadCalls => "GetRecords calls/s (GetRecords.Success)", "Số lần gọi GetRecords mỗi giây (GetRecords.Success)";
+    ChartReadThrottled => "Throttled reads/s (ReadProvisionedThroughputExceeded)", "Lượt đọc bị throttle mỗi giây (ReadProvisionedThroughputExceeded)";
+    ChartIteratorAge => "Iterator age, s (MillisBehindLatest)", "Độ trễ của iterator, giây (MillisBehindLatest)";
+    ChartCost => "Cost so far, $ over simulated hours", "Chi phí tích luỹ ($) theo giờ mô phỏng";
     BillSoFar => "Bill so far", "Chi phí đến giờ";
     PricesFrom => "Prices for", "Bảng giá cho";
     ConsumersHelp => "Polling consumers call GetRecords on every shard once a second and share each shard's 2 MB/s. Enhanced fan-out consumers are registered and get records pushed about {ms} ms after they arrive, with their own 2 MB/s per shard. Start one at TRIM_HORIZON to replay everything still kept.",

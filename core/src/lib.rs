@@ -15,6 +15,7 @@ pub mod producer;
 pub mod quiz;
 pub mod rng;
 pub mod stream;
+pub mod traffic;
 pub mod workload;
 
 pub use error::{Field, ValidationError};

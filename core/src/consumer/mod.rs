@@ -8,6 +8,7 @@
 use crate::api::error::{ApiError, ErrorType};
 use crate::hash::ShardId;
 use crate::stream::engine::{Engine, Record, Subscription};
+use crate::stream::seq::SequenceNumber;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -18,6 +19,9 @@ pub enum StartAt {
     TrimHorizon,
     Latest,
     AtTimestamp { ms: u64 },
+    /// From one record on: its shard at its sequence number, the others at
+    /// its arrival time.
+    AtSequenceNumber { seq: SequenceNumber, arrival_ms: u64 },
 }
 
 impl StartAt {
@@ -26,7 +30,33 @@ impl StartAt {
             StartAt::TrimHorizon => "TRIM_HORIZON",
             StartAt::Latest => "LATEST",
             StartAt::AtTimestamp { .. } => "AT_TIMESTAMP",
+            StartAt::AtSequenceNumber { .. } => "AT_SEQUENCE_NUMBER",
         }
+    }
+}
+
+/// The iterator a shard's first read uses: after the last record read if
+/// there was one; a child of a finished parent from its beginning; else
+/// where the consumer was asked to start. Starting at a sequence number means
+/// that record's shard starts at it, and every other shard at the moment it
+/// arrived.
+fn start_for(
+    start: StartAt,
+    shard: u32,
+    has_parent: bool,
+    after: Option<String>,
+) -> (&'static str, Option<String>, Option<u64>) {
+    match (after, has_parent, start) {
+        (Some(a), _, _) => ("AFTER_SEQUENCE_NUMBER", Some(a), None),
+        (None, true, _) => ("TRIM_HORIZON", None, None),
+        (None, false, StartAt::AtTimestamp { ms }) => ("AT_TIMESTAMP", None, Some(ms)),
+        (None, false, StartAt::AtSequenceNumber { seq, .. }) if seq.shard_index == shard => {
+            ("AT_SEQUENCE_NUMBER", Some(seq.to_string()), None)
+        }
+        (None, false, StartAt::AtSequenceNumber { arrival_ms, .. }) => {
+            ("AT_TIMESTAMP", None, Some(arrival_ms))
+        }
+        (None, false, start) => (start.iterator_type(), None, None),
     }
 }
 
@@ -128,8 +158,13 @@ impl PollingConsumer {
     }
 
     /// The next time this consumer wants to call GetRecords.
+    /// Shards read to their end are not counted; `None` until the first poll.
     pub fn next_deadline(&self) -> Option<u64> {
-        self.cursors.values().map(|c| c.next_poll_ms).min()
+        self.cursors
+            .iter()
+            .filter(|(shard, _)| !self.finished.contains(shard))
+            .map(|(_, c)| c.next_poll_ms)
+            .min()
     }
 
     /// Counts one received record: latency, and order per key.
@@ -169,12 +204,7 @@ impl PollingConsumer {
                     .get(shard as usize)
                     .is_some_and(|sh| sh.parent.is_some() || sh.adjacent_parent.is_some());
                 let after = self.cursors.get(&shard).and_then(|c| c.after_seq.clone());
-                let (kind, seq, ts) = match (&after, has_parent, self.start) {
-                    (Some(a), _, _) => ("AFTER_SEQUENCE_NUMBER", Some(a.clone()), None),
-                    (None, true, _) => ("TRIM_HORIZON", None, None),
-                    (None, false, StartAt::AtTimestamp { ms }) => ("AT_TIMESTAMP", None, Some(ms)),
-                    (None, false, start) => (start.iterator_type(), None, None),
-                };
+                let (kind, seq, ts) = start_for(self.start, shard, has_parent, after);
                 let sub = engine.subscribe_to_shard(
                     now,
                     &self.stream,
@@ -245,12 +275,7 @@ impl PollingConsumer {
             }
             if cursor.iterator.is_none() {
                 // A child of a shard we read to its end starts at its beginning.
-                let (kind, seq, ts) = match (&cursor.after_seq, parents_done, self.start) {
-                    (Some(after), _, _) => ("AFTER_SEQUENCE_NUMBER", Some(after.clone()), None),
-                    (None, true, _) => ("TRIM_HORIZON", None, None),
-                    (None, false, StartAt::AtTimestamp { ms }) => ("AT_TIMESTAMP", None, Some(ms)),
-                    (None, false, start) => (start.iterator_type(), None, None),
-                };
+                let (kind, seq, ts) = start_for(self.start, shard, parents_done, cursor.after_seq.clone());
                 cursor.iterator = Some(engine.get_shard_iterator(
                     now,
                     &self.stream,
@@ -312,6 +337,35 @@ mod tests {
             }],
         )
         .unwrap();
+    }
+
+    /// Starting at a record: its shard from that record, every other shard
+    /// from the moment it arrived.
+    #[test]
+    fn at_sequence_number_replays_from_one_record() {
+        let mut e = Engine::new();
+        e.create_stream(T0, "s", 2).unwrap();
+        for i in 0..40 {
+            put(&mut e, T0 + i * 100, &format!("k{i}"));
+        }
+        let s = e.stream("s").unwrap();
+        let pick = &s.shards[1].records[s.shards[1].records.len() / 2];
+        let (seq, arrival_ms) = (pick.seq, pick.arrival_ms);
+        let expected = s.shards[1]
+            .records
+            .iter()
+            .filter(|r| r.seq.seq_index >= seq.seq_index)
+            .count()
+            + s.shards[0]
+                .records
+                .iter()
+                .filter(|r| r.arrival_ms >= arrival_ms)
+                .count();
+        let mut c = PollingConsumer::new("c", "s", StartAt::AtSequenceNumber { seq, arrival_ms });
+        c.poll(&mut e, T0 + 10_000).unwrap();
+        assert_eq!(c.stats.records, expected as u64);
+        assert!(expected > 0 && expected < 40);
+        assert_eq!(c.start.iterator_type(), "AT_SEQUENCE_NUMBER");
     }
 
     #[test]

@@ -6,4 +6,5 @@ pub mod capacity;
 pub mod cost;
 pub mod engine;
 pub mod limits;
+pub mod metrics;
 pub mod seq;

@@ -72,6 +72,15 @@ impl serde::Serialize for SequenceNumber {
     }
 }
 
+/// Read from the same decimal string; anything else is an error.
+impl<'de> serde::Deserialize<'de> for SequenceNumber {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        SequenceNumber::parse(&text)
+            .ok_or_else(|| serde::de::Error::custom(format!("not a sequence number: {text:?}")))
+    }
+}
+
 impl fmt::Display for SequenceNumber {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // The hex string is always valid, so parsing it cannot fail.

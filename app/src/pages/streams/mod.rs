@@ -1,6 +1,7 @@
 //! The Stream Lab: a simulated Kinesis Data Streams account driven by an
 //! `aws kinesis` console and by producers, in simulated time.
 
+mod charts;
 mod console;
 mod view;
 
@@ -13,7 +14,10 @@ use crate::shell::use_ctx;
 use kinesis_lab_core::consumer::{ConsumerStats, PollingConsumer, StartAt};
 use kinesis_lab_core::error::ValidationError;
 use kinesis_lab_core::producer::{Producer, ProducerConfig};
+use kinesis_lab_core::traffic::Traffic;
 use kinesis_lab_core::stream::engine::{Engine, Event};
+use kinesis_lab_core::stream::metrics::Metrics;
+use kinesis_lab_core::stream::seq::SequenceNumber;
 use kinesis_lab_core::workload::KeyDistribution;
 use leptos::prelude::*;
 use std::collections::VecDeque;
@@ -22,14 +26,24 @@ use std::collections::VecDeque;
 pub const EPOCH_MS: u64 = 1_767_225_600_000;
 /// Events kept for the activity list and the per-shard rates.
 const RECENT: usize = 400;
-const SPEEDS: [(u32, &str); 6] = [
+const SPEEDS: [(u32, &str); 10] = [
     (250, "0.25×"),
     (500, "0.5×"),
     (1000, "1×"),
     (2000, "2×"),
     (5000, "5×"),
     (10_000, "10×"),
+    (30_000, "30×"),
+    (100_000, "100×"),
+    (300_000, "300×"),
+    (1_000_000, "1000×"),
 ];
+/// Records the producers may send in one tick or one fast-forward frame;
+/// above it the clock slows down rather than the page freezing.
+const RECORDS_PER_TICK: u64 = 20_000;
+/// Records the page keeps in memory across all streams; above it the lab
+/// pauses and says why.
+pub const STORED_RECORDS_CAP: usize = 2_000_000;
 
 /// Everything the page's parts share.
 #[derive(Clone, Copy)]
@@ -40,26 +54,72 @@ pub struct Lab {
     /// Every put and throttle of the last simulated second, for the rates.
     pub window: RwSignal<VecDeque<Event>>,
     pub now: Memo<u64>,
-    /// Producer settings, for display; the producers themselves live in `producers`.
+    /// Per-shard metrics and running cost, for the charts.
+    pub metrics: RwSignal<Metrics>,
+    /// Producer settings, for display; the producers themselves live in `traffic`.
     pub producer_list: RwSignal<Vec<(u32, ProducerConfig)>>,
-    producers: StoredValue<Vec<Producer>>,
-    consumers: StoredValue<Vec<PollingConsumer>>,
+    /// The producers and consumers, stepped with the engine.
+    traffic: StoredValue<Traffic>,
     /// Each consumer's settings and latest numbers, for display.
-    pub consumer_list:
-        RwSignal<Vec<(String, String, StartAt, bool, ConsumerStats, Option<String>)>>,
+    pub consumer_list: RwSignal<Vec<ConsumerRow>>,
+    /// The consumer form's stream, start position and sequence number (a
+    /// record in a lane can fill them in to replay from itself).
+    pub consumer_form: (RwSignal<String>, RwSignal<String>, RwSignal<String>),
+}
+
+/// A consumer as the table shows it.
+#[derive(Clone, PartialEq)]
+pub struct ConsumerRow {
+    pub label: String,
+    pub stream: String,
+    pub start: StartAt,
+    pub parents_first: bool,
+    pub stats: ConsumerStats,
+    pub error: Option<String>,
 }
 
 impl Lab {
+    /// Runs traffic to `t` and shows what happened.
+    pub fn advance(&self, t: u64) {
+        self.engine.update(|e| {
+            self.traffic.update_value(|tr| {
+                tr.run_until(e, t);
+            });
+        });
+        let shown: Vec<ConsumerRow> = self.traffic.with_value(|tr| {
+            tr.consumers()
+                .map(|(c, error)| ConsumerRow {
+                    label: consumer_label(c),
+                    stream: c.stream.clone(),
+                    start: c.start,
+                    parents_first: c.parents_first,
+                    stats: c.stats.clone(),
+                    error: error.map(str::to_owned),
+                })
+                .collect()
+        });
+        if self.consumer_list.with_untracked(|l| *l != shown) {
+            self.consumer_list.set(shown);
+        }
+        self.collect_events();
+    }
+
     /// Moves new engine events into `recent`.
     pub fn collect_events(&self) {
         let new = self
             .engine
             .try_update(|e| e.take_events())
             .unwrap_or_default();
+        let now = self.now.get_untracked();
+        self.metrics.update(|m| {
+            for ev in &new {
+                m.observe(ev);
+            }
+            self.engine.with_untracked(|e| m.sample_cost(now, e));
+        });
         if new.is_empty() {
             return;
         }
-        let now = self.now.get_untracked();
         self.window.update(|w| {
             w.extend(
                 new.iter()
@@ -79,6 +139,31 @@ impl Lab {
             r.drain(..excess);
         });
     }
+}
+
+/// Advances a fast-forward by one bounded chunk per animation frame, until
+/// it reaches its target or is cancelled (`ff` cleared).
+fn fast_forward_frame(
+    ff: RwSignal<Option<(u64, u64)>>,
+    skipped: RwSignal<u64>,
+    now: Memo<u64>,
+    max_step: RwSignal<u64>,
+) {
+    request_animation_frame(move || {
+        let Some(Some((target, _))) = ff.try_get_untracked() else {
+            return;
+        };
+        let current = now.get_untracked();
+        if current >= target {
+            ff.set(None);
+            return;
+        }
+        let chunk = (target - current)
+            .min(max_step.get_untracked())
+            .min(3_600_000);
+        skipped.update(|s| *s += chunk);
+        fast_forward_frame(ff, skipped, now, max_step);
+    });
 }
 
 /// "Day 1, 00:00:05.250" (or "Ngày 1, …") for a simulated epoch time.
@@ -119,9 +204,14 @@ pub fn StreamLabPage() -> impl IntoView {
         recent: RwSignal::new(VecDeque::new()),
         window: RwSignal::new(VecDeque::new()),
         now,
+        metrics: RwSignal::new(Metrics::new()),
         producer_list: RwSignal::new(Vec::new()),
-        producers: StoredValue::new(Vec::new()),
-        consumers: StoredValue::new(Vec::new()),
+        traffic: StoredValue::new(Traffic::new(EPOCH_MS)),
+        consumer_form: (
+            RwSignal::new(String::new()),
+            RwSignal::new("LATEST".to_owned()),
+            RwSignal::new(String::new()),
+        ),
         consumer_list: RwSignal::new(Vec::new()),
     };
 
@@ -157,58 +247,54 @@ pub fn StreamLabPage() -> impl IntoView {
         browser::replace_hash(&loc.to_hash());
     });
 
-    // The clock drives producers and the engine.
+    // Fast-forward with producers running: one bounded chunk per frame.
+    let ff = RwSignal::new(None::<(u64, u64)>);
+    let full = RwSignal::new(false);
+    // The clock drives traffic (producers, engine, consumers) to `now`.
     Effect::new(move |_| {
         let t = now.get();
-        let mut due: Vec<(String, u64, kinesis_lab_core::stream::engine::PutEntry)> = Vec::new();
-        lab.producers.update_value(|ps| {
-            for p in ps.iter_mut() {
-                due.extend(
-                    p.due(t)
-                        .into_iter()
-                        .map(|(at, e)| (p.config.stream.clone(), at, e)),
-                );
-            }
+        lab.advance(t);
+        let stored: usize = lab.engine.with_untracked(|e| {
+            e.streams()
+                .flat_map(|s| s.shards.iter().map(|sh| sh.records.len()))
+                .sum()
         });
-        due.sort_by_key(|(_, at, _)| *at);
-        lab.engine.update(|e| {
-            for (stream, at, entry) in due {
-                // A producer whose stream was deleted just fails its puts.
-                let _ = e.put_records(at, &stream, std::slice::from_ref(&entry));
-            }
-            e.advance_to(t);
-        });
-        // Consumers poll after the producers' writes of this tick.
-        let mut shown = Vec::new();
-        lab.engine.update(|e| {
-            lab.consumers.update_value(|cs| {
-                for c in cs.iter_mut() {
-                    let error = c.poll(e, t).err().map(|err| err.to_string());
-                    shown.push((
-                        consumer_label(c),
-                        c.stream.clone(),
-                        c.start,
-                        c.parents_first,
-                        c.stats.clone(),
-                        error,
-                    ));
-                }
-            });
-        });
-        if !shown.is_empty() || lab.consumer_list.with_untracked(|l| !l.is_empty()) {
-            lab.consumer_list.set(shown);
+        if stored > STORED_RECORDS_CAP && lab.traffic.with_value(|tr| tr.producer_rate() > 0) {
+            clock.running.set(false);
+            ff.set(None);
+            full.set(true);
         }
-        lab.collect_events();
     });
+    // Keep a tick's (and a fast-forward frame's) producer work bounded.
+    Effect::new(move |_| {
+        let rate: u64 = lab
+            .producer_list
+            .with(|l| l.iter().map(|(_, c)| c.records_per_second as u64).sum());
+        clock.max_step_ms.set(if rate == 0 {
+            u64::MAX
+        } else {
+            (RECORDS_PER_TICK * 1000 / rate).max(1)
+        });
+    });
+    let keep_producing = RwSignal::new(false);
 
     let skip = move |ms: u64| {
         clock.running.set(false);
-        // Producers sit out the skipped time and resume after it.
         let t = now.get_untracked() + ms;
-        lab.producers
-            .update_value(|ps| ps.iter_mut().for_each(|p| p.resume_at(t)));
-        skipped.update(|s| *s += ms);
+        let producing = lab.traffic.with_value(|tr| tr.producer_rate() > 0);
+        if keep_producing.get_untracked() && producing {
+            full.set(false);
+            ff.set(Some((t, ms)));
+            fast_forward_frame(ff, skipped, now, clock.max_step_ms);
+        } else {
+            // Producers sit out the skipped time and resume after it.
+            lab.engine
+                .update(|e| lab.traffic.update_value(|tr| tr.skip_to(e, t)));
+            skipped.update(|s| *s += ms);
+        }
     };
+    let nominal = move || clock.speed_milli.get() as u64 * crate::clock::TICK_MS as u64 / 1000;
+    let limited = move || clock.step_ms() < nominal();
     let step = move |_| {
         clock.running.set(false);
         clock.now_ms.update(|t| *t += 1000);
@@ -241,16 +327,40 @@ pub fn StreamLabPage() -> impl IntoView {
                 </select>
             </label>
             <button id="step-second" class="button" on:click=step>{move || ctx.t(T::StepSecond)}</button>
-            <button id="skip-hour" class="button" on:click=move |_| skip(3_600_000)>{move || ctx.t(T::SkipHour)}</button>
-            <button id="skip-day" class="button" on:click=move |_| skip(86_400_000)>{move || ctx.t(T::SkipDay)}</button>
-            <span class="help">{move || ctx.t(T::SkipHelp)}</span>
+            <button id="skip-hour" class="button" on:click=move |_| skip(3_600_000) disabled=move || ff.with(Option::is_some)>{move || ctx.t(T::SkipHour)}</button>
+            <button id="skip-day" class="button" on:click=move |_| skip(86_400_000) disabled=move || ff.with(Option::is_some)>{move || ctx.t(T::SkipDay)}</button>
+            <label class="check">
+                <input id="keep-producing" type="checkbox" prop:checked=move || keep_producing.get() on:change=move |ev| keep_producing.set(event_target_checked(&ev)) />
+                {move || ctx.t(T::KeepProducing)}
+            </label>
+            <span class="help">{move || if keep_producing.get() { ctx.t(T::SkipHelpProducing) } else { ctx.t(T::SkipHelp) }}</span>
+            <Show when=limited>
+                <span class="help" id="speed-limited">{move || ctx.t(T::SpeedLimited).replace("{x}", &format!("{:.0}", clock.step_ms() as f64 / crate::clock::TICK_MS as f64))}</span>
+            </Show>
+            <Show when=move || ff.with(Option::is_some)>
+                <span class="ff-progress" role="status">
+                    <label for="ff-bar">{move || ctx.t(T::FastForwarding)}</label>
+                    <progress id="ff-bar" max="1000" value=move || ff.get().map(|(target, total)| {
+                        let left = target.saturating_sub(now.get());
+                        1000 - (left * 1000 / total.max(1)).min(1000)
+                    }).unwrap_or(0)></progress>
+                    <button id="ff-stop" class="button small" on:click=move |_| ff.set(None)>{move || ctx.t(T::Stop)}</button>
+                </span>
+            </Show>
         </div>
+        <Show when=move || full.get()>
+            <div class="notice" role="alert" id="memory-full">
+                <span>{move || ctx.t(T::MemoryFull).replace("{n}", &i18n::int(ctx.lang.get(), STORED_RECORDS_CAP as u64))}</span>
+                <button class="button small" on:click=move |_| full.set(false)>{move || ctx.t(T::Dismiss)}</button>
+            </div>
+        </Show>
         <div class="lab-layout">
             <console::Console lab=lab log=log />
             <div class="lab-main">
                 <ProducersPanel lab=lab />
                 <ConsumersPanel lab=lab log=log />
                 <view::StreamsView lab=lab log=log />
+                <charts::AllCharts lab=lab log=log />
             </div>
         </div>
     }
@@ -291,7 +401,7 @@ fn ProducersPanel(lab: Lab) -> impl IntoView {
         match Producer::new(id, config.clone(), id as u64 + 1, lab.now.get_untracked()) {
             Ok(p) => {
                 next_id.set_value(id + 1);
-                lab.producers.update_value(|ps| ps.push(p));
+                lab.traffic.update_value(|tr| tr.producers.push(p));
                 lab.producer_list.update(|l| l.push((id, config)));
                 error.set(None);
             }
@@ -299,7 +409,8 @@ fn ProducersPanel(lab: Lab) -> impl IntoView {
         }
     };
     let remove = move |id: u32| {
-        lab.producers.update_value(|ps| ps.retain(|p| p.id != id));
+        lab.traffic
+            .update_value(|tr| tr.producers.retain(|p| p.id != id));
         lab.producer_list.update(|l| l.retain(|(i, _)| *i != id));
     };
     view! {
@@ -346,6 +457,26 @@ fn ProducersPanel(lab: Lab) -> impl IntoView {
     }
 }
 
+/// Where a consumer starting at `text` begins: the record's shard at that
+/// sequence number, the others at the record's arrival. Errors name the field.
+fn replay_start(engine: &Engine, stream: &str, text: &str) -> Result<StartAt, String> {
+    let seq = SequenceNumber::parse(text).ok_or_else(|| {
+        format!("StartingSequenceNumber: {text:?} is not a sequence number of this stream.")
+    })?;
+    let s = engine.stream(stream).map_err(|e| e.to_string())?;
+    let shard = s.shards.get(seq.shard_index as usize).ok_or_else(|| {
+        format!("StartingSequenceNumber: {stream} has no shard {}.", seq.shard_index)
+    })?;
+    // A record still kept gives its exact arrival; an older one its second.
+    let arrival_ms = shard
+        .records
+        .iter()
+        .find(|r| r.seq == seq)
+        .map(|r| r.arrival_ms)
+        .unwrap_or(seq.arrival_secs * 1000);
+    Ok(StartAt::AtSequenceNumber { seq, arrival_ms })
+}
+
 /// How a consumer is listed: its name, marked when it reads by enhanced fan-out.
 fn consumer_label(c: &PollingConsumer) -> String {
     if c.enhanced_fan_out {
@@ -359,8 +490,8 @@ fn consumer_label(c: &PollingConsumer) -> String {
 fn ConsumersPanel(lab: Lab, log: console::ConsoleLog) -> impl IntoView {
     let ctx = use_ctx();
     let efo = RwSignal::new(false);
-    let stream = RwSignal::new(String::new());
-    let start = RwSignal::new("LATEST".to_owned());
+    let (stream, start, seq_text) = lab.consumer_form;
+    let seq_error = RwSignal::new(None::<String>);
     let parents_first = RwSignal::new(true);
     let no_stream = RwSignal::new(false);
     let next_id = StoredValue::new(1u32);
@@ -384,8 +515,22 @@ fn ConsumersPanel(lab: Lab, log: console::ConsoleLog) -> impl IntoView {
             "AT_TIMESTAMP" => StartAt::AtTimestamp {
                 ms: now.saturating_sub(60_000),
             },
+            "AT_SEQUENCE_NUMBER" => {
+                let text = seq_text.get_untracked();
+                match lab
+                    .engine
+                    .with_untracked(|e| replay_start(e, &chosen, text.trim()))
+                {
+                    Ok(at) => at,
+                    Err(msg) => {
+                        seq_error.set(Some(msg));
+                        return;
+                    }
+                }
+            }
             _ => StartAt::Latest,
         };
+        seq_error.set(None);
         let id = next_id.get_value();
         next_id.set_value(id + 1);
         let name = format!("consumer-{id}");
@@ -407,25 +552,32 @@ fn ConsumersPanel(lab: Lab, log: console::ConsoleLog) -> impl IntoView {
             c.enhanced_fan_out = true;
         }
         lab.consumer_list.update(|l| {
-            l.push((
-                consumer_label(&c),
-                c.stream.clone(),
-                c.start,
-                c.parents_first,
-                c.stats.clone(),
-                None,
-            ))
+            l.push(ConsumerRow {
+                label: consumer_label(&c),
+                stream: c.stream.clone(),
+                start: c.start,
+                parents_first: c.parents_first,
+                stats: c.stats.clone(),
+                error: None,
+            })
         });
-        lab.consumers.update_value(|cs| cs.push(c));
+        lab.traffic.update_value(|tr| tr.add_consumer(c));
     };
     let remove = move |label: String| {
-        lab.consumers
-            .update_value(|cs| cs.retain(|c| consumer_label(c) != label));
-        lab.consumer_list.update(|l| l.retain(|c| c.0 != label));
+        lab.traffic.update_value(|tr| {
+            let found = tr.consumers().position(|(c, _)| consumer_label(c) == label);
+            if let Some(i) = found {
+                tr.remove_consumer(i);
+            }
+        });
+        lab.consumer_list.update(|l| l.retain(|c| c.label != label));
     };
     let start_text = move |s: StartAt| match s {
         StartAt::AtTimestamp { ms } => {
             format!("AT_TIMESTAMP {}", sim_time_text(ctx.lang.get(), ms))
+        }
+        StartAt::AtSequenceNumber { seq, .. } => {
+            format!("AT_SEQUENCE_NUMBER {}/#{}", kinesis_lab_core::hash::ShardId(seq.shard_index), seq.seq_index)
         }
         other => other.iterator_type().to_owned(),
     };
@@ -436,18 +588,28 @@ fn ConsumersPanel(lab: Lab, log: console::ConsoleLog) -> impl IntoView {
             <div class="producer-form">
                 <label class="field">
                     <span>{move || ctx.t(T::StreamCol)}</span>
-                    <select id="consumer-stream" on:change=move |ev| stream.set(event_target_value(&ev))>
+                    <select id="consumer-stream" prop:value=move || stream.get() on:change=move |ev| stream.set(event_target_value(&ev))>
                         {move || streams.get().into_iter().map(|n| view! { <option value=n.clone()>{n.clone()}</option> }).collect_view()}
                     </select>
                 </label>
                 <label class="field">
                     <span>{move || ctx.t(T::StartPosition)}</span>
-                    <select id="consumer-start" on:change=move |ev| start.set(event_target_value(&ev))>
+                    <select id="consumer-start" prop:value=move || start.get() on:change=move |ev| start.set(event_target_value(&ev))>
                         <option value="LATEST">"LATEST"</option>
                         <option value="TRIM_HORIZON">"TRIM_HORIZON"</option>
                         <option value="AT_TIMESTAMP">{move || ctx.t(T::OneMinuteAgo)}</option>
+                        <option value="AT_SEQUENCE_NUMBER">"AT_SEQUENCE_NUMBER"</option>
                     </select>
                 </label>
+                <Show when=move || start.get() == "AT_SEQUENCE_NUMBER">
+                    <label class="field wide">
+                        <span>"StartingSequenceNumber"</span>
+                        <input id="consumer-seq" class="mono" type="text" inputmode="numeric" aria-describedby="consumer-seq-help"
+                            aria-invalid=move || seq_error.with(Option::is_some).to_string()
+                            prop:value=move || seq_text.get() on:input=move |ev| seq_text.set(event_target_value(&ev)) />
+                        <span class="help" id="consumer-seq-help">{move || ctx.t(T::SeqHelp)}</span>
+                    </label>
+                </Show>
                 <label class="field">
                     <span>{move || ctx.t(T::ReadWith)}</span>
                     <select id="consumer-kind" on:change=move |ev| efo.set(event_target_value(&ev) == "efo")>
@@ -461,7 +623,10 @@ fn ConsumersPanel(lab: Lab, log: console::ConsoleLog) -> impl IntoView {
                 </label>
                 <button id="add-consumer" class="button primary" on:click=add>{move || ctx.t(T::AddConsumer)}</button>
             </div>
-            <p class="error" role="alert">{move || no_stream.get().then(|| ctx.t(T::NoStreamForProducer))}</p>
+            <p class="error" role="alert" id="consumer-error">
+                {move || no_stream.get().then(|| ctx.t(T::NoStreamForProducer))}
+                {move || seq_error.get()}
+            </p>
             <div class="table-wrap short" tabindex="0">
                 <table id="consumer-table">
                     <thead><tr>
@@ -475,7 +640,7 @@ fn ConsumersPanel(lab: Lab, log: console::ConsoleLog) -> impl IntoView {
                         <th scope="col"><span class="sr-only">{move || ctx.t(T::Remove)}</span></th>
                     </tr></thead>
                     <tbody>
-                        {move || lab.consumer_list.get().into_iter().map(|(name, stream, at, first, st, error)| {
+                        {move || lab.consumer_list.get().into_iter().map(|ConsumerRow { label: name, stream, start: at, parents_first: first, stats: st, error }| {
                             let n = name.clone();
                             view! {
                                 <tr data-consumer=name.clone()>

@@ -176,7 +176,7 @@ fn stream_view(
             let start = sh.range.start.fraction() * 100.0;
             let width = (sh.range.end.fraction() - sh.range.start.fraction()) * 100.0;
             let parents: Vec<String> = [sh.parent, sh.adjacent_parent].into_iter().flatten().map(|p| ShardId(p).to_string()).collect();
-            let tail: Vec<(u64, String)> = sh.records.iter().rev().take(6).map(|r| (r.seq.seq_index, r.partition_key.clone())).collect();
+            let tail: Vec<(u64, String, String)> = sh.records.iter().rev().take(6).map(|r| (r.seq.seq_index, r.partition_key.to_string(), r.seq.to_string())).collect();
             let name = s.name.clone();
             let id = sh.id().to_string();
             let mid = sh.range.start.0 + (sh.range.end.0 - sh.range.start.0) / 2 + 1;
@@ -209,7 +209,25 @@ fn stream_view(
                         <div class="meter throttle"><span class="meter-label">{format!("{} {}", i18n::int(lang, throttled), ctx.t(T::ThrottledPerSecond))}</span></div>
                     </div>
                     <ol class="lane-records">
-                        {tail.into_iter().rev().map(|(seq, key)| view! { <li class="rec"><span class="rec-key">{key}</span><span class="rec-pos">"#"{seq}</span></li> }).collect_view()}
+                        {tail.into_iter().rev().map(|(seq, key, full)| {
+                            let stream = name.clone();
+                            let replay = move |_| {
+                                let (st, start, text) = lab.consumer_form;
+                                st.set(stream.clone());
+                                start.set("AT_SEQUENCE_NUMBER".to_owned());
+                                text.set(full.clone());
+                                // The field appears on the next render: focus it then.
+                                request_animation_frame(|| {
+                                    if let Some(el) = document().get_element_by_id("consumer-seq") {
+                                        use wasm_bindgen::JsCast;
+                                        if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
+                                            let _ = el.focus();
+                                        }
+                                    }
+                                });
+                            };
+                            view! { <li><button class="rec" title=move || ctx.t(T::ReplayFromHere) on:click=replay><span class="rec-key">{key}</span><span class="rec-pos">"#"{seq}</span></button></li> }
+                        }).collect_view()}
                     </ol>
                 </li>
             }
