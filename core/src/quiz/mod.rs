@@ -10,6 +10,7 @@ use crate::hash::{even_ranges, route};
 use crate::lesson::Text;
 use crate::rng::component_rng;
 use crate::stream::capacity::{get_records_calls, shards_needed, ReadMode, Workload};
+use crate::stream::cost;
 use crate::stream::limits;
 use rand::seq::SliceRandom;
 use serde::{Deserialize, Serialize};
@@ -71,6 +72,21 @@ pub enum Calc {
     ShardOfKey { key: String, shards: u32 },
     /// A documented limit.
     Limit { limit: LimitName },
+    /// The engine's bill, in USD to the cent, for a provisioned stream: `shards` open
+    /// for `hours`, with `records` records of `record_bytes` each written.
+    ProvisionedCost {
+        shards: u32,
+        hours: f64,
+        #[serde(default)]
+        records: u64,
+        #[serde(default)]
+        record_bytes: u64,
+    },
+    /// The engine's bill, in USD to the cent, for an on-demand stream: `hours` of the
+    /// stream, `gb_in` written and `gb_out` read.
+    OnDemandCost { hours: f64, gb_in: f64, gb_out: f64 },
+    /// PUT payload units for `records` records of `record_bytes` each.
+    PutPayloadUnits { records: u64, record_bytes: u64 },
 }
 
 fn one() -> u32 {
@@ -90,6 +106,18 @@ pub enum LimitName {
     RetentionDefaultHours,
     RetentionMaxDays,
     PartitionKeyMaxChars,
+    /// Minutes a shard iterator stays valid after it is issued.
+    IteratorTtlMinutes,
+}
+
+/// Dollars rounded to the cent, as a bill shows them.
+fn cents(usd: f64) -> f64 {
+    (usd * 100.0).round() / 100.0
+}
+
+/// Hours as milliseconds, for the bill; None unless finite and in 0..=1e6.
+fn hours_ms(hours: f64) -> Option<u64> {
+    (hours.is_finite() && (0.0..=1e6).contains(&hours)).then(|| (hours * 3_600_000.0).round() as u64)
 }
 
 impl Calc {
@@ -130,7 +158,43 @@ impl Calc {
                 LimitName::RetentionDefaultHours => limits::RETENTION_DEFAULT_HOURS as f64,
                 LimitName::RetentionMaxDays => (limits::RETENTION_MAX_HOURS / 24) as f64,
                 LimitName::PartitionKeyMaxChars => crate::hash::MAX_PARTITION_KEY_CHARS as f64,
+                LimitName::IteratorTtlMinutes => {
+                    crate::stream::engine::ITERATOR_TTL_MS as f64 / 60_000.0
+                }
             },
+            Calc::ProvisionedCost {
+                shards,
+                hours,
+                records,
+                record_bytes,
+            } => {
+                let ms = hours_ms(*hours)?;
+                let units = records.checked_mul(cost::put_payload_units(*record_bytes))?;
+                cents(cost::total(&cost::bill(&cost::Meter {
+                    shard_ms: ms.checked_mul(*shards as u64)?,
+                    put_payload_units: units,
+                    ..cost::Meter::default()
+                })))
+            }
+            Calc::OnDemandCost {
+                hours,
+                gb_in,
+                gb_out,
+            } => {
+                let gb = |x: f64| {
+                    (x.is_finite() && x >= 0.0 && x < 1e9).then(|| (x * 1_073_741_824.0).round() as u64)
+                };
+                cents(cost::total(&cost::bill(&cost::Meter {
+                    on_demand_stream_ms: hours_ms(*hours)?,
+                    on_demand_bytes_in: gb(*gb_in)?,
+                    on_demand_bytes_out: gb(*gb_out)?,
+                    ..cost::Meter::default()
+                })))
+            }
+            Calc::PutPayloadUnits {
+                records,
+                record_bytes,
+            } => records.checked_mul(cost::put_payload_units(*record_bytes))? as f64,
         })
     }
 }
@@ -383,6 +447,29 @@ pub fn score(quiz: &Quiz, responses: &[Option<Response>]) -> Score {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cost_calcs_follow_the_price_file() {
+        let p = cost::prices();
+        let v = |c: Calc| c.value().unwrap();
+        let idle = v(Calc::ProvisionedCost { shards: 4, hours: 48.0, records: 0, record_bytes: 0 });
+        assert!((idle - 4.0 * 48.0 * p.provisioned.shard_hour).abs() <= 0.005);
+        // 30 KB records take two 25 KB units each.
+        assert_eq!(v(Calc::PutPayloadUnits { records: 1000, record_bytes: 30 * 1024 }), 2000.0);
+        let with_puts = v(Calc::ProvisionedCost { shards: 1, hours: 1.0, records: 1_000_000, record_bytes: 1024 });
+        assert!((with_puts - p.provisioned.shard_hour - p.provisioned.put_payload_units_per_million).abs() <= 0.005);
+        let od = v(Calc::OnDemandCost { hours: 24.0, gb_in: 10.0, gb_out: 20.0 });
+        let want = 24.0 * p.on_demand.stream_hour + 10.0 * p.on_demand.per_gb_in + 20.0 * p.on_demand.per_gb_out;
+        assert!((od - want).abs() <= 0.005);
+        assert_eq!(od, (od * 100.0).round() / 100.0, "to the cent");
+        assert_eq!(v(Calc::Limit { limit: LimitName::IteratorTtlMinutes }), 5.0);
+        for bad in [f64::NAN, -1.0, f64::INFINITY, 1e12] {
+            assert_eq!(Calc::OnDemandCost { hours: bad, gb_in: 1.0, gb_out: 1.0 }.value(), None);
+            assert_eq!(Calc::OnDemandCost { hours: 1.0, gb_in: bad, gb_out: 1.0 }.value(), None);
+            assert_eq!(Calc::ProvisionedCost { shards: 1, hours: bad, records: 0, record_bytes: 0 }.value(), None);
+        }
+        assert_eq!(Calc::PutPayloadUnits { records: u64::MAX, record_bytes: 1 << 40 }.value(), None);
+    }
 
     fn t(s: &str) -> Text {
         Text {
