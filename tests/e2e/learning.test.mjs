@@ -58,6 +58,26 @@ async function act(page, a) {
       await page.waitForFunction(() => document.querySelector('#w-console-input').value === '' || document.querySelector('#w-console-error'));
       assert.equal(await page.locator('#w-console-error').count(), 0, `console refused ${a.line}`);
       break;
+    case 'wait': {
+      const before = await page.locator('#w-clock').innerText();
+      await page.fill('#w-wait-secs', String(a.seconds));
+      await page.click('#w-wait');
+      await page.waitForFunction((b) => document.querySelector('#w-clock').innerText !== b, before);
+      break;
+    }
+    case 'produce': {
+      const runs = await page.locator('#w-produced li').count();
+      if (!(await page.locator('.lab-producer').evaluate((d) => d.open))) await page.click('.lab-producer summary');
+      await page.fill('#w-prod-stream', a.stream);
+      await page.fill('#w-prod-rate', String(a.records_per_second));
+      await page.fill('#w-prod-bytes', String(a.record_bytes));
+      await page.fill('#w-prod-secs', String(a.seconds));
+      await page.click('#w-produce');
+      // The newest run is listed first, with its stream's name.
+      await page.waitForFunction((n) => document.querySelectorAll('#w-produced li').length > n || document.querySelectorAll('#w-produced li').length === 5, runs);
+      assert.match(await page.locator('#w-produced li').first().innerText(), new RegExp(`^${a.stream} `));
+      break;
+    }
     default:
       throw new Error(`no UI for action ${a.do}`);
   }
@@ -118,6 +138,37 @@ test('lesson steps: navigation, prediction, Vietnamese text', async () => {
   await shot(page, `lesson-${lesson.id}-step2-vi`);
   await page.click('#prev-step');
   await page.waitForURL(/\/1(\?|$)/);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('lesson console: the clock, the bill and a refused request come from the engine', async () => {
+  // retention-replay's stored solution lets 30 hours pass and meets an expired iterator.
+  const lesson = lessons.find((l) => l.id === 'retention-replay');
+  // The engine's own record of this solution (core/tests/lesson_logs.rs keeps it reviewed).
+  const played = JSON.parse(fs.readFileSync(path.resolve(import.meta.dirname, `../scenarios/lessons/${lesson.id}.json`), 'utf8'));
+  const LAB_EPOCH_MS = 1767225600000; // core's DEFAULT_START_MS, where every lesson's clock starts
+  const pad = (n) => String(n).padStart(2, '0');
+  const t = played.now_ms - LAB_EPOCH_MS;
+  const clock = `Day ${Math.floor(t / 86400000) + 1}, ${pad(Math.floor(t / 3600000) % 24)}:${pad(Math.floor(t / 60000) % 60)}:${pad(Math.floor(t / 1000) % 60)}`;
+  const { page, problems, context } = await open(`#/lessons/${lesson.id}/${lesson.task_step + 1}`);
+  assert.match(await page.locator('#w-clock').innerText(), /^Day 1, /);
+  for (const a of lesson.solution) await act(page, a);
+  assert.equal(await page.locator('#w-clock').innerText(), clock);
+  assert.equal(await page.locator('#w-streams tr[data-stream=clicks] .w-retention').innerText(), '48 h');
+  assert.match(await page.locator('#w-console-output').innerText(), /ExpiredIteratorException/);
+  const refused = played.console.filter((c) => c.error).length;
+  assert.equal(await page.locator('#w-console-output .console-entry.error').count(), refused);
+  // The bill lists shard-hours and extended retention, both metered by the engine.
+  const bill = await page.locator('.bill-table[data-stream=clicks]').innerText();
+  assert.match(bill, /Shard hours/);
+  assert.match(bill, /Extended retention/);
+  await shot(page, 'lesson-console-bill-en');
+  // A bad wait names its field and changes nothing.
+  await page.fill('#w-wait-secs', '0');
+  await page.click('#w-wait');
+  assert.match(await page.locator('.lab-clock .error').innerText(), /Simulated seconds/);
+  assert.equal(await page.locator('#w-clock').innerText(), clock);
   assert.deepEqual(problems, []);
   await context.close();
 });
