@@ -3,6 +3,7 @@
 //! and the machine go in BENCHMARKS.md.
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
+use kinesis_lab_core::bench::{Keys, PutWorkload};
 use kinesis_lab_core::hash::{even_ranges, route};
 use kinesis_lab_core::stream::engine::{Engine, PutEntry};
 use std::hint::black_box;
@@ -29,33 +30,31 @@ fn routing(c: &mut Criterion) {
 }
 
 fn put_records(c: &mut Criterion) {
-    let entries: Vec<PutEntry> = keys(500)
-        .into_iter()
-        .map(|k| PutEntry {
-            partition_key: k,
-            explicit_hash_key: None,
-            data: vec![7; 100],
-        })
-        .collect();
+    // The workload the browser benchmark page (#/bench) runs too.
     let mut g = c.benchmark_group("put_records");
-    // 16 shards take 16,000 records/s, so 32 batches of 500 fit in 1 s of simulated time.
-    g.throughput(Throughput::Elements(32 * 500));
-    g.bench_function("routed + appended, 16 shards, 100-byte records", |b| {
-        b.iter_batched(
-            || {
-                let mut e = Engine::new();
-                e.create_stream(T0, "s", 16).unwrap();
-                e
-            },
-            |mut e| {
-                for i in 0..32u64 {
-                    black_box(e.put_records(T0 + i * 31, "s", &entries).unwrap());
-                }
-                e
-            },
-            BatchSize::LargeInput,
-        )
-    });
+    for (keys, name) in [
+        (
+            Keys::Repeated,
+            "routed + appended, 16 shards, 100-byte records",
+        ),
+        (
+            Keys::Unique,
+            "routed + appended, 16 shards, 100-byte records, every key new",
+        ),
+    ] {
+        let w = PutWorkload::new(keys);
+        g.throughput(Throughput::Elements(w.records()));
+        g.bench_function(name, |b| {
+            b.iter_batched(
+                || w.engine(),
+                |mut e| {
+                    black_box(w.run(&mut e));
+                    e
+                },
+                BatchSize::LargeInput,
+            )
+        });
+    }
     g.finish();
 }
 

@@ -8,6 +8,7 @@
 //!   and the last shard ends at `2^128 - 1`.
 
 use crate::error::{Field, Problem, ValidationError};
+use crate::shared::SharedStr;
 use md5::{Digest, Md5};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -88,6 +89,10 @@ pub fn to_hex(bytes: &[u8]) -> String {
 pub fn validate_partition_key(partition_key: &str) -> Result<(), ValidationError> {
     if partition_key.is_empty() {
         return Err(ValidationError::new(Field::PartitionKey, Problem::Empty));
+    }
+    // A character is at least one byte, so a short key needs no counting.
+    if partition_key.len() <= MAX_PARTITION_KEY_CHARS {
+        return Ok(());
     }
     let len = partition_key.chars().count();
     if len > MAX_PARTITION_KEY_CHARS {
@@ -224,9 +229,123 @@ pub fn route(
     })
 }
 
+/// Partition keys seen recently, each with its hash key, so a key that
+/// comes again is neither hashed nor copied again: its MD5 is remembered and
+/// its text shared (a stream's records and events then point at one copy).
+///
+/// It is a fixed table of [`KeyCache::SLOTS`] entries, each holding the
+/// last key whose (cheap, fixed) slot hash landed there, so it stays small
+/// and its contents depend only on the keys looked up, never on an
+/// address or a random seed. Keys longer than [`KeyCache::MAX_KEY_BYTES`]
+/// are not kept. A lookup gives exactly what [`hash_key_of`] gives.
+#[derive(Default)]
+pub struct KeyCache {
+    slots: Vec<Option<(SharedStr, HashKey)>>,
+}
+
+impl KeyCache {
+    pub const SLOTS: usize = 4096;
+    pub const MAX_KEY_BYTES: usize = 64;
+
+    /// The key, validated and shared, and its hash key.
+    pub fn lookup(&mut self, partition_key: &str) -> Result<(SharedStr, HashKey), ValidationError> {
+        if partition_key.len() > Self::MAX_KEY_BYTES {
+            let hash = hash_key_of(partition_key)?;
+            return Ok((SharedStr::from(partition_key), hash));
+        }
+        if self.slots.is_empty() {
+            self.slots = vec![None; Self::SLOTS];
+        }
+        let i = slot_of(partition_key.as_bytes()) & (Self::SLOTS - 1);
+        let slot = &mut self.slots[i];
+        if let Some((key, hash)) = slot {
+            if key.as_str() == partition_key {
+                return Ok((key.clone(), *hash));
+            }
+        }
+        let hash = hash_key_of(partition_key)?;
+        let key = SharedStr::from(partition_key);
+        *slot = Some((key.clone(), hash));
+        Ok((key, hash))
+    }
+}
+
+/// A fast, fixed hash of a short byte string (multiply-rotate over 8-byte
+/// words), for picking a slot. Not MD5 and not used for routing.
+fn slot_of(bytes: &[u8]) -> usize {
+    const K: u64 = 0x517c_c1b7_2722_0a95;
+    let mix = |h: u64, w: u64| (h.rotate_left(5) ^ w).wrapping_mul(K);
+    let mut h = mix(0, bytes.len() as u64);
+    let mut words = bytes.chunks_exact(8);
+    for w in &mut words {
+        let mut b = [0u8; 8];
+        b.copy_from_slice(w);
+        h = mix(h, u64::from_le_bytes(b));
+    }
+    let rest = words.remainder();
+    if !rest.is_empty() {
+        let mut b = [0u8; 8];
+        b[..rest.len()].copy_from_slice(rest);
+        h = mix(h, u64::from_le_bytes(b));
+    }
+    // Fold the high bits down (a product's low bits ignore its inputs' high
+    // bits), as splitmix64 finishes.
+    h = (h ^ (h >> 31)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    (h ^ (h >> 29)) as usize
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn key_cache_remembers_and_shares_a_key() {
+        let mut c = KeyCache::default();
+        let (a, ha) = c.lookup("user-1").unwrap();
+        let (b, hb) = c.lookup("user-1").unwrap();
+        assert!(
+            SharedStr::ptr_eq(&a, &b),
+            "the second lookup shares the first copy"
+        );
+        assert_eq!((ha, hb), (hash_key_of("user-1").unwrap(), ha));
+        let long = "k".repeat(KeyCache::MAX_KEY_BYTES + 1);
+        let (l1, h1) = c.lookup(&long).unwrap();
+        let (l2, _) = c.lookup(&long).unwrap();
+        assert_eq!(h1, hash_key_of(&long).unwrap());
+        assert!(!SharedStr::ptr_eq(&l1, &l2), "long keys are not kept");
+        assert_eq!(c.lookup("").unwrap_err(), hash_key_of("").unwrap_err());
+        // Keys that differ only in their last characters land in many slots.
+        let slots: std::collections::BTreeSet<usize> = (0..500)
+            .map(|i| slot_of(format!("user-{i}").as_bytes()) & (KeyCache::SLOTS - 1))
+            .collect();
+        assert!(slots.len() > 450, "{} slots for 500 keys", slots.len());
+        let too_long = "é".repeat(MAX_PARTITION_KEY_CHARS + 1);
+        assert_eq!(
+            c.lookup(&too_long).unwrap_err(),
+            hash_key_of(&too_long).unwrap_err()
+        );
+    }
+
+    proptest! {
+        /// Whatever keys come, in whatever order (slots collide and are
+        /// replaced), a lookup gives the key and exactly its MD5 hash key.
+        #[test]
+        fn key_cache_gives_what_md5_gives(keys in prop::collection::vec("[a-z0-9é-]{0,70}", 1..300), order in prop::collection::vec(any::<prop::sample::Index>(), 1..600)) {
+            let mut c = KeyCache::default();
+            for i in order {
+                let k = &keys[i.index(keys.len())];
+                match (c.lookup(k), hash_key_of(k)) {
+                    (Ok((shared, h)), Ok(expected)) => {
+                        prop_assert_eq!(shared.as_str(), k.as_str());
+                        prop_assert_eq!(h, expected);
+                    }
+                    (Err(a), Err(b)) => prop_assert_eq!(a, b),
+                    (a, b) => prop_assert!(false, "{:?} vs {:?}", a, b),
+                }
+            }
+        }
+    }
 
     const TWO_POW_128_DEC: &str = "340282366920938463463374607431768211456";
 

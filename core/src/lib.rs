@@ -7,6 +7,7 @@
 //! - bad input is an `Err` naming the field, never a panic.
 
 pub mod api;
+pub mod bench;
 pub mod consumer;
 pub mod error;
 pub mod hash;
@@ -14,6 +15,7 @@ pub mod lesson;
 pub mod producer;
 pub mod quiz;
 pub mod rng;
+pub mod shared;
 pub mod stream;
 pub mod traffic;
 pub mod workload;

@@ -37,6 +37,13 @@ impl Bucket {
         (self.milli_tokens / 1000).max(0) as u64
     }
 
+    /// Whether `n` whole tokens are available now: `available(now_ms) >= n`,
+    /// without the division.
+    pub fn has(&mut self, now_ms: u64, n: u64) -> bool {
+        self.refill(now_ms);
+        n == 0 || self.milli_tokens >= n as i128 * 1000
+    }
+
     /// Changes the rate (and so the capacity) from `now_ms` on.
     pub fn set_rate(&mut self, now_ms: u64, rate_per_second: u64) {
         self.refill(now_ms);
@@ -70,6 +77,18 @@ mod tests {
             1000,
             "never more than one second's worth"
         );
+    }
+
+    #[test]
+    fn has_agrees_with_available() {
+        let mut b = Bucket::new(7, 0);
+        for (t, take) in [(0, 3), (0, 9), (300, 0), (900, 1), (2_000, 20), (5_000, 0)] {
+            b.take(t, take);
+            for n in 0..12 {
+                let mut c = b.clone();
+                assert_eq!(c.has(t, n), b.clone().available(t) >= n, "t={t} n={n}");
+            }
+        }
     }
 
     #[test]

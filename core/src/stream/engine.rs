@@ -13,8 +13,9 @@ use super::limits::*;
 use super::seq::SequenceNumber;
 use crate::api::error::{invalid, not_found, validation, ApiError, ErrorType};
 use crate::hash::{
-    even_ranges, hash_key_of, parse_explicit_hash_key, HashKey, HashKeyRange, ShardId, MAX_HASH_KEY,
+    even_ranges, parse_explicit_hash_key, HashKey, HashKeyRange, KeyCache, ShardId, MAX_HASH_KEY,
 };
+use crate::shared::{Payload, SharedStr};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use serde::Serialize;
@@ -41,17 +42,46 @@ pub const RESHARD_MS: u64 = 1_000;
 pub const ACCOUNT: &str = "000000000000";
 pub const REGION: &str = "us-east-1";
 
+/// A record as GetRecords and SubscribeToShard return it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Record {
     pub seq: SequenceNumber,
     pub arrival_ms: u64,
     pub partition_key: String,
-    pub data: Vec<u8>,
+    pub data: Payload,
 }
 
 impl Record {
     pub fn size(&self) -> usize {
         self.data.len() + self.partition_key.len()
+    }
+}
+
+/// A record as a shard keeps it. The partition key is shared with the
+/// record's `RecordPut` event, and the data with other records whose bytes
+/// are the same, so a stream holding hours of records costs little more
+/// than this struct per record.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct StoredRecord {
+    pub seq: SequenceNumber,
+    pub arrival_ms: u64,
+    pub partition_key: SharedStr,
+    pub data: Payload,
+}
+
+impl StoredRecord {
+    pub fn size(&self) -> usize {
+        self.data.len() + self.partition_key.len()
+    }
+
+    /// The record as the read APIs return it.
+    pub fn to_record(&self) -> Record {
+        Record {
+            seq: self.seq,
+            arrival_ms: self.arrival_ms,
+            partition_key: self.partition_key.as_str().to_owned(),
+            data: self.data.clone(),
+        }
     }
 }
 
@@ -65,7 +95,7 @@ pub struct Shard {
     pub closed_ms: Option<u64>,
     /// Sequence index of the next record.
     pub next_seq: u64,
-    pub records: VecDeque<Record>,
+    pub records: VecDeque<StoredRecord>,
     write_bytes: Bucket,
     write_records: Bucket,
     read_calls: Bucket,
@@ -151,6 +181,8 @@ pub struct Stream {
     on_demand: Option<OnDemandCapacity>,
     /// Enhanced fan-out consumers, by name.
     pub efo_consumers: BTreeMap<String, EfoConsumer>,
+    /// `name`, shared by every event of this stream.
+    shared_name: SharedStr,
 }
 
 /// A registered enhanced fan-out consumer.
@@ -359,31 +391,31 @@ pub fn parse_shard_id(id: &str) -> Option<u32> {
 pub enum Event {
     StreamCreated {
         at: u64,
-        stream: String,
+        stream: SharedStr,
         shards: u32,
     },
     StreamDeleted {
         at: u64,
-        stream: String,
+        stream: SharedStr,
     },
     RecordPut {
         at: u64,
-        stream: String,
+        stream: SharedStr,
         shard: u32,
         seq_index: u64,
-        key: String,
+        key: SharedStr,
         bytes: usize,
     },
     PutThrottled {
         at: u64,
-        stream: String,
+        stream: SharedStr,
         shard: u32,
-        key: String,
+        key: SharedStr,
         limit: WriteLimit,
     },
     RecordsRead {
         at: u64,
-        stream: String,
+        stream: SharedStr,
         shard: u32,
         records: usize,
         bytes: usize,
@@ -391,41 +423,41 @@ pub enum Event {
     },
     ReadThrottled {
         at: u64,
-        stream: String,
+        stream: SharedStr,
         shard: u32,
     },
     ShardSplit {
         at: u64,
-        stream: String,
+        stream: SharedStr,
         parent: u32,
         children: [u32; 2],
     },
     ShardsMerged {
         at: u64,
-        stream: String,
+        stream: SharedStr,
         parents: [u32; 2],
         child: u32,
     },
     ShardCountUpdated {
         at: u64,
-        stream: String,
+        stream: SharedStr,
         from: u32,
         to: u32,
     },
     RecordsExpired {
         at: u64,
-        stream: String,
+        stream: SharedStr,
         shard: u32,
         records: usize,
     },
     RetentionChanged {
         at: u64,
-        stream: String,
+        stream: SharedStr,
         hours: u32,
     },
     StreamModeChanged {
         at: u64,
-        stream: String,
+        stream: SharedStr,
         mode: StreamMode,
     },
 }
@@ -525,6 +557,49 @@ pub struct Engine {
     now_ms: u64,
     streams: BTreeMap<String, Stream>,
     events: Vec<Event>,
+    scratch: Scratch,
+}
+
+/// What the engine remembers only to go faster: recently seen partition keys
+/// with their hash keys, and the last payload stored. It never changes a
+/// result, so it takes no part in equality, and a clone starts empty.
+#[derive(Default)]
+struct Scratch {
+    keys: KeyCache,
+    last_payload: Option<Payload>,
+}
+
+impl Scratch {
+    /// The data as a shared payload; equal to the last one stored, it is
+    /// the same buffer.
+    fn payload(&mut self, data: &[u8]) -> Payload {
+        match &self.last_payload {
+            Some(p) if **p == *data => p.clone(),
+            _ => {
+                let p = Payload::from(data);
+                self.last_payload = Some(p.clone());
+                p
+            }
+        }
+    }
+}
+
+impl Clone for Scratch {
+    fn clone(&self) -> Self {
+        Scratch::default()
+    }
+}
+
+impl PartialEq for Scratch {
+    fn eq(&self, _: &Scratch) -> bool {
+        true
+    }
+}
+
+impl std::fmt::Debug for Scratch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Scratch")
+    }
 }
 
 fn stream_name_ok(name: &str) -> bool {
@@ -603,7 +678,7 @@ impl Engine {
                 if gone > 0 {
                     self.events.push(Event::RecordsExpired {
                         at: now,
-                        stream: stream.name.clone(),
+                        stream: stream.shared_name.clone(),
                         shard: shard.index,
                         records: gone,
                     });
@@ -689,11 +764,12 @@ impl Engine {
                 metered_to_ms: now,
                 on_demand: None,
                 efo_consumers: BTreeMap::new(),
+                shared_name: name.into(),
             },
         );
         self.events.push(Event::StreamCreated {
             at: now,
-            stream: name.to_owned(),
+            stream: name.into(),
             shards: shard_count,
         });
         Ok(())
@@ -705,24 +781,32 @@ impl Engine {
         self.streams.remove(name);
         self.events.push(Event::StreamDeleted {
             at: self.now_ms,
-            stream: name.to_owned(),
+            stream: name.into(),
         });
         Ok(())
     }
 
-    /// Validates one record and returns its hash key (the MD5 is computed once).
-    fn check_entry(e: &PutEntry, field: &str) -> Result<HashKey, ApiError> {
-        let md5 = hash_key_of(&e.partition_key)
-            .map_err(|err| validation(&format!("{field}partitionKey"), err))?;
+    /// Validates record `i` of a request and returns its partition key,
+    /// shared, and the hash key that routes it (the MD5 is computed once,
+    /// or remembered from an earlier record with the same key).
+    fn check_entry(
+        keys: &mut KeyCache,
+        e: &PutEntry,
+        i: usize,
+    ) -> Result<(SharedStr, HashKey), ApiError> {
+        let field = |name: &str| format!("records.{}.member.{name}", i + 1);
+        let (shared, md5) = keys
+            .lookup(&e.partition_key)
+            .map_err(|err| validation(&field("partitionKey"), err))?;
         let key = match &e.explicit_hash_key {
             Some(h) => parse_explicit_hash_key(h)
-                .map_err(|err| validation(&format!("{field}explicitHashKey"), err))?,
+                .map_err(|err| validation(&field("explicitHashKey"), err))?,
             None => md5,
         };
         if e.data.len() + e.partition_key.len() > MAX_RECORD_BYTES {
-            return Err(validation(&format!("{field}data"), format!("Member must have length less than or equal to {MAX_RECORD_BYTES} (data plus partition key)")));
+            return Err(validation(&field("data"), format!("Member must have length less than or equal to {MAX_RECORD_BYTES} (data plus partition key)")));
         }
-        Ok(key)
+        Ok((shared, key))
     }
 
     /// PutRecords. Validates the whole request first (a bad request changes
@@ -750,36 +834,56 @@ impl Engine {
                 "Records size exceeds {MAX_PUT_RECORDS_BYTES} bytes (5 MiB) for the request."
             )));
         }
+        let now = self.now_ms;
+        let Engine {
+            streams,
+            events,
+            scratch,
+            ..
+        } = self;
         let mut keys = Vec::with_capacity(entries.len());
         for (i, e) in entries.iter().enumerate() {
-            keys.push(Self::check_entry(e, &format!("records.{}.member.", i + 1))?);
+            keys.push(Self::check_entry(&mut scratch.keys, e, i)?);
         }
-        let now = self.now_ms;
-        let s = self.stream_mut(stream)?;
-        let name = s.name.clone();
+        let s = streams
+            .get_mut(stream)
+            .ok_or_else(|| not_found(format!("Stream {stream} under account {ACCOUNT}")))?;
+        // Route every record before anything changes. Open shards never
+        // overlap, so sorted by start they are sorted by end too, and the
+        // one holding a key is found by binary search.
+        let mut open: Vec<(HashKeyRange, usize)> = s
+            .shards
+            .iter()
+            .enumerate()
+            .filter(|(_, sh)| sh.closed_ms.is_none())
+            .map(|(i, sh)| (sh.range, i))
+            .collect();
+        open.sort_unstable_by_key(|(r, _)| r.start);
+        let mut targets = Vec::with_capacity(entries.len());
+        for (_, key) in &keys {
+            match open.get(open.partition_point(|(r, _)| r.end < *key)) {
+                Some((r, i)) if r.contains(*key) => targets.push(*i),
+                _ => return Err(invalid("No open shard holds this hash key.")),
+            }
+        }
+        // On-demand capacity is rescaled once: within one instant no second
+        // can age out of the 15-minute window, so doing it again per record
+        // would change nothing.
+        if let Some(od) = s.on_demand.as_mut() {
+            od.rescale(now);
+        }
+        let name = &s.shared_name;
         let mut out = Vec::with_capacity(entries.len());
-        let mut events = Vec::new();
-        for (e, key) in entries.iter().zip(keys) {
-            let Some(shard) = s
-                .shards
-                .iter_mut()
-                .find(|sh| sh.closed_ms.is_none() && sh.range.contains(key))
-            else {
-                return Err(invalid("No open shard holds this hash key."));
-            };
+        events.reserve(entries.len());
+        for ((e, (key, _)), i) in entries.iter().zip(keys).zip(targets) {
+            let shard = &mut s.shards[i];
             let size = (e.data.len() + e.partition_key.len()) as u64;
             // Provisioned: the shard's own limits. On-demand: the stream's capacity.
             let (bytes_ok, records_ok) = match s.on_demand.as_mut() {
-                Some(od) => {
-                    od.rescale(now);
-                    (
-                        od.bytes.available(now) >= size,
-                        od.records.available(now) >= 1,
-                    )
-                }
+                Some(od) => (od.bytes.has(now, size), od.records.has(now, 1)),
                 None => (
-                    shard.write_bytes.available(now) >= size,
-                    shard.write_records.available(now) >= 1,
+                    shard.write_bytes.has(now, size),
+                    shard.write_records.has(now, 1),
                 ),
             };
             if !(bytes_ok && records_ok) {
@@ -792,7 +896,7 @@ impl Engine {
                     at: now,
                     stream: name.clone(),
                     shard: shard.index,
-                    key: e.partition_key.clone(),
+                    key,
                     limit,
                 });
                 out.push(PutOutcome::Throttled {
@@ -819,26 +923,25 @@ impl Engine {
             }
             let seq = shard.seq(shard.next_seq, now);
             shard.next_seq += 1;
-            shard.records.push_back(Record {
-                seq,
-                arrival_ms: now,
-                partition_key: e.partition_key.clone(),
-                data: e.data.clone(),
-            });
             events.push(Event::RecordPut {
                 at: now,
                 stream: name.clone(),
                 shard: shard.index,
                 seq_index: seq.seq_index,
-                key: e.partition_key.clone(),
+                key: key.clone(),
                 bytes: size as usize,
+            });
+            shard.records.push_back(StoredRecord {
+                seq,
+                arrival_ms: now,
+                partition_key: key,
+                data: scratch.payload(&e.data),
             });
             out.push(PutOutcome::Ok {
                 shard: shard.index,
                 seq,
             });
         }
-        self.events.extend(events);
         Ok(out)
     }
 
@@ -955,7 +1058,7 @@ impl Engine {
             .get_mut(&pos.stream)
             .ok_or_else(|| not_found(format!("Stream {} under account {ACCOUNT}", pos.stream)))?;
         let retention = s.retention_ms();
-        let name = s.name.clone();
+        let name = s.shared_name.clone();
         let shard = s
             .shards
             .get_mut(pos.shard as usize)
@@ -990,7 +1093,7 @@ impl Engine {
                 break;
             }
             bytes += r.size();
-            records.push(r.clone());
+            records.push(r.to_record());
         }
         shard.read_bytes.take(now, bytes as u64);
         if s.mode == StreamMode::OnDemand {
@@ -1108,7 +1211,7 @@ impl Engine {
         s.updating_until_ms = now + RESHARD_MS;
         self.events.push(Event::ShardSplit {
             at: now,
-            stream: stream.to_owned(),
+            stream: stream.into(),
             parent: p,
             children: [a, a + 1],
         });
@@ -1150,7 +1253,7 @@ impl Engine {
         s.updating_until_ms = now + RESHARD_MS;
         self.events.push(Event::ShardsMerged {
             at: now,
-            stream: stream.to_owned(),
+            stream: stream.into(),
             parents: [ai, bi],
             child: c,
         });
@@ -1215,7 +1318,7 @@ impl Engine {
         s.updating_until_ms = now + RESHARD_MS;
         self.events.push(Event::ShardCountUpdated {
             at: now,
-            stream: stream.to_owned(),
+            stream: stream.into(),
             from: current,
             to: target,
         });
@@ -1339,7 +1442,7 @@ impl Engine {
                 break;
             }
             sub.bucket.take(due, r.size() as u64);
-            records.push((due, r.clone()));
+            records.push((due, r.to_record()));
         }
         let next = records
             .last()
@@ -1423,7 +1526,7 @@ impl Engine {
         s.updating_until_ms = now + RESHARD_MS;
         self.events.push(Event::StreamModeChanged {
             at: now,
-            stream: stream.to_owned(),
+            stream: stream.into(),
             mode,
         });
         Ok(())
@@ -1452,7 +1555,7 @@ impl Engine {
         s.retention_hours = hours;
         self.events.push(Event::RetentionChanged {
             at: now,
-            stream: stream.to_owned(),
+            stream: stream.into(),
             hours,
         });
         self.advance_to(now);
