@@ -83,6 +83,109 @@ test('the console speaks aws kinesis, with CLI-like errors, completion and histo
   await bad.context.close();
 });
 
+/** Pixels of a canvas that are not white: a drawn chart has many. */
+async function inked(page, selector) {
+  return page.locator(selector).evaluate((c) => {
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 0; i < d.length; i += 4) if (d[i] < 240 || d[i + 1] < 240 || d[i + 2] < 240) n++;
+    return n;
+  });
+}
+
+/** The latest value per shard a chart's label reports, as numbers. */
+async function chartValues(page, stream, chart) {
+  const label = await page.locator(`.charts[data-stream="${stream}"] canvas[data-chart="${chart}"]`).getAttribute('aria-label');
+  const out = {};
+  for (const m of label.matchAll(/shard (\d+): ([\d,.]+)/g)) out[m[1]] = Number(m[2].replace(/,/g, ''));
+  return out;
+}
+
+test('charts, replay from a record, retention, 1000x and fast-forward with producers', async () => {
+  const { page, problems, context } = await open();
+  await run(page, 'aws kinesis create-stream --stream-name clicks --shard-count 2');
+  await page.fill('#producer-rate', '3000');
+  await page.selectOption('#producer-dist', 'device_type');
+  await page.fill('#producer-bytes', '200');
+  await page.click('#add-producer');
+  await page.selectOption('#consumer-start', 'TRIM_HORIZON');
+  await page.click('#add-consumer');
+  for (let i = 0; i < 4; i++) await page.click('#step-second');
+  await page.locator('#sim-time').getByText('Day 1, 00:00:04.000').waitFor();
+
+  // Charts: one hot shard at the write limit and throttling, the other not.
+  await page.locator('.charts[data-stream="clicks"]').scrollIntoViewIfNeeded();
+  await page.waitForFunction(() => /shard 0/.test(document.querySelector('canvas[data-chart="write-records"]')?.getAttribute('aria-label') ?? ''));
+  const hotId = await page.locator('.shard-lane.hot').getAttribute('data-shard');
+  const hot = String(Number(hotId.replace('shardId-', '')));
+  const cold = hot === '0' ? '1' : '0';
+  const written = await chartValues(page, 'clicks', 'write-records');
+  const throttled = await chartValues(page, 'clicks', 'write-throttled');
+  assert.equal(written[hot], 1000, `the hot shard writes at its limit: ${JSON.stringify(written)}`);
+  assert.ok(written[cold] > 0 && written[cold] < 1000, JSON.stringify(written));
+  assert.ok(throttled[hot] > 0 && throttled[cold] === 0, JSON.stringify(throttled));
+  // What was accepted plus what was throttled is what the producer sent.
+  assert.equal(written[hot] + written[cold] + throttled[hot], 3000);
+  const calls = await chartValues(page, 'clicks', 'read-calls');
+  assert.deepEqual(calls, { 0: 1, 1: 1 }, 'the polling consumer calls each shard once a second');
+  for (const c of ['write-bytes', 'write-records', 'write-throttled', 'read-calls', 'cost']) {
+    assert.ok(await inked(page, `.charts canvas[data-chart="${c}"]`) > 2000, `${c} is drawn`);
+  }
+  await shot(page, 'streams-charts-en');
+
+  // Replay from one record: a bad number is refused and names the field.
+  await page.selectOption('#consumer-start', 'AT_SEQUENCE_NUMBER');
+  await page.fill('#consumer-seq', '12x');
+  await page.click('#add-consumer');
+  assert.match(await page.locator('#consumer-error').innerText(), /StartingSequenceNumber/);
+  assert.equal(await page.locator('#consumer-table tbody tr').count(), 1);
+  const rec = page.locator(`.shard-lane[data-shard="${hotId}"] button.rec`).first();
+  const index = Number((await rec.locator('.rec-pos').innerText()).replace('#', ''));
+  await rec.click();
+  await page.locator('#consumer-seq:focus').waitFor();
+  const seq = await page.inputValue('#consumer-seq');
+  const it = JSON.parse(await run(page, `aws kinesis get-shard-iterator --stream-name clicks --shard-id ${hotId} --shard-iterator-type AT_SEQUENCE_NUMBER --starting-sequence-number ${seq}`));
+  const got = JSON.parse(await run(page, `aws kinesis get-records --shard-iterator ${it.ShardIterator} --limit 1`));
+  assert.equal(got.Records[0].SequenceNumber, seq, 'the lane record is the one at that sequence number');
+  await page.click('#add-consumer');
+  const row = page.locator('#consumer-table tr[data-consumer="consumer-2"]');
+  assert.match(await row.locator('td').first().innerText(), new RegExp(`AT_SEQUENCE_NUMBER ${hotId}/#${index}`));
+  await page.click('#step-second');
+  await page.click('#step-second');
+  const readBy = async (name) => Number((await page.locator(`#consumer-table tr[data-consumer="${name}"] .c-records`).innerText()).replace(/[^\d]/g, ''));
+  assert.ok(await readBy('consumer-2') > 0 && await readBy('consumer-2') < await readBy('consumer-1'));
+  assert.deepEqual(await page.locator('#consumer-table .c-order').allInnerTexts(), ['0', '0']);
+
+  // Retention, from the stream's panel, through the console.
+  await page.locator('.charts[data-stream="clicks"] select.retention').selectOption('168');
+  assert.match(await page.locator('.console-entry').last().locator('.console-cmd').innerText(), /increase-stream-retention-period --stream-name clicks --retention-period-hours 168/);
+  await page.locator('.stream-card .help').getByText(/168 h/).waitFor();
+
+  // 1000x: the producers' load caps each tick, and the page says so.
+  await page.selectOption('#lab-speed', '1000000');
+  await page.locator('#speed-limited').waitFor();
+  assert.match(await page.locator('#speed-limited').innerText(), /about 133×/);
+
+  // Fast-forward an hour with a 50 rec/s producer running: exactly 180,000 more records.
+  await page.locator('#producer-list button').first().click();
+  await page.fill('#producer-rate', '50');
+  await page.click('#add-producer');
+  const kept = async () => (await page.locator('.shard-lane .shard-head .help').allInnerTexts())
+    .filter((t) => /records kept/.test(t)).map((t) => Number(t.replace(/[^\d]/g, ''))).reduce((a, b) => a + b, 0);
+  const before = await kept();
+  await page.check('#keep-producing');
+  await page.click('#skip-hour');
+  await page.locator('#ff-bar').waitFor();
+  await page.locator('#ff-bar').waitFor({ state: 'detached', timeout: 60_000 });
+  await page.locator('#sim-time').getByText(/^Day 1, 01:00:0/).waitFor();
+  const added = (await kept()) - before;
+  assert.ok(Math.abs(added - 50 * 3600) <= 2, `an hour at 50 rec/s adds ${added}`);
+  const behind = (await kept()) - (await readBy('consumer-1'));
+  assert.ok(behind >= 0 && behind <= 60, `the consumer kept up through the hour (${behind} behind)`);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('a flood throttles the hot shard; split it; 24 h later the records are gone', async () => {
   const { page, problems, context } = await open();
   await run(page, 'aws kinesis create-stream --stream-name clicks --shard-count 2');

@@ -96,7 +96,7 @@ impl Chart {
         match self {
             Chart::Shard(Metric::IncomingBytes) => format!("{v:.2}"),
             Chart::Shard(Metric::MillisBehindLatest) => format!("{v:.1}"),
-            Chart::Cost => format!("${v:.4}"),
+            Chart::Cost => format!("${v:.6}"),
             _ => i18n::int(lang, v.round() as u64),
         }
     }
@@ -194,7 +194,16 @@ fn draw(el: &web_sys::HtmlCanvasElement, chart: Chart, l: &Lines, lang: Lang) ->
         .flat_map(|(_, p)| p.iter().filter_map(|p| p.1))
         .fold(0.0, f64::max)
         .max(l.limit.unwrap_or(0.0));
-    let y_max = if max_v > 0.0 { max_v * 1.15 } else { 1.0 };
+    let counts = !matches!(
+        chart,
+        Chart::Cost | Chart::Shard(Metric::IncomingBytes) | Chart::Shard(Metric::MillisBehindLatest)
+    );
+    let y_max = match (counts, max_v > 0.0) {
+        // Whole numbers: leave room for at least 0..4 so ticks stay integers.
+        (true, _) => (max_v * 1.15).ceil().max(4.0),
+        (false, true) => max_v * 1.15,
+        (false, false) => 1.0,
+    };
     let (x0, x1) = l.x_range;
     let mut c = ChartBuilder::on(&root)
         .margin(px(8.0))
@@ -202,15 +211,30 @@ fn draw(el: &web_sys::HtmlCanvasElement, chart: Chart, l: &Lines, lang: Lang) ->
         .y_label_area_size(px(54.0 * em))
         .build_cartesian_2d(x0..x1, 0f64..y_max)
         .ok()?;
-    let x_fmt = |x: &f64| match chart {
-        Chart::Cost => format!("{x:.1} h"),
+    // Short spans read better in minutes; costs need enough decimals to
+    // tell the ticks apart.
+    let minutes = x1 - x0 < 2.0;
+    let x_fmt = |x: &f64| match (chart, minutes) {
+        (Chart::Cost, true) => match lang {
+            Lang::En => format!("{:.0} min", x * 60.0),
+            Lang::Vi => format!("{:.0} phút", x * 60.0),
+        },
+        (Chart::Cost, false) => match lang {
+            Lang::En => format!("{x:.1} h"),
+            Lang::Vi => format!("{x:.1} giờ"),
+        },
         _ => format!("{:.0} s", x),
+    };
+    let cost_decimals = (2.0 - y_max.log10().floor()).clamp(2.0, 8.0) as usize;
+    let y_fmt = |y: &f64| match chart {
+        Chart::Cost => format!("${y:.cost_decimals$}"),
+        _ => chart.format(lang, *y),
     };
     c.configure_mesh()
         .x_labels(5)
-        .y_labels(4)
+        .y_labels(if counts { (y_max as usize).min(4) + 1 } else { 4 })
         .x_label_formatter(&x_fmt)
-        .y_label_formatter(&|y| chart.format(lang, *y))
+        .y_label_formatter(&y_fmt)
         .label_style(font(12.0))
         .bold_line_style(GRID)
         .light_line_style(TRANSPARENT)

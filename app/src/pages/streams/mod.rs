@@ -360,7 +360,6 @@ pub fn StreamLabPage() -> impl IntoView {
                 <ProducersPanel lab=lab />
                 <ConsumersPanel lab=lab log=log />
                 <view::StreamsView lab=lab log=log />
-                <charts::AllCharts lab=lab log=log />
             </div>
         </div>
     }

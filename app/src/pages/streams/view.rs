@@ -146,6 +146,7 @@ pub fn StreamsView(lab: Lab, log: ConsoleLog) -> impl IntoView {
     };
     view! {
         <section class="streams" id="streams">{streams}</section>
+        <super::charts::AllCharts lab=lab log=log />
         <section class="panel activity" aria-labelledby="activity-title">
             <h2 id="activity-title">{move || ctx.t(T::Activity)}</h2>
             <ul class="activity-list mono" id="activity" tabindex="0">
