@@ -140,6 +140,14 @@ texts! {
 
     NavLessons => "Lessons", "Bài học";
     NavStreams => "Stream lab", "Stream lab";
+    NavProducers => "Producers", "Producer";
+    NavConsumers => "Consumers", "Consumer";
+    ProducersTitle => "Producers: KPL, agents and templates", "Producer: KPL, agent và template";
+    ProducersLead => "How data gets into a stream: the Kinesis Producer Library's aggregation, collection and retries, the Kinesis Agent tailing a log, other AWS sources, and record templates. Every number below is computed by the simulation.",
+                     "Dữ liệu đi vào stream bằng cách nào: cơ chế aggregation, collection và retry của Kinesis Producer Library, Kinesis Agent đọc đuôi file log, các nguồn AWS khác, và template sinh record. Mọi con số dưới đây đều do bộ mô phỏng tính ra.";
+    ConsumersTitle => "Consumers: fan-out and the KCL", "Consumer: fan-out và KCL";
+    ConsumersLead => "How data gets out: several applications polling one stream against enhanced fan-out, and the Kinesis Client Library's workers, leases and checkpoints. Every number below is computed by the simulation.",
+                     "Dữ liệu được đọc ra bằng cách nào: nhiều ứng dụng cùng polling một stream so với enhanced fan-out, và worker, lease, checkpoint của Kinesis Client Library. Mọi con số dưới đây đều do bộ mô phỏng tính ra.";
     StreamsTitle => "Stream lab", "Stream lab";
     StreamsLead => "A simulated Kinesis Data Streams account. Type `aws kinesis` commands in the console, add producers, and watch shards fill, throttle, split and expire. Time is simulated: play it, speed it up, or jump ahead.",
                    "Một tài khoản Kinesis Data Streams mô phỏng. Gõ lệnh `aws kinesis` trong console, thêm producer, rồi xem shard đầy lên, bị throttle, được chia tách và hết hạn. Thời gian là mô phỏng: cho chạy, tăng tốc hoặc nhảy tới trước.";
@@ -344,6 +352,26 @@ texts! {
     Timer => "Time", "Thời gian";
     Blanked => "Screen blanked", "Màn hình đang tắt";
     WaitingForPresenter => "Waiting for the presenter window…", "Đang chờ cửa sổ trình chiếu…";
+
+    BenchTitle => "Engine benchmark", "Đo tốc độ engine";
+    BenchLead => "How fast does the engine take records when it runs here, in your browser? This page times the same PutRecords workload as the native benchmark: 32 requests of 500 records (100 bytes each) into a new 16-shard stream. Every record is validated, routed by the MD5 of its partition key, checked against its shard's limits, stored and logged.",
+                 "Engine nhận record nhanh đến đâu khi chạy ngay trong trình duyệt của bạn? Trang này bấm giờ đúng khối việc PutRecords mà bản đo native dùng: 32 request, mỗi request 500 record 100 byte, ghi vào một stream mới có 16 shard. Record nào cũng được kiểm tra, định tuyến theo MD5 của partition key, đối chiếu với giới hạn của shard, rồi được lưu và ghi vào nhật ký sự kiện.";
+    BenchRounds => "Runs per workload", "Số lượt cho mỗi loại tải";
+    BenchRoundsHelp => "Each run puts 16,000 records into a fresh engine; only the puts are timed.", "Mỗi lượt ghi 16.000 record vào một engine mới; chỉ phần ghi được tính giờ.";
+    BenchRun => "Run the benchmark", "Bắt đầu đo";
+    BenchRunning => "Measuring…", "Đang đo…";
+    BenchIdle => "Press the button to measure. The page stays responsive: the work is cut into runs.", "Bấm nút để bắt đầu. Trang vẫn phản hồi trong lúc đo vì việc được chia thành từng lượt.";
+    BenchRepeated => "500 keys, used again and again", "500 key dùng đi dùng lại";
+    BenchUnique => "A new key for every record", "Mỗi record một key mới";
+    BenchNativeTarget => "Native target", "Mục tiêu khi chạy native";
+    BenchRatio => "Share of the native target (500 keys)", "Đạt bao nhiêu phần mục tiêu native (500 key)";
+    BenchGoalMet => "meets the WebAssembly goal", "đạt mục tiêu cho WebAssembly";
+    BenchGoalMissed => "below the WebAssembly goal", "chưa đạt mục tiêu cho WebAssembly";
+    BenchPerSecond => "records/s", "record/giây";
+    BenchWhy => "Most producers write with keys that come back (one per user, per device), and the engine remembers each key's MD5, so those records cost less. A key never seen before pays for its MD5 every time.",
+                "Phần lớn producer ghi với key lặp lại (mỗi người dùng, mỗi thiết bị một key), và engine nhớ MD5 của từng key nên những record ấy tốn ít công hơn. Key chưa gặp bao giờ thì lần nào cũng phải tính MD5.";
+    BenchNoClock => "This browser gives the page no high-resolution clock (performance.now), so nothing can be timed.", "Trình duyệt này không cho trang dùng đồng hồ độ phân giải cao (performance.now), nên không đo được.";
+    BenchBroken => "The workload was throttled, so the figure would mean nothing; please report this.", "Khối việc đo bị throttle nên con số không còn ý nghĩa; hãy báo lỗi này cho chúng tôi.";
 }
 
 use kinesis_lab_core::lesson::goal::{Goal, Why};
@@ -697,5 +725,29 @@ mod tests {
         let e = ValidationError::new(Field::PartitionKey, Problem::TooLong { len: 300, max: 256 });
         assert!(validation_error(Lang::En, &e).contains("PartitionKey has 300 characters"));
         assert!(validation_error(Lang::Vi, &e).contains("PartitionKey có 300 ký tự"));
+    }
+}
+
+/// Progress of the benchmark page: runs done out of all.
+pub fn bench_progress(lang: Lang, done: u32, total: u32) -> String {
+    match lang {
+        Lang::En => format!("Run {} of {}", int(lang, done as u64), int(lang, total as u64)),
+        Lang::Vi => format!("Đã xong {} trên {} lượt", int(lang, done as u64), int(lang, total as u64)),
+    }
+}
+
+/// The WebAssembly goal: `ratio` of the native target, in records/s.
+pub fn bench_goal(lang: Lang, ratio: f64, records_per_second: u64) -> String {
+    match lang {
+        Lang::En => format!(
+            "The goal in WebAssembly is at least {} of the native target: {} records/s.",
+            decimal(lang, ratio, 1),
+            int(lang, records_per_second)
+        ),
+        Lang::Vi => format!(
+            "Với WebAssembly, mục tiêu là tối thiểu {} lần mục tiêu native, tức {} record/giây.",
+            decimal(lang, ratio, 1),
+            int(lang, records_per_second)
+        ),
     }
 }

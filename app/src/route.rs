@@ -14,6 +14,10 @@ pub enum Page {
     Home,
     Partitions,
     Streams,
+    /// KPL, agents and record templates.
+    Producers,
+    /// Shared polling against enhanced fan-out, and the KCL.
+    Consumers,
     Lessons,
     /// A lesson at a step (0-based).
     Lesson {
@@ -31,6 +35,8 @@ pub enum Page {
     },
     Quiz,
     Progress,
+    /// The engine benchmark (`#/bench?rounds=N`), for people and scripts.
+    Bench,
     NotFound,
 }
 
@@ -50,12 +56,15 @@ impl Page {
             Page::Home => "/".into(),
             Page::Partitions => "/partitions".into(),
             Page::Streams => "/streams".into(),
+            Page::Producers => "/producers".into(),
+            Page::Consumers => "/consumers".into(),
             Page::Lessons => "/lessons".into(),
             Page::Lesson { id, step } => format!("/lessons/{id}/{}", step + 1),
             Page::Present { id, step } => format!("/present/{id}/{}", step + 1),
             Page::Notes { id } => format!("/notes/{id}"),
             Page::Quiz => "/quiz".into(),
             Page::Progress => "/progress".into(),
+            Page::Bench => "/bench".into(),
             Page::NotFound => "/not-found".into(),
         }
     }
@@ -77,6 +86,8 @@ impl Page {
             [] => Page::Home,
             ["partitions"] => Page::Partitions,
             ["streams"] => Page::Streams,
+            ["producers"] => Page::Producers,
+            ["consumers"] => Page::Consumers,
             ["lessons"] => Page::Lessons,
             ["lessons", id] if id_ok(id) => Page::Lesson {
                 id: id.to_string(),
@@ -103,6 +114,7 @@ impl Page {
             ["notes", id] if id_ok(id) => Page::Notes { id: id.to_string() },
             ["quiz"] => Page::Quiz,
             ["progress"] => Page::Progress,
+            ["bench"] => Page::Bench,
             _ => Page::NotFound,
         }
     }
@@ -198,6 +210,7 @@ mod tests {
             Page::Notes { id: "a-b".into() },
             Page::Quiz,
             Page::Progress,
+            Page::Bench,
         ];
         for page in pages {
             let loc = Location::new(page)

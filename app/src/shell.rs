@@ -77,6 +77,8 @@ pub fn App() -> impl IntoView {
             Page::Home => None,
             Page::Partitions => Some(ctx.t(T::PartitionsTitle).to_owned()),
             Page::Streams => Some(ctx.t(T::StreamsTitle).to_owned()),
+            Page::Producers => Some(ctx.t(T::ProducersTitle).to_owned()),
+            Page::Consumers => Some(ctx.t(T::ConsumersTitle).to_owned()),
             Page::Lessons => Some(ctx.t(T::LessonsTitle).to_owned()),
             Page::Lesson { id, .. } | Page::Present { id, .. } | Page::Notes { id } => Some(
                 crate::catalog::catalog()
@@ -92,6 +94,7 @@ pub fn App() -> impl IntoView {
             ),
             Page::Quiz => Some(ctx.t(T::QuizTitle).to_owned()),
             Page::Progress => Some(ctx.t(T::ProgressTitle).to_owned()),
+            Page::Bench => Some(ctx.t(T::BenchTitle).to_owned()),
             Page::NotFound => Some(ctx.t(T::NotFoundTitle).to_owned()),
         };
         let title = match name {
@@ -136,6 +139,8 @@ pub fn App() -> impl IntoView {
                 <NavLink page=Page::Home text=T::NavHome />
                 <NavLink page=Page::Partitions text=T::NavPartitions />
                 <NavLink page=Page::Streams text=T::NavStreams />
+                <NavLink page=Page::Producers text=T::NavProducers />
+                <NavLink page=Page::Consumers text=T::NavConsumers />
                 <NavLink page=Page::Lessons text=T::NavLessons />
                 <NavLink page=Page::Quiz text=T::NavQuiz />
                 <NavLink page=Page::Progress text=T::NavProgress />
@@ -170,12 +175,15 @@ pub fn App() -> impl IntoView {
                 Page::Home => pages::home::HomePage().into_any(),
                 Page::Partitions => view! { <pages::partitions::PartitionsPage /> }.into_any(),
                 Page::Streams => view! { <pages::streams::StreamLabPage /> }.into_any(),
+                Page::Producers => view! { <pages::producers::ProducersPage /> }.into_any(),
+                Page::Consumers => view! { <pages::consumers::ConsumersPage /> }.into_any(),
                 Page::Lessons => view! { <pages::lessons::LessonsPage /> }.into_any(),
                 Page::Lesson { id, .. } => view! { <pages::lesson::LessonPage id=id /> }.into_any(),
                 Page::Present { id, .. } => view! { <pages::present::PresentPage id=id /> }.into_any(),
                 Page::Notes { id } => view! { <pages::present::NotesPage id=id /> }.into_any(),
                 Page::Quiz => view! { <pages::quiz::QuizPage /> }.into_any(),
                 Page::Progress => view! { <pages::progress::ProgressPage /> }.into_any(),
+                Page::Bench => view! { <pages::bench::BenchPage /> }.into_any(),
                 Page::NotFound => pages::not_found::NotFoundPage().into_any(),
             }}
         </main>
