@@ -24,7 +24,8 @@ fn lessons() -> Vec<Lesson> {
 fn play(lesson: &Lesson) -> Lab {
     let mut lab = Lab::from_scenario(&lesson.scenario).unwrap();
     for a in &lesson.solution {
-        lab.apply(a).unwrap_or_else(|e| panic!("{}: {a:?}: {e}", lesson.id));
+        lab.apply(a)
+            .unwrap_or_else(|e| panic!("{}: {a:?}: {e}", lesson.id));
     }
     lab
 }
@@ -92,7 +93,12 @@ fn every_lesson_solution_matches_its_reviewed_log() {
 #[test]
 fn the_same_solution_gives_the_same_log() {
     for lesson in &lessons() {
-        assert_eq!(record(&play(lesson)), record(&play(lesson)), "{}", lesson.id);
+        assert_eq!(
+            record(&play(lesson)),
+            record(&play(lesson)),
+            "{}",
+            lesson.id
+        );
     }
 }
 
@@ -104,19 +110,41 @@ fn the_logs_show_what_the_lessons_claim() {
     // 1.1: every shard holding records was read, and reads returned them all.
     let arch = lab("architecture");
     assert!(arch.console.iter().all(|l| l.ok()));
-    let put = arch.engine.events().iter().filter(|e| matches!(e, Event::RecordPut { .. })).count();
-    let read: usize = arch.engine.events().iter().map(|e| match e { Event::RecordsRead { records, .. } => *records, _ => 0 }).sum();
+    let put = arch
+        .engine
+        .events()
+        .iter()
+        .filter(|e| matches!(e, Event::RecordPut { .. }))
+        .count();
+    let read: usize = arch
+        .engine
+        .events()
+        .iter()
+        .map(|e| match e {
+            Event::RecordsRead { records, .. } => *records,
+            _ => 0,
+        })
+        .sum();
     assert_eq!((put, read), (3, 3));
 
     // 1.7: a burst over 4 MiB/s is throttled on a fresh on-demand stream; the
     // third mode switch in a day is refused.
     let modes = lab("capacity-modes");
-    assert!(modes.produced.iter().any(|r| r.throttled == 0 && r.records_per_second == 6));
-    assert!(modes.console.iter().any(|l| l.call.as_ref().and_then(|c| c.error.as_deref()) == Some("LimitExceededException")));
+    assert!(modes
+        .produced
+        .iter()
+        .any(|r| r.throttled == 0 && r.records_per_second == 6));
+    assert!(modes.console.iter().any(
+        |l| l.call.as_ref().and_then(|c| c.error.as_deref()) == Some("LimitExceededException")
+    ));
 
     // 1.8: the old iterator expired; a new one read all five records 30 h on.
     let replay = lab("retention-replay");
-    let errors: Vec<_> = replay.console.iter().filter_map(|l| l.call.as_ref()?.error.clone()).collect();
+    let errors: Vec<_> = replay
+        .console
+        .iter()
+        .filter_map(|l| l.call.as_ref()?.error.clone())
+        .collect();
     assert_eq!(errors, vec!["ExpiredIteratorException".to_owned()]);
     let last = replay.console.last().and_then(|l| l.call.as_ref()).unwrap();
     assert_eq!(last.records.len(), 5);

@@ -105,9 +105,12 @@ pub fn StreamConsole(handle: LabHandle) -> impl IntoView {
     let wait_error = RwSignal::new(None::<ValidationError>);
     let wait = move |seconds: Result<u32, ValidationError>| {
         let r = seconds.and_then(|s| {
-            handle
-                .apply(Action::Wait { seconds: s })
-                .map_err(|e| super::field_error(e).unwrap_or(ValidationError::new(Field::Duration, kinesis_lab_core::error::Problem::Empty)))
+            handle.apply(Action::Wait { seconds: s }).map_err(|e| {
+                super::field_error(e).unwrap_or(ValidationError::new(
+                    Field::Duration,
+                    kinesis_lab_core::error::Problem::Empty,
+                ))
+            })
         });
         wait_error.set(r.err());
     };
@@ -139,9 +142,21 @@ pub fn StreamConsole(handle: LabHandle) -> impl IntoView {
         let parsed = (|| {
             Ok::<_, ValidationError>(Action::Produce {
                 stream: stream.clone(),
-                records_per_second: parse_count(Field::RecordRate, &p_rate.get_untracked(), MAX_RATE)?,
-                record_bytes: parse_count(Field::RecordBytes, &p_bytes.get_untracked(), MAX_RECORD_BYTES)?,
-                seconds: parse_count(Field::Duration, &p_secs.get_untracked(), MAX_PRODUCE_SECONDS)?,
+                records_per_second: parse_count(
+                    Field::RecordRate,
+                    &p_rate.get_untracked(),
+                    MAX_RATE,
+                )?,
+                record_bytes: parse_count(
+                    Field::RecordBytes,
+                    &p_bytes.get_untracked(),
+                    MAX_RECORD_BYTES,
+                )?,
+                seconds: parse_count(
+                    Field::Duration,
+                    &p_secs.get_untracked(),
+                    MAX_PRODUCE_SECONDS,
+                )?,
             })
         })();
         let lang = ctx.lang.get_untracked();
@@ -282,8 +297,14 @@ mod tests {
 
     #[test]
     fn the_iterator_of_a_response_is_found() {
-        assert_eq!(iterator_in(r#"{"ShardIterator":"AAA"}"#).as_deref(), Some("AAA"));
-        assert_eq!(iterator_in(r#"{"Records":[],"NextShardIterator":"BBB"}"#).as_deref(), Some("BBB"));
+        assert_eq!(
+            iterator_in(r#"{"ShardIterator":"AAA"}"#).as_deref(),
+            Some("AAA")
+        );
+        assert_eq!(
+            iterator_in(r#"{"Records":[],"NextShardIterator":"BBB"}"#).as_deref(),
+            Some("BBB")
+        );
         assert_eq!(iterator_in("not json"), None);
         assert_eq!(iterator_in(r#"{"Records":[]}"#), None);
     }

@@ -404,7 +404,9 @@ impl Goal {
                 };
                 let read: std::collections::BTreeSet<&str> = lab
                     .calls()
-                    .filter(|(_, c)| c.operation == "GetRecords" && c.stream.as_deref() == Some(stream))
+                    .filter(|(_, c)| {
+                        c.operation == "GetRecords" && c.stream.as_deref() == Some(stream)
+                    })
                     .flat_map(|(_, c)| c.records.iter().map(|r| r.sequence_number.as_str()))
                     .collect();
                 let kept: Vec<String> = st
@@ -451,7 +453,9 @@ impl Goal {
                         stream: stream.clone(),
                     });
                 };
-                if reads().any(|(i, (_, c))| i > first && c.error.is_none() && !c.records.is_empty()) {
+                if reads()
+                    .any(|(i, (_, c))| i > first && c.error.is_none() && !c.records.is_empty())
+                {
                     Met
                 } else {
                     NotMet(Why::NotRecovered {
@@ -634,14 +638,26 @@ mod tests {
     #[test]
     fn an_iterator_left_five_minutes_expires_and_a_new_one_recovers() {
         let mut l = lab(1);
-        console(&mut l, "aws kinesis create-stream --stream-name s --shard-count 1");
-        console(&mut l, "aws kinesis put-record --stream-name s --partition-key a --data aGk=");
+        console(
+            &mut l,
+            "aws kinesis create-stream --stream-name s --shard-count 1",
+        );
+        console(
+            &mut l,
+            "aws kinesis put-record --stream-name s --partition-key a --data aGk=",
+        );
         let it = console(&mut l, "aws kinesis get-shard-iterator --stream-name s --shard-id shardId-000000000000 --shard-iterator-type TRIM_HORIZON")["ShardIterator"].as_str().unwrap().to_owned();
         let g = Goal::RecoveredFromExpiredIterator { stream: "s".into() };
-        assert_eq!(g.evaluate(&l), Outcome::NotMet(Why::NoExpiredIterator { stream: "s".into() }));
+        assert_eq!(
+            g.evaluate(&l),
+            Outcome::NotMet(Why::NoExpiredIterator { stream: "s".into() })
+        );
         // 299 s of waiting plus the console's own second: exactly 5 minutes, still valid.
         l.apply(&Action::Wait { seconds: 299 }).unwrap();
-        let got = console(&mut l, &format!("aws kinesis get-records --shard-iterator {it}"));
+        let got = console(
+            &mut l,
+            &format!("aws kinesis get-records --shard-iterator {it}"),
+        );
         assert_eq!(got["Records"].as_array().unwrap().len(), 1);
         let read = Goal::ReadRecords {
             stream: "s".into(),
@@ -652,81 +668,197 @@ mod tests {
         };
         assert_eq!(read.evaluate(&l), Outcome::Met);
         // One second later it is too old.
-        console(&mut l, &format!("aws kinesis get-records --shard-iterator {it}"));
-        assert!(l.console.last().unwrap().output.contains("ExpiredIteratorException"));
-        assert_eq!(g.evaluate(&l), Outcome::NotMet(Why::NotRecovered { stream: "s".into() }));
+        console(
+            &mut l,
+            &format!("aws kinesis get-records --shard-iterator {it}"),
+        );
+        assert!(l
+            .console
+            .last()
+            .unwrap()
+            .output
+            .contains("ExpiredIteratorException"));
+        assert_eq!(
+            g.evaluate(&l),
+            Outcome::NotMet(Why::NotRecovered { stream: "s".into() })
+        );
         let fresh = console(&mut l, "aws kinesis get-shard-iterator --stream-name s --shard-id shardId-000000000000 --shard-iterator-type TRIM_HORIZON")["ShardIterator"].as_str().unwrap().to_owned();
-        console(&mut l, &format!("aws kinesis get-records --shard-iterator {fresh}"));
+        console(
+            &mut l,
+            &format!("aws kinesis get-records --shard-iterator {fresh}"),
+        );
         assert_eq!(g.evaluate(&l), Outcome::Met);
-        let every = Goal::ReadEveryRecord { stream: "s".into(), at_least: 1 };
+        let every = Goal::ReadEveryRecord {
+            stream: "s".into(),
+            at_least: 1,
+        };
         assert_eq!(every.evaluate(&l), Outcome::Met);
     }
 
     #[test]
     fn retention_decides_what_a_replay_finds() {
         let mut l = lab(1);
-        console(&mut l, "aws kinesis create-stream --stream-name s --shard-count 1");
-        console(&mut l, "aws kinesis put-record --stream-name s --partition-key a --data aGk=");
-        let g = Goal::RetentionAtLeast { stream: "s".into(), hours: 48 };
-        assert_eq!(g.evaluate(&l), Outcome::NotMet(Why::RetentionTooShort { stream: "s".into(), have: 24, need: 48 }));
+        console(
+            &mut l,
+            "aws kinesis create-stream --stream-name s --shard-count 1",
+        );
+        console(
+            &mut l,
+            "aws kinesis put-record --stream-name s --partition-key a --data aGk=",
+        );
+        let g = Goal::RetentionAtLeast {
+            stream: "s".into(),
+            hours: 48,
+        };
+        assert_eq!(
+            g.evaluate(&l),
+            Outcome::NotMet(Why::RetentionTooShort {
+                stream: "s".into(),
+                have: 24,
+                need: 48
+            })
+        );
         let mut kept = l.clone();
         // Default retention: a day later the record is gone.
         l.apply(&Action::Wait { seconds: 86_400 }).unwrap();
         let it = console(&mut l, "aws kinesis get-shard-iterator --stream-name s --shard-id 0 --shard-iterator-type TRIM_HORIZON")["ShardIterator"].as_str().unwrap().to_owned();
-        assert_eq!(console(&mut l, &format!("aws kinesis get-records --shard-iterator {it}"))["Records"].as_array().unwrap().len(), 0);
+        assert_eq!(
+            console(
+                &mut l,
+                &format!("aws kinesis get-records --shard-iterator {it}")
+            )["Records"]
+                .as_array()
+                .unwrap()
+                .len(),
+            0
+        );
         // Two days of retention: still there after 30 hours.
         console(&mut kept, "aws kinesis increase-stream-retention-period --stream-name s --retention-period-hours 48");
         assert_eq!(g.evaluate(&kept), Outcome::Met);
         kept.apply(&Action::Wait { seconds: 30 * 3600 }).unwrap();
         let it = console(&mut kept, "aws kinesis get-shard-iterator --stream-name s --shard-id 0 --shard-iterator-type TRIM_HORIZON")["ShardIterator"].as_str().unwrap().to_owned();
-        console(&mut kept, &format!("aws kinesis get-records --shard-iterator {it}"));
-        let old = Goal::ReadRecords { stream: "s".into(), records: 1, key: None, iterator_type: Some(IterType::TrimHorizon), older_than_hours: 30 };
+        console(
+            &mut kept,
+            &format!("aws kinesis get-records --shard-iterator {it}"),
+        );
+        let old = Goal::ReadRecords {
+            stream: "s".into(),
+            records: 1,
+            key: None,
+            iterator_type: Some(IterType::TrimHorizon),
+            older_than_hours: 30,
+        };
         assert_eq!(old.evaluate(&kept), Outcome::Met);
-        assert!(matches!(old.evaluate(&l), Outcome::NotMet(Why::NotReadYet { best: 0, .. })));
+        assert!(matches!(
+            old.evaluate(&l),
+            Outcome::NotMet(Why::NotReadYet { best: 0, .. })
+        ));
     }
 
     #[test]
     fn bad_waits_and_runs_name_their_field_and_change_nothing() {
         use crate::error::Field;
         let mut l = lab(1);
-        console(&mut l, "aws kinesis create-stream --stream-name s --shard-count 1");
+        console(
+            &mut l,
+            "aws kinesis create-stream --stream-name s --shard-count 1",
+        );
         let before = l.clone();
         let field = |r: Result<(), super::super::lab::LabError>| match r {
             Err(super::super::lab::LabError::Invalid(e)) => Some(e.field),
             _ => None,
         };
-        assert_eq!(field(l.apply(&Action::Wait { seconds: 0 })), Some(Field::Duration));
-        assert_eq!(field(l.apply(&Action::Wait { seconds: u32::MAX })), Some(Field::Duration));
-        let run = |rate, bytes, secs| Action::Produce { stream: "s".into(), records_per_second: rate, record_bytes: bytes, seconds: secs };
+        assert_eq!(
+            field(l.apply(&Action::Wait { seconds: 0 })),
+            Some(Field::Duration)
+        );
+        assert_eq!(
+            field(l.apply(&Action::Wait { seconds: u32::MAX })),
+            Some(Field::Duration)
+        );
+        let run = |rate, bytes, secs| Action::Produce {
+            stream: "s".into(),
+            records_per_second: rate,
+            record_bytes: bytes,
+            seconds: secs,
+        };
         assert_eq!(field(l.apply(&run(0, 10, 1))), Some(Field::RecordRate));
         assert_eq!(field(l.apply(&run(10, 0, 1))), Some(Field::RecordBytes));
         assert_eq!(field(l.apply(&run(10, 10, 0))), Some(Field::Duration));
-        assert_eq!(field(l.apply(&run(10_000, 10, 60))), Some(Field::Duration), "too many records");
-        assert_eq!(field(l.apply(&run(100, 1_000_000, 60))), Some(Field::Duration), "too many bytes");
-        assert!(l.apply(&Action::Produce { stream: "nope".into(), records_per_second: 1, record_bytes: 1, seconds: 1 }).is_err());
+        assert_eq!(
+            field(l.apply(&run(10_000, 10, 60))),
+            Some(Field::Duration),
+            "too many records"
+        );
+        assert_eq!(
+            field(l.apply(&run(100, 1_000_000, 60))),
+            Some(Field::Duration),
+            "too many bytes"
+        );
+        assert!(l
+            .apply(&Action::Produce {
+                stream: "nope".into(),
+                records_per_second: 1,
+                record_bytes: 1,
+                seconds: 1
+            })
+            .is_err());
         assert_eq!(l, before);
     }
 
     #[test]
     fn on_demand_takes_double_its_old_peak_after_fifteen_minutes() {
         let mut l = lab(1);
-        console(&mut l, "aws kinesis create-stream --stream-name s --stream-mode-details StreamMode=ON_DEMAND");
+        console(
+            &mut l,
+            "aws kinesis create-stream --stream-name s --stream-mode-details StreamMode=ON_DEMAND",
+        );
         let burst = |l: &mut Lab| {
-            l.apply(&Action::Produce { stream: "s".into(), records_per_second: 6, record_bytes: 1_000_000, seconds: 5 }).unwrap();
+            l.apply(&Action::Produce {
+                stream: "s".into(),
+                records_per_second: 6,
+                record_bytes: 1_000_000,
+                seconds: 5,
+            })
+            .unwrap();
             l.produced.last().unwrap().throttled
         };
-        let g = Goal::BurstAccepted { stream: "s".into(), mode: Mode::OnDemand, records_per_second: 6, record_bytes: 1_000_000, seconds: 5 };
+        let g = Goal::BurstAccepted {
+            stream: "s".into(),
+            mode: Mode::OnDemand,
+            records_per_second: 6,
+            record_bytes: 1_000_000,
+            seconds: 5,
+        };
         let mut cold = l.clone();
-        assert!(burst(&mut cold) > 0, "6 MB/s is over the 4 MiB/s an on-demand stream starts with");
-        assert!(matches!(g.evaluate(&cold), Outcome::NotMet(Why::BurstThrottled { .. })));
+        assert!(
+            burst(&mut cold) > 0,
+            "6 MB/s is over the 4 MiB/s an on-demand stream starts with"
+        );
+        assert!(matches!(
+            g.evaluate(&cold),
+            Outcome::NotMet(Why::BurstThrottled { .. })
+        ));
         // A warm-up at 4 MB/s, then 15 minutes: the capacity is double that peak.
-        l.apply(&Action::Produce { stream: "s".into(), records_per_second: 4, record_bytes: 1_000_000, seconds: 3 }).unwrap();
+        l.apply(&Action::Produce {
+            stream: "s".into(),
+            records_per_second: 4,
+            record_bytes: 1_000_000,
+            seconds: 3,
+        })
+        .unwrap();
         assert_eq!(l.produced.last().unwrap().throttled, 0);
         l.apply(&Action::Wait { seconds: 15 * 60 }).unwrap();
         assert_eq!(burst(&mut l), 0);
         assert_eq!(g.evaluate(&l), Outcome::Met);
-        let mode = Goal::StreamMode { stream: "s".into(), mode: Mode::Provisioned };
-        assert!(matches!(mode.evaluate(&l), Outcome::NotMet(Why::WrongMode { .. })));
+        let mode = Goal::StreamMode {
+            stream: "s".into(),
+            mode: Mode::Provisioned,
+        };
+        assert!(matches!(
+            mode.evaluate(&l),
+            Outcome::NotMet(Why::WrongMode { .. })
+        ));
     }
 
     #[test]

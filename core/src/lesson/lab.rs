@@ -295,7 +295,10 @@ impl Lab {
                             Ok(v) => {
                                 self.engine = engine;
                                 let call = self.note_call(operation, &body, Ok(&v));
-                                (serde_json::to_string_pretty(&v).unwrap_or_default(), Some(call))
+                                (
+                                    serde_json::to_string_pretty(&v).unwrap_or_default(),
+                                    Some(call),
+                                )
                             }
                             Err(e) => {
                                 self.engine.advance_to(now);
@@ -408,7 +411,8 @@ impl Lab {
     ) -> Call {
         let text = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).map(str::to_owned);
         let mut stream = text(body, "StreamName").or_else(|| {
-            text(body, "StreamARN").and_then(|a| a.rsplit_once("stream/").map(|(_, n)| n.to_owned()))
+            text(body, "StreamARN")
+                .and_then(|a| a.rsplit_once("stream/").map(|(_, n)| n.to_owned()))
         });
         let mut iterator_type = None;
         let mut records = Vec::new();
@@ -422,7 +426,8 @@ impl Lab {
                 }
             }
             "GetRecords" => {
-                let origin = text(body, "ShardIterator").and_then(|it| self.iterators.get(&it).cloned());
+                let origin =
+                    text(body, "ShardIterator").and_then(|it| self.iterators.get(&it).cloned());
                 if let Some((s, t)) = origin {
                     stream = Some(s.clone());
                     iterator_type = Some(t);
@@ -433,7 +438,12 @@ impl Lab {
                     }
                 }
                 if let Ok(v) = result {
-                    for r in v.get("Records").and_then(Value::as_array).into_iter().flatten() {
+                    for r in v
+                        .get("Records")
+                        .and_then(Value::as_array)
+                        .into_iter()
+                        .flatten()
+                    {
                         records.push(ReadRecord {
                             key: text(r, "PartitionKey").unwrap_or_default(),
                             sequence_number: text(r, "SequenceNumber").unwrap_or_default(),

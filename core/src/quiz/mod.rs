@@ -117,7 +117,8 @@ fn cents(usd: f64) -> f64 {
 
 /// Hours as milliseconds, for the bill; None unless finite and in 0..=1e6.
 fn hours_ms(hours: f64) -> Option<u64> {
-    (hours.is_finite() && (0.0..=1e6).contains(&hours)).then(|| (hours * 3_600_000.0).round() as u64)
+    (hours.is_finite() && (0.0..=1e6).contains(&hours))
+        .then(|| (hours * 3_600_000.0).round() as u64)
 }
 
 impl Calc {
@@ -182,7 +183,8 @@ impl Calc {
                 gb_out,
             } => {
                 let gb = |x: f64| {
-                    (x.is_finite() && x >= 0.0 && x < 1e9).then(|| (x * 1_073_741_824.0).round() as u64)
+                    (x.is_finite() && (0.0..1e9).contains(&x))
+                        .then(|| (x * 1_073_741_824.0).round() as u64)
                 };
                 cents(cost::total(&cost::bill(&cost::Meter {
                     on_demand_stream_ms: hours_ms(*hours)?,
@@ -452,23 +454,86 @@ mod tests {
     fn cost_calcs_follow_the_price_file() {
         let p = cost::prices();
         let v = |c: Calc| c.value().unwrap();
-        let idle = v(Calc::ProvisionedCost { shards: 4, hours: 48.0, records: 0, record_bytes: 0 });
+        let idle = v(Calc::ProvisionedCost {
+            shards: 4,
+            hours: 48.0,
+            records: 0,
+            record_bytes: 0,
+        });
         assert!((idle - 4.0 * 48.0 * p.provisioned.shard_hour).abs() <= 0.005);
         // 30 KB records take two 25 KB units each.
-        assert_eq!(v(Calc::PutPayloadUnits { records: 1000, record_bytes: 30 * 1024 }), 2000.0);
-        let with_puts = v(Calc::ProvisionedCost { shards: 1, hours: 1.0, records: 1_000_000, record_bytes: 1024 });
-        assert!((with_puts - p.provisioned.shard_hour - p.provisioned.put_payload_units_per_million).abs() <= 0.005);
-        let od = v(Calc::OnDemandCost { hours: 24.0, gb_in: 10.0, gb_out: 20.0 });
-        let want = 24.0 * p.on_demand.stream_hour + 10.0 * p.on_demand.per_gb_in + 20.0 * p.on_demand.per_gb_out;
+        assert_eq!(
+            v(Calc::PutPayloadUnits {
+                records: 1000,
+                record_bytes: 30 * 1024
+            }),
+            2000.0
+        );
+        let with_puts = v(Calc::ProvisionedCost {
+            shards: 1,
+            hours: 1.0,
+            records: 1_000_000,
+            record_bytes: 1024,
+        });
+        assert!(
+            (with_puts - p.provisioned.shard_hour - p.provisioned.put_payload_units_per_million)
+                .abs()
+                <= 0.005
+        );
+        let od = v(Calc::OnDemandCost {
+            hours: 24.0,
+            gb_in: 10.0,
+            gb_out: 20.0,
+        });
+        let want = 24.0 * p.on_demand.stream_hour
+            + 10.0 * p.on_demand.per_gb_in
+            + 20.0 * p.on_demand.per_gb_out;
         assert!((od - want).abs() <= 0.005);
         assert_eq!(od, (od * 100.0).round() / 100.0, "to the cent");
-        assert_eq!(v(Calc::Limit { limit: LimitName::IteratorTtlMinutes }), 5.0);
+        assert_eq!(
+            v(Calc::Limit {
+                limit: LimitName::IteratorTtlMinutes
+            }),
+            5.0
+        );
         for bad in [f64::NAN, -1.0, f64::INFINITY, 1e12] {
-            assert_eq!(Calc::OnDemandCost { hours: bad, gb_in: 1.0, gb_out: 1.0 }.value(), None);
-            assert_eq!(Calc::OnDemandCost { hours: 1.0, gb_in: bad, gb_out: 1.0 }.value(), None);
-            assert_eq!(Calc::ProvisionedCost { shards: 1, hours: bad, records: 0, record_bytes: 0 }.value(), None);
+            assert_eq!(
+                Calc::OnDemandCost {
+                    hours: bad,
+                    gb_in: 1.0,
+                    gb_out: 1.0
+                }
+                .value(),
+                None
+            );
+            assert_eq!(
+                Calc::OnDemandCost {
+                    hours: 1.0,
+                    gb_in: bad,
+                    gb_out: 1.0
+                }
+                .value(),
+                None
+            );
+            assert_eq!(
+                Calc::ProvisionedCost {
+                    shards: 1,
+                    hours: bad,
+                    records: 0,
+                    record_bytes: 0
+                }
+                .value(),
+                None
+            );
         }
-        assert_eq!(Calc::PutPayloadUnits { records: u64::MAX, record_bytes: 1 << 40 }.value(), None);
+        assert_eq!(
+            Calc::PutPayloadUnits {
+                records: u64::MAX,
+                record_bytes: 1 << 40
+            }
+            .value(),
+            None
+        );
     }
 
     fn t(s: &str) -> Text {
