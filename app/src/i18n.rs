@@ -141,6 +141,20 @@ texts! {
     NavLessons => "Lessons", "Bài học";
     NavStreams => "Stream lab", "Stream lab";
     NavProducers => "Producers", "Producer";
+    FanOutTitle => "Shared polling or enhanced fan-out?", "Polling dùng chung hay enhanced fan-out?";
+    FanOutHelp => "The same producer writes the same records into two identical streams. Each application reads one of them by polling GetRecords once a second per shard, and the other through SubscribeToShard, which pushes records about {ms} ms after they arrive. Change the number of applications and watch who gets throttled and how late records arrive.",
+                  "Cùng một producer ghi cùng những record vào hai stream giống hệt nhau. Mỗi ứng dụng đọc stream thứ nhất bằng cách gọi GetRecords mỗi giây một lần trên từng shard, và đọc stream thứ hai qua SubscribeToShard, nơi record được đẩy tới khoảng {ms} ms sau khi vào stream. Thử đổi số ứng dụng rồi xem ai bị throttle và record đến trễ bao lâu.";
+    FanOutApply => "Start over with these settings", "Chạy lại với thiết lập này";
+    FanOutStep => "+10 s", "+10 giây";
+    FanOutPolling => "Shared polling (GetRecords)", "Polling dùng chung (GetRecords)";
+    FanOutPush => "Enhanced fan-out (SubscribeToShard)", "Enhanced fan-out (SubscribeToShard)";
+    FanOutPollSummary => "{calls} applications poll each shard: {calls} GetRecords calls/s against {max_calls}. Together they read {read} MiB/s of the {limit} MiB/s the shards share. Records written: {written}.",
+                         "{calls} ứng dụng cùng polling mỗi shard: {calls} lần gọi GetRecords mỗi giây, trong khi giới hạn là {max_calls}. Cả nhóm đọc được {read} MiB/s trên tổng {limit} MiB/s mà các shard chia chung. Số record đã ghi: {written}.";
+    FanOutPushSummary => "Each application has its own 2 MiB/s per shard: {limit} MiB/s in all. Together they read {read} MiB/s. Records written: {written}.",
+                         "Mỗi ứng dụng có riêng 2 MiB/s trên mỗi shard, tổng cộng {limit} MiB/s. Cả nhóm đọc được {read} MiB/s. Số record đã ghi: {written}.";
+    FanOutApp => "Application", "Ứng dụng";
+    FanOutLatencyChart => "Latency from arrival to delivery, share of records", "Độ trễ từ lúc vào stream đến lúc tới ứng dụng, tính theo tỉ lệ record";
+    FanOutPollPush => "polling / push", "polling / đẩy";
     NavConsumers => "Consumers", "Consumer";
     ProducersTitle => "Producers: KPL, agents and templates", "Producer: KPL, agent và template";
     ProducersLead => "How data gets into a stream: the Kinesis Producer Library's aggregation, collection and retries, the Kinesis Agent tailing a log, other AWS sources, and record templates. Every number below is computed by the simulation.",
@@ -576,8 +590,9 @@ pub fn produced(lang: Lang, run: &kinesis_lab_core::lesson::lab::ProduceRun) -> 
 }
 
 /// A validation error in words, naming the field.
-pub fn validation_error(lang: Lang, e: &ValidationError) -> String {
-    let field = match (e.field, lang) {
+/// A field's name as a form labels it.
+pub fn field_label(lang: Lang, f: Field) -> &'static str {
+    match (f, lang) {
         (Field::PartitionKey, _) => "PartitionKey",
         (Field::ExplicitHashKey, _) => "ExplicitHashKey",
         (Field::ShardCount, Lang::En) => "Number of shards",
@@ -588,7 +603,18 @@ pub fn validation_error(lang: Lang, e: &ValidationError) -> String {
         (Field::Duration, Lang::Vi) => "Số giây mô phỏng",
         (Field::RecordBytes, Lang::En) => "Record size (bytes)",
         (Field::RecordBytes, Lang::Vi) => "Kích thước record (byte)",
-    };
+        (Field::ConsumerCount, Lang::En) => "Consumer applications",
+        (Field::ConsumerCount, Lang::Vi) => "Số ứng dụng consumer",
+        (Field::RecordMaxBufferedTime, _) => "RecordMaxBufferedTime",
+        (Field::AggregationMaxSize, _) => "AggregationMaxSize",
+        (Field::AggregationMaxCount, _) => "AggregationMaxCount",
+        (Field::RateLimit, _) => "RateLimit",
+        (Field::RecordTtl, _) => "RecordTtl",
+    }
+}
+
+pub fn validation_error(lang: Lang, e: &ValidationError) -> String {
+    let field = field_label(lang, e.field);
     match (&e.problem, lang) {
         (Problem::Empty, Lang::En) => {
             format!("{field} is empty. Kinesis needs at least 1 character.")

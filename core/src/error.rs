@@ -19,6 +19,18 @@ pub enum Field {
     Duration,
     /// Bytes of data per generated record.
     RecordBytes,
+    /// How many consumer applications read a stream.
+    ConsumerCount,
+    /// KPL: longest time a user record waits in the buffer, in ms.
+    RecordMaxBufferedTime,
+    /// KPL: most bytes of data in one aggregated record.
+    AggregationMaxSize,
+    /// KPL: most user records in one aggregated record.
+    AggregationMaxCount,
+    /// KPL: per-shard rate limit, as a percentage of the shard's limits.
+    RateLimit,
+    /// KPL: time a user record may take to be put before it fails, in ms.
+    RecordTtl,
 }
 
 impl Field {
@@ -30,6 +42,12 @@ impl Field {
             Field::RecordRate => "RecordsPerSecond",
             Field::Duration => "DurationSeconds",
             Field::RecordBytes => "RecordBytes",
+            Field::ConsumerCount => "ConsumerCount",
+            Field::RecordMaxBufferedTime => "RecordMaxBufferedTime",
+            Field::AggregationMaxSize => "AggregationMaxSize",
+            Field::AggregationMaxCount => "AggregationMaxCount",
+            Field::RateLimit => "RateLimit",
+            Field::RecordTtl => "RecordTtl",
         }
     }
 }

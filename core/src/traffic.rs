@@ -47,6 +47,14 @@ impl Traffic {
         self.due.push(self.now);
     }
 
+    /// Adds a consumer that first polls at `t` (or the next step, if that
+    /// has passed).
+    pub fn add_consumer_at(&mut self, c: PollingConsumer, t: u64) {
+        self.consumers.push(c);
+        self.errors.push(None);
+        self.due.push(t.max(self.now));
+    }
+
     pub fn remove_consumer(&mut self, index: usize) {
         if index < self.consumers.len() {
             self.consumers.remove(index);

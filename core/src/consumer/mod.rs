@@ -9,6 +9,8 @@ use crate::api::error::{ApiError, ErrorType};
 use crate::hash::ShardId;
 use crate::stream::engine::{Engine, Record, Subscription};
 use crate::stream::seq::SequenceNumber;
+
+pub mod fanout;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -117,7 +119,56 @@ pub struct PollingConsumer {
     /// Per key: (arrival ms, shard, sequence index) of the last record read.
     last_by_key: BTreeMap<String, (u64, u32, u64)>,
     pub stats: ConsumerStats,
+    /// How long each record took from arrival in the stream to this reader.
+    pub latency: Latencies,
     behind: BTreeMap<u32, u64>,
+}
+
+/// Every delivery latency seen, counted per millisecond, so percentiles are
+/// exact.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Latencies {
+    counts: BTreeMap<u64, u64>,
+    total: u64,
+}
+
+impl Latencies {
+    pub fn record(&mut self, ms: u64) {
+        *self.counts.entry(ms).or_default() += 1;
+        self.total += 1;
+    }
+
+    pub fn count(&self) -> u64 {
+        self.total
+    }
+
+    /// The smallest latency at or below which `percent` % of deliveries
+    /// fall (nearest rank), or `None` before any delivery.
+    pub fn percentile(&self, percent: u32) -> Option<u64> {
+        if self.total == 0 {
+            return None;
+        }
+        let rank = (self.total * percent.min(100) as u64).div_ceil(100).max(1);
+        let mut seen = 0;
+        for (ms, n) in &self.counts {
+            seen += n;
+            if seen >= rank {
+                return Some(*ms);
+            }
+        }
+        self.counts.keys().next_back().copied()
+    }
+
+    /// Deliveries per bucket: each bucket holds latencies below its bound
+    /// and at or above the previous one; the last has no bound.
+    pub fn histogram(&self, bounds: &[u64]) -> Vec<u64> {
+        let mut out = vec![0; bounds.len() + 1];
+        for (ms, n) in &self.counts {
+            let i = bounds.partition_point(|b| b <= ms);
+            out[i] += n;
+        }
+        out
+    }
 }
 
 impl PollingConsumer {
@@ -135,6 +186,7 @@ impl PollingConsumer {
             finished: BTreeSet::new(),
             last_by_key: BTreeMap::new(),
             stats: ConsumerStats::default(),
+            latency: Latencies::default(),
             behind: BTreeMap::new(),
         }
     }
@@ -172,6 +224,8 @@ impl PollingConsumer {
         self.stats.records += 1;
         self.stats.bytes += rec.size() as u64;
         self.stats.latency_sum_ms += delivered_ms.saturating_sub(rec.arrival_ms);
+        self.latency
+            .record(delivered_ms.saturating_sub(rec.arrival_ms));
         let here = (rec.arrival_ms, shard, rec.seq.seq_index);
         if let Some(prev) = self.last_by_key.get(&rec.partition_key) {
             let out_of_order = if prev.1 == shard {
@@ -337,6 +391,21 @@ mod tests {
             }],
         )
         .unwrap();
+    }
+
+    #[test]
+    fn latency_percentiles_are_nearest_rank() {
+        let mut l = Latencies::default();
+        assert_eq!(l.percentile(50), None);
+        for ms in 1..=100 {
+            l.record(ms);
+        }
+        assert_eq!(l.percentile(50), Some(50));
+        assert_eq!(l.percentile(95), Some(95));
+        assert_eq!(l.percentile(100), Some(100));
+        assert_eq!(l.percentile(0), Some(1));
+        // Buckets: below 10, 10..50, 50 and up.
+        assert_eq!(l.histogram(&[10, 50]), vec![9, 40, 51]);
     }
 
     /// Starting at a record: its shard from that record, every other shard
