@@ -2,6 +2,8 @@
 //! a distribution. Time enters through [`Producer::due`]; the records a
 //! producer sends depend only on its settings, the seed and the time.
 
+pub mod kpl;
+
 use crate::error::{check_count, Field, ValidationError};
 use crate::stream::engine::PutEntry;
 use crate::workload::{KeyDistribution, KeyGenerator};
