@@ -4,6 +4,7 @@ use clap::{Parser, Subcommand};
 use std::io::{self, BufRead, Write};
 use std::process::ExitCode;
 
+mod kpl;
 mod lessons;
 mod quiz;
 mod route;
@@ -38,6 +39,9 @@ enum Command {
     Serve(serve::ServeArgs),
     /// Play a scenario file in simulated time and print the outcome as JSON.
     Run(run::RunArgs),
+    /// Convert between JSON lines of user records and KPL aggregated
+    /// records (base64, one per line).
+    Kpl(kpl::KplArgs),
 }
 
 fn main() -> ExitCode {
@@ -57,6 +61,10 @@ fn main() -> ExitCode {
         Command::Quiz(args) => quiz::run(&args, &mut out, &mut err),
         Command::Serve(args) => serve::run(&args, &mut err),
         Command::Run(args) => run::run(&args, &mut out, &mut err),
+        Command::Kpl(args) => {
+            let stdin = io::stdin();
+            kpl::run(&args, Box::new(stdin.lock()), &mut out, &mut err)
+        }
     };
     let flushed = out.flush();
     match (result, flushed) {

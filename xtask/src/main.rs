@@ -334,6 +334,10 @@ fn test() -> Result {
 
     // 5. The real AWS CLI and boto3 against `kinesis-lab serve`.
     endpoint_test(&cli, &venv)?;
+    // 6. The KPL aggregated-record format against AWS's aws_kinesis_agg.
+    run(cmd(&venv.join("bin/python").to_string_lossy())
+        .arg(root().join("tests/endpoint/test_kpl_interop.py"))
+        .env("KINESIS_LAB_CLI", &cli))?;
     eprintln!(
         "xtask: all tests passed in {:.0} s",
         t.elapsed().as_secs_f64()
