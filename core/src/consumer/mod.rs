@@ -11,6 +11,7 @@ use crate::stream::engine::{Engine, Record, Subscription};
 use crate::stream::seq::SequenceNumber;
 
 pub mod fanout;
+pub mod kcl;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
