@@ -94,7 +94,8 @@ impl FanOut {
             let mut rng = component_rng(config.seed, "fanout.start");
             for i in 1..=config.consumers {
                 let name = format!("app-{i}");
-                let mut c = PollingConsumer::new(&name, STREAM, StartAt::Latest);
+                let mut c = PollingConsumer::new(&name, STREAM, StartAt::Latest)
+                    .with_jitter(config.seed);
                 if efo {
                     let _ = engine.register_consumer(now, STREAM, &name);
                     c.enhanced_fan_out = true;
@@ -182,6 +183,10 @@ mod tests {
         let throttled: u64 = eight.polling.readers().iter().map(|r| r.throttled).sum();
         assert!(throttled > 0);
         assert!(eight.enhanced.readers().iter().all(|r| r.throttled == 0));
+        // Jittered back-off: throttling is shared out, nobody starves.
+        let readers = eight.polling.readers();
+        assert!(readers.iter().all(|r| r.records > 0), "{readers:?}");
+        assert!(readers.iter().filter(|r| r.throttled > 0).count() >= 4, "{readers:?}");
     }
 
     /// Pushed records arrive after the engine's propagation delay; polled

@@ -8,7 +8,9 @@
 use crate::api::error::{ApiError, ErrorType};
 use crate::hash::ShardId;
 use crate::stream::engine::{Engine, Record, Subscription};
+use crate::rng::{component_rng, ComponentRng};
 use crate::stream::seq::SequenceNumber;
+use rand::Rng;
 
 pub mod fanout;
 pub mod kcl;
@@ -122,6 +124,9 @@ pub struct PollingConsumer {
     pub stats: ConsumerStats,
     /// How long each record took from arrival in the stream to this reader.
     pub latency: Latencies,
+    /// When set, a throttled call backs off by up to half a poll interval
+    /// more, drawn from this generator (see [`PollingConsumer::with_jitter`]).
+    jitter: Option<ComponentRng>,
     behind: BTreeMap<u32, u64>,
 }
 
@@ -188,8 +193,17 @@ impl PollingConsumer {
             last_by_key: BTreeMap::new(),
             stats: ConsumerStats::default(),
             latency: Latencies::default(),
+            jitter: None,
             behind: BTreeMap::new(),
         }
+    }
+
+    /// Adds seeded jitter to the back-off after a throttled call, as real
+    /// clients do; without it, readers that poll in lockstep keep colliding
+    /// in the same order and the same ones starve.
+    pub fn with_jitter(mut self, seed: u64) -> PollingConsumer {
+        self.jitter = Some(component_rng(seed, &format!("consumer.{}", self.name)));
+        self
     }
 
     /// Shards this consumer may read now: live, not finished, and every
@@ -359,7 +373,12 @@ impl PollingConsumer {
                     }
                 }
                 Err(e) if e.kind == ErrorType::ProvisionedThroughputExceededException => {
-                    self.stats.throttled += 1
+                    self.stats.throttled += 1;
+                    // Back off a little longer, by a seeded random amount,
+                    // so readers polling in lockstep drift apart.
+                    if let Some(rng) = &mut self.jitter {
+                        cursor.next_poll_ms += rng.random_range(0..=self.poll_ms / 2);
+                    }
                 }
                 Err(e) if e.kind == ErrorType::ExpiredIteratorException => {
                     self.stats.expired_iterators += 1;
