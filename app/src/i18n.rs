@@ -58,7 +58,7 @@ texts! {
     Tagline => "Learn streaming data by running it: every number on these pages is computed by a simulation of the real service.",
                "Học dữ liệu streaming bằng cách chạy thử: mọi con số ở đây đều do bộ mô phỏng dịch vụ thật tính ra.";
     NavHome => "Home", "Trang chủ";
-    NavPartitions => "Where does my record go?", "Record của tôi đi đâu?";
+    NavPartitions => "Partition keys", "Partition key";
     NavLabel => "Main", "Điều hướng chính";
     LanguageLabel => "Language", "Ngôn ngữ";
     SkipToContent => "Skip to content", "Bỏ qua, tới nội dung";
@@ -141,6 +141,10 @@ texts! {
     NavLessons => "Lessons", "Bài học";
     NavStreams => "Stream lab", "Stream lab";
     NavProducers => "Producers", "Producer";
+    HomeCardProducersBody => "Pack small records with KPL aggregation and beat the 1,000 records/s limit, see what buffering costs in latency, and fill records from templates.",
+                             "Gom record nhỏ bằng KPL aggregation để vượt giới hạn 1.000 record/giây, xem việc đệm dữ liệu làm tăng độ trễ ra sao, và sinh record từ template.";
+    HomeCardConsumersBody => "Put five applications on one shard, polling and then with enhanced fan-out, and compare their throughput and latency. Kill a KCL worker and watch its leases move.",
+                             "Cho năm ứng dụng cùng đọc một shard, lần đầu bằng polling, lần sau bằng enhanced fan-out, rồi so thông lượng và độ trễ. Tắt một worker KCL và xem lease của nó chuyển đi đâu.";
     FanOutTitle => "Shared polling or enhanced fan-out?", "Polling dùng chung hay enhanced fan-out?";
     FanOutHelp => "The same producer writes the same records into two identical streams. Each application reads one of them by polling GetRecords once a second per shard, and the other through SubscribeToShard, which pushes records about {ms} ms after they arrive. Change the number of applications and watch who gets throttled and how late records arrive.",
                   "Cùng một producer ghi cùng những record vào hai stream giống hệt nhau. Mỗi ứng dụng đọc stream thứ nhất bằng cách gọi GetRecords mỗi giây một lần trên từng shard, và đọc stream thứ hai qua SubscribeToShard, nơi record được đẩy tới khoảng {ms} ms sau khi vào stream. Thử đổi số ứng dụng rồi xem ai bị throttle và record đến trễ bao lâu.";
@@ -156,9 +160,133 @@ texts! {
     FanOutLatencyChart => "Latency from arrival to delivery, share of records", "Độ trễ từ lúc vào stream đến lúc tới ứng dụng, tính theo tỉ lệ record";
     FanOutPollPush => "polling / push", "polling / đẩy";
     NavConsumers => "Consumers", "Consumer";
+
+    // The KCL section of the Consumers page (pages/consumers/kcl.rs).
+    KclTitle => "The Kinesis Client Library: workers, leases and checkpoints", "Kinesis Client Library (KCL): worker, lease và checkpoint";
+    KclHelp => "A producer writes into the stream orders. Each KCL application keeps its own lease table (a DynamoDB table in the real KCL): one row per shard, saying which worker holds the shard and how far its processing got. Kill a worker and watch: its leases stay in its name until the failover time has passed, then another worker takes them and starts after the last checkpoint, so the records processed since that checkpoint are processed a second time.",
+               "Một producer ghi vào stream orders. Mỗi ứng dụng KCL có bảng lease của riêng mình (với KCL thật đó là một bảng DynamoDB): mỗi shard một dòng, cho biết worker nào đang giữ shard và đã xử lý tới đâu. Hãy thử tắt ngang một worker: lease vẫn mang tên nó cho tới khi hết thời gian failover, sau đó worker khác nhận lại và đọc tiếp từ checkpoint cuối cùng, nên những record đã xử lý sau checkpoint đó sẽ bị xử lý thêm một lần nữa.";
+    KclSetup => "Stream and producer", "Stream và producer";
+    KclShards => "Shards", "Số shard";
+    KclRate => "Records per second", "Số record mỗi giây";
+    KclApps => "KCL applications", "Ứng dụng KCL";
+    KclOneApp => "One: order-service", "Một: order-service";
+    KclTwoApps => "Two: order-service and analytics", "Hai: order-service và analytics";
+    KclApply => "Start over", "Chạy lại từ đầu";
+    KclStep1 => "+1 s", "+1 giây";
+    KclStep10 => "+10 s", "+10 giây";
+    KclSplitShard => "Shard to split", "Shard cần tách";
+    KclSplit => "Split", "Tách shard";
+    KclSplitHelp => "Splits the shard at the middle of its hash-key range. Its two children get leases when the parent reaches its end, and no worker reads them before the parent is checkpointed at SHARD_END.",
+                    "Shard được tách đôi ở giữa dải hash key. Hai shard con có lease khi shard cha được đọc hết, và không worker nào đọc chúng trước khi shard cha được checkpoint ở SHARD_END.";
+    KclSplitRefused => "The stream refused the split:", "Stream từ chối yêu cầu tách:";
+    KclTwoAppsHelp => "Two applications read the same stream, each with its own lease table, so each processes every record: this is how Kinesis does what Kafka calls consumer groups. They share the shard's read limits (2 MB/s and 5 GetRecords calls per second).",
+                      "Hai ứng dụng cùng đọc một stream, mỗi ứng dụng có bảng lease riêng, nên ứng dụng nào cũng xử lý đủ mọi record: Kinesis làm được điều mà Kafka gọi là consumer group theo cách này. Chúng dùng chung giới hạn đọc của shard (2 MB/s và 5 lần gọi GetRecords mỗi giây).";
+    KclWritten => "Records in the stream", "Record đã vào stream";
+    KclProcessed => "Records processed", "Record đã xử lý";
+    KclUnique => "Distinct records", "Record không trùng";
+    KclDuplicates => "Processed again", "Bị xử lý lại";
+    KclCheckpoints => "Checkpoints written", "Số lần checkpoint";
+    KclIdle => "Idle workers", "Worker đang rảnh";
+    KclInRecords => "in {n} distinct records", "rơi vào {n} record khác nhau";
+    KclCheckpointEvery => "Checkpoint every", "Checkpoint sau mỗi";
+    KclCheckpointKind => "Unit", "Đơn vị";
+    KclUnitMillis => "ms of simulated time", "ms thời gian mô phỏng";
+    KclUnitRecords => "records", "record";
+    KclCheckpointApply => "Apply", "Áp dụng";
+    KclCheckpointNow => "The record processor checkpoints {policy}.", "Record processor đang checkpoint {policy}.";
+    KclWorkers => "Workers", "Các worker";
+    KclAddWorker => "Add a worker", "Thêm worker";
+    KclKill => "Kill", "Tắt ngang";
+    KclRestart => "Restart", "Khởi động lại";
+    KclKillLabel => "Kill {w}", "Tắt ngang {w}";
+    KclRestartLabel => "Restart {w} with the same identifier", "Khởi động lại {w} với cùng định danh";
+    KclProcessedBy => "{n} records processed", "đã xử lý {n} record";
+    KclStateStopped => "stopped", "đã dừng";
+    KclStateIdle => "idle: no lease to hold", "rảnh: không có lease nào để giữ";
+    KclStateWaiting => "waiting for a parent shard", "đang chờ shard cha";
+    KclStateProcessing => "processing", "đang xử lý";
+    KclLeaseTable => "Lease table of {app}", "Bảng lease của {app}";
+    KclNoOwner => "(nobody yet)", "(chưa ai giữ)";
+    KclNoParent => "–", "–";
+    KclColumns => "What the columns mean", "Ý nghĩa các cột";
+    KclColLeaseKey => "the shard this lease is for", "shard mà lease này ứng với";
+    KclColCheckpoint => "the last record the application confirmed as processed: TRIM_HORIZON before the first checkpoint, SHARD_END once a closed shard is done", "record cuối cùng mà ứng dụng xác nhận đã xử lý: TRIM_HORIZON khi chưa checkpoint lần nào, SHARD_END khi một shard đã đóng được xử lý xong";
+    KclColSub => "which user record inside a KPL-aggregated record; 0 here, as nothing is aggregated", "vị trí của user record bên trong một record gộp bằng KPL; ở đây luôn là 0 vì không gộp record";
+    KclColCounter => "goes up at every renewal, take and checkpoint; a counter that stops moving is how other workers see that the owner died", "tăng lên mỗi lần gia hạn, nhận lease hay checkpoint; khi con số này đứng yên, các worker khác biết chủ lease đã chết";
+    KclColOwner => "the worker holding the lease", "worker đang giữ lease";
+    KclColSwitches => "how many times the lease changed hands since its last checkpoint", "số lần lease đổi chủ kể từ checkpoint gần nhất";
+    KclColParent => "the parent shards, which must be finished before this one is read", "các shard cha, phải được xử lý xong trước khi shard này được đọc";
+    KclLog => "What happened", "Diễn biến";
+    KclShowBatches => "Show every batch of records", "Hiện từng lô record";
+    KclLogEmpty => "Nothing yet: press Play.", "Chưa có gì: hãy bấm Chạy.";
+    KclSettings => "KCL settings in use (the KCL's defaults)", "Thiết lập KCL đang dùng (mặc định của KCL)";
+    KclSetFailover => "a lease its owner has not renewed for this long may be taken by another worker", "lease mà chủ của nó không gia hạn trong khoảng thời gian này thì worker khác được phép nhận";
+    KclSetRenew => "each worker renews its leases this often: failoverTimeMillis / 3 − epsilonMillis", "mỗi worker gia hạn các lease của mình theo chu kỳ này: failoverTimeMillis / 3 − epsilonMillis";
+    KclSetTake => "each worker scans the lease table for leases to take this often: (failoverTimeMillis + epsilonMillis) × 2", "mỗi worker quét bảng lease để tìm lease cần nhận theo chu kỳ này: (failoverTimeMillis + epsilonMillis) × 2";
+    KclSetSteal => "leases a worker takes from a busier worker at each scan", "số lease một worker lấy từ worker bận hơn trong mỗi lần quét";
+    KclSetIdleRead => "pause between two GetRecords calls on a shard", "khoảng nghỉ giữa hai lần gọi GetRecords trên một shard";
+    KclSetParent => "how often a child shard checks whether its parents are finished", "chu kỳ shard con kiểm tra xem các shard cha đã xong chưa";
+    KclSetSync => "how often shards without a lease get one", "chu kỳ tạo lease cho những shard chưa có";
     ProducersTitle => "Producers: KPL, agents and templates", "Producer: KPL, agent và template";
     ProducersLead => "How data gets into a stream: the Kinesis Producer Library's aggregation, collection and retries, the Kinesis Agent tailing a log, other AWS sources, and record templates. Every number below is computed by the simulation.",
                      "Dữ liệu đi vào stream bằng cách nào: cơ chế aggregation, collection và retry của Kinesis Producer Library, Kinesis Agent đọc đuôi file log, các nguồn AWS khác, và template sinh record. Mọi con số dưới đây đều do bộ mô phỏng tính ra.";
+    KplTitle => "The KPL: aggregation beats the records-per-second limit", "KPL: aggregation vượt qua giới hạn số record mỗi giây";
+    KplHelp => "An application adds small user records to a stream at a steady rate. Both columns run the Kinesis Producer Library with the same settings, on the same records, in the same simulated time; only AggregationEnabled differs. Without aggregation each user record travels as its own Kinesis record, and a shard takes at most 1,000 of those a second. With aggregation the KPL packs the user records bound for one shard into one Kinesis record of up to AggregationMaxSize (50 KiB), so only the shard's 1 MiB/s counts.",
+               "Một ứng dụng đưa các user record nhỏ vào stream với tốc độ đều. Hai cột cùng chạy Kinesis Producer Library với cùng thiết lập, trên cùng những record, trong cùng thời gian mô phỏng; chỉ khác nhau ở AggregationEnabled. Không bật aggregation thì mỗi user record đi thành một Kinesis record riêng, mà mỗi shard chỉ nhận tối đa 1.000 Kinesis record mỗi giây. Bật aggregation thì KPL gom các user record cùng đi về một shard vào chung một Kinesis record, lớn tới AggregationMaxSize (50 KiB), nên chỉ còn giới hạn 1 MiB/s của shard là đáng kể.";
+    KplBufferHelp => "RecordMaxBufferedTime is how long a user record may wait for others to join it. A buffer leaves when its oldest record is due, taking younger ones along, so records wait about half of it on average and all of it at most (an aggregated record then waits up to 50 ms more for its PutRecords call). RateLimit holds the KPL to a share of each shard's limits; RecordTtl (30 s) is when a record that still has not got in is given up.",
+                     "RecordMaxBufferedTime là thời gian tối đa một user record được chờ để gom cùng các record khác. Bộ đệm được gửi đi khi record cũ nhất tới hạn, kéo theo cả những record đến sau, nên trung bình mỗi record chờ khoảng một nửa thời gian này và lâu nhất là trọn thời gian đó (record đã gom còn có thể chờ thêm tối đa 50 ms để vào lệnh PutRecords). RateLimit giữ KPL ở một tỉ lệ so với giới hạn của mỗi shard; RecordTtl (30 giây) là lúc KPL bỏ cuộc với record mãi chưa vào được stream.";
+    KplRetry => "Retries", "Cách thử lại";
+    KplRetryRebuffer => "The KPL's: straight back into the buffer, no back-off", "Cách của KPL: đưa ngay lại bộ đệm, không chờ";
+    KplRetryBackoff => "A hand-written producer's: exponential back-off with jitter", "Producer tự viết: chờ tăng dần theo hàm mũ, có jitter";
+    KplRetryNote => "The KPL documentation says it has no back-off: failed records go back into the buffer with half of RecordMaxBufferedTime, and its rate limiter keeps retries from flooding the shard. The other choice waits a random time up to 100 ms × 2ⁿ (at most 5 s) before attempt n + 1, as SDK-based producers usually do.",
+                    "Tài liệu của KPL nói rõ KPL không có back-off: record bị lỗi được đưa lại bộ đệm với hạn bằng một nửa RecordMaxBufferedTime, và bộ giới hạn tốc độ ngăn các lần thử lại dội vào shard. Lựa chọn còn lại chờ một khoảng ngẫu nhiên tối đa 100 ms × 2ⁿ (không quá 5 giây) trước lần thử thứ n + 1, như các producer viết bằng SDK hay làm.";
+    KplApply => "Start over with these settings", "Chạy lại với thiết lập này";
+    KplWithout => "Without aggregation", "Không bật aggregation";
+    KplWith => "With aggregation", "Bật aggregation";
+    KplMetric => "Measure", "Chỉ số";
+    KplPerSecond => "Per second (last 5 s)", "Mỗi giây (5 giây gần nhất)";
+    KplTotal => "Total", "Tổng";
+    KplUserIn => "User records added", "User record được thêm vào";
+    KplUserPut => "User records stored", "User record đã vào stream";
+    KplKinesisPut => "Kinesis records accepted", "Kinesis record được nhận";
+    KplThrottled => "Kinesis records throttled", "Kinesis record bị throttle";
+    KplBytes => "Bytes accepted (KiB)", "Dung lượng được nhận (KiB)";
+    KplCalls => "PutRecords calls", "Lệnh PutRecords";
+    KplRetries => "Retries (user records)", "Lần thử lại (user record)";
+    KplExpired => "Given up after RecordTtl", "Bị bỏ sau RecordTtl";
+    KplWaiting => "Waiting inside the KPL", "Đang chờ trong KPL";
+    KplPerKinesis => "User records per Kinesis record", "User record trên mỗi Kinesis record";
+    KplLatency => "Latency, added to stored: mean / p99", "Độ trễ từ lúc thêm đến lúc vào stream: trung bình / p99";
+    KplLimit => "limit", "giới hạn";
+    KplRecordsMeter => "Kinesis records/s against the shards' limit", "Kinesis record/giây so với giới hạn của các shard";
+    KplBytesMeter => "Bytes/s against the shards' 1 MiB/s each", "Byte/giây so với 1 MiB/s của mỗi shard";
+    KplChart => "Per second: user records stored, Kinesis records accepted, Kinesis records throttled", "Mỗi giây: user record vào stream, Kinesis record được nhận, Kinesis record bị throttle";
+    KplChartUser => "user records stored", "user record vào stream";
+    KplChartKinesis => "Kinesis records accepted", "Kinesis record được nhận";
+    KplChartThrottled => "throttled", "bị throttle";
+    KplRunLimit => "The comparison stops after 2 simulated minutes, or once 64 MiB are stored, to keep the page light. Start over to run it again.", "Phần so sánh dừng sau 2 phút mô phỏng, hoặc khi đã lưu 64 MiB, để trang không bị nặng. Bấm chạy lại để xem tiếp.";
+    KplDecodedTitle => "One aggregated record, taken apart", "Mổ xẻ một aggregated record";
+    KplDecodedHelp => "The newest aggregated record in the right-hand stream, read back by the lab's deaggregator. Its partition key is just \"a\": the KPL routes it with an explicit hash key, the hash key of its first user record, so it lands on the shard its user records were packed for.",
+                      "Aggregated record mới nhất trong stream bên phải, được bộ deaggregate của lab đọc lại. Partition key của nó chỉ là \"a\": KPL định tuyến nó bằng explicit hash key, chính là hash key của user record đầu tiên bên trong, nên nó rơi đúng vào shard mà các user record đã được gom cho.";
+    KplNoRecordYet => "Press Play: no aggregated record is stored yet.", "Bấm Chạy: chưa có aggregated record nào trong stream.";
+    KplLayout => "Layout", "Cấu trúc";
+    KplMagic => "Magic bytes", "Magic bytes";
+    KplMessage => "Protobuf message (AggregatedRecord)", "Thông điệp protobuf (AggregatedRecord)";
+    KplMd5 => "MD5 of the message", "MD5 của thông điệp";
+    KplMd5Ok => "matches the message", "khớp với thông điệp";
+    KplFirstBytes => "First bytes of the message", "Những byte đầu của thông điệp";
+    KplFirstBytesNote => "0A is field 1 (a partition key) with its length next; 1A is field 3 (a record).", "0A là trường 1 (một partition key), ngay sau là độ dài; 1A là trường 3 (một record).";
+    KplPkTable => "partition_key_table (field 1)", "partition_key_table (trường 1)";
+    KplEhkTable => "explicit_hash_key_table (field 2)", "explicit_hash_key_table (trường 2)";
+    KplRecordsField => "records (field 3)", "records (trường 3)";
+    KplEntries => "entries", "mục";
+    KplShown => "first {n} shown", "hiện {n} mục đầu";
+    KplKeyIndex => "partition_key_index", "partition_key_index";
+    KplKey => "Partition key", "Partition key";
+    KplData => "Data", "Data";
+    KplCorrupt => "Flip one bit of the message", "Lật một bit trong thông điệp";
+    KplRestore => "Restore the record", "Khôi phục record";
+    KplRefused => "The deaggregator refuses it:", "Bộ deaggregate từ chối record này:";
     ConsumersTitle => "Consumers: fan-out and the KCL", "Consumer: fan-out và KCL";
     ConsumersLead => "How data gets out: several applications polling one stream against enhanced fan-out, and the Kinesis Client Library's workers, leases and checkpoints. Every number below is computed by the simulation.",
                      "Dữ liệu được đọc ra bằng cách nào: nhiều ứng dụng cùng polling một stream so với enhanced fan-out, và worker, lease, checkpoint của Kinesis Client Library. Mọi con số dưới đây đều do bộ mô phỏng tính ra.";
@@ -605,11 +733,12 @@ pub fn field_label(lang: Lang, f: Field) -> &'static str {
         (Field::RecordBytes, Lang::Vi) => "Kích thước record (byte)",
         (Field::ConsumerCount, Lang::En) => "Consumer applications",
         (Field::ConsumerCount, Lang::Vi) => "Số ứng dụng consumer",
-        (Field::RecordMaxBufferedTime, _) => "RecordMaxBufferedTime",
-        (Field::AggregationMaxSize, _) => "AggregationMaxSize",
+        (Field::RecordMaxBufferedTime, _) => "RecordMaxBufferedTime (ms)",
+        (Field::AggregationMaxSize, Lang::En) => "AggregationMaxSize (bytes)",
+        (Field::AggregationMaxSize, Lang::Vi) => "AggregationMaxSize (byte)",
         (Field::AggregationMaxCount, _) => "AggregationMaxCount",
-        (Field::RateLimit, _) => "RateLimit",
-        (Field::RecordTtl, _) => "RecordTtl",
+        (Field::RateLimit, _) => "RateLimit (%)",
+        (Field::RecordTtl, _) => "RecordTtl (ms)",
     }
 }
 
@@ -714,6 +843,26 @@ pub fn elapsed(lang: Lang, ms: u64, total_ms: u64) -> String {
     }
 }
 
+/// Why bytes are not a valid KPL aggregated record, naming the part.
+pub fn deaggregation_error(
+    lang: Lang,
+    e: &kinesis_lab_core::producer::kpl::format::DeaggregationError,
+) -> String {
+    use kinesis_lab_core::producer::kpl::format::{hex_spaced, DeaggregationError as E};
+    match (e, lang) {
+        (E::TooShort { len }, Lang::En) => format!("Too short: {len} bytes, but the magic bytes and the MD5 alone take 20."),
+        (E::TooShort { len }, Lang::Vi) => format!("Quá ngắn: chỉ có {len} byte, trong khi riêng magic bytes và MD5 đã chiếm 20 byte."),
+        (E::BadMagic { found }, Lang::En) => format!("Not an aggregated record: it starts with {} instead of F3 89 9A C2.", hex_spaced(found)),
+        (E::BadMagic { found }, Lang::Vi) => format!("Không phải aggregated record: bắt đầu bằng {} thay vì F3 89 9A C2.", hex_spaced(found)),
+        (E::Md5Mismatch { stored, computed }, Lang::En) => format!("MD5 mismatch: the record ends with {stored}, but its message hashes to {computed}. It was damaged on the way."),
+        (E::Md5Mismatch { stored, computed }, Lang::Vi) => format!("MD5 không khớp: record kết thúc bằng {stored}, nhưng thông điệp bên trong lại băm ra {computed}. Record đã bị hỏng dọc đường."),
+        (E::Protobuf { detail }, Lang::En) => format!("The message is not a valid AggregatedRecord ({detail})."),
+        (E::Protobuf { detail }, Lang::Vi) => format!("Thông điệp không phải AggregatedRecord hợp lệ ({detail})."),
+        (E::MissingField { .. } | E::IndexOutOfRange { .. }, Lang::En) => format!("The message breaks the format: {e}."),
+        (E::MissingField { .. } | E::IndexOutOfRange { .. }, Lang::Vi) => format!("Thông điệp sai định dạng: {e}."),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -775,5 +924,174 @@ pub fn bench_goal(lang: Lang, ratio: f64, records_per_second: u64) -> String {
             decimal(lang, ratio, 1),
             int(lang, records_per_second)
         ),
+    }
+}
+
+/// A KCL checkpoint as the log and the lease table show it: a sentinel
+/// (TRIM_HORIZON, LATEST, SHARD_END) or the record's position in its shard.
+pub fn kcl_checkpoint(cp: &kinesis_lab_core::consumer::kcl::Checkpoint) -> String {
+    match cp.seq_index() {
+        Some(i) => format!("#{i}"),
+        None => cp.to_string(),
+    }
+}
+
+/// A KCL record processor's checkpoint policy in words.
+pub fn kcl_policy(lang: Lang, p: kinesis_lab_core::consumer::kcl::CheckpointPolicy) -> String {
+    use kinesis_lab_core::consumer::kcl::CheckpointPolicy as P;
+    match (p, lang) {
+        (P::Millis(ms), Lang::En) => format!("every {} ms of simulated time", int(lang, ms)),
+        (P::Millis(ms), Lang::Vi) => format!("sau mỗi {} ms thời gian mô phỏng", int(lang, ms)),
+        (P::Records(n), Lang::En) => format!("every {} records", int(lang, n)),
+        (P::Records(n), Lang::Vi) => format!("sau mỗi {} record", int(lang, n)),
+    }
+}
+
+/// A rejected KCL input, naming the setting.
+pub fn kcl_error(lang: Lang, e: &kinesis_lab_core::consumer::kcl::KclError) -> String {
+    use kinesis_lab_core::consumer::kcl::KclProblem as P;
+    let f = e.field.name();
+    match (&e.problem, lang) {
+        (P::OutOfRange { min, max }, Lang::En) => format!(
+            "{f} must be a whole number from {} to {}.",
+            int(lang, *min),
+            int(lang, *max)
+        ),
+        (P::OutOfRange { min, max }, Lang::Vi) => format!(
+            "{f} phải là số nguyên trong khoảng {} đến {}.",
+            int(lang, *min),
+            int(lang, *max)
+        ),
+        (P::NotANumber, Lang::En) => format!("{f} must be a whole number, written with digits only."),
+        (P::NotANumber, Lang::Vi) => format!("{f} phải là số nguyên, chỉ viết bằng chữ số."),
+        (P::BadName, Lang::En) => format!("{f} must be 3 to 255 letters, digits, '_', '-' or '.'."),
+        (P::BadName, Lang::Vi) => format!("{f} phải dài từ 3 đến 255 ký tự, chỉ gồm chữ cái, chữ số, '_', '-' hoặc '.'."),
+        (P::NoSuchStream, Lang::En) => format!("{f}: there is no such stream."),
+        (P::NoSuchStream, Lang::Vi) => format!("{f}: không có stream nào như vậy."),
+        (P::NoSuchWorker, Lang::En) => format!("{f}: there is no such worker."),
+        (P::NoSuchWorker, Lang::Vi) => format!("{f}: không có worker nào như vậy."),
+        (P::AlreadyRunning, Lang::En) => format!("{f}: this worker is already running."),
+        (P::AlreadyRunning, Lang::Vi) => format!("{f}: worker này vẫn đang chạy."),
+        (P::AlreadyStopped, Lang::En) => format!("{f}: this worker has already stopped."),
+        (P::AlreadyStopped, Lang::Vi) => format!("{f}: worker này đã dừng từ trước."),
+    }
+}
+
+/// One entry of the KCL event log, as a sentence.
+pub fn kcl_event(lang: Lang, ev: &kinesis_lab_core::consumer::kcl::KclEvent) -> String {
+    use kinesis_lab_core::consumer::kcl::{KclEvent as E, LossReason, TakeReason};
+    let en = lang == Lang::En;
+    let list = |v: &[String]| v.join(", ");
+    match ev {
+        E::LeaseCreated { lease, parents, .. } if parents.is_empty() => {
+            if en { format!("Lease {lease} created.") } else { format!("Đã tạo lease {lease}.") }
+        }
+        E::LeaseCreated { lease, parents, .. } => {
+            if en {
+                format!("Lease {lease} created; it will wait for {}.", list(parents))
+            } else {
+                format!("Đã tạo lease {lease}; lease này sẽ phải chờ {}.", list(parents))
+            }
+        }
+        E::WorkerStarted { worker, restarted: true, .. } => {
+            if en { format!("{worker} restarted with the same identifier.") } else { format!("{worker} khởi động lại, vẫn dùng định danh cũ.") }
+        }
+        E::WorkerStarted { worker, .. } => {
+            if en { format!("{worker} started.") } else { format!("{worker} bắt đầu chạy.") }
+        }
+        E::WorkerKilled { worker, leases, .. } if leases.is_empty() => {
+            if en { format!("{worker} was killed; it held no lease.") } else { format!("{worker} bị tắt ngang; nó không giữ lease nào.") }
+        }
+        E::WorkerKilled { worker, leases, .. } => {
+            if en {
+                format!("{worker} was killed while holding {}. Nobody renews those leases now.", list(leases))
+            } else {
+                format!("{worker} bị tắt ngang khi đang giữ {}. Giờ không còn ai gia hạn các lease đó.", list(leases))
+            }
+        }
+        E::LeaseTaken { lease, worker, how: TakeReason::Unassigned, .. } => {
+            if en { format!("{worker} took {lease}, which nobody held.") } else { format!("{worker} nhận {lease}, lúc đó chưa ai giữ.") }
+        }
+        E::LeaseTaken { lease, worker, from, how: TakeReason::Expired, .. } => {
+            let from = from.clone().unwrap_or_default();
+            if en {
+                format!("{worker} took {lease}: {from} had not renewed it within failoverTimeMillis.")
+            } else {
+                format!("{worker} nhận {lease}: {from} đã không gia hạn lease trong failoverTimeMillis.")
+            }
+        }
+        E::LeaseTaken { lease, worker, how: TakeReason::Reclaimed, .. } => {
+            if en {
+                format!("{worker} found {lease} still in its name and took it back.")
+            } else {
+                format!("{worker} thấy {lease} vẫn đứng tên mình nên nhận lại.")
+            }
+        }
+        E::LeaseStolen { lease, worker, from, .. } => {
+            if en {
+                format!("{worker} took {lease} from {from} to even out the load.")
+            } else {
+                format!("{worker} lấy {lease} từ {from} để chia đều tải.")
+            }
+        }
+        E::LeaseRenewed { lease, worker, counter, .. } => {
+            if en {
+                format!("{worker} renewed {lease} (leaseCounter {counter}).")
+            } else {
+                format!("{worker} gia hạn {lease} (leaseCounter {counter}).")
+            }
+        }
+        E::LeaseLost { lease, worker, reason: LossReason::Taken, .. } => {
+            if en {
+                format!("{worker} learned at its renewal that {lease} had been taken, and stopped processing it.")
+            } else {
+                format!("Lúc gia hạn, {worker} mới biết {lease} đã về tay worker khác nên dừng xử lý shard đó.")
+            }
+        }
+        E::LeaseLost { lease, worker, reason: LossReason::CheckpointRejected, .. } => {
+            if en {
+                format!("{worker}'s checkpoint on {lease} was refused: the lease had changed hands.")
+            } else {
+                format!("Checkpoint của {worker} trên {lease} bị từ chối vì lease đã đổi chủ.")
+            }
+        }
+        E::WaitingForParents { lease, worker, parents, .. } => {
+            if en {
+                format!("{worker} holds {lease} but waits: {} not at SHARD_END yet.", list(parents))
+            } else {
+                format!("{worker} giữ {lease} nhưng phải chờ vì {} chưa tới SHARD_END.", list(parents))
+            }
+        }
+        E::ProcessorStarted { lease, worker, from, .. } => {
+            let cp = kcl_checkpoint(from);
+            if en {
+                format!("{worker} starts processing {lease} after its checkpoint, {cp}.")
+            } else {
+                format!("{worker} bắt đầu xử lý {lease}, đọc tiếp sau checkpoint {cp}.")
+            }
+        }
+        E::RecordsProcessed { lease, worker, first, last, records, duplicates, .. } => {
+            let n = int(lang, *records);
+            match (en, *duplicates) {
+                (true, 0) => format!("{worker} processed {n} records of {lease} (#{first}–#{last})."),
+                (true, d) => format!("{worker} processed {n} records of {lease} (#{first}–#{last}), {} of them for the second time or more.", int(lang, d)),
+                (false, 0) => format!("{worker} xử lý {n} record của {lease} (#{first}–#{last})."),
+                (false, d) => format!("{worker} xử lý {n} record của {lease} (#{first}–#{last}), trong đó {} record đã từng được xử lý.", int(lang, d)),
+            }
+        }
+        E::Checkpointed { lease, worker, checkpoint, .. } => {
+            let cp = kcl_checkpoint(checkpoint);
+            if en { format!("{worker} checkpointed {lease} at {cp}.") } else { format!("{worker} ghi checkpoint cho {lease} tại {cp}.") }
+        }
+        E::ShardEnded { lease, worker, children, .. } => {
+            if en {
+                format!("{worker} read {lease} to its end and checkpointed SHARD_END; its children {} may now be read.", list(children))
+            } else {
+                format!("{worker} đã đọc hết {lease} và checkpoint SHARD_END; giờ các shard con {} mới được đọc.", list(children))
+            }
+        }
+        E::ReadFailed { lease, worker, error, .. } => {
+            if en { format!("{worker} could not read {lease}: {error}") } else { format!("{worker} không đọc được {lease}: {error}") }
+        }
     }
 }

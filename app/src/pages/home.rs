@@ -14,11 +14,11 @@ pub fn HomePage() -> impl IntoView {
         </section>
         <ul class="cards">
             <li class="card">
-                <h2>{move || ctx.t(T::NavPartitions)}</h2>
+                <h2>{move || ctx.t(T::PartitionsTitle)}</h2>
                 <p>{move || ctx.t(T::HomeCardPartitionsBody)}</p>
                 <a class="button primary" href=format!("#{}", Page::Partitions.path())>
                     {move || ctx.t(T::Open)}
-                    <span class="sr-only">": " {move || ctx.t(T::NavPartitions)}</span>
+                    <span class="sr-only">": " {move || ctx.t(T::PartitionsTitle)}</span>
                 </a>
             </li>
             <li class="card">
@@ -27,6 +27,22 @@ pub fn HomePage() -> impl IntoView {
                 <a class="button primary" href=format!("#{}", Page::Streams.path())>
                     {move || ctx.t(T::Open)}
                     <span class="sr-only">": " {move || ctx.t(T::NavStreams)}</span>
+                </a>
+            </li>
+            <li class="card">
+                <h2>{move || ctx.t(T::NavProducers)}</h2>
+                <p>{move || ctx.t(T::HomeCardProducersBody)}</p>
+                <a class="button primary" href=format!("#{}", Page::Producers.path())>
+                    {move || ctx.t(T::Open)}
+                    <span class="sr-only">": " {move || ctx.t(T::NavProducers)}</span>
+                </a>
+            </li>
+            <li class="card">
+                <h2>{move || ctx.t(T::NavConsumers)}</h2>
+                <p>{move || ctx.t(T::HomeCardConsumersBody)}</p>
+                <a class="button primary" href=format!("#{}", Page::Consumers.path())>
+                    {move || ctx.t(T::Open)}
+                    <span class="sr-only">": " {move || ctx.t(T::NavConsumers)}</span>
                 </a>
             </li>
             <li class="card">
