@@ -28,7 +28,10 @@ commands:
   dist               write the static site to dist/ (relative URLs, host it anywhere)
   test               run every test: native, wasm (headless Chromium), end-to-end
   setup              only install the tools the other commands need
-  bench              run the native criterion benchmarks (figures go in BENCHMARKS.md)
+  bench [OPTIONS]    run the benchmarks: criterion (native), then the browser page and
+                     the Stream Lab's frame times in headless Chromium (builds dist/ if
+                     missing; OPTIONS go to tests/bench/run.mjs, e.g. --rounds 100);
+                     the figures go in BENCHMARKS.md
 ";
 
 fn main() -> ExitCode {
@@ -38,9 +41,7 @@ fn main() -> ExitCode {
         Some("dist") => setup(false).and_then(|_| dist(false)),
         Some("test") => test(),
         Some("setup") => setup(true),
-        Some("bench") => {
-            run(cmd("cargo").args(["bench", "-p", "kinesis-lab-core", "--bench", "engine"]))
-        }
+        Some("bench") => bench(&args[1..]),
         Some("-h" | "--help" | "help") | None => {
             print!("{USAGE}");
             Ok(())
@@ -343,6 +344,32 @@ fn test() -> Result {
         t.elapsed().as_secs_f64()
     );
     Ok(())
+}
+
+/// Native criterion benchmarks, then tests/bench/run.mjs in headless
+/// Chromium against dist/ (built first if missing). Not part of `test`: a
+/// timed run is a measurement, not a check.
+fn bench(browser_args: &[String]) -> Result {
+    run(cmd("cargo").args(["bench", "-p", "kinesis-lab-core", "--bench", "engine"]))?;
+    setup(true)?;
+    if root().join("dist/index.html").exists() {
+        eprintln!("xtask: benchmarking the existing dist/ (`cargo xtask dist` rebuilds it)");
+    } else {
+        dist(false)?;
+    }
+    let out = root().join("tests/output");
+    let tmp = env::temp_dir().join("kinesis-lab-bench");
+    for dir in [&out, &tmp] {
+        fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    }
+    run(cmd("node")
+        .arg(root().join("tests/bench/run.mjs"))
+        .args(browser_args)
+        .current_dir(root())
+        .env("KINESIS_LAB_DIST", root().join("dist"))
+        .env("KINESIS_LAB_OUTPUT", &out)
+        .env("CHROMIUM", CHROMIUM)
+        .env("TMPDIR", &tmp))
 }
 
 /// A virtualenv with the pinned awscli and boto3 (tests/endpoint/requirements.txt).

@@ -1,0 +1,223 @@
+// The browser benchmarks, run headless: prints one JSON object.
+//
+// 1. `#/bench`: the engine's PutRecords workload in WebAssembly (the one
+//    the native criterion bench times), read from #bench-result.
+// 2. `#/streams`: frame times of the Stream Lab with a 16-shard stream and
+//    producers putting 1,000 records/s (the issue's "16 shards and 1,000
+//    records in flight"), from requestAnimationFrame intervals.
+//
+// Not part of `cargo xtask test` (a timed run is no test); `cargo xtask
+// bench` runs it after criterion. By hand, from the repository root:
+//
+//   node tests/bench/run.mjs [--dist dist] [--rounds 30] [--seconds 5]
+//        [--speed 1000] [--criterion target/criterion] [--shots tests/output]
+//
+// Chromium is $CHROMIUM or /usr/bin/chromium, with a fresh profile.
+import http from 'node:http';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+function options(argv) {
+  const o = {
+    dist: process.env.KINESIS_LAB_DIST || path.join(ROOT, 'dist'),
+    rounds: 30,
+    seconds: 5,
+    speed: 1000,
+    criterion: path.join(ROOT, 'target/criterion'),
+    shots: process.env.KINESIS_LAB_OUTPUT || path.join(ROOT, 'tests/output'),
+  };
+  for (let i = 0; i < argv.length; i += 2) {
+    const [flag, value] = [argv[i], argv[i + 1]];
+    const key = flag?.replace(/^--/, '');
+    if (!(key in o) || value === undefined) {
+      throw new Error(`unknown or incomplete option ${flag}; see the comment at the top of ${path.basename(fileURLToPath(import.meta.url))}`);
+    }
+    o[key] = ['rounds', 'seconds', 'speed'].includes(key) ? Number(value) : path.resolve(value);
+    if (typeof o[key] === 'number' && !(o[key] > 0)) throw new Error(`${flag} must be a positive number`);
+  }
+  return o;
+}
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.wasm': 'application/wasm',
+  '.css': 'text/css', '.svg': 'image/svg+xml', '.json': 'application/json', '.png': 'image/png',
+};
+
+/** Serves `dir` under `prefix`, as a static host would. */
+async function serve(dir, prefix) {
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url, 'http://x');
+    if (!url.pathname.startsWith(prefix)) return res.writeHead(404).end();
+    const rel = decodeURIComponent(url.pathname.slice(prefix.length)) || 'index.html';
+    const file = path.join(dir, path.normalize(rel).replace(/^(\.\.[/\\])+/, ''));
+    fs.readFile(file, (err, body) => {
+      if (err) return res.writeHead(404).end();
+      res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' }).end(body);
+    });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { base: `http://127.0.0.1:${server.address().port}${prefix}`, close: () => new Promise((r) => server.close(r)) };
+}
+
+const ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+
+/** The native figures of the last criterion run, if there is one. */
+function criterion(dir) {
+  const out = {};
+  const group = path.join(dir, 'put_records');
+  if (!fs.existsSync(group)) return null;
+  for (const name of fs.readdirSync(group)) {
+    try {
+      const bench = JSON.parse(fs.readFileSync(path.join(group, name, 'new/benchmark.json'), 'utf8'));
+      const est = JSON.parse(fs.readFileSync(path.join(group, name, 'new/estimates.json'), 'utf8'));
+      const ns = est.median.point_estimate;
+      out[name] = Math.round(bench.throughput.Elements / (ns / 1e9));
+    } catch {
+      // Not a finished benchmark directory.
+    }
+  }
+  return Object.keys(out).length ? out : null;
+}
+
+async function enginePage(page, base, o, problems) {
+  await page.goto(`${base}#/bench?rounds=${o.rounds}`);
+  await page.locator('#bench-run').click();
+  const result = page.locator('#bench-result');
+  await page.waitForFunction(() => ['done', 'failed'].includes(document.querySelector('#bench-result')?.dataset.state),
+    null, { timeout: 10 * 60_000, polling: 250 });
+  const data = await result.evaluate((el) => ({ ...el.dataset }));
+  await page.screenshot({ path: path.join(o.shots, 'bench.png'), fullPage: true });
+  if (data.state !== 'done') throw new Error(`the benchmark page failed: ${await page.locator('main').innerText()}`);
+  return {
+    rounds: Number(data.rounds),
+    records_per_run: Number(data.records),
+    records_per_second: Number(data.recordsPerSecond),
+    unique_keys_records_per_second: Number(data.uniqueRecordsPerSecond),
+    native_target: Number(data.nativeTarget),
+    ratio_to_native_target: Number(data.ratio),
+    problems: [...problems],
+  };
+}
+
+/** Runs an `aws kinesis` line in the Stream Lab console; returns its output. */
+async function consoleRun(page, line) {
+  const before = await page.locator('.console-entry').count();
+  await page.fill('#console-input', line);
+  await page.press('#console-input', 'Enter');
+  await page.locator('.console-entry').nth(before).waitFor();
+  return page.locator('.console-entry').nth(before).locator('.console-out').innerText();
+}
+
+async function streamLab(page, base, o, problems) {
+  await page.goto(`${base}#/streams`);
+  await page.locator('#console-input').waitFor();
+  const created = await consoleRun(page, 'aws kinesis create-stream --stream-name bench --shard-count 16');
+  if (created.trim() !== '{}') throw new Error(`create-stream answered ${created}`);
+  // Two producers, 500 records/s each, 100-byte records, keys spread over users.
+  for (let i = 0; i < 2; i++) {
+    await page.fill('#producer-rate', '500');
+    await page.selectOption('#producer-dist', 'user_ids');
+    await page.fill('#producer-bytes', '100');
+    await page.click('#add-producer');
+  }
+  // One polling consumer reads every shard, so records also flow out.
+  await page.selectOption('#consumer-kind', 'polling');
+  await page.selectOption('#consumer-start', 'LATEST');
+  await page.click('#add-consumer');
+  await page.selectOption('#lab-speed', String(o.speed));
+  await page.click('#play');
+  // The lanes on screen, as a student would watch them.
+  await page.locator('.shard-lane').first().evaluate((el) => el.scrollIntoView({ block: 'start' }));
+  // Settle: the first second fills the lanes.
+  await page.waitForTimeout(1000);
+  const simBefore = await page.locator('#sim-time').innerText();
+  const ms = o.seconds * 1000;
+  const frames = await page.evaluate((ms) => new Promise((resolve) => {
+    const times = [];
+    const start = performance.now();
+    const frame = (t) => {
+      times.push(t);
+      if (t - start < ms) requestAnimationFrame(frame);
+      else resolve(times);
+    };
+    requestAnimationFrame(frame);
+  }), ms);
+  const simAfter = await page.locator('#sim-time').innerText();
+  const lanes = await page.locator('.shard-lane').count();
+  await page.screenshot({ path: path.join(o.shots, 'bench-streams.png'), fullPage: false });
+  await page.locator('#play').scrollIntoViewIfNeeded();
+  await page.click('#play');
+  const gaps = frames.slice(1).map((t, i) => t - frames[i]).sort((a, b) => a - b);
+  if (gaps.length < 2) throw new Error('no animation frames');
+  // The display's frame time: the shortest typical gap (60 Hz gives 16.7 ms).
+  const refresh = gaps[Math.floor(gaps.length * 0.1)];
+  const round2 = (x) => Math.round(x * 100) / 100;
+  return {
+    shards: lanes,
+    producers_records_per_second: 1000,
+    polling_consumers: 1,
+    speed: o.speed / 1000,
+    sim_time: [simBefore, simAfter],
+    seconds: o.seconds,
+    frames: gaps.length,
+    refresh_ms: round2(refresh),
+    mean_ms: round2(gaps.reduce((a, b) => a + b, 0) / gaps.length),
+    p95_ms: round2(gaps[Math.min(gaps.length - 1, Math.floor(gaps.length * 0.95))]),
+    max_ms: round2(gaps[gaps.length - 1]),
+    // Each gap longer than 1.5 frames lost round(gap / frame) - 1 frames.
+    dropped_frames: gaps.reduce((n, g) => n + (g > 1.5 * refresh ? Math.round(g / refresh) - 1 : 0), 0),
+    problems: [...problems],
+  };
+}
+
+async function main() {
+  const o = options(process.argv.slice(2));
+  if (!fs.existsSync(path.join(o.dist, 'index.html'))) {
+    throw new Error(`${o.dist}/index.html not found: build the site first (cargo xtask dist)`);
+  }
+  fs.mkdirSync(o.shots, { recursive: true });
+  const server = await serve(o.dist, '/lab/');
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'kinesis-lab-bench-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ARGS,
+    viewport: { width: 1366, height: 900 },
+  });
+  try {
+    const page = context.pages()[0] ?? await context.newPage();
+    const problems = [];
+    page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    const engine = await enginePage(page, server.base, o, problems);
+    const native = criterion(o.criterion);
+    const nativeRepeated = native?.['routed + appended, 16 shards, 100-byte records'];
+    if (nativeRepeated) engine.ratio_to_native_measured = Math.round((engine.records_per_second / nativeRepeated) * 1000) / 1000;
+    const frames = await streamLab(page, server.base, o, problems);
+    const browser = await page.evaluate(() => navigator.userAgent);
+    const report = {
+      machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, load: os.loadavg().map((x) => Math.round(x * 100) / 100), chromium: browser ?? null },
+      wasm_put_records: engine,
+      native_put_records_last_criterion_run: native,
+      stream_lab_frames: frames,
+      screenshots: [path.join(o.shots, 'bench.png'), path.join(o.shots, 'bench-streams.png')],
+    };
+    console.log(JSON.stringify(report, null, 2));
+  } finally {
+    await context.close();
+    await server.close();
+    fs.rmSync(profile, { recursive: true, force: true });
+  }
+}
+
+main().catch((e) => {
+  console.error(`bench: ${e.stack || e}`);
+  process.exit(1);
+});

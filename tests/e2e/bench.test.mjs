@@ -1,0 +1,47 @@
+// The benchmark page works: one run per workload gives a positive figure
+// that a script can read. (Speed itself is measured by tests/bench/run.mjs,
+// never asserted here.)
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import AxeBuilder from '@axe-core/playwright';
+import { serve, launch, watchedPage, shot } from './harness.mjs';
+
+let server, browser;
+before(async () => {
+  server = await serve('/lab/');
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+test('the benchmark page measures the engine in wasm and exposes the figures', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const { page, problems } = await watchedPage(context);
+  await page.goto(server.base + '#/bench?rounds=1');
+  const result = page.locator('#bench-result');
+  assert.equal(await result.getAttribute('data-state'), 'idle');
+  await page.click('#bench-run');
+  await page.waitForFunction(() => ['done', 'failed'].includes(document.querySelector('#bench-result').dataset.state));
+  const data = await result.evaluate((el) => ({ ...el.dataset }));
+  assert.equal(data.state, 'done', await page.locator('main').innerText());
+  assert.equal(data.rounds, '1');
+  assert.equal(data.records, '16000');
+  for (const key of ['recordsPerSecond', 'uniqueRecordsPerSecond']) {
+    assert.ok(Number(data[key]) > 0, `${key} = ${data[key]}`);
+  }
+  assert.equal(data.nativeTarget, '5000000');
+  assert.ok(Math.abs(Number(data.ratio) - Number(data.recordsPerSecond) / Number(data.nativeTarget)) < 0.001, data.ratio);
+  assert.match(await page.locator('#bench-repeated').innerText(), /^[\d,]+ records\/s$/);
+  await shot(page, 'bench-en');
+  const serious = async () => (await new AxeBuilder({ page }).analyze()).violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  assert.deepEqual(await serious(), []);
+  await page.selectOption('header select', 'vi');
+  assert.match(await page.locator('#bench-repeated').innerText(), /^[\d.]+ record\/giây$/);
+  assert.deepEqual(await serious(), []);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
