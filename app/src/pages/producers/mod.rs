@@ -1,5 +1,6 @@
 //! The Producers page: how data gets into a stream. Each section is its own
-//! module: `kpl.rs` (aggregation, collection, retries).
+//! module: `kpl.rs` (aggregation, collection and retries, side by side, and
+//! an aggregated record taken apart).
 
 mod kpl;
 

@@ -411,6 +411,35 @@ impl KplProducer {
         self.bins.iter()
     }
 
+    /// The last `secs` whole seconds summed (the second under way is left
+    /// out), with how many seconds that is: a rate is the sum over the count.
+    pub fn recent(&self, secs: u64) -> (KplBin, u64) {
+        let done = (self.now - self.started_ms) / 1000 * 1000;
+        let mut sum = KplBin::default();
+        let mut n = 0;
+        for b in self
+            .bins
+            .iter()
+            .rev()
+            .filter(|b| b.start_ms + 1000 <= done)
+            .take(secs as usize)
+        {
+            sum.user_records_received += b.user_records_received;
+            sum.user_records_put += b.user_records_put;
+            sum.user_records_expired += b.user_records_expired;
+            sum.kinesis_records_put += b.kinesis_records_put;
+            sum.kinesis_records_throttled += b.kinesis_records_throttled;
+            sum.bytes_put += b.bytes_put;
+            sum.put_records_calls += b.put_records_calls;
+            sum.retries += b.retries;
+            sum.latency_sum_ms += b.latency_sum_ms;
+            n += 1;
+        }
+        // Seconds in which nothing happened have no bin; they still count.
+        let n = n.max(secs.min(done / 1000));
+        (sum, n)
+    }
+
     /// The latency below which `fraction` (0..=1) of put user records fall,
     /// as the upper edge of a histogram bucket.
     pub fn latency_quantile_ms(&self, fraction: f64) -> Option<u64> {

@@ -1,0 +1,122 @@
+// Producers page, KPL section: the same workload without and with
+// aggregation, and one aggregated record taken apart, checked against the
+// native `kinesis-lab kpl deaggregate`.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { serve, launch, watchedPage, shot, CLI } from './harness.mjs';
+
+let server, browser;
+before(async () => {
+  server = await serve('/lab/');
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const num = (t) => Number(t.replace(/[^\d]/g, ''));
+
+/** A side's row: [per second, total] as numbers. */
+async function metric(page, side, key) {
+  const row = page.locator(`#${side} tr[data-metric="${key}"]`);
+  return [num(await row.locator('.c-rate').innerText()), num(await row.locator('.c-total').innerText())];
+}
+
+test('5,000 small records/s into one shard: aggregation gets them all in, without it the shard caps at 1,000/s', async () => {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+  const { page, problems } = await watchedPage(context);
+  await page.goto(server.base + '#/producers');
+  await page.locator('#kpl-apply').waitFor();
+
+  // Bad settings are refused and named; the defaults stay.
+  await page.fill('#kpl-rmbt', '20');
+  await page.fill('#kpl-shards', '9');
+  await page.click('#kpl-apply');
+  const text = await page.locator('#kpl').innerText();
+  assert.match(text, /RecordMaxBufferedTime \(ms\) must be between 100 and 60000/);
+  assert.match(text, /Number of shards must be between 1 and 4/);
+  await page.fill('#kpl-rmbt', '100');
+  await page.fill('#kpl-shards', '1');
+  await page.press('#kpl-shards', 'Enter');
+  assert.equal(await page.locator('#kpl .error:not(:empty)').count(), 0);
+
+  // 20 simulated seconds.
+  await page.click('#kpl-step');
+  await page.click('#kpl-step');
+  await page.locator('#kpl-time').getByText('20.0 s').waitFor();
+
+  const [, added] = await metric(page, 'kpl-plain', 'user-in');
+  assert.ok(added >= 100_000 && added <= 100_010, `${added} added`);
+  assert.deepEqual((await metric(page, 'kpl-agg', 'user-in'))[1], added, 'the same workload on both sides');
+
+  const [plainRate, plainPut] = await metric(page, 'kpl-plain', 'kinesis-put');
+  assert.ok(plainRate <= 1_000, `without aggregation ${plainRate} Kinesis records/s`);
+  assert.ok(plainPut <= 21_000, `${plainPut} in 20 s, one second of burst`);
+  const [, plainStored] = await metric(page, 'kpl-plain', 'user-put');
+  assert.ok(plainStored * 4 < added, `most never get in: ${plainStored} of ${added}`);
+
+  const [, aggStored] = await metric(page, 'kpl-agg', 'user-put');
+  assert.ok(aggStored + 1_000 >= added, `with aggregation ${aggStored} of ${added} stored`);
+  assert.deepEqual(await metric(page, 'kpl-agg', 'throttled'), [0, 0]);
+  const [aggKib] = await metric(page, 'kpl-agg', 'bytes');
+  assert.ok(aggKib > 400 && aggKib <= 1_024, `${aggKib} KiB/s within 1 MiB/s`);
+  const [aggKinesisRate] = await metric(page, 'kpl-agg', 'kinesis-put');
+  assert.ok(aggKinesisRate < 100, `${aggKinesisRate} Kinesis records/s carry 5,000 user records/s`);
+
+  // The charts are drawn.
+  for (const id of ['kpl-plain-chart', 'kpl-agg-chart']) {
+    const inked = await page.locator(`#${id}`).evaluate((c) => {
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      let n = 0;
+      for (let i = 0; i < d.length; i += 4) if (d[i] < 240 || d[i + 1] < 240 || d[i + 2] < 240) n++;
+      return n;
+    });
+    assert.ok(inked > 3000, `${id} is drawn`);
+  }
+
+  // The decoded record agrees with the native deaggregator.
+  const b64 = await page.locator('#kpl-anatomy').getAttribute('data-b64');
+  const users = execFileSync(CLI, ['kpl', 'deaggregate'], { input: b64 + '\n', encoding: 'utf8' })
+    .trim().split('\n').map((l) => JSON.parse(l));
+  assert.equal(num(await page.locator('#kpl-record-count').innerText()), users.length);
+  assert.equal(num(await page.locator('#kpl-pk-count').innerText()), new Set(users.map((u) => u.PartitionKey)).size);
+  assert.equal(await page.locator('#kpl-magic').innerText(), 'F3 89 9A C2');
+  const firstRows = await page.locator('#kpl-records tbody tr td:nth-child(3)').allInnerTexts();
+  assert.deepEqual(firstRows, users.slice(0, firstRows.length).map((u) => u.PartitionKey));
+  await shot(page, 'producers-kpl-en');
+
+  // One flipped bit: the MD5 check refuses the record.
+  await page.click('#kpl-corrupt');
+  assert.match(await page.locator('#kpl-refused').innerText(), /MD5 mismatch/);
+  await page.click('#kpl-corrupt');
+  await page.locator('#kpl-anatomy').waitFor();
+
+  await page.selectOption('header select', 'vi');
+  await page.locator('#kpl-title').getByText('KPL: aggregation vượt qua giới hạn số record mỗi giây').waitFor();
+  await shot(page, 'producers-kpl-vi');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a longer RecordMaxBufferedTime means later records', async () => {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+  const { page, problems } = await watchedPage(context);
+  await page.goto(server.base + '#/producers');
+  await page.locator('#kpl-apply').waitFor();
+  const meanLatency = async (rmbt) => {
+    await page.fill('#kpl-rate', '200');
+    await page.fill('#kpl-rmbt', String(rmbt));
+    await page.click('#kpl-apply');
+    await page.click('#kpl-step');
+    await page.locator('#kpl-time').getByText('10.0 s').waitFor();
+    const text = await page.locator('#kpl-agg tr[data-metric="latency"] .c-total').innerText();
+    return num(text.split('/')[0]);
+  };
+  const short = await meanLatency(100);
+  const long = await meanLatency(1000);
+  assert.ok(long - short > 300, `mean ${short} ms → ${long} ms`);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
