@@ -182,6 +182,32 @@ test('charts, replay from a record, retention, 1000x and fast-forward with produ
   assert.ok(Math.abs(added - 50 * 3600) <= 2, `an hour at 50 rec/s adds ${added}`);
   const behind = (await kept()) - (await readBy('consumer-1'));
   assert.ok(behind >= 0 && behind <= 60, `the consumer kept up through the hour (${behind} behind)`);
+
+  // The address replays the whole session on a fresh page: the same time,
+  // producers, consumers and, the engine being deterministic, the same records.
+  await page.waitForURL(/#\/streams\?s=1\.[^&]+&t=\d+$/);
+  const link = page.url();
+  const here = {
+    time: await page.locator('#sim-time').innerText(),
+    kept: await kept(),
+    producers: await page.locator('#producer-list').innerText(),
+    consumers: await page.locator('#consumer-table tbody').innerText(),
+    retention: await page.locator('.stream-card .help').first().innerText(),
+  };
+  const other = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+  const replayed = await watchedPage(other);
+  await replayed.page.goto(link);
+  await replayed.page.locator('#sim-time').getByText(here.time).waitFor();
+  const p2 = replayed.page;
+  const kept2 = (await p2.locator('.shard-lane .shard-head .help').allInnerTexts())
+    .filter((t) => /records kept/.test(t)).map((t) => Number(t.replace(/[^\d]/g, ''))).reduce((a, b) => a + b, 0);
+  assert.equal(kept2, here.kept);
+  assert.equal(await p2.locator('#producer-list').innerText(), here.producers);
+  assert.equal(await p2.locator('#consumer-table tbody').innerText(), here.consumers);
+  assert.equal(await p2.locator('.stream-card .help').first().innerText(), here.retention);
+  assert.equal(await p2.locator('.notice').count(), 0);
+  assert.deepEqual(replayed.problems, []);
+  await other.close();
   assert.deepEqual(problems, []);
   await context.close();
 });

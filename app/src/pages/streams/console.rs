@@ -52,6 +52,11 @@ pub fn run_command(lab: Lab, log: ConsoleLog, line: &str) {
         Err(e) => (false, e),
     };
     lab.collect_events();
+    if ok && line.starts_with("aws kinesis ") {
+        lab.record(super::session::Act::Console {
+            line: line.to_owned(),
+        });
+    }
     log.0.update(|l| {
         l.push(Entry {
             command: line.to_owned(),

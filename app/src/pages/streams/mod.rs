@@ -3,6 +3,7 @@
 
 mod charts;
 mod console;
+pub mod session;
 mod view;
 
 use crate::browser;
@@ -62,6 +63,10 @@ pub struct Lab {
     traffic: StoredValue<Traffic>,
     /// Each consumer's settings and latest numbers, for display.
     pub consumer_list: RwSignal<Vec<ConsumerRow>>,
+    /// What the student did, for the share link.
+    pub session: RwSignal<Vec<session::Step>>,
+    next_producer: StoredValue<u32>,
+    next_consumer: StoredValue<u32>,
     /// The consumer form's stream, start position and sequence number (a
     /// record in a lane can fill them in to replay from itself).
     pub consumer_form: (RwSignal<String>, RwSignal<String>, RwSignal<String>),
@@ -79,6 +84,98 @@ pub struct ConsumerRow {
 }
 
 impl Lab {
+    /// Notes a step of the session at the current simulated time.
+    pub fn record(&self, act: session::Act) {
+        let t = self.now.get_untracked().saturating_sub(EPOCH_MS);
+        self.session.update(|s| s.push(session::Step { t, act }));
+    }
+
+    /// Starts a producer; its id (and so its keys) follow from the order
+    /// producers were added, so a replayed session gets the same ones.
+    pub fn add_producer(&self, config: ProducerConfig) -> Result<u32, ValidationError> {
+        let id = self.next_producer.get_value();
+        let p = Producer::new(id, config.clone(), id as u64 + 1, self.now.get_untracked())?;
+        self.next_producer.set_value(id + 1);
+        self.traffic.update_value(|tr| tr.producers.push(p));
+        self.producer_list.update(|l| l.push((id, config.clone())));
+        self.record(session::Act::AddProducer { config });
+        Ok(id)
+    }
+
+    pub fn remove_producer(&self, id: u32) {
+        self.traffic
+            .update_value(|tr| tr.producers.retain(|p| p.id != id));
+        self.producer_list.update(|l| l.retain(|(i, _)| *i != id));
+        self.record(session::Act::RemoveProducer { id });
+    }
+
+    /// Adds a consumer named `consumer-<n>`. An enhanced fan-out one is
+    /// registered through the console first (when `register` is set; a
+    /// replay has already replayed that command). False if registering failed.
+    pub fn add_consumer(
+        &self,
+        log: console::ConsoleLog,
+        stream: &str,
+        start: StartAt,
+        efo: bool,
+        parents_first: bool,
+        register: bool,
+    ) -> bool {
+        let id = self.next_consumer.get_value() + 1;
+        self.next_consumer.set_value(id);
+        let name = format!("consumer-{id}");
+        let mut c = PollingConsumer::new(&name, stream, start);
+        c.parents_first = parents_first;
+        if efo {
+            if register {
+                let arn = self
+                    .engine
+                    .with_untracked(|e| e.stream(stream).map(|s| s.arn()).unwrap_or_default());
+                console::run_command(*self, log, &format!("aws kinesis register-stream-consumer --stream-arn {arn} --consumer-name {name}"));
+            }
+            let registered = self.engine.with_untracked(|e| {
+                e.stream(stream)
+                    .map(|s| s.efo_consumers.contains_key(&name))
+                    .unwrap_or(false)
+            });
+            if !registered {
+                return false;
+            }
+            c.enhanced_fan_out = true;
+        }
+        self.consumer_list.update(|l| {
+            l.push(ConsumerRow {
+                label: consumer_label(&c),
+                stream: c.stream.clone(),
+                start: c.start,
+                parents_first: c.parents_first,
+                stats: c.stats.clone(),
+                error: None,
+            })
+        });
+        self.traffic.update_value(|tr| tr.add_consumer(c));
+        self.record(session::Act::AddConsumer {
+            stream: stream.to_owned(),
+            start,
+            efo,
+            parents_first,
+        });
+        true
+    }
+
+    pub fn remove_consumer(&self, label: &str) {
+        self.traffic.update_value(|tr| {
+            let found = tr.consumers().position(|(c, _)| consumer_label(c) == label);
+            if let Some(i) = found {
+                tr.remove_consumer(i);
+            }
+        });
+        self.consumer_list.update(|l| l.retain(|c| c.label != label));
+        self.record(session::Act::RemoveConsumer {
+            label: label.to_owned(),
+        });
+    }
+
     /// Runs traffic to `t` and shows what happened.
     pub fn advance(&self, t: u64) {
         self.engine.update(|e| {
@@ -139,6 +236,69 @@ impl Lab {
             r.drain(..excess);
         });
     }
+}
+
+/// Jumps ahead with the producers sitting out the time (they resume after).
+fn skip_paused(lab: Lab, skipped: RwSignal<u64>, ms: u64) {
+    let t = lab.now.get_untracked() + ms;
+    lab.engine
+        .update(|e| lab.traffic.update_value(|tr| tr.skip_to(e, t)));
+    skipped.update(|s| *s += ms);
+    lab.record(session::Act::Skip { ms });
+}
+
+/// Moves the page's clock (and traffic) forward to `t`, if it is later.
+fn run_to(lab: Lab, clock: crate::clock::SimClock, t: u64) {
+    let now = lab.now.get_untracked();
+    if t > now {
+        clock.now_ms.update(|c| *c += t - now);
+        lab.advance(t);
+    }
+}
+
+/// Replays a shared session on the fresh lab. False if any step no longer
+/// applies (for example a command the service now refuses).
+fn replay(
+    lab: Lab,
+    log: console::ConsoleLog,
+    clock: crate::clock::SimClock,
+    skipped: RwSignal<u64>,
+    steps: &[session::Step],
+    until: u64,
+) -> bool {
+    use session::Act;
+    let mut all_applied = true;
+    for step in steps {
+        run_to(lab, clock, EPOCH_MS + step.t);
+        let ok = match &step.act {
+            Act::Console { line } => {
+                console::run_command(lab, log, line);
+                log.0.with_untracked(|l| l.last().is_some_and(|e| e.ok))
+            }
+            Act::AddProducer { config } => lab.add_producer(config.clone()).is_ok(),
+            Act::RemoveProducer { id } => {
+                lab.remove_producer(*id);
+                true
+            }
+            Act::AddConsumer {
+                stream,
+                start,
+                efo,
+                parents_first,
+            } => lab.add_consumer(log, stream, *start, *efo, *parents_first, false),
+            Act::RemoveConsumer { label } => {
+                lab.remove_consumer(label);
+                true
+            }
+            Act::Skip { ms } => {
+                skip_paused(lab, skipped, *ms);
+                true
+            }
+        };
+        all_applied &= ok;
+    }
+    run_to(lab, clock, EPOCH_MS + until);
+    all_applied
 }
 
 /// Advances a fast-forward by one bounded chunk per animation frame, until
@@ -207,6 +367,9 @@ pub fn StreamLabPage() -> impl IntoView {
         metrics: RwSignal::new(Metrics::new()),
         producer_list: RwSignal::new(Vec::new()),
         traffic: StoredValue::new(Traffic::new(EPOCH_MS)),
+        session: RwSignal::new(Vec::new()),
+        next_producer: StoredValue::new(0),
+        next_consumer: StoredValue::new(0),
         consumer_form: (
             RwSignal::new(String::new()),
             RwSignal::new("LATEST".to_owned()),
@@ -217,32 +380,37 @@ pub fn StreamLabPage() -> impl IntoView {
 
     let log = console::ConsoleLog(RwSignal::new(Vec::new()));
 
-    // A shared link carries the console's successful commands: replay them.
+    // A shared link carries the session: replay it, letting time run
+    // between the steps as it did, then up to the time the link was made.
     let link_notice = RwSignal::new(None::<String>);
-    if let Some(encoded) = ctx.location.with_untracked(|l| l.query.get("s").cloned()) {
-        match share::decode::<String>(&encoded) {
-            Ok(lines) => {
-                for line in &lines {
-                    console::run_command(lab, log, line);
-                }
-                if log.0.with_untracked(|l| l.iter().any(|e| !e.ok)) {
+    let query = ctx.location.with_untracked(|l| l.query.clone());
+    if let Some(encoded) = query.get("s") {
+        match session::decode(encoded) {
+            Ok(steps) => {
+                let until = query
+                    .get("t")
+                    .and_then(|t| t.parse::<u64>().ok())
+                    .unwrap_or(0);
+                if !replay(lab, log, clock, skipped, &steps, until) {
                     link_notice.set(Some(ctx.t(T::ShareReplayNotice).to_owned()));
                 }
             }
             Err(e) => link_notice.set(Some(format!("{} {e:?}", ctx.t(T::ShareNotice)))),
         }
     }
-    // The address is always a link to this session.
+    // The address is always a link to this session, as of the last step,
+    // pause or jump (not every tick).
     Effect::new(move |_| {
-        let lines: Vec<String> = log.0.with(|l| {
-            l.iter()
-                .filter(|e| e.ok && e.command.starts_with("aws kinesis "))
-                .map(|e| e.command.clone())
-                .collect()
-        });
+        let steps = lab.session.get();
+        clock.running.track();
+        skipped.track();
         let mut loc = Location::new(Page::Streams);
-        if !lines.is_empty() {
-            loc = loc.with("s", share::encode(&lines));
+        if !steps.is_empty() {
+            let encoded = share::encode(&steps);
+            if encoded.len() <= share::MAX_LEN {
+                let t = now.get_untracked().saturating_sub(EPOCH_MS);
+                loc = loc.with("s", encoded).with("t", t.to_string());
+            }
         }
         browser::replace_hash(&loc.to_hash());
     });
@@ -287,10 +455,7 @@ pub fn StreamLabPage() -> impl IntoView {
             ff.set(Some((t, ms)));
             fast_forward_frame(ff, skipped, now, clock.max_step_ms);
         } else {
-            // Producers sit out the skipped time and resume after it.
-            lab.engine
-                .update(|e| lab.traffic.update_value(|tr| tr.skip_to(e, t)));
-            skipped.update(|s| *s += ms);
+            skip_paused(lab, skipped, ms);
         }
     };
     let nominal = move || clock.speed_milli.get() as u64 * crate::clock::TICK_MS as u64 / 1000;
@@ -374,7 +539,6 @@ fn ProducersPanel(lab: Lab) -> impl IntoView {
     let dist = RwSignal::new(KeyDistribution::UserIds);
     let error = RwSignal::new(None::<ValidationError>);
     let no_stream = RwSignal::new(false);
-    let next_id = StoredValue::new(0u32);
     let streams = Memo::new(move |_| {
         lab.engine
             .with(|e| e.streams().map(|s| s.name.clone()).collect::<Vec<_>>())
@@ -396,22 +560,12 @@ fn ProducersPanel(lab: Lab) -> impl IntoView {
             distribution: dist.get_untracked(),
             record_bytes: parse(&bytes.get_untracked()),
         };
-        let id = next_id.get_value();
-        match Producer::new(id, config.clone(), id as u64 + 1, lab.now.get_untracked()) {
-            Ok(p) => {
-                next_id.set_value(id + 1);
-                lab.traffic.update_value(|tr| tr.producers.push(p));
-                lab.producer_list.update(|l| l.push((id, config)));
-                error.set(None);
-            }
+        match lab.add_producer(config) {
+            Ok(_) => error.set(None),
             Err(e) => error.set(Some(e)),
         }
     };
-    let remove = move |id: u32| {
-        lab.traffic
-            .update_value(|tr| tr.producers.retain(|p| p.id != id));
-        lab.producer_list.update(|l| l.retain(|(i, _)| *i != id));
-    };
+    let remove = move |id: u32| lab.remove_producer(id);
     view! {
         <section class="panel producers" aria-labelledby="producers-title">
             <h2 id="producers-title">{move || ctx.t(T::Producers)}</h2>
@@ -493,7 +647,6 @@ fn ConsumersPanel(lab: Lab, log: console::ConsoleLog) -> impl IntoView {
     let seq_error = RwSignal::new(None::<String>);
     let parents_first = RwSignal::new(true);
     let no_stream = RwSignal::new(false);
-    let next_id = StoredValue::new(1u32);
     let streams = Memo::new(move |_| {
         lab.engine
             .with(|e| e.streams().map(|s| s.name.clone()).collect::<Vec<_>>())
@@ -530,47 +683,16 @@ fn ConsumersPanel(lab: Lab, log: console::ConsoleLog) -> impl IntoView {
             _ => StartAt::Latest,
         };
         seq_error.set(None);
-        let id = next_id.get_value();
-        next_id.set_value(id + 1);
-        let name = format!("consumer-{id}");
-        let mut c = PollingConsumer::new(&name, &chosen, at);
-        c.parents_first = parents_first.get_untracked();
-        if efo.get_untracked() {
-            // Registered through the console, so the step shows in the history.
-            let arn = lab
-                .engine
-                .with_untracked(|e| e.stream(&chosen).map(|s| s.arn()).unwrap_or_default());
-            console::run_command(lab, log, &format!("aws kinesis register-stream-consumer --stream-arn {arn} --consumer-name {name}"));
-            if lab.engine.with_untracked(|e| {
-                e.stream(&chosen)
-                    .map(|s| !s.efo_consumers.contains_key(&name))
-                    .unwrap_or(true)
-            }) {
-                return;
-            }
-            c.enhanced_fan_out = true;
-        }
-        lab.consumer_list.update(|l| {
-            l.push(ConsumerRow {
-                label: consumer_label(&c),
-                stream: c.stream.clone(),
-                start: c.start,
-                parents_first: c.parents_first,
-                stats: c.stats.clone(),
-                error: None,
-            })
-        });
-        lab.traffic.update_value(|tr| tr.add_consumer(c));
+        lab.add_consumer(
+            log,
+            &chosen,
+            at,
+            efo.get_untracked(),
+            parents_first.get_untracked(),
+            true,
+        );
     };
-    let remove = move |label: String| {
-        lab.traffic.update_value(|tr| {
-            let found = tr.consumers().position(|(c, _)| consumer_label(c) == label);
-            if let Some(i) = found {
-                tr.remove_consumer(i);
-            }
-        });
-        lab.consumer_list.update(|l| l.retain(|c| c.label != label));
-    };
+    let remove = move |label: String| lab.remove_consumer(&label);
     let start_text = move |s: StartAt| match s {
         StartAt::AtTimestamp { ms } => {
             format!("AT_TIMESTAMP {}", sim_time_text(ctx.lang.get(), ms))
