@@ -2,7 +2,10 @@
 //! a distribution. Time enters through [`Producer::due`]; the records a
 //! producer sends depend only on its settings, the seed and the time.
 
+pub mod agent;
 pub mod kpl;
+pub mod sources;
+pub mod template;
 
 use crate::error::{check_count, Field, ValidationError};
 use crate::stream::engine::PutEntry;
