@@ -560,27 +560,35 @@ pub struct Engine {
     scratch: Scratch,
 }
 
-/// What the engine remembers only to go faster: recently seen partition keys
-/// with their hash keys, and the last payload stored. It never changes a
-/// result, so it takes no part in equality, and a clone starts empty.
+/// What the engine remembers only to go faster and to store less: recently
+/// seen partition keys with their hash keys, and the last few payloads
+/// stored. It never changes a result, so it takes no part in equality, and
+/// a clone starts empty.
 #[derive(Default)]
 struct Scratch {
     keys: KeyCache,
-    last_payload: Option<Payload>,
+    payloads: [Option<Payload>; RECENT_PAYLOADS],
+    /// Where the next new payload goes (round robin).
+    next_payload: usize,
 }
 
+/// Payloads remembered: enough for a few producers with different record
+/// sizes, interleaved, to share one buffer each.
+const RECENT_PAYLOADS: usize = 4;
+
 impl Scratch {
-    /// The data as a shared payload; equal to the last one stored, it is
-    /// the same buffer.
+    /// The data as a shared payload: the same buffer as a recent record's
+    /// when the bytes are equal.
     fn payload(&mut self, data: &[u8]) -> Payload {
-        match &self.last_payload {
-            Some(p) if **p == *data => p.clone(),
-            _ => {
-                let p = Payload::from(data);
-                self.last_payload = Some(p.clone());
-                p
+        for p in self.payloads.iter().flatten() {
+            if p.len() == data.len() && **p == *data {
+                return p.clone();
             }
         }
+        let p = Payload::from(data);
+        self.payloads[self.next_payload] = Some(p.clone());
+        self.next_payload = (self.next_payload + 1) % RECENT_PAYLOADS;
+        p
     }
 }
 
@@ -1575,3 +1583,65 @@ pub fn covers_space(ranges: &mut [HashKeyRange]) -> bool {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod sharing_tests {
+    use super::*;
+
+    /// Records with the same key share one copy of it with their events, and
+    /// records with the same bytes one payload, even when producers with
+    /// different record sizes interleave.
+    #[test]
+    fn keys_and_payloads_are_stored_once() {
+        let mut e = Engine::new();
+        e.create_stream(0, "s", 1).unwrap();
+        let entry = |key: &str, n: usize| PutEntry {
+            partition_key: key.into(),
+            explicit_hash_key: None,
+            data: vec![b'x'; n],
+        };
+        let batch: Vec<PutEntry> = (0..40)
+            .map(|i| entry(["a", "b", "c"][i % 3], [100, 200][i % 2]))
+            .collect();
+        e.put_records(10, "s", &batch).unwrap();
+        e.put_records(20, "s", &batch).unwrap();
+        let records = &e.stream("s").unwrap().shards[0].records;
+        assert_eq!(records.len(), 80);
+        for r in records {
+            let first_same_key = records
+                .iter()
+                .find(|o| o.partition_key == r.partition_key)
+                .unwrap();
+            assert!(SharedStr::ptr_eq(
+                &r.partition_key,
+                &first_same_key.partition_key
+            ));
+            let first_same_data = records.iter().find(|o| o.data == r.data).unwrap();
+            assert!(Payload::ptr_eq(&r.data, &first_same_data.data));
+        }
+        let mut events = e
+            .events()
+            .iter()
+            .filter_map(|ev| match ev {
+                Event::RecordPut { key, stream, .. } => Some((key, stream)),
+                _ => None,
+            })
+            .zip(records);
+        assert!(events.all(
+            |((key, stream), r)| SharedStr::ptr_eq(key, &r.partition_key)
+                && SharedStr::ptr_eq(stream, &e.stream("s").unwrap().shared_name)
+        ));
+        // What a read returns is the same data, with an owned key.
+        let records = records.clone();
+        let it = e
+            .get_shard_iterator(30, "s", "0", "TRIM_HORIZON", None, None)
+            .unwrap();
+        let read = e.get_records(30, &it, None).unwrap().records;
+        assert_eq!(read.len(), 80);
+        for (got, kept) in read.iter().zip(records) {
+            assert_eq!(got.partition_key, kept.partition_key.as_str());
+            assert_eq!(got.data, kept.data);
+            assert_eq!((got.seq, got.arrival_ms), (kept.seq, kept.arrival_ms));
+        }
+    }
+}
