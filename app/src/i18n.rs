@@ -514,6 +514,15 @@ texts! {
                 "Phần lớn producer ghi với key lặp lại (mỗi người dùng, mỗi thiết bị một key), và engine nhớ MD5 của từng key nên những record ấy tốn ít công hơn. Key chưa gặp bao giờ thì lần nào cũng phải tính MD5.";
     BenchNoClock => "This browser gives the page no high-resolution clock (performance.now), so nothing can be timed.", "Trình duyệt này không cho trang dùng đồng hồ độ phân giải cao (performance.now), nên không đo được.";
     BenchBroken => "The workload was throttled, so the figure would mean nothing; please report this.", "Khối việc đo bị throttle nên con số không còn ý nghĩa; hãy báo lỗi này cho chúng tôi.";
+
+    // Lesson widget: shared polling against enhanced fan-out.
+    WfoHelp => "Each press runs a new comparison from zero: the same producer writes into two identical streams for the simulated seconds you choose; every application polls one of them with GetRecords (once a second per shard) and subscribes to the other with SubscribeToShard.",
+               "Mỗi lần bấm là một lượt so sánh mới từ đầu: cùng một producer ghi vào hai stream giống hệt nhau trong số giây mô phỏng bạn chọn; mỗi ứng dụng poll một stream bằng GetRecords (mỗi shard một lần mỗi giây) và subscribe stream còn lại bằng SubscribeToShard.";
+    WfoRun => "Run the comparison", "Chạy so sánh";
+    WfoNone => "No comparison yet: choose the settings and press Run the comparison.", "Chưa có lượt so sánh nào: chọn thiết lập rồi bấm Chạy so sánh.";
+    WfoRuns => "Comparisons so far", "Các lượt đã chạy";
+    WfoLatest => "Latest comparison", "Lượt so sánh gần nhất";
+    WfoBehind => "Behind (ms)", "Chậm (ms)";
 }
 
 use kinesis_lab_core::lesson::goal::{Goal, Why};
@@ -623,6 +632,45 @@ pub fn goal(lang: Lang, g: &Goal) -> String {
             "Khi “{stream}” đang ở chế độ {}, một producer gửi {records_per_second} record/giây, mỗi record {} byte, trong {seconds} giây mà không record nào bị throttle.",
             mode.name(), int(lang, *record_bytes as u64)
         ),
+        (Goal::PollingThrottled { consumers }, Lang::En) => format!("Run a comparison with at least {consumers} applications in which polling readers get throttled."),
+        (Goal::PollingThrottled { consumers }, Lang::Vi) => format!("Chạy một lượt so sánh với ít nhất {consumers} ứng dụng mà phía polling bị throttle."),
+        (Goal::PushKeptUp { consumers, max_p50_ms }, Lang::En) => format!("In a comparison with at least {consumers} applications, no pushed reader is throttled and each one's median latency is at most {max_p50_ms} ms."),
+        (Goal::PushKeptUp { consumers, max_p50_ms }, Lang::Vi) => format!("Trong một lượt so sánh với ít nhất {consumers} ứng dụng, không ứng dụng nhận kiểu push nào bị throttle và độ trễ trung vị của mỗi ứng dụng không quá {max_p50_ms} ms."),
+        (Goal::PollingFellBehind { consumers, percent }, Lang::En) => format!("In a comparison with at least {consumers} applications, one polling application receives less than {percent} % of the records the same application receives by push."),
+        (Goal::PollingFellBehind { consumers, percent }, Lang::Vi) => format!("Trong một lượt so sánh với ít nhất {consumers} ứng dụng, có một ứng dụng polling nhận được chưa tới {percent} % số record mà chính ứng dụng đó nhận được qua push."),
+    }
+}
+
+/// A fan-out comparison's settings, short.
+pub fn fanout_settings(lang: Lang, r: &kinesis_lab_core::lesson::sims::FanOutRun) -> String {
+    match lang {
+        Lang::En => format!(
+            "{} application(s), {} shard(s), {} records/s × {} bytes, {} s",
+            r.consumers, r.shards, int(lang, r.records_per_second as u64), int(lang, r.record_bytes as u64), r.seconds
+        ),
+        Lang::Vi => format!(
+            "{} ứng dụng, {} shard, {} record/giây × {} byte, {} giây",
+            r.consumers, r.shards, int(lang, r.records_per_second as u64), int(lang, r.record_bytes as u64), r.seconds
+        ),
+    }
+}
+
+/// One line per finished fan-out comparison.
+pub fn fanout_run(lang: Lang, r: &kinesis_lab_core::lesson::sims::FanOutRun) -> String {
+    use kinesis_lab_core::lesson::sims::FanOutRun;
+    let ms = |v: Option<u64>| v.map(|v| format!("{v} ms")).unwrap_or_else(|| "–".into());
+    let least = |s: &[kinesis_lab_core::consumer::fanout::Reader]| int(lang, FanOutRun::least_records(s));
+    match lang {
+        Lang::En => format!(
+            "{}: polling {} throttled calls, worst median {}, fewest records {}; push {} throttled, worst median {}, fewest records {}.",
+            fanout_settings(lang, r), int(lang, r.polling_throttled()), ms(FanOutRun::worst_p50(&r.polling)), least(&r.polling),
+            int(lang, r.enhanced_throttled()), ms(FanOutRun::worst_p50(&r.enhanced)), least(&r.enhanced)
+        ),
+        Lang::Vi => format!(
+            "{}: polling bị throttle {} lần, trung vị chậm nhất {}, ít record nhất {}; push bị throttle {} lần, trung vị chậm nhất {}, ít record nhất {}.",
+            fanout_settings(lang, r), int(lang, r.polling_throttled()), ms(FanOutRun::worst_p50(&r.polling)), least(&r.polling),
+            int(lang, r.enhanced_throttled()), ms(FanOutRun::worst_p50(&r.enhanced)), least(&r.enhanced)
+        ),
     }
 }
 
@@ -672,6 +720,14 @@ pub fn why(lang: Lang, w: &Why) -> String {
         (Why::NoBurst { stream }, Lang::Vi) => format!("Chưa có đợt ghi nào cỡ đó vào “{stream}” ở chế độ đó."),
         (Why::BurstThrottled { stream, sent, throttled }, Lang::En) => format!("The last such run into “{stream}” had {} of {} records throttled.", int(lang, *throttled), int(lang, *sent)),
         (Why::BurstThrottled { stream, sent, throttled }, Lang::Vi) => format!("Đợt ghi gần nhất như vậy vào “{stream}” bị throttle {} trên {} record.", int(lang, *throttled), int(lang, *sent)),
+        (Why::NoFanOut { consumers }, Lang::En) => format!("No comparison with at least {consumers} applications has run yet."),
+        (Why::NoFanOut { consumers }, Lang::Vi) => format!("Chưa có lượt so sánh nào với ít nhất {consumers} ứng dụng."),
+        (Why::PollingNotThrottled { consumers }, Lang::En) => format!("Your largest comparison ({consumers} applications) had no polling call throttled. How many GetRecords calls a second can one shard serve?"),
+        (Why::PollingNotThrottled { consumers }, Lang::Vi) => format!("Lượt so sánh lớn nhất của bạn ({consumers} ứng dụng) không có lệnh polling nào bị throttle. Một shard phục vụ được bao nhiêu lệnh GetRecords mỗi giây?"),
+        (Why::PushTooSlow { consumers, throttled, p50_ms }, Lang::En) => format!("In the last comparison with {consumers} applications, pushed readers had {} throttled calls and a worst median latency of {}.", int(lang, *throttled), p50_ms.map(|v| format!("{v} ms")).unwrap_or_else(|| "(no records)".into())),
+        (Why::PushTooSlow { consumers, throttled, p50_ms }, Lang::Vi) => format!("Ở lượt so sánh gần nhất với {consumers} ứng dụng, phía push bị throttle {} lần và độ trễ trung vị chậm nhất là {}.", int(lang, *throttled), p50_ms.map(|v| format!("{v} ms")).unwrap_or_else(|| "(chưa nhận record nào)".into())),
+        (Why::PollingKeptUp { consumers, best_percent }, Lang::En) => format!("With at least {consumers} applications, every polling application still got {best_percent} % or more of what its pushed twin got. Send more bytes per second, so that together they need more than the shard's shared 2 MiB/s."),
+        (Why::PollingKeptUp { consumers, best_percent }, Lang::Vi) => format!("Với ít nhất {consumers} ứng dụng, mọi ứng dụng polling vẫn nhận được từ {best_percent} % trở lên so với bản sao push của nó. Hãy tăng số byte mỗi giây để tổng nhu cầu đọc vượt 2 MiB/s dùng chung của shard."),
     }
 }
 

@@ -71,13 +71,39 @@ fn record(lab: &Lab) -> Value {
             })
         })
         .collect();
-    json!({
+    let readers = |side: &[kinesis_lab_core::consumer::fanout::Reader]| -> Vec<Value> {
+        side.iter()
+            .map(|r| {
+                json!({
+                    "app": r.name, "records": r.records, "bytes": r.bytes, "calls": r.calls,
+                    "throttled": r.throttled, "p50_ms": r.p50_ms, "p99_ms": r.p99_ms,
+                })
+            })
+            .collect()
+    };
+    let fanouts: Vec<Value> = lab
+        .fanouts
+        .iter()
+        .map(|r| {
+            json!({
+                "consumers": r.consumers, "shards": r.shards, "records_per_second": r.records_per_second,
+                "record_bytes": r.record_bytes, "seconds": r.seconds, "written": r.written,
+                "polling": readers(&r.polling), "enhanced": readers(&r.enhanced),
+            })
+        })
+        .collect();
+    let mut out = json!({
         "now_ms": lab.now_ms,
         "console": console,
         "produced": produced,
         "bills": bills,
         "events": lab.engine.events(),
-    })
+    });
+    // Only lessons that use the producer and consumer simulations carry them.
+    if !fanouts.is_empty() {
+        out["fanouts"] = Value::from(fanouts);
+    }
+    out
 }
 
 #[test]
@@ -148,4 +174,38 @@ fn the_logs_show_what_the_lessons_claim() {
     assert_eq!(errors, vec!["ExpiredIteratorException".to_owned()]);
     let last = replay.console.last().and_then(|l| l.call.as_ref()).unwrap();
     assert_eq!(last.records.len(), 5);
+
+    // 1.5: six pollers on one shard are throttled, six pushed readers are
+    // not and get records at the push delay; with ~2.9 MiB/s of demand, a
+    // polling reader gets far less than its pushed twin.
+    let types = lab("consumer-types");
+    let six = &types.fanouts[0];
+    assert_eq!(six.consumers, 6);
+    assert!(six.polling_throttled() > 0);
+    assert_eq!(six.enhanced_throttled(), 0);
+    assert!(six.enhanced.iter().all(|r| r.p50_ms == Some(70)));
+    let heavy = &types.fanouts[1];
+    assert!(heavy
+        .polling
+        .iter()
+        .zip(&heavy.enhanced)
+        .any(|(p, e)| p.records * 4 < e.records * 3));
+    // Step 1's prediction: five light pollers fit the shard's 5 calls/s;
+    // step 4: twenty light readers, and push does not notice.
+    let mut more = types.clone();
+    for consumers in [5, 20] {
+        more.apply(&kinesis_lab_core::lesson::lab::Action::FanOut {
+            consumers,
+            shards: 1,
+            records_per_second: 100,
+            record_bytes: 100,
+            seconds: 10,
+        })
+        .unwrap();
+    }
+    let (five, twenty) = (&more.fanouts[2], &more.fanouts[3]);
+    assert_eq!(five.polling_throttled(), 0);
+    assert!(twenty.polling_throttled() > 0);
+    assert_eq!(twenty.enhanced_throttled(), 0);
+    assert!(twenty.enhanced.iter().all(|r| r.p50_ms == Some(70)));
 }

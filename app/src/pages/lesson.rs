@@ -28,6 +28,10 @@ pub fn widget_view(widget: Widget, handle: LabHandle) -> AnyView {
         Widget::StreamConsole => {
             view! { <crate::widgets::stream_console::StreamConsole handle=handle /> }.into_any()
         }
+        Widget::FanOut => {
+            view! { <crate::widgets::fan_out::FanOutWidget handle=handle /> }.into_any()
+        }
+        Widget::Kpl | Widget::Kcl => ().into_any(),
     }
 }
 

@@ -6,6 +6,7 @@ pub mod bill;
 pub mod chart;
 pub mod copy_link;
 pub mod distribution;
+pub mod fan_out;
 pub mod key_histogram;
 pub mod key_router;
 pub mod keyspace;
@@ -51,6 +52,6 @@ impl LabHandle {
 pub fn field_error(e: LabError) -> Option<ValidationError> {
     match e {
         LabError::Invalid(v) => Some(v),
-        LabError::Console(_) => None,
+        LabError::Console(_) | LabError::Kcl(_) => None,
     }
 }

@@ -75,6 +75,17 @@ pub enum Goal {
         record_bytes: u32,
         seconds: u32,
     },
+    /// A fan-out comparison with at least `consumers` applications had
+    /// GetRecords calls throttled on the polling side.
+    PollingThrottled { consumers: u32 },
+    /// A fan-out comparison with at least `consumers` applications had no
+    /// throttling on the push side, and every pushed application's median
+    /// latency was at most `max_p50_ms`.
+    PushKeptUp { consumers: u32, max_p50_ms: u64 },
+    /// A fan-out comparison with at least `consumers` applications in which
+    /// some polling application received less than `percent` % of the
+    /// records the same application received by push.
+    PollingFellBehind { consumers: u32, percent: u32 },
 }
 
 /// A capacity mode, as the API spells it.
@@ -190,6 +201,21 @@ pub enum Why {
         sent: u64,
         throttled: u64,
     },
+    /// No fan-out comparison with at least `consumers` applications has run.
+    NoFanOut { consumers: u32 },
+    /// The largest comparison so far (`consumers` applications) had no
+    /// polling call throttled.
+    PollingNotThrottled { consumers: u32 },
+    /// In the best matching comparison, pushed applications had `throttled`
+    /// throttled calls and a worst median latency of `p50_ms`.
+    PushTooSlow {
+        consumers: u32,
+        throttled: u64,
+        p50_ms: Option<u64>,
+    },
+    /// In every matching comparison, each polling application received at
+    /// least `best_percent` % of what its pushed twin did.
+    PollingKeptUp { consumers: u32, best_percent: u32 },
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -201,6 +227,9 @@ pub enum Outcome {
 impl Goal {
     pub fn evaluate(&self, lab: &Lab) -> Outcome {
         use Outcome::*;
+        if let Some(o) = evaluate_fanout(self, lab) {
+            return o;
+        }
         match self {
             Goal::PutAtLeast { key, count } => {
                 let have = lab.lanes.iter().flatten().filter(|r| &r.key == key).count() as u64;
@@ -495,8 +524,88 @@ impl Goal {
                     })
                 }
             }
+            // Evaluated above.
+            Goal::PollingThrottled { .. }
+            | Goal::PushKeptUp { .. }
+            | Goal::PollingFellBehind { .. } => NotMet(Why::NoRun),
         }
     }
+}
+
+/// Fan-out goals: the comparisons with at least `consumers` applications.
+fn fanouts(lab: &Lab, consumers: u32) -> Vec<&super::sims::FanOutRun> {
+    lab.fanouts
+        .iter()
+        .filter(|r| r.consumers >= consumers)
+        .collect()
+}
+
+fn evaluate_fanout(goal: &Goal, lab: &Lab) -> Option<Outcome> {
+    use super::sims::FanOutRun;
+    use Outcome::*;
+    Some(match goal {
+        Goal::PollingThrottled { consumers } => {
+            let runs = fanouts(lab, *consumers);
+            if runs.iter().any(|r| r.polling_throttled() > 0) {
+                Met
+            } else if let Some(r) = runs.iter().max_by_key(|r| r.consumers) {
+                NotMet(Why::PollingNotThrottled {
+                    consumers: r.consumers,
+                })
+            } else {
+                NotMet(Why::NoFanOut {
+                    consumers: *consumers,
+                })
+            }
+        }
+        Goal::PushKeptUp {
+            consumers,
+            max_p50_ms,
+        } => {
+            let runs = fanouts(lab, *consumers);
+            let ok = |r: &FanOutRun| {
+                r.enhanced_throttled() == 0
+                    && FanOutRun::worst_p50(&r.enhanced).is_some_and(|p| p <= *max_p50_ms)
+            };
+            if runs.iter().any(|r| ok(r)) {
+                Met
+            } else if let Some(r) = runs.last() {
+                NotMet(Why::PushTooSlow {
+                    consumers: r.consumers,
+                    throttled: r.enhanced_throttled(),
+                    p50_ms: FanOutRun::worst_p50(&r.enhanced),
+                })
+            } else {
+                NotMet(Why::NoFanOut {
+                    consumers: *consumers,
+                })
+            }
+        }
+        Goal::PollingFellBehind { consumers, percent } => {
+            let runs = fanouts(lab, *consumers);
+            // Per run, the lowest share a polling application got of what
+            // its pushed twin received.
+            let lowest = |r: &FanOutRun| {
+                r.polling
+                    .iter()
+                    .zip(&r.enhanced)
+                    .map(|(p, e)| (p.records * 100).checked_div(e.records).unwrap_or(100))
+                    .min()
+                    .unwrap_or(100)
+            };
+            match runs.iter().map(|r| lowest(r)).min() {
+                None => NotMet(Why::NoFanOut {
+                    consumers: *consumers,
+                }),
+                Some(best) if best < *percent as u64 => Met,
+                Some(best) => NotMet(Why::PollingKeptUp {
+                    consumers: *consumers,
+                    best_percent: best.min(u32::MAX as u64) as u32,
+                }),
+            }
+        }
+        _ => return None,
+    })
 }
 
 #[cfg(test)]

@@ -2,7 +2,9 @@
 //! into [`Action`]s; applying the same actions to the same scenario always
 //! gives the same state, which is how stored solutions are checked.
 
+use super::sims::{FanOutRun, KclLab, KplRun};
 use super::Scenario;
+use crate::consumer::kcl::{KclError, KclField, KclProblem};
 use crate::api::console::{parse, Parsed};
 use crate::api::handle;
 use crate::api::scenario::DEFAULT_START_MS;
@@ -52,6 +54,48 @@ pub enum Action {
         record_bytes: u32,
         seconds: u32,
     },
+    /// Shared polling against enhanced fan-out: `consumers` applications read
+    /// a stream of `shards` shards for `seconds`, once by GetRecords and once
+    /// by SubscribeToShard, in the same simulated time.
+    FanOut {
+        consumers: u32,
+        shards: u32,
+        records_per_second: u32,
+        record_bytes: u32,
+        seconds: u32,
+    },
+    /// A simulated KPL writes user records into a fresh stream for `seconds`.
+    KplRun {
+        shards: u32,
+        records_per_second: u32,
+        record_bytes: u32,
+        aggregation: bool,
+        #[serde(default = "default_buffered_time")]
+        record_max_buffered_time_ms: u32,
+        seconds: u32,
+    },
+    /// A KCL application on a new stream of `shards` shards with `workers`
+    /// workers and a producer; replaces any earlier one.
+    KclStart {
+        shards: u32,
+        workers: u32,
+        records_per_second: u32,
+        checkpoint_ms: u64,
+    },
+    /// Start one more worker.
+    KclAddWorker,
+    /// Kill worker number `worker` (1 is the first started).
+    KclKill { worker: u32 },
+    /// Restart a killed worker with the same identifier.
+    KclRestart { worker: u32 },
+    /// The record processors checkpoint every `every_ms` from now on.
+    KclCheckpoint { every_ms: u64 },
+    /// Let `seconds` of simulated time pass for the KCL application.
+    KclRun { seconds: u32 },
+}
+
+fn default_buffered_time() -> u32 {
+    crate::producer::kpl::sim::DEFAULT_RECORD_MAX_BUFFERED_TIME_MS
 }
 
 /// A shard iterator type, as GetShardIterator spells it.
@@ -133,11 +177,19 @@ pub enum LabError {
     Invalid(ValidationError),
     /// The console line failed: a CLI usage error or the API's error message.
     Console(String),
+    /// A KCL setting or worker was refused; names the KCL's setting.
+    Kcl(KclError),
 }
 
 impl From<ValidationError> for LabError {
     fn from(e: ValidationError) -> Self {
         LabError::Invalid(e)
+    }
+}
+
+impl From<KclError> for LabError {
+    fn from(e: KclError) -> Self {
+        LabError::Kcl(e)
     }
 }
 
@@ -148,6 +200,7 @@ impl std::fmt::Display for LabError {
         match self {
             LabError::Invalid(e) => e.fmt(f),
             LabError::Console(m) => f.write_str(m),
+            LabError::Kcl(e) => e.fmt(f),
         }
     }
 }
@@ -203,6 +256,12 @@ pub struct Lab {
     /// of the GetShardIterator call its chain started from.
     pub iterators: BTreeMap<String, (String, IterType)>,
     pub produced: Vec<ProduceRun>,
+    /// Fan-out comparisons run so far, in order.
+    pub fanouts: Vec<FanOutRun>,
+    /// KPL runs so far, in order.
+    pub kpl_runs: Vec<KplRun>,
+    /// The KCL application, once a `KclStart` made one.
+    pub kcl: Option<KclLab>,
 }
 
 impl Lab {
@@ -230,6 +289,9 @@ impl Lab {
             now_ms: DEFAULT_START_MS,
             iterators: BTreeMap::new(),
             produced: Vec::new(),
+            fanouts: Vec::new(),
+            kpl_runs: Vec::new(),
+            kcl: None,
         };
         for a in &s.actions {
             lab.apply(a)?;
@@ -330,6 +392,79 @@ impl Lab {
                 record_bytes,
                 seconds,
             } => self.produce(stream, *records_per_second, *record_bytes, *seconds)?,
+            Action::FanOut {
+                consumers,
+                shards,
+                records_per_second,
+                record_bytes,
+                seconds,
+            } => {
+                let run = FanOutRun::run(
+                    *consumers,
+                    *shards,
+                    *records_per_second,
+                    *record_bytes,
+                    *seconds,
+                    self.seed,
+                    self.now_ms,
+                )?;
+                self.fanouts.push(run);
+            }
+            Action::KplRun {
+                shards,
+                records_per_second,
+                record_bytes,
+                aggregation,
+                record_max_buffered_time_ms,
+                seconds,
+            } => {
+                let run = KplRun::run(
+                    *shards,
+                    *records_per_second,
+                    *record_bytes,
+                    *aggregation,
+                    *record_max_buffered_time_ms,
+                    *seconds,
+                    self.seed,
+                    self.now_ms,
+                )?;
+                self.kpl_runs.push(run);
+            }
+            Action::KclStart {
+                shards,
+                workers,
+                records_per_second,
+                checkpoint_ms,
+            } => {
+                let lab = KclLab::start(
+                    *shards,
+                    *workers,
+                    *records_per_second,
+                    *checkpoint_ms,
+                    self.seed,
+                    self.now_ms,
+                )?;
+                self.kcl = Some(lab);
+            }
+            Action::KclAddWorker
+            | Action::KclKill { .. }
+            | Action::KclRestart { .. }
+            | Action::KclCheckpoint { .. }
+            | Action::KclRun { .. } => {
+                let Some(kcl) = &mut self.kcl else {
+                    return Err(KclError::new(KclField::StreamName, KclProblem::NoSuchStream).into());
+                };
+                // Each of these checks its input before it changes anything
+                // (tested in sims.rs), so a refused action leaves the lab as it was.
+                match action {
+                    Action::KclAddWorker => kcl.add_worker()?,
+                    Action::KclKill { worker } => kcl.kill(*worker)?,
+                    Action::KclRestart { worker } => kcl.restart(*worker)?,
+                    Action::KclCheckpoint { every_ms } => kcl.set_checkpoint(*every_ms)?,
+                    Action::KclRun { seconds } => kcl.run(*seconds)?,
+                    _ => {}
+                }
+            }
         }
         Ok(())
     }

@@ -6,6 +6,7 @@
 
 pub mod goal;
 pub mod lab;
+pub mod sims;
 
 #[cfg(feature = "files")]
 pub mod files;
@@ -63,6 +64,12 @@ pub enum Widget {
     KeyHistogram,
     /// An `aws kinesis` console on the lesson's own Kinesis account.
     StreamConsole,
+    /// Shared polling against enhanced fan-out, N applications side by side.
+    FanOut,
+    /// The simulated KPL: aggregation, buffering, collection and retries.
+    Kpl,
+    /// A KCL application: workers, the lease table, checkpoints, failover.
+    Kcl,
 }
 
 /// A prediction asked before the student runs something.
