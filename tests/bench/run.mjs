@@ -116,11 +116,53 @@ async function consoleRun(page, line) {
   return page.locator('.console-entry').nth(before).locator('.console-out').innerText();
 }
 
+/** requestAnimationFrame intervals for `ms` milliseconds, summarised. */
+async function frameTimes(page, ms) {
+  // Main-thread tasks of 50 ms or more (the browser's "long tasks") too.
+  const { frames, long } = await page.evaluate((ms) => new Promise((resolve) => {
+    const times = [];
+    const long = [];
+    const observer = new PerformanceObserver((list) => list.getEntries().forEach((e) => long.push(e.duration)));
+    observer.observe({ type: 'longtask' });
+    const start = performance.now();
+    const frame = (t) => {
+      times.push(t);
+      if (t - start < ms) {
+        requestAnimationFrame(frame);
+      } else {
+        observer.disconnect();
+        resolve({ frames: times, long });
+      }
+    };
+    requestAnimationFrame(frame);
+  }), ms);
+  const gaps = frames.slice(1).map((t, i) => t - frames[i]).sort((a, b) => a - b);
+  if (gaps.length < 2) throw new Error('no animation frames');
+  // The display's frame time: the shortest typical gap (60 Hz gives 16.7 ms).
+  const refresh = gaps[Math.floor(gaps.length * 0.1)];
+  const round2 = (x) => Math.round(x * 100) / 100;
+  return {
+    frames: gaps.length,
+    refresh_ms: round2(refresh),
+    mean_ms: round2(gaps.reduce((a, b) => a + b, 0) / gaps.length),
+    p95_ms: round2(gaps[Math.min(gaps.length - 1, Math.floor(gaps.length * 0.95))]),
+    max_ms: round2(gaps[gaps.length - 1]),
+    // Each gap longer than 1.5 frames lost round(gap / frame) - 1 frames.
+    dropped_frames: gaps.reduce((n, g) => n + (g > 1.5 * refresh ? Math.round(g / refresh) - 1 : 0), 0),
+    long_tasks: long.length,
+    longest_task_ms: round2(Math.max(0, ...long)),
+  };
+}
+
 async function streamLab(page, base, o, problems) {
   await page.goto(`${base}#/streams`);
   await page.locator('#console-input').waitFor();
   const created = await consoleRun(page, 'aws kinesis create-stream --stream-name bench --shard-count 16');
   if (created.trim() !== '{}') throw new Error(`create-stream answered ${created}`);
+  // The same page standing still, lanes on screen: what the machine alone
+  // costs (other processes, the headless compositor).
+  await page.locator('.shard-lane').first().evaluate((el) => el.scrollIntoView({ block: 'start' }));
+  const idle = await frameTimes(page, o.seconds * 1000);
   // Two producers, 500 records/s each, 100-byte records, keys spread over users.
   for (let i = 0; i < 2; i++) {
     await page.fill('#producer-rate', '500');
@@ -139,27 +181,12 @@ async function streamLab(page, base, o, problems) {
   // Settle: the first second fills the lanes.
   await page.waitForTimeout(1000);
   const simBefore = await page.locator('#sim-time').innerText();
-  const ms = o.seconds * 1000;
-  const frames = await page.evaluate((ms) => new Promise((resolve) => {
-    const times = [];
-    const start = performance.now();
-    const frame = (t) => {
-      times.push(t);
-      if (t - start < ms) requestAnimationFrame(frame);
-      else resolve(times);
-    };
-    requestAnimationFrame(frame);
-  }), ms);
+  const playing = await frameTimes(page, o.seconds * 1000);
   const simAfter = await page.locator('#sim-time').innerText();
   const lanes = await page.locator('.shard-lane').count();
   await page.screenshot({ path: path.join(o.shots, 'bench-streams.png'), fullPage: false });
   await page.locator('#play').scrollIntoViewIfNeeded();
   await page.click('#play');
-  const gaps = frames.slice(1).map((t, i) => t - frames[i]).sort((a, b) => a - b);
-  if (gaps.length < 2) throw new Error('no animation frames');
-  // The display's frame time: the shortest typical gap (60 Hz gives 16.7 ms).
-  const refresh = gaps[Math.floor(gaps.length * 0.1)];
-  const round2 = (x) => Math.round(x * 100) / 100;
   return {
     shards: lanes,
     producers_records_per_second: 1000,
@@ -167,13 +194,8 @@ async function streamLab(page, base, o, problems) {
     speed: o.speed / 1000,
     sim_time: [simBefore, simAfter],
     seconds: o.seconds,
-    frames: gaps.length,
-    refresh_ms: round2(refresh),
-    mean_ms: round2(gaps.reduce((a, b) => a + b, 0) / gaps.length),
-    p95_ms: round2(gaps[Math.min(gaps.length - 1, Math.floor(gaps.length * 0.95))]),
-    max_ms: round2(gaps[gaps.length - 1]),
-    // Each gap longer than 1.5 frames lost round(gap / frame) - 1 frames.
-    dropped_frames: gaps.reduce((n, g) => n + (g > 1.5 * refresh ? Math.round(g / refresh) - 1 : 0), 0),
+    ...playing,
+    idle_page: idle,
     problems: [...problems],
   };
 }
