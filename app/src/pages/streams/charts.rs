@@ -324,8 +324,7 @@ pub fn StreamCharts(lab: Lab, log: super::console::ConsoleLog, stream: String) -
     {
         let schedule = schedule.clone();
         Effect::new(move |_| {
-            lab.metrics.track();
-            lab.now.track();
+            lab.shown.track();
             ctx.lang.track();
             schedule();
         });

@@ -42,6 +42,8 @@ const SPEEDS: [(u32, &str); 10] = [
 /// Records the producers may send in one tick or one fast-forward frame;
 /// above it the clock slows down rather than the page freezing.
 const RECORDS_PER_TICK: u64 = 20_000;
+/// Real milliseconds between redraws while the clock runs.
+const REDRAW_MS: f64 = 200.0;
 /// Records the page keeps in memory across all streams; above it the lab
 /// pauses and says why.
 pub const STORED_RECORDS_CAP: usize = 2_000_000;
@@ -63,6 +65,10 @@ pub struct Lab {
     traffic: StoredValue<Traffic>,
     /// Each consumer's settings and latest numbers, for display.
     pub consumer_list: RwSignal<Vec<ConsumerRow>>,
+    /// Bumped when the lanes, tables and charts should redraw: at once
+    /// when the clock stands still, at most five times a second while it
+    /// runs (the engine still steps every tick; only the drawing waits).
+    pub shown: RwSignal<u64>,
     /// What the student did, for the share link.
     pub session: RwSignal<Vec<session::Step>>,
     next_producer: StoredValue<u32>,
@@ -183,6 +189,11 @@ impl Lab {
                 tr.run_until(e, t);
             });
         });
+        self.collect_events();
+    }
+
+    /// Copies the consumers' latest numbers to the table.
+    fn refresh_consumers(&self) {
         let shown: Vec<ConsumerRow> = self.traffic.with_value(|tr| {
             tr.consumers()
                 .map(|(c, error)| ConsumerRow {
@@ -198,7 +209,6 @@ impl Lab {
         if self.consumer_list.with_untracked(|l| *l != shown) {
             self.consumer_list.set(shown);
         }
-        self.collect_events();
     }
 
     /// Moves new engine events into `recent`.
@@ -367,6 +377,7 @@ pub fn StreamLabPage() -> impl IntoView {
         metrics: RwSignal::new(Metrics::new()),
         producer_list: RwSignal::new(Vec::new()),
         traffic: StoredValue::new(Traffic::new(EPOCH_MS)),
+        shown: RwSignal::new(0),
         session: RwSignal::new(Vec::new()),
         next_producer: StoredValue::new(0),
         next_consumer: StoredValue::new(0),
@@ -445,6 +456,34 @@ pub fn StreamLabPage() -> impl IntoView {
         });
     });
     let keep_producing = RwSignal::new(false);
+    // Redraw throttle (see `Lab::shown`).
+    let last_drawn = StoredValue::new(0f64);
+    let pending = StoredValue::new_local(None::<gloo_timers::callback::Timeout>);
+    Effect::new(move |_| {
+        lab.engine.track();
+        now.track();
+        let busy = clock.running.get() || ff.with(Option::is_some);
+        let bump = move || {
+            last_drawn.set_value(js_sys::Date::now());
+            lab.refresh_consumers();
+            lab.shown.update(|v| *v += 1);
+        };
+        let wait = last_drawn.get_value() + REDRAW_MS - js_sys::Date::now();
+        if !busy || wait <= 0.0 {
+            pending.set_value(None);
+            bump();
+        } else if pending.with_value(Option::is_none) {
+            pending.set_value(Some(gloo_timers::callback::Timeout::new(
+                wait.ceil() as u32,
+                move || {
+                    let _ = pending.try_set_value(None);
+                    if lab.shown.try_get_untracked().is_some() {
+                        bump();
+                    }
+                },
+            )));
+        }
+    });
 
     let skip = move |ms: u64| {
         clock.running.set(false);

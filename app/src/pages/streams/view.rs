@@ -132,8 +132,9 @@ pub fn StreamsView(lab: Lab, log: ConsoleLog) -> impl IntoView {
     let ctx = use_ctx();
     let lang = move || ctx.lang.get();
     let streams = move || {
-        let now = lab.now.get();
-        lab.engine.with(|e| {
+        lab.shown.track();
+        let now = lab.now.get_untracked();
+        lab.engine.with_untracked(|e| {
             if e.streams().next().is_none() {
                 return view! { <p class="help" id="no-streams">{ctx.t(T::NoStreams)}</p> }
                     .into_any();
@@ -150,7 +151,7 @@ pub fn StreamsView(lab: Lab, log: ConsoleLog) -> impl IntoView {
         <section class="panel activity" aria-labelledby="activity-title">
             <h2 id="activity-title">{move || ctx.t(T::Activity)}</h2>
             <ul class="activity-list mono" id="activity" tabindex="0">
-                {move || lab.recent.with(|r| r.iter().rev().take(12).map(|ev| view! { <li>{event_text(ev)}</li> }).collect_view())}
+                {move || { lab.shown.track(); lab.recent.with_untracked(|r| r.iter().rev().take(12).map(|ev| view! { <li>{event_text(ev)}</li> }).collect_view()) }}
             </ul>
         </section>
     }
@@ -164,7 +165,7 @@ fn stream_view(
     lang: crate::i18n::Lang,
 ) -> impl IntoView {
     let ctx = use_ctx();
-    let rate = lab.window.with(|r| rates(r, &s.name, now));
+    let rate = lab.window.with_untracked(|r| rates(r, &s.name, now));
     let mut open: Vec<(u32, kinesis_lab_core::hash::HashKeyRange)> =
         s.open_shards().map(|sh| (sh.index, sh.range)).collect();
     open.sort_by_key(|(_, r)| r.start);
