@@ -171,7 +171,8 @@ impl Lab {
     fn refresh(&self) {
         let Some(Some((view, events))) = self.sim.try_update_value(|s| {
             s.as_mut().map(|s| {
-                let events: Vec<KclEvent> = s.apps.iter_mut().flat_map(|a| a.take_events()).collect();
+                let events: Vec<KclEvent> =
+                    s.apps.iter_mut().flat_map(|a| a.take_events()).collect();
                 (s.view(), events)
             })
         }) else {
@@ -211,7 +212,11 @@ impl Lab {
         let now = self.now.get_untracked();
         let out = self
             .sim
-            .try_update_value(|s| s.as_mut().and_then(|s| s.apps.get_mut(app)).map(|a| f(a, now)))
+            .try_update_value(|s| {
+                s.as_mut()
+                    .and_then(|s| s.apps.get_mut(app))
+                    .map(|a| f(a, now))
+            })
             .flatten();
         self.refresh();
         out
@@ -386,7 +391,11 @@ fn SplitControl(lab: Lab) -> impl IntoView {
             let s = s.as_mut()?;
             let range = s.engine.stream(STREAM).ok()?.shard(&id).ok()?.range;
             let mid = range.start.0 + (range.end.0 - range.start.0) / 2 + 1;
-            Some(s.engine.split_shard(now, STREAM, &id, &mid.to_string()).map(|_| ()))
+            Some(
+                s.engine
+                    .split_shard(now, STREAM, &id, &mid.to_string())
+                    .map(|_| ()),
+            )
         });
         match result.flatten() {
             Some(Err(e)) => error.set(Some(e.to_string())),
@@ -445,32 +454,48 @@ fn AppCard(lab: Lab, app: usize) -> impl IntoView {
     let cp_error = RwSignal::new(None::<KclError>);
     let lang = move || ctx.lang.get();
     let stat = move |f: fn(&AppView) -> u64| {
-        move || data.with(|d| d.as_ref().map(|d| i18n::int(lang(), f(d))).unwrap_or_default())
-    };
-    let add = move |_| {
-        match lab.with_app(app, |a, now| a.add_worker(now)) {
-            Some(Err(e)) => error.set(Some(e)),
-            _ => error.set(None),
+        move || {
+            data.with(|d| {
+                d.as_ref()
+                    .map(|d| i18n::int(lang(), f(d)))
+                    .unwrap_or_default()
+            })
         }
     };
-    let apply_policy = move || {
-        match kcl::parse_policy(&cp_kind.get_untracked(), &cp_text.get_untracked()) {
+    let add = move |_| match lab.with_app(app, |a, now| a.add_worker(now)) {
+        Some(Err(e)) => error.set(Some(e)),
+        _ => error.set(None),
+    };
+    let apply_policy =
+        move || match kcl::parse_policy(&cp_kind.get_untracked(), &cp_text.get_untracked()) {
             Ok(p) => {
                 let r = lab.with_app(app, |a, _| a.set_checkpoint_policy(p));
                 cp_error.set(r.and_then(Result::err));
             }
             Err(e) => cp_error.set(Some(e)),
-        }
-    };
+        };
     let title_id = format!("kcl-app-{app}");
     let title_ref = title_id.clone();
     let cp_id = format!("kcl-cp-{app}");
     let cp_err_id = format!("kcl-cp-error-{app}");
     let worker_ids = Memo::new(move |_| {
-        data.with(|d| d.as_ref().map(|d| d.workers.iter().map(|w| w.id.clone()).collect::<Vec<_>>()).unwrap_or_default())
+        data.with(|d| {
+            d.as_ref()
+                .map(|d| d.workers.iter().map(|w| w.id.clone()).collect::<Vec<_>>())
+                .unwrap_or_default()
+        })
     });
     let lease_keys = Memo::new(move |_| {
-        data.with(|d| d.as_ref().map(|d| d.leases.iter().map(|l| l.lease_key.clone()).collect::<Vec<_>>()).unwrap_or_default())
+        data.with(|d| {
+            d.as_ref()
+                .map(|d| {
+                    d.leases
+                        .iter()
+                        .map(|l| l.lease_key.clone())
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
     });
     view! {
         <article class="kcl-app" data-app=name aria-labelledby=title_ref>
@@ -551,7 +576,10 @@ fn WorkerChip(
     let lang = move || ctx.lang.get();
     let me = id.clone();
     let w = Memo::new(move |_| {
-        data.with(|d| d.as_ref().and_then(|d| d.workers.iter().find(|w| w.id == me).cloned()))
+        data.with(|d| {
+            d.as_ref()
+                .and_then(|d| d.workers.iter().find(|w| w.id == me).cloned())
+        })
     });
     let state = move || w.with(|w| w.as_ref().map(|w| w.state).unwrap_or(WorkerState::Stopped));
     let alive = move || state() != WorkerState::Stopped;
@@ -576,7 +604,11 @@ fn WorkerChip(
     let colour = move || w.with(|w| w.as_ref().map(|w| w.colour).unwrap_or(0));
     let label_id = id.clone();
     let label = move || {
-        let t = if alive() { T::KclKillLabel } else { T::KclRestartLabel };
+        let t = if alive() {
+            T::KclKillLabel
+        } else {
+            T::KclRestartLabel
+        };
         ctx.t(t).replace("{w}", &label_id)
     };
     view! {
@@ -607,18 +639,31 @@ fn LeaseRow(data: Memo<Option<AppView>>, key: String) -> impl IntoView {
     let ctx = use_ctx();
     let k = key.clone();
     let lease = Memo::new(move |_| {
-        data.with(|d| d.as_ref().and_then(|d| d.leases.iter().find(|l| l.lease_key == k).cloned()))
+        data.with(|d| {
+            d.as_ref()
+                .and_then(|d| d.leases.iter().find(|l| l.lease_key == k).cloned())
+        })
     });
-    let get = move |f: fn(&Lease) -> String| move || lease.with(|l| l.as_ref().map(f).unwrap_or_default());
+    let get = move |f: fn(&Lease) -> String| {
+        move || lease.with(|l| l.as_ref().map(f).unwrap_or_default())
+    };
     let owner = move || lease.with(|l| l.as_ref().and_then(|l| l.lease_owner.clone()));
     let finished = move || lease.with(|l| l.as_ref().is_some_and(Lease::finished));
     let checkpoint = move || lease.with(|l| l.as_ref().map(|l| l.checkpoint));
     let colour = move || {
         let o = owner()?;
-        data.with(|d| d.as_ref()?.workers.iter().find(|w| w.id == o).map(|w| w.colour))
+        data.with(|d| {
+            d.as_ref()?
+                .workers
+                .iter()
+                .find(|w| w.id == o)
+                .map(|w| w.colour)
+        })
     };
     let class = move || {
-        let mut c = colour().map(|c| format!("owned owner-{c}")).unwrap_or_default();
+        let mut c = colour()
+            .map(|c| format!("owned owner-{c}"))
+            .unwrap_or_default();
         if finished() {
             c.push_str(" finished");
         }
@@ -671,10 +716,28 @@ struct EventData {
 fn event_data(ev: &KclEvent) -> EventData {
     use KclEvent as E;
     match ev {
-        E::LeaseCreated { lease, .. } => EventData { kind: "lease_created", lease: Some(lease.clone()), ..Default::default() },
-        E::WorkerStarted { worker, .. } => EventData { kind: "worker_started", worker: Some(worker.clone()), ..Default::default() },
-        E::WorkerKilled { worker, .. } => EventData { kind: "worker_killed", worker: Some(worker.clone()), ..Default::default() },
-        E::LeaseTaken { lease, worker, from, how, .. } => EventData {
+        E::LeaseCreated { lease, .. } => EventData {
+            kind: "lease_created",
+            lease: Some(lease.clone()),
+            ..Default::default()
+        },
+        E::WorkerStarted { worker, .. } => EventData {
+            kind: "worker_started",
+            worker: Some(worker.clone()),
+            ..Default::default()
+        },
+        E::WorkerKilled { worker, .. } => EventData {
+            kind: "worker_killed",
+            worker: Some(worker.clone()),
+            ..Default::default()
+        },
+        E::LeaseTaken {
+            lease,
+            worker,
+            from,
+            how,
+            ..
+        } => EventData {
             kind: "lease_taken",
             worker: Some(worker.clone()),
             lease: Some(lease.clone()),
@@ -686,24 +749,56 @@ fn event_data(ev: &KclEvent) -> EventData {
             }),
             ..Default::default()
         },
-        E::LeaseStolen { lease, worker, from, .. } => EventData {
+        E::LeaseStolen {
+            lease,
+            worker,
+            from,
+            ..
+        } => EventData {
             kind: "lease_stolen",
             worker: Some(worker.clone()),
             lease: Some(lease.clone()),
             from: Some(from.clone()),
             ..Default::default()
         },
-        E::LeaseRenewed { lease, worker, .. } => EventData { kind: "lease_renewed", worker: Some(worker.clone()), lease: Some(lease.clone()), ..Default::default() },
-        E::LeaseLost { lease, worker, .. } => EventData { kind: "lease_lost", worker: Some(worker.clone()), lease: Some(lease.clone()), ..Default::default() },
-        E::WaitingForParents { lease, worker, .. } => EventData { kind: "waiting_for_parents", worker: Some(worker.clone()), lease: Some(lease.clone()), ..Default::default() },
-        E::ProcessorStarted { lease, worker, from, .. } => EventData {
+        E::LeaseRenewed { lease, worker, .. } => EventData {
+            kind: "lease_renewed",
+            worker: Some(worker.clone()),
+            lease: Some(lease.clone()),
+            ..Default::default()
+        },
+        E::LeaseLost { lease, worker, .. } => EventData {
+            kind: "lease_lost",
+            worker: Some(worker.clone()),
+            lease: Some(lease.clone()),
+            ..Default::default()
+        },
+        E::WaitingForParents { lease, worker, .. } => EventData {
+            kind: "waiting_for_parents",
+            worker: Some(worker.clone()),
+            lease: Some(lease.clone()),
+            ..Default::default()
+        },
+        E::ProcessorStarted {
+            lease,
+            worker,
+            from,
+            ..
+        } => EventData {
             kind: "processor_started",
             worker: Some(worker.clone()),
             lease: Some(lease.clone()),
             seq_index: from.seq_index(),
             ..Default::default()
         },
-        E::RecordsProcessed { lease, worker, first, last, duplicates, .. } => EventData {
+        E::RecordsProcessed {
+            lease,
+            worker,
+            first,
+            last,
+            duplicates,
+            ..
+        } => EventData {
             kind: "records_processed",
             worker: Some(worker.clone()),
             lease: Some(lease.clone()),
@@ -712,15 +807,30 @@ fn event_data(ev: &KclEvent) -> EventData {
             duplicates: Some(*duplicates),
             ..Default::default()
         },
-        E::Checkpointed { lease, worker, checkpoint, .. } => EventData {
+        E::Checkpointed {
+            lease,
+            worker,
+            checkpoint,
+            ..
+        } => EventData {
             kind: "checkpointed",
             worker: Some(worker.clone()),
             lease: Some(lease.clone()),
             seq_index: checkpoint.seq_index(),
             ..Default::default()
         },
-        E::ShardEnded { lease, worker, .. } => EventData { kind: "shard_ended", worker: Some(worker.clone()), lease: Some(lease.clone()), ..Default::default() },
-        E::ReadFailed { lease, worker, .. } => EventData { kind: "read_failed", worker: Some(worker.clone()), lease: Some(lease.clone()), ..Default::default() },
+        E::ShardEnded { lease, worker, .. } => EventData {
+            kind: "shard_ended",
+            worker: Some(worker.clone()),
+            lease: Some(lease.clone()),
+            ..Default::default()
+        },
+        E::ReadFailed { lease, worker, .. } => EventData {
+            kind: "read_failed",
+            worker: Some(worker.clone()),
+            lease: Some(lease.clone()),
+            ..Default::default()
+        },
     }
 }
 
