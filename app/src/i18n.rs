@@ -287,6 +287,46 @@ texts! {
     KplCorrupt => "Flip one bit of the message", "Lật một bit trong thông điệp";
     KplRestore => "Restore the record", "Khôi phục record";
     KplRefused => "The deaggregator refuses it:", "Bộ deaggregate từ chối record này:";
+    TplTitle => "Record templates", "Template sinh record";
+    TplHelp => "Describe a record once and let the lab fill it in, as the Kinesis Data Generator does. Text is copied as it is; each {{ … }} is replaced by a helper's value. Values come from a seeded generator, so the same template gives the same records.",
+               "Mô tả record một lần rồi để lab tự điền, giống như Kinesis Data Generator. Phần chữ được giữ nguyên; mỗi {{ … }} được thay bằng giá trị của một helper. Giá trị lấy từ bộ sinh có seed, nên cùng template sẽ cho cùng những record.";
+    TplKey => "Partition key template", "Template cho partition key";
+    TplData => "Data template", "Template cho data";
+    TplHelpers => "Helpers", "Các helper";
+    TplHelperList => "user_id, device, product · number MIN MAX · decimal MIN MAX PLACES · pick \"a\" \"b\" … · now · epoch_ms · seq · uuid · ip · \"text\" (write {{\"{{\"}} for two braces)",
+                     "user_id, device, product · number MIN MAX · decimal MIN MAX PLACES · pick \"a\" \"b\" … · now · epoch_ms · seq · uuid · ip · \"chữ\" (viết {{\"{{\"}} để ra hai dấu ngoặc)";
+    TplPreview => "First records", "Những record đầu tiên";
+    TplSize => "Mean size {bytes} bytes (data and key): one shard takes at most {n} such records per second.", "Kích thước trung bình {bytes} byte (data và key): mỗi shard nhận tối đa {n} record như vậy mỗi giây.";
+    TplErrorIn => "Error in the template:", "Lỗi trong template:";
+    SrcTitle => "Other producers: the Kinesis Agent, CloudWatch Logs and AWS IoT", "Các producer khác: Kinesis Agent, CloudWatch Logs và AWS IoT";
+    AgentTitle => "Kinesis Agent tailing a log file", "Kinesis Agent đọc đuôi một file log";
+    AgentHelp => "An application appends lines to a log file; the agent, a small Java service on the same machine, reads each new line and buffers it. A buffer is sent with one PutRecords call when it holds maxBufferSizeRecords lines (500), 5 MiB, or when its first line has waited maxBufferAgeMillis (60 s by default). Each line becomes one record, keyed by a random number by default. Lines the stream throttles are sent again after a wait that doubles from 100 ms to 10 s. The checkpoint is how far into the file every line is safely in the stream: after a restart the agent starts there.",
+                 "Một ứng dụng ghi thêm dòng vào file log; agent, một dịch vụ Java nhỏ chạy trên cùng máy, đọc từng dòng mới và đưa vào bộ đệm. Bộ đệm được gửi bằng một lệnh PutRecords khi có đủ maxBufferSizeRecords dòng (500), đủ 5 MiB, hoặc khi dòng đầu tiên đã chờ maxBufferAgeMillis (mặc định 60 giây). Mỗi dòng thành một record, mặc định có partition key là một số ngẫu nhiên. Dòng nào bị stream throttle sẽ được gửi lại sau một khoảng chờ tăng gấp đôi, từ 100 ms đến 10 giây. Checkpoint cho biết tới vị trí nào trong file thì mọi dòng đã nằm an toàn trong stream: khi khởi động lại, agent bắt đầu từ đó.";
+    AgentLine => "Log line template", "Template cho dòng log";
+    AgentKeys => "partitionKeyOption", "partitionKeyOption";
+    AgentKeyRandom => "RANDOM (a random number)", "RANDOM (một số ngẫu nhiên)";
+    AgentKeyDeterministic => "DETERMINISTIC (MD5 of the line)", "DETERMINISTIC (MD5 của dòng)";
+    AgentFile => "End of the log file", "Cuối file log";
+    AgentWritten => "Lines written", "Số dòng đã ghi";
+    AgentFileSize => "File size (bytes)", "Kích thước file (byte)";
+    AgentBuffered => "Lines in the agent's buffer", "Số dòng trong bộ đệm của agent";
+    AgentPut => "Records in the stream", "Số record đã vào stream";
+    AgentThrottled => "Records throttled", "Số record bị throttle";
+    AgentRetries => "Records sent again", "Số record gửi lại";
+    AgentRetrying => "Lines waiting out a back-off", "Số dòng đang chờ để gửi lại";
+    AgentCalls => "PutRecords calls", "Lệnh PutRecords";
+    AgentCheckpoint => "Checkpoint (bytes into the file)", "Checkpoint (byte tính từ đầu file)";
+    AgentBehind => "Bytes written but not yet in the stream", "Số byte đã ghi nhưng chưa vào stream";
+    AgentLatency => "Mean time from written to stored", "Thời gian trung bình từ lúc ghi đến lúc vào stream";
+    CwlTitle => "CloudWatch Logs subscription filter", "Subscription filter của CloudWatch Logs";
+    CwlHelp => "A subscription filter sends a log group's events to a stream. One record carries a batch of events as a JSON document, gzip-compressed (shown here unzipped), and CloudWatch Logs picks the partition key. It may also send CONTROL_MESSAGE records to check that the stream is reachable; consumers skip them. Here each second's events make one record; the real service batches as it sees fit.",
+               "Subscription filter gửi các event của một log group vào stream. Mỗi record chứa một lô event dưới dạng một tài liệu JSON đã nén gzip (ở đây hiển thị bản đã giải nén), và CloudWatch Logs tự chọn partition key. Dịch vụ cũng có thể gửi record CONTROL_MESSAGE để kiểm tra stream có tới được không; consumer bỏ qua các record đó. Ở đây event của mỗi giây gộp thành một record; dịch vụ thật gom lô theo cách riêng của nó.";
+    IotTitle => "AWS IoT rule with a Kinesis action", "Rule của AWS IoT với action Kinesis";
+    IotHelp => "The rule SELECT * FROM 'sensors/+/telemetry' turns every matching MQTT message into one record: the data is the message itself, the partition key is the action's template. With ${topic()} each device keeps to one shard, so its readings stay in order, but three sensors can use at most three of the four shards. With ${newuuid()} records spread over every shard and lose their order per device.",
+               "Rule SELECT * FROM 'sensors/+/telemetry' biến mỗi thông điệp MQTT khớp điều kiện thành một record: data chính là thông điệp, partition key lấy theo template của action. Với ${topic()}, mỗi thiết bị luôn đi vào một shard nên số đo của nó giữ đúng thứ tự, nhưng ba cảm biến chỉ dùng được tối đa ba trong bốn shard. Với ${newuuid()}, record trải đều ra mọi shard nhưng mất thứ tự theo từng thiết bị.";
+    IotKey => "Partition key", "Partition key";
+    SampleRecord => "One record", "Một record";
+    PerShard => "Records per shard (4 shards, 10 s)", "Số record mỗi shard (4 shard, 10 giây)";
     ConsumersTitle => "Consumers: fan-out and the KCL", "Consumer: fan-out và KCL";
     ConsumersLead => "How data gets out: several applications polling one stream against enhanced fan-out, and the Kinesis Client Library's workers, leases and checkpoints. Every number below is computed by the simulation.",
                      "Dữ liệu được đọc ra bằng cách nào: nhiều ứng dụng cùng polling một stream so với enhanced fan-out, và worker, lease, checkpoint của Kinesis Client Library. Mọi con số dưới đây đều do bộ mô phỏng tính ra.";
@@ -795,6 +835,8 @@ pub fn field_label(lang: Lang, f: Field) -> &'static str {
         (Field::AggregationMaxCount, _) => "AggregationMaxCount",
         (Field::RateLimit, _) => "RateLimit (%)",
         (Field::RecordTtl, _) => "RecordTtl (ms)",
+        (Field::MaxBufferAgeMillis, _) => "maxBufferAgeMillis",
+        (Field::MaxBufferSizeRecords, _) => "maxBufferSizeRecords",
     }
 }
 
@@ -916,6 +958,33 @@ pub fn deaggregation_error(
         (E::Protobuf { detail }, Lang::Vi) => format!("Thông điệp không phải AggregatedRecord hợp lệ ({detail})."),
         (E::MissingField { .. } | E::IndexOutOfRange { .. }, Lang::En) => format!("The message breaks the format: {e}."),
         (E::MissingField { .. } | E::IndexOutOfRange { .. }, Lang::Vi) => format!("Thông điệp sai định dạng: {e}."),
+    }
+}
+
+/// A template error: where, and what is wrong.
+pub fn template_error(lang: Lang, e: &kinesis_lab_core::producer::template::TemplateError) -> String {
+    use kinesis_lab_core::producer::template::{TemplateProblem as P, HELPERS};
+    let what = match (&e.problem, lang) {
+        (P::Empty, Lang::En) => "the template is empty".to_owned(),
+        (P::Empty, Lang::Vi) => "template đang trống".to_owned(),
+        (P::TooLong { max }, Lang::En) => format!("the template is longer than {max} characters"),
+        (P::TooLong { max }, Lang::Vi) => format!("template dài hơn {max} ký tự"),
+        (P::Expected { what }, Lang::En) => format!("expected {}", what.join(" or ")),
+        (P::Expected { what }, Lang::Vi) => format!("cần có {} ở đây", what.join(" hoặc ")),
+        (P::UnknownHelper { name }, Lang::En) => format!("there is no helper `{name}`; try one of {}", HELPERS.join(", ")),
+        (P::UnknownHelper { name }, Lang::Vi) => format!("không có helper `{name}`; hãy dùng một trong {}", HELPERS.join(", ")),
+        (P::Arguments { helper, usage }, Lang::En) => format!("`{helper}` is written `{usage}`"),
+        (P::Arguments { helper, usage }, Lang::Vi) => format!("`{helper}` phải viết là `{usage}`"),
+        (P::Unquoted { word }, Lang::En) => format!("put text in double quotes: \"{word}\""),
+        (P::Unquoted { word }, Lang::Vi) => format!("hãy đặt chữ trong dấu ngoặc kép: \"{word}\""),
+        (P::Reversed { min, max }, Lang::En) => format!("write the smaller bound first: {max} {min}"),
+        (P::Reversed { min, max }, Lang::Vi) => format!("hãy viết cận nhỏ trước: {max} {min}"),
+        (P::Places { max }, Lang::En) => format!("decimal places go from 0 to {max}"),
+        (P::Places { max }, Lang::Vi) => format!("số chữ số thập phân chỉ từ 0 đến {max}"),
+    };
+    match lang {
+        Lang::En => format!("line {}, column {}: {what}", e.line, e.column),
+        Lang::Vi => format!("dòng {}, cột {}: {what}", e.line, e.column),
     }
 }
 

@@ -31,6 +31,10 @@ pub enum Field {
     RateLimit,
     /// KPL: time a user record may take to be put before it fails, in ms.
     RecordTtl,
+    /// Kinesis Agent: longest a buffer waits before it is sent, in ms.
+    MaxBufferAgeMillis,
+    /// Kinesis Agent: most lines in one buffer.
+    MaxBufferSizeRecords,
 }
 
 impl Field {
@@ -48,6 +52,8 @@ impl Field {
             Field::AggregationMaxCount => "AggregationMaxCount",
             Field::RateLimit => "RateLimit",
             Field::RecordTtl => "RecordTtl",
+            Field::MaxBufferAgeMillis => "maxBufferAgeMillis",
+            Field::MaxBufferSizeRecords => "maxBufferSizeRecords",
         }
     }
 }

@@ -120,3 +120,59 @@ test('a longer RecordMaxBufferedTime means later records', async () => {
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('record templates preview and name the spot of an error; the agent tails a log; IoT keys spread or not', async () => {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+  const { page, problems } = await watchedPage(context);
+  await page.goto(server.base + '#/producers');
+  await page.locator('#tpl-preview').waitFor();
+
+  const rows = page.locator('#tpl-preview tbody tr');
+  assert.equal(await rows.count(), 5);
+  for (let i = 0; i < 5; i++) {
+    const data = JSON.parse(await rows.nth(i).locator('td').nth(1).innerText());
+    assert.match(data.user, /^user-\d+$/);
+    assert.ok(data.amount >= 1 && data.amount <= 500);
+    assert.match(data.ts, /^2026-01-01T00:00:0\d\.\d{3}Z$/);
+  }
+  const [, bytes, perShard] = (await page.locator('#tpl-size').innerText()).match(/([\d.]+) bytes.*at most ([\d,]+)/);
+  assert.equal(num(perShard), Math.min(1000, Math.floor(1048576 / Number(bytes))) , 'the record size decides nothing below 1 KiB');
+
+  await page.fill('#tpl-data', '{"a":{{numbr 1 5}}}');
+  const err = await page.locator('.template-error').innerText();
+  assert.match(err, /line 1, column 8: there is no helper `numbr`/);
+  assert.match(err, /\{"a":\{\{numbr 1 5\}\}\}\n {7}\^/);
+  assert.equal(await page.locator('#tpl-preview').count(), 0);
+  await page.fill('#tpl-data', 'GET /p/{{number 1 9}}');
+  await page.locator('#tpl-preview').waitFor();
+
+  // The agent: 50 lines/s, buffers sent when their first line is 5 s old.
+  await page.click('#agent-step');
+  await page.locator('#agent-time').getByText('10.0 s').waitFor();
+  const stat = async (id) => num(await page.locator(`#${id} dd`).innerText());
+  const written = await stat('agent-written');
+  assert.ok(written >= 500 && written <= 501, `${written}`);
+  assert.equal(await stat('agent-calls'), 1, 'one buffer went at 5 s; the next goes at 10.02 s');
+  assert.equal(await stat('agent-put') + await stat('agent-buffered') + await stat('agent-retrying'), written);
+  assert.equal(await stat('agent-behind'), await stat('agent-file-size') - await stat('agent-checkpoint'));
+  const tail = (await page.locator('#agent-tail').innerText()).split('\n');
+  assert.equal(tail.length, 8);
+  for (const line of tail) assert.match(line, /^\d+\.\d+\.\d+\.\d+ - - \[2026-01-01T00:00:\d\d\.\d{3}Z\] "GET \/products\/product-\d+ HTTP\/1\.1" (200|404) \d+$/);
+  await page.fill('#agent-age', '10');
+  await page.click('#agent-apply');
+  assert.match(await page.locator('#agent').innerText(), /maxBufferAgeMillis must be between 1000 and 900000/);
+
+  const used = async () => (await page.locator('#iot-sample table.per-shard td').allInnerTexts()).map(num).filter((n) => n > 0).length;
+  assert.ok(await used() <= 3, 'three sensors keyed by topic use at most three shards');
+  await page.selectOption('#iot-key', 'uuid');
+  await page.locator('#iot-sample p.mono').getByText(/PartitionKey: [0-9a-f-]{36}/).waitFor();
+  assert.equal(await used(), 4);
+  const cwl = JSON.parse(await page.locator('#cwl-sample pre').innerText());
+  assert.equal(cwl.messageType, 'DATA_MESSAGE');
+  assert.equal(cwl.logEvents.length, 3);
+
+  await page.locator('#sources').scrollIntoViewIfNeeded();
+  await shot(page, 'producers-sources-en');
+  assert.deepEqual(problems, []);
+  await context.close();
+});

@@ -74,13 +74,13 @@ impl AgentConfig {
             MAX_LINES_PER_SECOND,
         )?;
         check_range(
-            Field::Duration,
+            Field::MaxBufferAgeMillis,
             self.max_buffer_age_ms,
             MIN_MAX_BUFFER_AGE_MS,
             MAX_MAX_BUFFER_AGE_MS,
         )?;
         check_count(
-            Field::AggregationMaxCount,
+            Field::MaxBufferSizeRecords,
             self.max_buffer_records,
             DEFAULT_MAX_BUFFER_RECORDS,
         )?;

@@ -557,6 +557,64 @@ impl Filler {
     }
 }
 
+/// A few records from a partition-key template and a data template, and
+/// what their size means for one shard.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Preview {
+    /// (partition key, data) of each record.
+    pub records: Vec<(String, String)>,
+    /// Mean bytes per record, data plus partition key, over the sample.
+    pub mean_bytes: f64,
+    /// Such records one shard takes per second: the lower of its 1,000
+    /// records/s and 1 MiB/s over the mean size.
+    pub per_shard_per_second: u64,
+}
+
+/// Which template an error is in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum Which {
+    PartitionKey,
+    Data,
+}
+
+/// Parses both templates and fills `n` records (of `sample` used for the
+/// sizes), one every `step_ms` from `epoch_ms`.
+pub fn preview(
+    key_src: &str,
+    data_src: &str,
+    seed: u64,
+    n: usize,
+    sample: usize,
+    epoch_ms: u64,
+    step_ms: u64,
+) -> Result<Preview, (Which, TemplateError)> {
+    use crate::stream::limits::{WRITE_BYTES_PER_SECOND, WRITE_RECORDS_PER_SECOND};
+    let key = Template::parse(key_src).map_err(|e| (Which::PartitionKey, e))?;
+    let data = Template::parse(data_src).map_err(|e| (Which::Data, e))?;
+    let mut keys = Filler::new(seed, "template.keys");
+    let mut values = Filler::new(seed, "template.data");
+    let mut records = Vec::with_capacity(n);
+    let mut total = 0usize;
+    let sample = sample.max(n).max(1);
+    for i in 0..sample {
+        let at = epoch_ms + i as u64 * step_ms;
+        let k = keys.render(&key, i as u64, at);
+        let d = values.render(&data, i as u64, at);
+        total += k.len() + d.len();
+        if i < n {
+            records.push((k, d));
+        }
+    }
+    let mean_bytes = total as f64 / sample as f64;
+    let per_shard_per_second =
+        WRITE_RECORDS_PER_SECOND.min((WRITE_BYTES_PER_SECOND as f64 / mean_bytes.max(1.0)) as u64);
+    Ok(Preview {
+        records,
+        mean_bytes,
+        per_shard_per_second,
+    })
+}
+
 /// `2026-01-01T00:00:05.250Z` for milliseconds since 1970 (proleptic
 /// Gregorian, UTC).
 pub fn iso8601(epoch_ms: u64) -> String {
