@@ -563,6 +563,12 @@ texts! {
     WfoRuns => "Comparisons so far", "Các lượt đã chạy";
     WfoLatest => "Latest comparison", "Lượt so sánh gần nhất";
     WfoBehind => "Behind (ms)", "Chậm (ms)";
+    // Lesson widget: a KCL application.
+    WkclNone => "No KCL application is running in this lab yet.", "Lab này chưa có ứng dụng KCL nào đang chạy.";
+    WkclHelp => "A producer writes 100-byte records into the stream orders while simulated time passes. The application order-service keeps its lease table (a DynamoDB table in the real KCL): one row per shard, naming the worker that holds it and how far processing got. Time only moves when you press a button below.",
+                "Một producer ghi các record 100 byte vào stream orders trong lúc thời gian mô phỏng trôi. Ứng dụng order-service giữ bảng lease của nó (trong KCL thật là một bảng DynamoDB): mỗi shard một dòng, ghi worker nào đang giữ shard và việc xử lý đã tới đâu. Thời gian chỉ trôi khi bạn bấm các nút bên dưới.";
+    WkclCheckpointMs => "Checkpoint every (ms)", "Checkpoint sau mỗi (ms)";
+    WkclCheckpointNow => "Record processors checkpoint every {ms} ms of simulated time.", "Record processor checkpoint sau mỗi {ms} ms thời gian mô phỏng.";
 }
 
 use kinesis_lab_core::lesson::goal::{Goal, Why};
@@ -678,6 +684,14 @@ pub fn goal(lang: Lang, g: &Goal) -> String {
         (Goal::PushKeptUp { consumers, max_p50_ms }, Lang::Vi) => format!("Trong một lượt so sánh với ít nhất {consumers} ứng dụng, không ứng dụng nhận kiểu push nào bị throttle và độ trễ trung vị của mỗi ứng dụng không quá {max_p50_ms} ms."),
         (Goal::PollingFellBehind { consumers, percent }, Lang::En) => format!("In a comparison with at least {consumers} applications, one polling application receives less than {percent} % of the records the same application receives by push."),
         (Goal::PollingFellBehind { consumers, percent }, Lang::Vi) => format!("Trong một lượt so sánh với ít nhất {consumers} ứng dụng, có một ứng dụng polling nhận được chưa tới {percent} % số record mà chính ứng dụng đó nhận được qua push."),
+        (Goal::KclIdleWorkers { idle }, Lang::En) => format!("See at least {idle} running workers sit idle with no lease."),
+        (Goal::KclIdleWorkers { idle }, Lang::Vi) => format!("Thấy ít nhất {idle} worker đang chạy mà ngồi không, chẳng giữ lease nào."),
+        (Goal::KclFailover, Lang::En) => "Kill a worker that holds a lease, and let other workers take over all of its leases.".into(),
+        (Goal::KclFailover, Lang::Vi) => "Tắt ngang một worker đang giữ lease, rồi để các worker khác nhận hết các lease của nó.".into(),
+        (Goal::KclRedelivered { at_least }, Lang::En) => format!("After that kill, at least {} records are processed a second time.", int(lang, *at_least)),
+        (Goal::KclRedelivered { at_least }, Lang::Vi) => format!("Sau lần tắt ngang đó, có ít nhất {} record bị xử lý lần thứ hai.", int(lang, *at_least)),
+        (Goal::KclCaughtUp { lag_seconds }, Lang::En) => format!("In the end, every record that reached the stream more than {lag_seconds} s ago has been processed."),
+        (Goal::KclCaughtUp { lag_seconds }, Lang::Vi) => format!("Cuối cùng, mọi record đã vào stream từ hơn {lag_seconds} giây trước đều đã được xử lý."),
     }
 }
 
@@ -768,6 +782,18 @@ pub fn why(lang: Lang, w: &Why) -> String {
         (Why::PushTooSlow { consumers, throttled, p50_ms }, Lang::Vi) => format!("Ở lượt so sánh gần nhất với {consumers} ứng dụng, phía push bị throttle {} lần và độ trễ trung vị chậm nhất là {}.", int(lang, *throttled), p50_ms.map(|v| format!("{v} ms")).unwrap_or_else(|| "(chưa nhận record nào)".into())),
         (Why::PollingKeptUp { consumers, best_percent }, Lang::En) => format!("With at least {consumers} applications, every polling application still got {best_percent} % or more of what its pushed twin got. Send more bytes per second, so that together they need more than the shard's shared 2 MiB/s."),
         (Why::PollingKeptUp { consumers, best_percent }, Lang::Vi) => format!("Với ít nhất {consumers} ứng dụng, mọi ứng dụng polling vẫn nhận được từ {best_percent} % trở lên so với bản sao push của nó. Hãy tăng số byte mỗi giây để tổng nhu cầu đọc vượt 2 MiB/s dùng chung của shard."),
+        (Why::NoKcl, Lang::En) => "No KCL application is running: reset the lab.".into(),
+        (Why::NoKcl, Lang::Vi) => "Không có ứng dụng KCL nào đang chạy: hãy đặt lại lab.".into(),
+        (Why::TooFewIdle { best, need }, Lang::En) => format!("At most {best} worker(s) have been idle at once; the goal needs {need}. How many workers does it take for some to find no shard?"),
+        (Why::TooFewIdle { best, need }, Lang::Vi) => format!("Nhiều nhất mới có {best} worker rảnh cùng lúc; mục tiêu cần {need}. Cần bao nhiêu worker thì sẽ có worker không còn shard nào để nhận?"),
+        (Why::NoKillWithLeases, Lang::En) => "No worker has been killed while it held a lease.".into(),
+        (Why::NoKillWithLeases, Lang::Vi) => "Chưa có worker nào bị tắt ngang trong lúc đang giữ lease.".into(),
+        (Why::LeasesNotMoved { worker, leases }, Lang::En) => format!("{} of {worker}'s leases ({}) are still waiting for another worker. A lease can be taken only after failoverTimeMillis without renewal, at a worker's next scan: let more time pass.", leases.len(), leases.join(", ")),
+        (Why::LeasesNotMoved { worker, leases }, Lang::Vi) => format!("Còn {} lease của {worker} ({}) đang chờ worker khác nhận. Một lease chỉ bị nhận sau failoverTimeMillis không được gia hạn, vào lần quét kế tiếp của một worker: hãy cho thêm thời gian trôi.", leases.len(), leases.join(", ")),
+        (Why::TooFewRedelivered { have, need }, Lang::En) => format!("{} record(s) have been processed again since the kill; the goal needs {}. Were there records processed between the last checkpoint and the kill?", int(lang, *have), int(lang, *need)),
+        (Why::TooFewRedelivered { have, need }, Lang::Vi) => format!("Từ lúc tắt ngang mới có {} record bị xử lý lại; mục tiêu cần {}. Giữa lần checkpoint cuối và lúc tắt có record nào được xử lý không?", int(lang, *have), int(lang, *need)),
+        (Why::KclBehind { unprocessed }, Lang::En) => format!("{} older record(s) are not processed yet. Is every shard's lease held by a running worker? Let time pass.", int(lang, *unprocessed)),
+        (Why::KclBehind { unprocessed }, Lang::Vi) => format!("Còn {} record cũ chưa được xử lý. Lease của mọi shard đã có worker đang chạy giữ chưa? Hãy cho thời gian trôi thêm.", int(lang, *unprocessed)),
     }
 }
 

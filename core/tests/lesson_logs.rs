@@ -103,6 +103,35 @@ fn record(lab: &Lab) -> Value {
     if !fanouts.is_empty() {
         out["fanouts"] = Value::from(fanouts);
     }
+    if let Some(k) = &lab.kcl {
+        use kinesis_lab_core::consumer::kcl::KclEvent;
+        // Renewals and batches without duplicates are left out: they are
+        // many and say nothing the lease table and counts do not.
+        let events: Vec<&KclEvent> = k
+            .app
+            .events()
+            .iter()
+            .filter(|e| match e {
+                KclEvent::LeaseRenewed { .. } => false,
+                KclEvent::RecordsProcessed { duplicates, .. } => *duplicates > 0,
+                _ => true,
+            })
+            .collect();
+        let history: Vec<Value> = k
+            .history
+            .iter()
+            .map(|h| json!({"at": h.at, "shards": h.shards, "alive": h.alive, "idle": h.idle, "processed": h.processed, "duplicates": h.duplicates, "after_run": h.after_run}))
+            .collect();
+        out["kcl"] = json!({
+            "now": k.now,
+            "written": k.written(),
+            "stats": k.app.stats,
+            "workers": k.states().iter().map(|(id, state, leases)| json!({"id": id, "state": state, "leases": leases})).collect::<Vec<_>>(),
+            "leases": k.leases().collect::<Vec<_>>(),
+            "history": history,
+            "events": events,
+        });
+    }
     out
 }
 
@@ -208,4 +237,76 @@ fn the_logs_show_what_the_lessons_claim() {
     assert!(twenty.polling_throttled() > 0);
     assert_eq!(twenty.enhanced_throttled(), 0);
     assert!(twenty.enhanced.iter().all(|r| r.p50_ms == Some(70)));
+
+    // 1.6: at 45 s, two workers hold two leases each; six workers on four
+    // shards leave two idle; the killed worker's lease is taken 10-30 s
+    // later from its checkpoint, re-delivering about 5 s of one shard.
+    use kinesis_lab_core::consumer::kcl::KclEvent;
+    use kinesis_lab_core::lesson::lab::Action;
+    let kcl_lesson = lessons.iter().find(|l| l.id == "kcl").unwrap();
+    let start = Lab::from_scenario(&kcl_lesson.scenario).unwrap();
+    let k = start.kcl.as_ref().unwrap();
+    assert!(k.states().iter().all(|(_, _, leases)| *leases == 2));
+    assert!(k.app.stats.duplicates > 0, "start-up steals re-deliver");
+    let drill = lab("kcl");
+    let k = drill.kcl.as_ref().unwrap();
+    let idle_after_run: Vec<u32> = k.history.iter().filter(|h| h.after_run).map(|h| h.idle).collect();
+    assert!(idle_after_run.contains(&2), "{idle_after_run:?}");
+    let events = k.app.events();
+    let (killed_at, lease) = events
+        .iter()
+        .find_map(|e| match e {
+            KclEvent::WorkerKilled { at, leases, .. } => Some((*at, leases[0].clone())),
+            _ => None,
+        })
+        .unwrap();
+    let taken_at = events
+        .iter()
+        .find_map(|e| match e {
+            KclEvent::LeaseTaken { at, lease: l, .. } if *l == lease && *at > killed_at => Some(*at),
+            _ => None,
+        })
+        .unwrap();
+    assert!((10_000..=30_100).contains(&(taken_at - killed_at)), "{}", taken_at - killed_at);
+    let redelivered_by_taker = events
+        .iter()
+        .find_map(|e| match e {
+            KclEvent::RecordsProcessed { at, lease: l, duplicates, .. } if *l == lease && *at == taken_at => Some(*duplicates),
+            _ => None,
+        })
+        .unwrap();
+    // About 25 records/s on the shard × 5 s since its last checkpoint.
+    assert!((100..=150).contains(&redelivered_by_taker), "{redelivered_by_taker}");
+
+    // Step 4: checkpointing every second re-delivers far fewer after the
+    // same kind of kill; the restarted worker keeps its identifier.
+    let mut often = drill.clone();
+    for a in [
+        Action::KclCheckpoint { every_ms: 1000 },
+        Action::KclRun { seconds: 30 },
+    ] {
+        often.apply(&a).unwrap();
+    }
+    let holder = often
+        .kcl
+        .as_ref()
+        .unwrap()
+        .states()
+        .iter()
+        .position(|(_, _, leases)| *leases > 0)
+        .unwrap() as u32
+        + 1;
+    let before = often.kcl.as_ref().unwrap().app.stats.duplicates;
+    for a in [
+        Action::KclKill { worker: holder },
+        Action::KclRun { seconds: 60 },
+        Action::KclRestart { worker: 1 },
+        Action::KclRun { seconds: 30 },
+    ] {
+        often.apply(&a).unwrap();
+    }
+    let k = often.kcl.as_ref().unwrap();
+    let again = k.app.stats.duplicates - before;
+    assert!(again < redelivered_by_taker / 2, "{again} with 1 s checkpoints");
+    assert_eq!(k.states()[0].1, kinesis_lab_core::consumer::kcl::WorkerState::Idle);
 }

@@ -31,7 +31,8 @@ pub fn widget_view(widget: Widget, handle: LabHandle) -> AnyView {
         Widget::FanOut => {
             view! { <crate::widgets::fan_out::FanOutWidget handle=handle /> }.into_any()
         }
-        Widget::Kpl | Widget::Kcl => ().into_any(),
+        Widget::Kcl => view! { <crate::widgets::kcl::KclWidget handle=handle /> }.into_any(),
+        Widget::Kpl => ().into_any(),
     }
 }
 

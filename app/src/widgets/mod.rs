@@ -7,6 +7,7 @@ pub mod chart;
 pub mod copy_link;
 pub mod distribution;
 pub mod fan_out;
+pub mod kcl;
 pub mod key_histogram;
 pub mod key_router;
 pub mod keyspace;

@@ -86,6 +86,18 @@ pub enum Goal {
     /// some polling application received less than `percent` % of the
     /// records the same application received by push.
     PollingFellBehind { consumers: u32, percent: u32 },
+    /// The KCL application had at least `idle` running workers with no
+    /// lease at some point (more workers than shards).
+    KclIdleWorkers { idle: u32 },
+    /// A KCL worker was killed while holding leases, and other workers have
+    /// taken every one of them since.
+    KclFailover,
+    /// After the first such kill, the application processed at least
+    /// `at_least` records a second time.
+    KclRedelivered { at_least: u64 },
+    /// Every record that reached the KCL stream at least `lag_seconds` ago
+    /// has been processed.
+    KclCaughtUp { lag_seconds: u32 },
 }
 
 /// A capacity mode, as the API spells it.
@@ -216,6 +228,18 @@ pub enum Why {
     /// In every matching comparison, each polling application received at
     /// least `best_percent` % of what its pushed twin did.
     PollingKeptUp { consumers: u32, best_percent: u32 },
+    /// No KCL application is running in the lab.
+    NoKcl,
+    /// The most idle workers seen at once.
+    TooFewIdle { best: u32, need: u32 },
+    /// No worker has been killed while it held a lease.
+    NoKillWithLeases,
+    /// Leases of killed worker `worker` that nobody else has taken yet.
+    LeasesNotMoved { worker: String, leases: Vec<String> },
+    /// Records processed again since the kill.
+    TooFewRedelivered { have: u64, need: u64 },
+    /// `unprocessed` of the records older than the lag are not processed.
+    KclBehind { unprocessed: u64 },
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -527,7 +551,11 @@ impl Goal {
             // Evaluated above.
             Goal::PollingThrottled { .. }
             | Goal::PushKeptUp { .. }
-            | Goal::PollingFellBehind { .. } => NotMet(Why::NoRun),
+            | Goal::PollingFellBehind { .. }
+            | Goal::KclIdleWorkers { .. }
+            | Goal::KclFailover
+            | Goal::KclRedelivered { .. }
+            | Goal::KclCaughtUp { .. } => NotMet(Why::NoRun),
         }
     }
 }
@@ -602,6 +630,67 @@ fn evaluate_fanout(goal: &Goal, lab: &Lab) -> Option<Outcome> {
                     consumers: *consumers,
                     best_percent: best.min(u32::MAX as u64) as u32,
                 }),
+            }
+        }
+        Goal::KclIdleWorkers { idle } => {
+            let Some(k) = &lab.kcl else {
+                return Some(NotMet(Why::NoKcl));
+            };
+            let best = k
+                .history
+                .iter()
+                .filter(|h| h.after_run)
+                .map(|h| h.idle)
+                .max()
+                .unwrap_or(0);
+            if best >= *idle {
+                Met
+            } else {
+                NotMet(Why::TooFewIdle { best, need: *idle })
+            }
+        }
+        Goal::KclFailover => {
+            let Some(k) = &lab.kcl else {
+                return Some(NotMet(Why::NoKcl));
+            };
+            let failovers = k.failovers();
+            if failovers.iter().any(|(_, left)| left.is_empty()) {
+                Met
+            } else if let Some((worker, leases)) = failovers.into_iter().last() {
+                NotMet(Why::LeasesNotMoved { worker, leases })
+            } else {
+                NotMet(Why::NoKillWithLeases)
+            }
+        }
+        Goal::KclRedelivered { at_least } => {
+            let Some(k) = &lab.kcl else {
+                return Some(NotMet(Why::NoKcl));
+            };
+            let Some(at_kill) = k.duplicates_at_first_kill() else {
+                return Some(NotMet(Why::NoKillWithLeases));
+            };
+            let have = k.app.stats.duplicates - at_kill;
+            if have >= *at_least {
+                Met
+            } else {
+                NotMet(Why::TooFewRedelivered {
+                    have,
+                    need: *at_least,
+                })
+            }
+        }
+        Goal::KclCaughtUp { lag_seconds } => {
+            let Some(k) = &lab.kcl else {
+                return Some(NotMet(Why::NoKcl));
+            };
+            let due = k.written_by(k.now.saturating_sub(*lag_seconds as u64 * 1000));
+            let unique = k.app.stats.unique();
+            if unique >= due {
+                Met
+            } else {
+                NotMet(Why::KclBehind {
+                    unprocessed: due - unique,
+                })
             }
         }
         _ => return None,

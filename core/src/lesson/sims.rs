@@ -236,6 +236,9 @@ pub struct KclSnapshot {
     pub idle: u32,
     pub processed: u64,
     pub duplicates: u64,
+    /// Taken at the end of a run, when every worker has scanned the lease
+    /// table at least once (a worker just added has not, so it looks idle).
+    pub after_run: bool,
 }
 
 /// One KCL application on its own stream, with a steady producer.
@@ -308,6 +311,10 @@ impl KclLab {
     }
 
     fn note(&mut self) {
+        self.note_as(false);
+    }
+
+    fn note_as(&mut self, after_run: bool) {
         let alive = self.app.workers().iter().filter(|w| w.alive).count() as u32;
         let shards = self
             .engine
@@ -321,6 +328,7 @@ impl KclLab {
             idle: self.app.idle_workers() as u32,
             processed: self.app.stats.processed,
             duplicates: self.app.stats.duplicates,
+            after_run,
         });
     }
 
@@ -382,7 +390,7 @@ impl KclLab {
             end,
         );
         self.now = end;
-        self.note();
+        self.note_as(true);
         Ok(())
     }
 
@@ -415,6 +423,21 @@ impl KclLab {
             .iter()
             .map(|w| (w.id.clone(), w.state(), w.leases().count()))
             .collect()
+    }
+
+    /// The application's duplicate count when a worker holding leases was
+    /// first killed; None if that has not happened.
+    pub fn duplicates_at_first_kill(&self) -> Option<u64> {
+        let at = self.app.events().iter().find_map(|e| match e {
+            KclEvent::WorkerKilled { at, leases, .. } if !leases.is_empty() => Some(*at),
+            _ => None,
+        })?;
+        // A kill is noted in the history at its own moment, after the run
+        // that led to it; the snapshot taken then holds the count.
+        self.history
+            .iter()
+            .find(|h| h.at >= at)
+            .map(|h| h.duplicates)
     }
 
     /// For every worker killed while holding leases: the worker, and those of
@@ -460,6 +483,77 @@ mod tests {
         let r = FanOutRun::run(2, 1, 10, 10, 5, 1, 0).unwrap();
         assert_eq!((r.polling.len(), r.enhanced.len()), (2, 2));
         assert!(r.written > 0);
+    }
+
+    #[test]
+    fn kcl_actions_check_first_and_name_the_setting() {
+        use crate::lesson::lab::{Action, Lab, LabError};
+        use crate::lesson::Scenario;
+        let mut lab = Lab::from_scenario(&Scenario {
+            shards: 1,
+            seed: 3,
+            distribution: KeyDistribution::UserIds,
+            records_per_second: 10,
+            seconds: 1,
+            actions: vec![],
+        })
+        .unwrap();
+        let kcl_field = |r: Result<(), LabError>| match r {
+            Err(LabError::Kcl(e)) => Some(e.field.name()),
+            Err(LabError::Invalid(e)) => Some(e.field.api_name()),
+            _ => None,
+        };
+        // No application yet.
+        assert_eq!(kcl_field(lab.apply(&Action::KclAddWorker)), Some("streamName"));
+        let start = |shards, workers, rate, cp| Action::KclStart {
+            shards,
+            workers,
+            records_per_second: rate,
+            checkpoint_ms: cp,
+        };
+        assert_eq!(kcl_field(lab.apply(&start(0, 1, 10, 1000))), Some("ShardCount"));
+        assert_eq!(kcl_field(lab.apply(&start(2, 0, 10, 1000))), Some("workers"));
+        assert_eq!(kcl_field(lab.apply(&start(2, 13, 10, 1000))), Some("workers"));
+        assert_eq!(kcl_field(lab.apply(&start(2, 1, 0, 1000))), Some("RecordsPerSecond"));
+        assert_eq!(kcl_field(lab.apply(&start(2, 1, 10, 0))), Some("checkpointIntervalMillis"));
+        lab.apply(&start(2, 1, 10, 1000)).unwrap();
+        lab.apply(&Action::KclRun { seconds: 5 }).unwrap();
+        let before = lab.clone();
+        for (a, field) in [
+            (Action::KclKill { worker: 0 }, "workerIdentifier"),
+            (Action::KclKill { worker: 2 }, "workerIdentifier"),
+            (Action::KclRestart { worker: 1 }, "workerIdentifier"),
+            (Action::KclCheckpoint { every_ms: 0 }, "checkpointIntervalMillis"),
+            (Action::KclRun { seconds: 0 }, "DurationSeconds"),
+            (Action::KclRun { seconds: 601 }, "DurationSeconds"),
+        ] {
+            assert_eq!(kcl_field(lab.apply(&a)), Some(field), "{a:?}");
+            assert_eq!(lab, before, "{a:?} changed the lab");
+        }
+        // One worker holds both leases; a second takes one; a killed one
+        // cannot be killed again.
+        lab.apply(&Action::KclAddWorker).unwrap();
+        lab.apply(&Action::KclRun { seconds: 25 }).unwrap();
+        let k = lab.kcl.as_ref().unwrap();
+        assert_eq!(k.states().iter().map(|s| s.2).collect::<Vec<_>>(), vec![1, 1]);
+        lab.apply(&Action::KclKill { worker: 1 }).unwrap();
+        assert_eq!(kcl_field(lab.apply(&Action::KclKill { worker: 1 })), Some("workerIdentifier"));
+    }
+
+    #[test]
+    fn kpl_bounds_name_the_field() {
+        let field = |r: Result<KplRun, ValidationError>| r.err().map(|e| e.field);
+        assert_eq!(field(KplRun::run(0, 10, 10, true, 100, 5, 1, 0)), Some(Field::ShardCount));
+        assert_eq!(field(KplRun::run(1, 0, 10, true, 100, 5, 1, 0)), Some(Field::RecordRate));
+        assert_eq!(field(KplRun::run(1, 10, 0, true, 100, 5, 1, 0)), Some(Field::RecordBytes));
+        assert_eq!(
+            field(KplRun::run(1, 10, 10, true, 99, 5, 1, 0)),
+            Some(Field::RecordMaxBufferedTime)
+        );
+        assert_eq!(field(KplRun::run(1, 10, 10, true, 100, 31, 1, 0)), Some(Field::Duration));
+        assert_eq!(field(KplRun::run(1, 10_000, 10, true, 100, 11, 1, 0)), Some(Field::Duration));
+        let r = KplRun::run(1, 100, 100, true, 100, 5, 1, 0).unwrap();
+        assert!(r.stats.user_records_put > 0);
     }
 
     #[test]
