@@ -569,6 +569,24 @@ texts! {
                 "Một producer ghi các record 100 byte vào stream orders trong lúc thời gian mô phỏng trôi. Ứng dụng order-service giữ bảng lease của nó (trong KCL thật là một bảng DynamoDB): mỗi shard một dòng, ghi worker nào đang giữ shard và việc xử lý đã tới đâu. Thời gian chỉ trôi khi bạn bấm các nút bên dưới.";
     WkclCheckpointMs => "Checkpoint every (ms)", "Checkpoint sau mỗi (ms)";
     WkclCheckpointNow => "Record processors checkpoint every {ms} ms of simulated time.", "Record processor checkpoint sau mỗi {ms} ms thời gian mô phỏng.";
+    // Lesson widget: the simulated KPL.
+    WkplHelp => "Each press is one run into a fresh stream: user records arrive at a steady rate for the simulated seconds you choose and go through the KPL's stages with its defaults (RateLimit 150 %, RecordTtl 30 s, retries straight back into the buffer). Rates are per second of the run; records still in the KPL at the end are counted apart.",
+                "Mỗi lần bấm là một lượt chạy vào một stream mới: user record đến đều đặn trong số giây mô phỏng bạn chọn và đi qua các công đoạn của KPL với thiết lập mặc định (RateLimit 150 %, RecordTtl 30 giây, thử lại bằng cách đưa ngay vào bộ đệm). Tốc độ tính trên mỗi giây của lượt chạy; record còn nằm trong KPL lúc kết thúc được đếm riêng.";
+    WkplRun => "Run the producer", "Chạy producer";
+    WkplNone => "No run yet: choose the settings and press Run the producer.", "Chưa có lượt chạy nào: chọn thiết lập rồi bấm Chạy producer.";
+    WkplRuns => "Runs so far", "Các lượt đã chạy";
+    WkplOn => "on", "bật";
+    WkplOff => "off", "tắt";
+    WkplShardsShort => "shard(s)", "shard";
+    WkplAggregation => "Aggregation", "Gộp record";
+    WkplUserIn => "User records/s in", "User record/giây đưa vào";
+    WkplUserStored => "User records/s stored", "User record/giây đã lưu";
+    WkplKinesisStored => "Kinesis records/s", "Kinesis record/giây";
+    WkplBusiest => "Busiest shard, Kinesis records in one second", "Shard bận nhất, số Kinesis record trong một giây";
+    WkplCalls => "PutRecords calls", "Lệnh PutRecords";
+    WkplThrottled => "Throttled", "Bị throttle";
+    WkplRetries => "Retries", "Lần thử lại";
+    WkplWaiting => "Still in the KPL", "Còn trong KPL";
 }
 
 use kinesis_lab_core::lesson::goal::{Goal, Why};
@@ -692,6 +710,12 @@ pub fn goal(lang: Lang, g: &Goal) -> String {
         (Goal::KclRedelivered { at_least }, Lang::Vi) => format!("Sau lần tắt ngang đó, có ít nhất {} record bị xử lý lần thứ hai.", int(lang, *at_least)),
         (Goal::KclCaughtUp { lag_seconds }, Lang::En) => format!("In the end, every record that reached the stream more than {lag_seconds} s ago has been processed."),
         (Goal::KclCaughtUp { lag_seconds }, Lang::Vi) => format!("Cuối cùng, mọi record đã vào stream từ hơn {lag_seconds} giây trước đều đã được xử lý."),
+        (Goal::KplThrottled { aggregation }, Lang::En) => format!("Run the KPL with aggregation {} and see the stream throttle Kinesis records.", if *aggregation { "on" } else { "off" }),
+        (Goal::KplThrottled { aggregation }, Lang::Vi) => format!("Chạy KPL với chế độ gộp record {} và thấy stream throttle các Kinesis record.", if *aggregation { "bật" } else { "tắt" }),
+        (Goal::KplBeatRecordLimit { per_shard }, Lang::En) => format!("With aggregation on, store at least {} user records per second per shard, with none expired.", int(lang, *per_shard as u64)),
+        (Goal::KplBeatRecordLimit { per_shard }, Lang::Vi) => format!("Khi bật gộp record, lưu được ít nhất {} user record mỗi giây trên mỗi shard, không record nào hết hạn.", int(lang, *per_shard as u64)),
+        (Goal::KplBufferLatency { buffered_time_ms, min_p50_ms }, Lang::En) => format!("Run with RecordMaxBufferedTime of at least {} ms and see a median latency of {} ms or more.", int(lang, *buffered_time_ms as u64), int(lang, *min_p50_ms)),
+        (Goal::KplBufferLatency { buffered_time_ms, min_p50_ms }, Lang::Vi) => format!("Chạy với RecordMaxBufferedTime ít nhất {} ms và thấy độ trễ trung vị từ {} ms trở lên.", int(lang, *buffered_time_ms as u64), int(lang, *min_p50_ms)),
     }
 }
 
@@ -794,6 +818,18 @@ pub fn why(lang: Lang, w: &Why) -> String {
         (Why::TooFewRedelivered { have, need }, Lang::Vi) => format!("Từ lúc tắt ngang mới có {} record bị xử lý lại; mục tiêu cần {}. Giữa lần checkpoint cuối và lúc tắt có record nào được xử lý không?", int(lang, *have), int(lang, *need)),
         (Why::KclBehind { unprocessed }, Lang::En) => format!("{} older record(s) are not processed yet. Is every shard's lease held by a running worker? Let time pass.", int(lang, *unprocessed)),
         (Why::KclBehind { unprocessed }, Lang::Vi) => format!("Còn {} record cũ chưa được xử lý. Lease của mọi shard đã có worker đang chạy giữ chưa? Hãy cho thời gian trôi thêm.", int(lang, *unprocessed)),
+        (Why::NoKplRun { aggregation: Some(true) }, Lang::En) => "No producer run with aggregation on yet.".into(),
+        (Why::NoKplRun { aggregation: Some(true) }, Lang::Vi) => "Chưa có lượt chạy producer nào bật gộp record.".into(),
+        (Why::NoKplRun { aggregation: Some(false) }, Lang::En) => "No producer run with aggregation off yet.".into(),
+        (Why::NoKplRun { aggregation: Some(false) }, Lang::Vi) => "Chưa có lượt chạy producer nào tắt gộp record.".into(),
+        (Why::NoKplRun { aggregation: None }, Lang::En) => "No producer run with that buffer time yet.".into(),
+        (Why::NoKplRun { aggregation: None }, Lang::Vi) => "Chưa có lượt chạy producer nào với thời gian đệm đó.".into(),
+        (Why::KplNotThrottled { .. }, Lang::En) => "Nothing was throttled in those runs. A shard takes 1,000 records a second: send more than that into one shard.".into(),
+        (Why::KplNotThrottled { .. }, Lang::Vi) => "Các lượt đó không có gì bị throttle. Một shard nhận 1.000 record mỗi giây: hãy gửi nhiều hơn thế vào một shard.".into(),
+        (Why::KplTooSlow { per_shard, need, expired }, Lang::En) => format!("Your best run with aggregation stored {} user records/s per shard ({} expired); the goal needs {}.", decimal(lang, *per_shard, 1), int(lang, *expired), int(lang, *need as u64)),
+        (Why::KplTooSlow { per_shard, need, expired }, Lang::Vi) => format!("Lượt chạy tốt nhất có gộp record của bạn lưu được {} user record/giây mỗi shard ({} record hết hạn); mục tiêu cần {}.", decimal(lang, *per_shard, 1), int(lang, *expired), int(lang, *need as u64)),
+        (Why::KplLatencyTooLow { p50_ms, need }, Lang::En) => format!("The highest median latency among those runs is {}; the goal needs {} ms. Aggregation fills a buffer before its time is up when records come fast: try a slower rate.", p50_ms.map(|v| format!("{v} ms")).unwrap_or_else(|| "unknown".into()), int(lang, *need)),
+        (Why::KplLatencyTooLow { p50_ms, need }, Lang::Vi) => format!("Độ trễ trung vị cao nhất trong các lượt đó là {}; mục tiêu cần {} ms. Khi record đến nhanh, bộ đệm gộp đầy trước khi hết giờ: hãy thử tốc độ chậm hơn.", p50_ms.map(|v| format!("{v} ms")).unwrap_or_else(|| "chưa rõ".into()), int(lang, *need)),
     }
 }
 

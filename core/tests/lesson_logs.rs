@@ -103,6 +103,22 @@ fn record(lab: &Lab) -> Value {
     if !fanouts.is_empty() {
         out["fanouts"] = Value::from(fanouts);
     }
+    if !lab.kpl_runs.is_empty() {
+        out["kpl_runs"] = lab
+            .kpl_runs
+            .iter()
+            .map(|r| {
+                json!({
+                    "shards": r.shards, "records_per_second": r.records_per_second,
+                    "record_bytes": r.record_bytes, "aggregation": r.aggregation,
+                    "record_max_buffered_time_ms": r.record_max_buffered_time_ms,
+                    "seconds": r.seconds, "stats": r.stats, "outstanding": r.outstanding,
+                    "p50_ms": r.p50_ms, "p99_ms": r.p99_ms,
+                    "busiest_shard_records_per_second": r.busiest_shard_records_per_second,
+                })
+            })
+            .collect();
+    }
     if let Some(k) = &lab.kcl {
         use kinesis_lab_core::consumer::kcl::KclEvent;
         // Renewals and batches without duplicates are left out: they are
@@ -309,4 +325,34 @@ fn the_logs_show_what_the_lessons_claim() {
     let again = k.app.stats.duplicates - before;
     assert!(again < redelivered_by_taker / 2, "{again} with 1 s checkpoints");
     assert_eq!(k.states()[0].1, kinesis_lab_core::consumer::kcl::WorkerState::Idle);
+
+    // 1.4: without aggregation one shard stores about 1,000 records/s of the
+    // 5,000 and the rest pile up; with it, nearly all in about a dozen
+    // Kinesis records a second; a quiet producer with a 2 s buffer waits.
+    let kpl = lab("producers");
+    let (plain, packed, quiet) = (&kpl.kpl_runs[0], &kpl.kpl_runs[1], &kpl.kpl_runs[2]);
+    assert!(plain.stats.kinesis_records_throttled > 0);
+    assert!((1000.0..1200.0).contains(&plain.user_records_per_second()));
+    assert!(plain.outstanding > 30_000);
+    assert!(plain.p50_ms.unwrap() > 1000);
+    assert_eq!(packed.stats.kinesis_records_throttled, 0);
+    assert!(packed.user_records_per_second() > 4900.0);
+    assert!((8.0..20.0).contains(&packed.kinesis_records_per_second()));
+    assert!(quiet.p50_ms.unwrap() >= 300);
+    // Step 0 and 4: 500 small records a second fit without aggregation, in
+    // about ten PutRecords calls a second.
+    let mut small = kpl.clone();
+    small
+        .apply(&Action::KplRun {
+            shards: 1,
+            records_per_second: 500,
+            record_bytes: 100,
+            aggregation: false,
+            record_max_buffered_time_ms: 100,
+            seconds: 10,
+        })
+        .unwrap();
+    let r = small.kpl_runs.last().unwrap();
+    assert_eq!(r.stats.kinesis_records_throttled, 0);
+    assert!(r.stats.put_records_calls < 200, "{}", r.stats.put_records_calls);
 }

@@ -32,7 +32,7 @@ pub fn widget_view(widget: Widget, handle: LabHandle) -> AnyView {
             view! { <crate::widgets::fan_out::FanOutWidget handle=handle /> }.into_any()
         }
         Widget::Kcl => view! { <crate::widgets::kcl::KclWidget handle=handle /> }.into_any(),
-        Widget::Kpl => ().into_any(),
+        Widget::Kpl => view! { <crate::widgets::kpl::KplWidget handle=handle /> }.into_any(),
     }
 }
 

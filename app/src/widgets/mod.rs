@@ -8,6 +8,7 @@ pub mod copy_link;
 pub mod distribution;
 pub mod fan_out;
 pub mod kcl;
+pub mod kpl;
 pub mod key_histogram;
 pub mod key_router;
 pub mod keyspace;

@@ -98,6 +98,16 @@ pub enum Goal {
     /// Every record that reached the KCL stream at least `lag_seconds` ago
     /// has been processed.
     KclCaughtUp { lag_seconds: u32 },
+    /// A KPL run with aggregation `aggregation` had Kinesis records
+    /// throttled by the stream.
+    KplThrottled { aggregation: bool },
+    /// A KPL run with aggregation stored at least `per_shard` user records
+    /// per second per shard, more than the 1,000 records/s a shard takes,
+    /// with no user record expired.
+    KplBeatRecordLimit { per_shard: u32 },
+    /// A KPL run with `RecordMaxBufferedTime` of at least `buffered_time_ms`
+    /// had a median latency of at least `min_p50_ms`.
+    KplBufferLatency { buffered_time_ms: u32, min_p50_ms: u64 },
 }
 
 /// A capacity mode, as the API spells it.
@@ -240,6 +250,15 @@ pub enum Why {
     TooFewRedelivered { have: u64, need: u64 },
     /// `unprocessed` of the records older than the lag are not processed.
     KclBehind { unprocessed: u64 },
+    /// No KPL run matches (with this aggregation setting, if given).
+    NoKplRun { aggregation: Option<bool> },
+    /// The matching KPL runs had nothing throttled.
+    KplNotThrottled { aggregation: bool },
+    /// The best matching run stored this many user records per second per
+    /// shard, and had this many expire.
+    KplTooSlow { per_shard: f64, need: u32, expired: u64 },
+    /// The matching runs' highest median latency.
+    KplLatencyTooLow { p50_ms: Option<u64>, need: u64 },
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -555,7 +574,10 @@ impl Goal {
             | Goal::KclIdleWorkers { .. }
             | Goal::KclFailover
             | Goal::KclRedelivered { .. }
-            | Goal::KclCaughtUp { .. } => NotMet(Why::NoRun),
+            | Goal::KclCaughtUp { .. }
+            | Goal::KplThrottled { .. }
+            | Goal::KplBeatRecordLimit { .. }
+            | Goal::KplBufferLatency { .. } => NotMet(Why::NoRun),
         }
     }
 }
@@ -690,6 +712,72 @@ fn evaluate_fanout(goal: &Goal, lab: &Lab) -> Option<Outcome> {
             } else {
                 NotMet(Why::KclBehind {
                     unprocessed: due - unique,
+                })
+            }
+        }
+        Goal::KplThrottled { aggregation } => {
+            let runs: Vec<_> = lab
+                .kpl_runs
+                .iter()
+                .filter(|r| r.aggregation == *aggregation)
+                .collect();
+            if runs.is_empty() {
+                NotMet(Why::NoKplRun {
+                    aggregation: Some(*aggregation),
+                })
+            } else if runs.iter().any(|r| r.stats.kinesis_records_throttled > 0) {
+                Met
+            } else {
+                NotMet(Why::KplNotThrottled {
+                    aggregation: *aggregation,
+                })
+            }
+        }
+        Goal::KplBeatRecordLimit { per_shard } => {
+            let rate = |r: &super::sims::KplRun| r.user_records_per_second() / r.shards as f64;
+            let best = lab
+                .kpl_runs
+                .iter()
+                .filter(|r| r.aggregation)
+                .max_by(|a, b| rate(a).total_cmp(&rate(b)));
+            match best {
+                None => NotMet(Why::NoKplRun {
+                    aggregation: Some(true),
+                }),
+                Some(_)
+                    if lab.kpl_runs.iter().any(|r| {
+                        r.aggregation
+                            && r.stats.user_records_expired == 0
+                            && rate(r) >= *per_shard as f64
+                    }) =>
+                {
+                    Met
+                }
+                Some(r) => NotMet(Why::KplTooSlow {
+                    per_shard: rate(r),
+                    need: *per_shard,
+                    expired: r.stats.user_records_expired,
+                }),
+            }
+        }
+        Goal::KplBufferLatency {
+            buffered_time_ms,
+            min_p50_ms,
+        } => {
+            let runs: Vec<_> = lab
+                .kpl_runs
+                .iter()
+                .filter(|r| r.record_max_buffered_time_ms >= *buffered_time_ms)
+                .collect();
+            let best = runs.iter().filter_map(|r| r.p50_ms).max();
+            if runs.is_empty() {
+                NotMet(Why::NoKplRun { aggregation: None })
+            } else if best.is_some_and(|p| p >= *min_p50_ms) {
+                Met
+            } else {
+                NotMet(Why::KplLatencyTooLow {
+                    p50_ms: best,
+                    need: *min_p50_ms,
                 })
             }
         }
