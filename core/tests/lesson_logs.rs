@@ -355,4 +355,53 @@ fn the_logs_show_what_the_lessons_claim() {
     let r = small.kpl_runs.last().unwrap();
     assert_eq!(r.stats.kinesis_records_throttled, 0);
     assert!(r.stats.put_records_calls < 200, "{}", r.stats.put_records_calls);
+
+    // 5.1: device-type keys overload a shard, user ids do not; 3,000 small
+    // records/s fit one shard only with aggregation; four pollers at
+    // 0.67 MiB/s each are throttled and one falls well behind, at 500
+    // records/s they fit; the killed KCL worker's shards move.
+    let practices = lessons.iter().find(|l| l.id == "stream-practices").unwrap();
+    let mut before = Lab::from_scenario(&practices.scenario).unwrap();
+    before.apply(&Action::RunWorkload).unwrap();
+    let hottest = |l: &Lab| {
+        l.run
+            .as_ref()
+            .unwrap()
+            .shards
+            .iter()
+            .map(|s| s.records_per_second)
+            .fold(0.0, f64::max)
+    };
+    assert!(hottest(&before) > 1000.0);
+    let done = lab("stream-practices");
+    assert!(hottest(&done) < 800.0);
+    for (aggregation, lo, hi) in [(false, 900.0, 1200.0), (true, 2900.0, 3001.0)] {
+        let mut l = done.clone();
+        l.apply(&Action::KplRun {
+            shards: 1,
+            records_per_second: 3000,
+            record_bytes: 100,
+            aggregation,
+            record_max_buffered_time_ms: 100,
+            seconds: 10,
+        })
+        .unwrap();
+        let rate = l.kpl_runs.last().unwrap().user_records_per_second();
+        assert!((lo..hi).contains(&rate), "{aggregation}: {rate}");
+    }
+    let four = &done.fanouts[0];
+    assert!(four.polling_throttled() > 0);
+    assert!(four.polling.iter().zip(&four.enhanced).any(|(p, e)| p.records * 10 < e.records * 7));
+    let mut light = done.clone();
+    light
+        .apply(&Action::FanOut {
+            consumers: 4,
+            shards: 1,
+            records_per_second: 500,
+            record_bytes: 1000,
+            seconds: 10,
+        })
+        .unwrap();
+    assert_eq!(light.fanouts[1].polling_throttled(), 0);
+    assert!(done.kcl.as_ref().unwrap().failovers().iter().all(|(_, left)| left.is_empty()));
 }
