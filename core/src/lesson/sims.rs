@@ -371,6 +371,11 @@ impl KclLab {
     /// Lets `seconds` of simulated time pass with the producer writing.
     pub fn run(&mut self, seconds: u32) -> Result<(), ValidationError> {
         let s = check_count(Field::Duration, seconds, MAX_KCL_RUN_SECONDS)?;
+        self.run_to(self.now + s as u64 * 1000)
+    }
+
+    /// Runs the producer and the application up to `end` (ms).
+    fn run_to(&mut self, end: u64) -> Result<(), ValidationError> {
         let mut traffic = Traffic::new(self.now);
         let producer = ProducerConfig {
             stream: KCL_STREAM.to_owned(),
@@ -382,16 +387,64 @@ impl KclLab {
             .producers
             .push(Producer::new(self.runs, producer, self.seed, self.now)?);
         self.runs += 1;
-        let end = self.now + s as u64 * 1000;
+        // The producer stops just before `end`: the next run's producer
+        // starts at `end`, so no moment gets two records.
         kcl::run_until(
             &mut self.engine,
             &mut traffic,
             std::slice::from_mut(&mut self.app),
-            end,
+            end.saturating_sub(1).max(self.now),
         );
+        self.app.run_until(&mut self.engine, end);
         self.now = end;
         self.note_as(true);
         Ok(())
+    }
+
+    /// Quiz: with `workers` workers on `shards` shards, how many are idle
+    /// once they have had a minute to share the leases.
+    pub fn idle_after_a_minute(shards: u32, workers: u32) -> Option<u64> {
+        let mut lab = KclLab::start(shards, workers, 10, 10_000, 1, 0).ok()?;
+        lab.run(60).ok()?;
+        Some(lab.app.idle_workers() as u64)
+    }
+
+    /// Quiz: one shard receiving `records_per_second`, one worker whose
+    /// processor checkpoints every `checkpoint_seconds` and reads once a
+    /// second. It crashes `crash_after_seconds` (whole reads) after a
+    /// checkpoint; a second worker takes the lease over. Returns how many
+    /// records the application processed a second time.
+    pub fn redelivered_after_crash(
+        records_per_second: u32,
+        checkpoint_seconds: u32,
+        crash_after_seconds: u32,
+    ) -> Option<u64> {
+        if crash_after_seconds >= checkpoint_seconds {
+            return None;
+        }
+        let mut lab =
+            KclLab::start(1, 1, records_per_second, checkpoint_seconds as u64 * 1000, 1, 0).ok()?;
+        // Runs end half-way between two reads (reads come every whole
+        // second), so no record arrives at the moment a run ends.
+        lab.run_to((checkpoint_seconds as u64 * 2 + 1) * 1000 + 500)
+            .ok()?;
+        let last_checkpoint = lab
+            .app
+            .events()
+            .iter()
+            .rev()
+            .find_map(|e| match e {
+                KclEvent::Checkpointed { at, .. } => Some(*at),
+                _ => None,
+            })?;
+        // Half a second after the crash_after-th read since that checkpoint.
+        lab.run_to(last_checkpoint + crash_after_seconds as u64 * 1000 + 500)
+            .ok()?;
+        let before = lab.app.stats.duplicates;
+        lab.kill(1).ok()?;
+        lab.add_worker().ok()?;
+        lab.run(60).ok()?;
+        Some(lab.app.stats.duplicates - before)
     }
 
     /// Records the stream holds that arrived at or before `t`.
@@ -538,6 +591,27 @@ mod tests {
         assert_eq!(k.states().iter().map(|s| s.2).collect::<Vec<_>>(), vec![1, 1]);
         lab.apply(&Action::KclKill { worker: 1 }).unwrap();
         assert_eq!(kcl_field(lab.apply(&Action::KclKill { worker: 1 })), Some("workerIdentifier"));
+    }
+
+    #[test]
+    fn quiz_helpers_match_the_rules_they_teach() {
+        // Idle workers: max(0, workers − shards), once the leases are shared.
+        for (shards, workers) in [(4, 6), (4, 4), (4, 2), (2, 5), (1, 3)] {
+            assert_eq!(
+                KclLab::idle_after_a_minute(shards, workers),
+                Some(workers.saturating_sub(shards) as u64),
+                "{shards} shards, {workers} workers"
+            );
+        }
+        // Re-delivery: every record read since the checkpoint comes again.
+        for (rate, every, after) in [(20, 10, 7), (50, 5, 2), (8, 30, 12)] {
+            assert_eq!(
+                KclLab::redelivered_after_crash(rate, every, after),
+                Some(rate as u64 * after as u64),
+                "{rate}/s, checkpoint every {every} s, crash {after} s after"
+            );
+        }
+        assert_eq!(KclLab::redelivered_after_crash(10, 5, 5), None);
     }
 
     #[test]

@@ -14,11 +14,149 @@ fn text(en: String, vi: String) -> Text {
 
 /// One generated item of difficulty `level` (1–3); `n` makes its id unique.
 pub fn generate(rng: &mut ComponentRng, level: u8, n: usize) -> Item {
-    match rng.random_range(0..3) {
+    match rng.random_range(0..7) {
         0 => shards_for_workload(rng, level, n),
         1 => shard_from_hash_key(rng, level, n),
-        _ => get_records_budget(rng, level, n),
+        2 => get_records_budget(rng, level, n),
+        3 => kcl_idle_workers(rng, level, n),
+        4 => kcl_redelivered(rng, level, n),
+        5 => polling_apps(rng, level, n),
+        _ => kpl_kinesis_records(rng, level, n),
     }
+}
+
+fn numeric(id: String, topic: Topic, level: u8, prompt: Text, answer: Calc, unit: Text, explanation: Text, lesson: Option<LessonLink>) -> Item {
+    Item {
+        id,
+        topic,
+        difficulty: level,
+        prompt,
+        kind: ItemKind::Numeric {
+            answer,
+            tolerance: 0.0,
+            unit: Some(unit),
+        },
+        explanation,
+        lesson,
+        source: None,
+    }
+}
+
+fn link(lesson: &str, step: usize) -> Option<LessonLink> {
+    Some(LessonLink {
+        lesson: lesson.into(),
+        step,
+    })
+}
+
+/// With W workers on S shards, how many KCL workers sit idle?
+fn kcl_idle_workers(rng: &mut ComponentRng, level: u8, n: usize) -> Item {
+    let shards = rng.random_range(2..=8u32);
+    // Level 1 always has spare workers; higher levels may have too few.
+    let workers = if level == 1 {
+        shards + rng.random_range(1..=4u32)
+    } else {
+        rng.random_range(1..=shards + 4).min(12)
+    };
+    numeric(
+        format!("gen-kcl-idle-{n}"),
+        Topic::Consumers,
+        level,
+        text(
+            format!("A KCL application runs {workers} workers against a stream of {shards} shards. Once the workers have shared out the leases, how many workers hold no lease at all?"),
+            format!("Một ứng dụng KCL chạy {workers} worker trên một stream có {shards} shard. Sau khi các worker đã chia xong lease, có bao nhiêu worker không giữ lease nào?"),
+        ),
+        Calc::KclIdleWorkers { shards, workers },
+        text("workers".into(), "worker".into()),
+        text(
+            "Each shard has one lease, and a lease is held by one worker at a time, so at most as many workers as shards have work; the others wait idle, ready to take over when a worker fails.".into(),
+            "Mỗi shard có một lease, và mỗi lease chỉ do một worker giữ tại một thời điểm, nên số worker có việc tối đa bằng số shard; các worker còn lại ngồi chờ, sẵn sàng nhận việc khi có worker gặp sự cố.".into(),
+        ),
+        link("kcl", 1),
+    )
+}
+
+/// Records processed again after a crash, given the checkpoint interval.
+fn kcl_redelivered(rng: &mut ComponentRng, level: u8, n: usize) -> Item {
+    let rate = [10u32, 20, 25, 40, 50][rng.random_range(0..5)];
+    let every = rng.random_range(5..=30u32);
+    let after = rng.random_range(1..every);
+    let en_every = if level == 1 { String::new() } else { format!(", and it checkpoints every {every} s") };
+    let vi_every = if level == 1 { String::new() } else { format!(", và checkpoint sau mỗi {every} giây") };
+    numeric(
+        format!("gen-kcl-redelivered-{n}"),
+        Topic::Consumers,
+        level,
+        text(
+            format!("A shard receives {rate} records per second, evenly. Its KCL record processor reads once a second{en_every}. The worker crashes {after} s after its last checkpoint, having processed every record that arrived until then. Another worker takes the lease over. How many records are processed a second time?"),
+            format!("Một shard nhận đều {rate} record mỗi giây. Record processor KCL của nó đọc mỗi giây một lần{vi_every}. Worker bị sập {after} giây sau lần checkpoint cuối, khi đã xử lý mọi record đến trước thời điểm đó. Một worker khác nhận lại lease. Có bao nhiêu record bị xử lý lần thứ hai?"),
+        ),
+        Calc::KclRedelivered {
+            records_per_second: rate,
+            checkpoint_seconds: every,
+            crash_after_seconds: after,
+        },
+        text("records".into(), "record".into()),
+        text(
+            "The new owner starts right after the lease's checkpoint, so everything processed since that checkpoint comes again: the shard's rate times the seconds since the checkpoint. The lab's KCL computes it by running the crash.".into(),
+            "Chủ mới bắt đầu ngay sau checkpoint của lease, nên mọi record đã xử lý kể từ checkpoint đó sẽ đến lần nữa: tốc độ của shard nhân với số giây kể từ checkpoint. KCL của lab tính ra con số này bằng cách chạy đúng tình huống sập đó.".into(),
+        ),
+        link("kcl", 4),
+    )
+}
+
+/// How many polling applications fit a shard's 5 GetRecords calls/s.
+fn polling_apps(rng: &mut ComponentRng, level: u8, n: usize) -> Item {
+    let interval = match level {
+        1 => 1000u64,
+        2 => [1000u64, 2000, 500][rng.random_range(0..3)],
+        _ => [200u64, 400, 600, 800, 1500, 2500][rng.random_range(0..6)],
+    };
+    numeric(
+        format!("gen-polling-apps-{n}"),
+        Topic::Consumers,
+        level,
+        text(
+            format!("Several applications read the same shard with shared-throughput GetRecords calls, each calling once every {interval} ms. Ignoring data volume, at most how many applications can poll that shard without being throttled?"),
+            format!("Nhiều ứng dụng cùng đọc một shard bằng GetRecords kiểu dùng chung thông lượng, mỗi ứng dụng gọi một lần sau mỗi {interval} ms. Tạm bỏ qua lượng dữ liệu, tối đa bao nhiêu ứng dụng có thể poll shard đó mà không bị throttle?"),
+        ),
+        Calc::PollingAppsPerShard { poll_interval_ms: interval },
+        text("applications".into(), "ứng dụng".into()),
+        text(
+            "A shard serves 5 GetRecords calls per second to all its shared-throughput readers together. An application polling every T ms makes 1000/T calls a second, so 5 × T / 1000 applications fit (rounded down). Enhanced fan-out consumers are not counted: they are pushed to.".into(),
+            "Mỗi shard phục vụ tổng cộng 5 lệnh GetRecords mỗi giây cho mọi bên đọc dùng chung. Ứng dụng poll mỗi T ms thì gọi 1000/T lần mỗi giây, nên vừa được 5 × T / 1000 ứng dụng (làm tròn xuống). Consumer enhanced fan-out không tính vào đây: chúng được đẩy dữ liệu tới.".into(),
+        ),
+        link("consumer-types", 1),
+    )
+}
+
+/// Kinesis records per second after KPL aggregation.
+fn kpl_kinesis_records(rng: &mut ComponentRng, level: u8, n: usize) -> Item {
+    let users = rng.random_range(2..=40u64) * 500;
+    let bytes = match level {
+        1 => 100u32,
+        _ => [50u32, 100, 200, 500, 1000][rng.random_range(0..5)],
+    };
+    numeric(
+        format!("gen-kpl-kinesis-{n}"),
+        Topic::Producers,
+        level,
+        text(
+            format!("An application adds {users} user records per second to the KPL, each with {bytes} bytes of data and its own 10-character partition key, all bound for one shard. If the KPL fills every aggregated record up to the default AggregationMaxSize (51,200 bytes), at least how many Kinesis records per second does the shard receive?"),
+            format!("Một ứng dụng đưa vào KPL {users} user record mỗi giây, mỗi record {bytes} byte dữ liệu với partition key riêng dài 10 ký tự, tất cả cùng đi tới một shard. Nếu KPL lấp đầy mỗi record gộp tới AggregationMaxSize mặc định (51.200 byte), thì shard nhận ít nhất bao nhiêu Kinesis record mỗi giây?"),
+        ),
+        Calc::KplKinesisRecordsPerSecond {
+            user_records_per_second: users,
+            record_bytes: bytes,
+            key_chars: 10,
+        },
+        text("Kinesis records/s".into(), "Kinesis record/giây".into()),
+        text(
+            "Each user record in an aggregated record costs its data, its key in the key table and a few bytes of protobuf framing; the lab's encoder packs them until the next one would pass 51,200 bytes. Divide the user records per second by how many fit, rounding up. That is far below the shard's 1,000 records/s; the 1 MiB/s byte limit is what remains.".into(),
+            "Mỗi user record trong record gộp tốn phần dữ liệu của nó, key trong bảng key và vài byte khung protobuf; bộ mã hoá của lab đóng gói cho tới khi record tiếp theo sẽ làm vượt 51.200 byte. Lấy số user record mỗi giây chia cho số record vừa một gói, làm tròn lên. Con số đó thấp hơn nhiều so với 1.000 record/giây của shard; giới hạn còn lại là 1 MiB/s về byte.".into(),
+        ),
+        link("producers", 2),
+    )
 }
 
 fn shards_for_workload(rng: &mut ComponentRng, level: u8, n: usize) -> Item {
@@ -186,6 +324,29 @@ mod tests {
                     ItemKind::Numeric { answer, .. } => {
                         assert!(item.grade(&Response::Numeric(answer.value().unwrap())));
                         assert!(!item.grade(&Response::Numeric(answer.value().unwrap() + 1.0)));
+                        // The producer and consumer rules, worked out by hand,
+                        // agree with what the simulations computed.
+                        let v = answer.value().unwrap();
+                        match answer {
+                            Calc::KclIdleWorkers { shards, workers } => {
+                                assert_eq!(v, workers.saturating_sub(*shards) as f64)
+                            }
+                            Calc::KclRedelivered {
+                                records_per_second,
+                                crash_after_seconds,
+                                ..
+                            } => assert_eq!(v, (records_per_second * crash_after_seconds) as f64, "{answer:?}"),
+                            Calc::PollingAppsPerShard { poll_interval_ms } => {
+                                assert_eq!(v, (5 * poll_interval_ms / 1000) as f64)
+                            }
+                            Calc::KplKinesisRecordsPerSecond {
+                                user_records_per_second,
+                                ..
+                            } => {
+                                assert!(v >= 1.0 && v < *user_records_per_second as f64 / 20.0, "{v}")
+                            }
+                            _ => {}
+                        }
                     }
                     ItemKind::Single { answer, .. } => {
                         let key = item.prompt.en.split('`').nth(1).unwrap();

@@ -87,6 +87,63 @@ pub enum Calc {
     OnDemandCost { hours: f64, gb_in: f64, gb_out: f64 },
     /// PUT payload units for `records` records of `record_bytes` each.
     PutPayloadUnits { records: u64, record_bytes: u64 },
+    /// KCL workers left idle with `workers` workers on `shards` shards, once
+    /// the simulated KCL has shared the leases (a minute of it).
+    KclIdleWorkers { shards: u32, workers: u32 },
+    /// Records the simulated KCL processes a second time when a worker
+    /// reading one shard of `records_per_second`, checkpointing every
+    /// `checkpoint_seconds`, crashes `crash_after_seconds` after a checkpoint.
+    KclRedelivered {
+        records_per_second: u32,
+        checkpoint_seconds: u32,
+        crash_after_seconds: u32,
+    },
+    /// Polling applications one shard's GetRecords calls/s serve, each
+    /// calling once every `poll_interval_ms`.
+    PollingAppsPerShard { poll_interval_ms: u64 },
+    /// Shared-throughput applications that can each read in full a shard
+    /// written at `write_kib_per_second` (the shard's 2 MiB/s of reads).
+    SharedReadersAtFullSpeed { write_kib_per_second: u64 },
+    /// MiB/s all `consumers` enhanced fan-out consumers read together from a
+    /// stream of `shards` shards, each at its dedicated limit.
+    EfoReadMibPerSecond { consumers: u32, shards: u32 },
+    /// User records of `record_bytes` bytes, each with its own partition key
+    /// of `key_chars` characters, that fit one KPL aggregated record of the
+    /// default `AggregationMaxSize` (packed by the real encoder).
+    KplUserRecordsPerAggregate { record_bytes: u32, key_chars: u32 },
+    /// Kinesis records per second needed to carry `user_records_per_second`
+    /// such user records when every aggregated record is filled.
+    KplKinesisRecordsPerSecond {
+        user_records_per_second: u64,
+        record_bytes: u32,
+        key_chars: u32,
+    },
+}
+
+/// User records of `record_bytes` with distinct keys of `key_chars`
+/// characters that the KPL's encoder packs into one aggregated record of
+/// the default maximum size.
+fn per_aggregate(record_bytes: u32, key_chars: u32) -> Option<u64> {
+    use crate::producer::kpl::format::{Aggregator, UserRecord, DEFAULT_AGGREGATION_MAX_SIZE};
+    if !(1..=256).contains(&key_chars) || !(1..=DEFAULT_AGGREGATION_MAX_SIZE as u32).contains(&record_bytes) {
+        return None;
+    }
+    let mut agg = Aggregator::new();
+    for i in 0u64.. {
+        let mut key = format!("k{i}");
+        if key.len() > key_chars as usize {
+            // Keys of this length run out; never reached for sane sizes.
+            return None;
+        }
+        while key.len() < key_chars as usize {
+            key.insert(1, '0');
+        }
+        let r = UserRecord::new(key, vec![b'x'; record_bytes as usize]);
+        if agg.try_add(r, DEFAULT_AGGREGATION_MAX_SIZE).is_err() {
+            break;
+        }
+    }
+    Some(agg.len() as u64)
 }
 
 fn one() -> u32 {
@@ -197,6 +254,57 @@ impl Calc {
                 records,
                 record_bytes,
             } => records.checked_mul(cost::put_payload_units(*record_bytes))? as f64,
+            Calc::KclIdleWorkers { shards, workers } => {
+                crate::lesson::sims::KclLab::idle_after_a_minute(*shards, *workers)? as f64
+            }
+            Calc::KclRedelivered {
+                records_per_second,
+                checkpoint_seconds,
+                crash_after_seconds,
+            } => {
+                if *checkpoint_seconds > 120 || *records_per_second > 200 {
+                    return None;
+                }
+                crate::lesson::sims::KclLab::redelivered_after_crash(
+                    *records_per_second,
+                    *checkpoint_seconds,
+                    *crash_after_seconds,
+                )? as f64
+            }
+            Calc::PollingAppsPerShard { poll_interval_ms } => {
+                if !(1..=60_000).contains(poll_interval_ms) {
+                    return None;
+                }
+                (limits::GET_RECORDS_PER_SECOND * poll_interval_ms / 1000) as f64
+            }
+            Calc::SharedReadersAtFullSpeed {
+                write_kib_per_second,
+            } => {
+                if !(1..=1024).contains(write_kib_per_second) {
+                    return None;
+                }
+                (limits::READ_BYTES_PER_SECOND / (write_kib_per_second * 1024)) as f64
+            }
+            Calc::EfoReadMibPerSecond { consumers, shards } => {
+                if *consumers > 20 || *shards > 10_000 {
+                    return None;
+                }
+                (limits::EFO_BYTES_PER_SECOND_PER_CONSUMER * *consumers as u64 * *shards as u64)
+                    as f64
+                    / MIB
+            }
+            Calc::KplUserRecordsPerAggregate {
+                record_bytes,
+                key_chars,
+            } => per_aggregate(*record_bytes, *key_chars)? as f64,
+            Calc::KplKinesisRecordsPerSecond {
+                user_records_per_second,
+                record_bytes,
+                key_chars,
+            } => {
+                let per = per_aggregate(*record_bytes, *key_chars)?.max(1);
+                user_records_per_second.div_ceil(per) as f64
+            }
         })
     }
 }
@@ -672,6 +780,61 @@ mod tests {
         assert!(serde_json::from_str::<Item>(&typo).is_err());
         let extra = ok.replace("\"id\":\"a\"", "\"id\":\"a\",\"colour\":1");
         assert!(serde_json::from_str::<Item>(&extra).is_err());
+    }
+
+    #[test]
+    fn kpl_packing_calcs_use_the_real_encoder() {
+        use crate::producer::kpl::format::{aggregate, UserRecord, DEFAULT_AGGREGATION_MAX_SIZE};
+        for (bytes, key_chars) in [(100u32, 10u32), (500, 10), (20, 36), (1000, 5)] {
+            let n = Calc::KplUserRecordsPerAggregate {
+                record_bytes: bytes,
+                key_chars,
+            }
+            .value()
+            .unwrap() as usize;
+            let records: Vec<UserRecord> = (0..=n)
+                .map(|i| {
+                    let key = format!("k{i:0>width$}", width = key_chars as usize - 1);
+                    UserRecord::new(key, vec![b'x'; bytes as usize])
+                })
+                .collect();
+            let fits = aggregate(&records[..n]).unwrap().len();
+            let over = aggregate(&records).unwrap().len();
+            assert!(fits <= DEFAULT_AGGREGATION_MAX_SIZE, "{bytes} B: {n} records take {fits}");
+            assert!(over > DEFAULT_AGGREGATION_MAX_SIZE, "{bytes} B: {} records take only {over}", n + 1);
+            let per_second = Calc::KplKinesisRecordsPerSecond {
+                user_records_per_second: 5000,
+                record_bytes: bytes,
+                key_chars,
+            }
+            .value()
+            .unwrap();
+            assert_eq!(per_second, 5000f64.div_euclid(n as f64) + if 5000 % n == 0 { 0.0 } else { 1.0 });
+        }
+        assert_eq!(
+            Calc::KplUserRecordsPerAggregate {
+                record_bytes: 0,
+                key_chars: 10
+            }
+            .value(),
+            None
+        );
+        assert_eq!(
+            Calc::EfoReadMibPerSecond {
+                consumers: 5,
+                shards: 3
+            }
+            .value(),
+            Some(30.0)
+        );
+        assert_eq!(
+            Calc::SharedReadersAtFullSpeed {
+                write_kib_per_second: 700
+            }
+            .value(),
+            Some(2.0)
+        );
+        assert_eq!(Calc::PollingAppsPerShard { poll_interval_ms: 0 }.value(), None);
     }
 
     #[test]
