@@ -402,7 +402,7 @@ texts! {
     ThrottledReads => "Throttled reads", "Lần đọc bị throttle";
     OrderViolations => "Keys out of order", "Key sai thứ tự";
     NavQuiz => "Quiz", "Trắc nghiệm";
-    NavProgress => "My progress", "Tiến độ của tôi";
+    NavProgress => "Progress", "Tiến độ";
     HomeCardLessonsBody => "Short hands-on lessons: predict what the service will do, run it, then see why.",
                            "Các bài học ngắn, thực hành ngay: đoán xem dịch vụ sẽ làm gì, chạy thử, rồi hiểu vì sao.";
     HomeCardQuizBody => "Exam-style questions, some generated fresh each time with answers computed by the engine.",
