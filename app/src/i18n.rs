@@ -575,6 +575,7 @@ texts! {
     WkplRun => "Run the producer", "Chạy producer";
     WkplNone => "No run yet: choose the settings and press Run the producer.", "Chưa có lượt chạy nào: chọn thiết lập rồi bấm Chạy producer.";
     WkplRuns => "Runs so far", "Các lượt đã chạy";
+    WkplRunCol => "Run", "Lượt chạy";
     WkplOn => "on", "bật";
     WkplOff => "off", "tắt";
     WkplShardsShort => "shard(s)", "shard";

@@ -32,9 +32,97 @@ async function open(hash, context) {
   return { ...watched, context: ctx };
 }
 
+/** Makes sure `selector` is on the page: a lesson whose task uses the
+ * widgets of earlier steps (5.1) has them on those steps, so walk the step
+ * list until one shows it. The lab is the lesson's, whichever step shows it. */
+async function ensure(page, selector) {
+  if (await page.locator(selector).count()) return;
+  const steps = page.locator('.step-list a');
+  for (let i = 0; i < (await steps.count()); i++) {
+    await steps.nth(i).click();
+    await page.waitForURL(new RegExp(`/${i + 1}(\\?|$)`));
+    if (await page.locator(selector).count()) return;
+  }
+  throw new Error(`no step shows ${selector}`);
+}
+
+/** Clicks a KCL time button and waits for the lab's clock to move. */
+async function kclRun(page, seconds) {
+  const before = await page.locator('#w-kcl-time').innerText();
+  await page.click(`.kcl-run[data-seconds="${seconds}"]`);
+  await page.waitForFunction((b) => document.querySelector('#w-kcl-time').innerText !== b, before);
+}
+
 /** Does one stored-solution action through the widget's controls. */
 async function act(page, a) {
   switch (a.do) {
+    case 'fan_out': {
+      await ensure(page, '#w-fanout-run');
+      const runs = await page.locator('#w-fanout-runs li').count();
+      await page.fill('#w-fanout-consumers', String(a.consumers));
+      await page.fill('#w-fanout-shards', String(a.shards));
+      await page.fill('#w-fanout-rate', String(a.records_per_second));
+      await page.fill('#w-fanout-bytes', String(a.record_bytes));
+      await page.fill('#w-fanout-seconds', String(a.seconds));
+      await page.click('#w-fanout-run');
+      // The latest comparison shows one row per application on each side.
+      await page.waitForFunction(([n, c]) => document.querySelectorAll('#w-fanout-poll tbody tr').length === c
+        && (n === 0 || document.querySelectorAll('#w-fanout-runs li').length > n), [runs, a.consumers]);
+      assert.equal(await page.locator('#w-fanout-error').innerText(), '');
+      break;
+    }
+    case 'kpl_run': {
+      await ensure(page, '#w-kpl-run');
+      // Runs are columns, newest last, numbered from 1.
+      const lastRun = () => document.querySelector('#w-kpl-runs thead th[data-run]:last-of-type')?.dataset.run ?? '0';
+      const runs = await page.evaluate(lastRun);
+      await page.fill('#w-kpl-shards', String(a.shards));
+      await page.fill('#w-kpl-rate', String(a.records_per_second));
+      await page.fill('#w-kpl-bytes', String(a.record_bytes));
+      await page.fill('#w-kpl-buffered', String(a.record_max_buffered_time_ms ?? 100));
+      await page.fill('#w-kpl-seconds', String(a.seconds));
+      await page.setChecked('#w-kpl-aggregation', a.aggregation);
+      await page.click('#w-kpl-run');
+      await page.waitForFunction((n) => Number(document.querySelector('#w-kpl-runs thead th[data-run]:last-of-type')?.dataset.run ?? 0) > Number(n), runs);
+      assert.equal(await page.locator('#w-kpl-runs thead th[data-run]').last().getAttribute('data-aggregation'), String(a.aggregation));
+      break;
+    }
+    case 'kcl_add_worker': {
+      await ensure(page, '#w-kcl-add');
+      const n = await page.locator('#w-kcl-workers li').count();
+      await page.click('#w-kcl-add');
+      await page.waitForFunction((c) => document.querySelectorAll('#w-kcl-workers li').length > c, n);
+      break;
+    }
+    case 'kcl_kill':
+    case 'kcl_restart': {
+      await ensure(page, '#w-kcl-workers');
+      const worker = page.locator('#w-kcl-workers li').nth(a.worker - 1);
+      await worker.locator(a.do === 'kcl_kill' ? '.kcl-kill' : '.kcl-restart').click();
+      await page.waitForFunction(([i, state]) => {
+        const li = document.querySelectorAll('#w-kcl-workers li')[i];
+        return state === 'stopped' ? li.dataset.state === 'stopped' : li.dataset.state !== 'stopped';
+      }, [a.worker - 1, a.do === 'kcl_kill' ? 'stopped' : 'running']);
+      break;
+    }
+    case 'kcl_checkpoint':
+      await ensure(page, '#w-kcl-cp');
+      await page.fill('#w-kcl-cp', String(a.every_ms));
+      await page.click('#w-kcl-cp-apply');
+      await page.locator('#w-kcl-cp-now').getByText(new RegExp(a.every_ms.toLocaleString('en-US'))).waitFor();
+      break;
+    case 'kcl_run': {
+      await ensure(page, '#w-kcl-time');
+      // The widget's buttons let 1, 10, 30 or 60 s pass; make up the rest.
+      let left = a.seconds;
+      for (const step of [60, 30, 10, 1]) {
+        while (left >= step) {
+          await kclRun(page, step);
+          left -= step;
+        }
+      }
+      break;
+    }
     case 'put':
       await page.fill('#w-pk', a.key);
       await page.click('#w-put');
@@ -44,11 +132,13 @@ async function act(page, a) {
       await page.click('#w-set-shards');
       break;
     case 'set_workload':
+      await ensure(page, '#w-rate');
       await page.check(`input[name=w-dist][value=${a.distribution}]`);
       await page.fill('#w-rate', String(a.records_per_second));
       await page.fill('#w-secs', String(a.seconds));
       break;
     case 'run_workload':
+      await ensure(page, '#w-run');
       await page.click('#w-run');
       break;
     case 'console':
@@ -97,6 +187,8 @@ test('every lesson is solved through the UI by its stored solution', async () =>
     await page.click('#hint');
     assert.equal(await page.locator('#hints li').count(), 1);
     for (const a of lesson.solution) await act(page, a);
+    // Back to the task step, if the solution used widgets of other steps.
+    await ensure(page, '#check');
     await page.click('#check');
     assert.match(await page.locator('#check-result').innerText(), /Every goal is met/, lesson.id);
     assert.equal(await page.locator('.goal-results li.pass').count(), lesson.goals.length);

@@ -28,11 +28,17 @@ fn ms_text(v: Option<u64>) -> String {
 pub fn FanOutWidget(handle: LabHandle) -> impl IntoView {
     let ctx = use_ctx();
     let lang = move || ctx.lang.get();
-    let consumers = RwSignal::new("1".to_owned());
-    let shards = RwSignal::new("1".to_owned());
-    let rate = RwSignal::new("100".to_owned());
-    let bytes = RwSignal::new("100".to_owned());
-    let seconds = RwSignal::new("10".to_owned());
+    // The form starts from the last comparison, so coming back to the step
+    // shows the settings behind the tables.
+    let last = handle.lab.with_untracked(|l| l.fanouts.last().cloned());
+    let from_last = |f: fn(&kinesis_lab_core::lesson::sims::FanOutRun) -> u32, default: u32| {
+        RwSignal::new(last.as_ref().map_or(default, f).to_string())
+    };
+    let consumers = from_last(|r| r.consumers, 1);
+    let shards = from_last(|r| r.shards, 1);
+    let rate = from_last(|r| r.records_per_second, 100);
+    let bytes = from_last(|r| r.record_bytes, 100);
+    let seconds = from_last(|r| r.seconds, 10);
     let error = RwSignal::new(None::<ValidationError>);
 
     let run = move || {

@@ -14,6 +14,9 @@ use kinesis_lab_core::producer::kpl::sim::MAX_RECORD_MAX_BUFFERED_TIME_MS;
 use kinesis_lab_core::producer::{MAX_RATE, MAX_RECORD_BYTES};
 use leptos::prelude::*;
 
+/// Runs shown side by side, newest last.
+const RUNS_SHOWN: usize = 4;
+
 fn ms_text(v: Option<u64>) -> String {
     v.map(|v| format!("≤ {v} ms")).unwrap_or_else(|| "–".into())
 }
@@ -22,12 +25,18 @@ fn ms_text(v: Option<u64>) -> String {
 pub fn KplWidget(handle: LabHandle) -> impl IntoView {
     let ctx = use_ctx();
     let lang = move || ctx.lang.get();
-    let shards = RwSignal::new("1".to_owned());
-    let rate = RwSignal::new("500".to_owned());
-    let bytes = RwSignal::new("100".to_owned());
-    let buffered = RwSignal::new("100".to_owned());
-    let seconds = RwSignal::new("10".to_owned());
-    let aggregation = RwSignal::new(false);
+    // The form starts from the last run, so coming back to the step shows
+    // the settings behind the table.
+    let last = handle.lab.with_untracked(|l| l.kpl_runs.last().cloned());
+    let from_last = |f: fn(&kinesis_lab_core::lesson::sims::KplRun) -> u32, default: u32| {
+        RwSignal::new(last.as_ref().map_or(default, f).to_string())
+    };
+    let shards = from_last(|r| r.shards, 1);
+    let rate = from_last(|r| r.records_per_second, 500);
+    let bytes = from_last(|r| r.record_bytes, 100);
+    let buffered = from_last(|r| r.record_max_buffered_time_ms, 100);
+    let seconds = from_last(|r| r.seconds, 10);
+    let aggregation = RwSignal::new(last.as_ref().is_some_and(|r| r.aggregation));
     let error = RwSignal::new(None::<ValidationError>);
 
     let run = move || {
@@ -64,32 +73,55 @@ pub fn KplWidget(handle: LabHandle) -> impl IntoView {
         }
     };
 
-    let rows = move || {
+    // One column per run (the last few), one row per measure, so the
+    // numbers that matter stay on screen however narrow it is.
+    let table = move || {
         handle.lab.with(|l| {
-            l.kpl_runs
+            let first = l.kpl_runs.len().saturating_sub(RUNS_SHOWN);
+            let runs: Vec<(usize, kinesis_lab_core::lesson::sims::KplRun)> =
+                l.kpl_runs.iter().cloned().enumerate().skip(first).collect();
+            let lang = lang();
+            let d = move |x: f64| i18n::decimal(lang, x, 1);
+            type Cell = Box<dyn Fn(&kinesis_lab_core::lesson::sims::KplRun) -> String>;
+            let measures: Vec<(&'static str, String, Cell)> = vec![
+                ("agg", ctx.t(T::WkplAggregation).to_owned(), Box::new(move |r| if r.aggregation { T::WkplOn.get(lang) } else { T::WkplOff.get(lang) }.to_owned())),
+                ("in", ctx.t(T::WkplUserIn).to_owned(), Box::new(move |r| format!("{} × {} B", i18n::int(lang, r.records_per_second as u64), i18n::int(lang, r.record_bytes as u64)))),
+                ("shards", i18n::field_label(lang, Field::ShardCount).to_owned(), Box::new(|r| r.shards.to_string())),
+                ("rmbt", "RecordMaxBufferedTime".to_owned(), Box::new(move |r| format!("{} ms", i18n::int(lang, r.record_max_buffered_time_ms as u64)))),
+                ("user", ctx.t(T::WkplUserStored).to_owned(), Box::new(move |r| d(r.user_records_per_second()))),
+                ("kinesis", ctx.t(T::WkplKinesisStored).to_owned(), Box::new(move |r| d(r.kinesis_records_per_second()))),
+                ("busiest", ctx.t(T::WkplBusiest).to_owned(), Box::new(move |r| i18n::int(lang, r.busiest_shard_records_per_second))),
+                ("calls", ctx.t(T::WkplCalls).to_owned(), Box::new(move |r| i18n::int(lang, r.stats.put_records_calls))),
+                ("throttled", ctx.t(T::WkplThrottled).to_owned(), Box::new(move |r| i18n::int(lang, r.stats.kinesis_records_throttled))),
+                ("retries", ctx.t(T::WkplRetries).to_owned(), Box::new(move |r| i18n::int(lang, r.stats.retries))),
+                ("waiting", ctx.t(T::WkplWaiting).to_owned(), Box::new(move |r| i18n::int(lang, r.outstanding))),
+                ("p50", "p50".to_owned(), Box::new(|r| ms_text(r.p50_ms))),
+                ("p99", "p99".to_owned(), Box::new(|r| ms_text(r.p99_ms))),
+            ];
+            let head = runs
                 .iter()
-                .enumerate()
-                .map(|(i, r)| {
-                    let d = |x: f64| i18n::decimal(lang(), x, 1);
-                    view! {
-                        <tr data-run=i + 1 data-aggregation=r.aggregation.to_string()>
-                            <th scope="row">{i + 1}</th>
-                            <td class="c-agg">{if r.aggregation { ctx.t(T::WkplOn) } else { ctx.t(T::WkplOff) }}</td>
-                            <td class="c-in">{format!("{} × {} B, {} {}", i18n::int(lang(), r.records_per_second as u64), i18n::int(lang(), r.record_bytes as u64), r.shards, ctx.t(T::WkplShardsShort))}</td>
-                            <td class="c-rmbt">{format!("{} ms", i18n::int(lang(), r.record_max_buffered_time_ms as u64))}</td>
-                            <td class="c-user">{d(r.user_records_per_second())}</td>
-                            <td class="c-kinesis">{d(r.kinesis_records_per_second())}</td>
-                            <td class="c-busiest">{i18n::int(lang(), r.busiest_shard_records_per_second)}</td>
-                            <td class="c-calls">{i18n::int(lang(), r.stats.put_records_calls)}</td>
-                            <td class="c-throttled" class:bad={r.stats.kinesis_records_throttled > 0}>{i18n::int(lang(), r.stats.kinesis_records_throttled)}</td>
-                            <td class="c-retries">{i18n::int(lang(), r.stats.retries)}</td>
-                            <td class="c-waiting">{i18n::int(lang(), r.outstanding)}</td>
-                            <td class="c-p50">{ms_text(r.p50_ms)}</td>
-                            <td class="c-p99">{ms_text(r.p99_ms)}</td>
-                        </tr>
-                    }
+                .map(|(i, r)| view! { <th scope="col" data-run=i + 1 data-aggregation=r.aggregation.to_string()>{format!("#{}", i + 1)}</th> })
+                .collect_view();
+            let body = measures
+                .into_iter()
+                .map(|(key, name, cell)| {
+                    let cells = runs
+                        .iter()
+                        .map(|(_, r)| {
+                            let bad = key == "throttled" && r.stats.kinesis_records_throttled > 0;
+                            view! { <td class=format!("c-{key}") class:bad=bad>{cell(r)}</td> }
+                        })
+                        .collect_view();
+                    view! { <tr data-measure=key><th scope="row">{name}</th>{cells}</tr> }
                 })
-                .collect_view()
+                .collect_view();
+            view! {
+                <table id="w-kpl-runs">
+                    <caption>{ctx.t(T::WkplRuns)}</caption>
+                    <thead><tr><th scope="col">{ctx.t(T::WkplRunCol)}</th>{head}</tr></thead>
+                    <tbody>{body}</tbody>
+                </table>
+            }
         })
     };
 
@@ -111,26 +143,7 @@ pub fn KplWidget(handle: LabHandle) -> impl IntoView {
             </div>
             <p class="error" role="alert" id="w-kpl-error">{move || error.get().map(|e| i18n::validation_error(lang(), &e))}</p>
             <Show when=move || handle.lab.with(|l| !l.kpl_runs.is_empty()) fallback=move || view! { <p class="help" id="w-kpl-empty">{move || ctx.t(T::WkplNone)}</p> }>
-                <div class="table-wrap" tabindex="0">
-                    <table id="w-kpl-runs">
-                        <caption>{move || ctx.t(T::WkplRuns)}</caption>
-                        <thead><tr>
-                            <th scope="col">"#"</th>
-                            <th scope="col">{move || ctx.t(T::WkplAggregation)}</th>
-                            <th scope="col">{move || ctx.t(T::WkplUserIn)}</th>
-                            <th scope="col">"RecordMaxBufferedTime"</th>
-                            <th scope="col">{move || ctx.t(T::WkplUserStored)}</th>
-                            <th scope="col">{move || ctx.t(T::WkplKinesisStored)}</th>
-                            <th scope="col">{move || ctx.t(T::WkplBusiest)}</th>
-                            <th scope="col">{move || ctx.t(T::WkplCalls)}</th>
-                            <th scope="col">{move || ctx.t(T::WkplThrottled)}</th>
-                            <th scope="col">{move || ctx.t(T::WkplRetries)}</th>
-                            <th scope="col">{move || ctx.t(T::WkplWaiting)}</th>
-                            <th scope="col">"p50"</th>
-                            <th scope="col">"p99"</th>
-                        </tr></thead>
-                        <tbody>{rows}</tbody>
-                    </table>
+                <div class="table-wrap" tabindex="0">{table}
                 </div>
             </Show>
         </div>
