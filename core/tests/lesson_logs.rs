@@ -266,7 +266,12 @@ fn the_logs_show_what_the_lessons_claim() {
     assert!(k.app.stats.duplicates > 0, "start-up steals re-deliver");
     let drill = lab("kcl");
     let k = drill.kcl.as_ref().unwrap();
-    let idle_after_run: Vec<u32> = k.history.iter().filter(|h| h.after_run).map(|h| h.idle).collect();
+    let idle_after_run: Vec<u32> = k
+        .history
+        .iter()
+        .filter(|h| h.after_run)
+        .map(|h| h.idle)
+        .collect();
     assert!(idle_after_run.contains(&2), "{idle_after_run:?}");
     let events = k.app.events();
     let (killed_at, lease) = events
@@ -279,20 +284,34 @@ fn the_logs_show_what_the_lessons_claim() {
     let taken_at = events
         .iter()
         .find_map(|e| match e {
-            KclEvent::LeaseTaken { at, lease: l, .. } if *l == lease && *at > killed_at => Some(*at),
+            KclEvent::LeaseTaken { at, lease: l, .. } if *l == lease && *at > killed_at => {
+                Some(*at)
+            }
             _ => None,
         })
         .unwrap();
-    assert!((10_000..=30_100).contains(&(taken_at - killed_at)), "{}", taken_at - killed_at);
+    assert!(
+        (10_000..=30_100).contains(&(taken_at - killed_at)),
+        "{}",
+        taken_at - killed_at
+    );
     let redelivered_by_taker = events
         .iter()
         .find_map(|e| match e {
-            KclEvent::RecordsProcessed { at, lease: l, duplicates, .. } if *l == lease && *at == taken_at => Some(*duplicates),
+            KclEvent::RecordsProcessed {
+                at,
+                lease: l,
+                duplicates,
+                ..
+            } if *l == lease && *at == taken_at => Some(*duplicates),
             _ => None,
         })
         .unwrap();
     // About 25 records/s on the shard × 5 s since its last checkpoint.
-    assert!((100..=150).contains(&redelivered_by_taker), "{redelivered_by_taker}");
+    assert!(
+        (100..=150).contains(&redelivered_by_taker),
+        "{redelivered_by_taker}"
+    );
 
     // Step 4: checkpointing every second re-delivers far fewer after the
     // same kind of kill; the restarted worker keeps its identifier.
@@ -323,8 +342,14 @@ fn the_logs_show_what_the_lessons_claim() {
     }
     let k = often.kcl.as_ref().unwrap();
     let again = k.app.stats.duplicates - before;
-    assert!(again < redelivered_by_taker / 2, "{again} with 1 s checkpoints");
-    assert_eq!(k.states()[0].1, kinesis_lab_core::consumer::kcl::WorkerState::Idle);
+    assert!(
+        again < redelivered_by_taker / 2,
+        "{again} with 1 s checkpoints"
+    );
+    assert_eq!(
+        k.states()[0].1,
+        kinesis_lab_core::consumer::kcl::WorkerState::Idle
+    );
 
     // 1.4: without aggregation one shard stores about 1,000 records/s of the
     // 5,000 and the rest pile up; with it, nearly all in about a dozen
@@ -354,7 +379,11 @@ fn the_logs_show_what_the_lessons_claim() {
         .unwrap();
     let r = small.kpl_runs.last().unwrap();
     assert_eq!(r.stats.kinesis_records_throttled, 0);
-    assert!(r.stats.put_records_calls < 200, "{}", r.stats.put_records_calls);
+    assert!(
+        r.stats.put_records_calls < 200,
+        "{}",
+        r.stats.put_records_calls
+    );
 
     // 5.1: device-type keys overload a shard, user ids do not; 3,000 small
     // records/s fit one shard only with aggregation; four pollers at
@@ -391,7 +420,11 @@ fn the_logs_show_what_the_lessons_claim() {
     }
     let four = &done.fanouts[0];
     assert!(four.polling_throttled() > 0);
-    assert!(four.polling.iter().zip(&four.enhanced).any(|(p, e)| p.records * 10 < e.records * 7));
+    assert!(four
+        .polling
+        .iter()
+        .zip(&four.enhanced)
+        .any(|(p, e)| p.records * 10 < e.records * 7));
     let mut light = done.clone();
     light
         .apply(&Action::FanOut {
@@ -403,5 +436,11 @@ fn the_logs_show_what_the_lessons_claim() {
         })
         .unwrap();
     assert_eq!(light.fanouts[1].polling_throttled(), 0);
-    assert!(done.kcl.as_ref().unwrap().failovers().iter().all(|(_, left)| left.is_empty()));
+    assert!(done
+        .kcl
+        .as_ref()
+        .unwrap()
+        .failovers()
+        .iter()
+        .all(|(_, left)| left.is_empty()));
 }

@@ -44,11 +44,27 @@ pub fn FanOutWidget(handle: LabHandle) -> impl IntoView {
     let run = move || {
         let parsed = (|| -> Result<Action, ValidationError> {
             Ok(Action::FanOut {
-                consumers: parse_count(Field::ConsumerCount, &consumers.get_untracked(), MAX_CONSUMERS)?,
+                consumers: parse_count(
+                    Field::ConsumerCount,
+                    &consumers.get_untracked(),
+                    MAX_CONSUMERS,
+                )?,
                 shards: parse_count(Field::ShardCount, &shards.get_untracked(), MAX_SHARDS)?,
-                records_per_second: parse_count(Field::RecordRate, &rate.get_untracked(), MAX_RATE)?,
-                record_bytes: parse_count(Field::RecordBytes, &bytes.get_untracked(), MAX_RECORD_BYTES)?,
-                seconds: parse_count(Field::Duration, &seconds.get_untracked(), MAX_FANOUT_SECONDS)?,
+                records_per_second: parse_count(
+                    Field::RecordRate,
+                    &rate.get_untracked(),
+                    MAX_RATE,
+                )?,
+                record_bytes: parse_count(
+                    Field::RecordBytes,
+                    &bytes.get_untracked(),
+                    MAX_RECORD_BYTES,
+                )?,
+                seconds: parse_count(
+                    Field::Duration,
+                    &seconds.get_untracked(),
+                    MAX_FANOUT_SECONDS,
+                )?,
             })
         })();
         error.set(match parsed {
@@ -124,9 +140,16 @@ pub fn FanOutWidget(handle: LabHandle) -> impl IntoView {
                     READ_BYTES_PER_SECOND
                 };
                 let limit = per_shard * r.shards as u64;
-                let t = if efo { T::FanOutPushSummary } else { T::FanOutPollSummary };
+                let t = if efo {
+                    T::FanOutPushSummary
+                } else {
+                    T::FanOutPollSummary
+                };
                 ctx.t(t)
-                    .replace("{read}", &i18n::decimal(lang(), mib_per_s(total, r.seconds), 2))
+                    .replace(
+                        "{read}",
+                        &i18n::decimal(lang(), mib_per_s(total, r.seconds), 2),
+                    )
                     .replace("{limit}", &format!("{:.0}", limit as f64 / 1_048_576.0))
                     .replace("{calls}", &i18n::int(lang(), r.consumers as u64))
                     .replace("{max_calls}", &GET_RECORDS_PER_SECOND.to_string())

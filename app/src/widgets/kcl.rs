@@ -8,8 +8,7 @@ use super::LabHandle;
 use crate::i18n::{self, Lang, T};
 use crate::shell::use_ctx;
 use kinesis_lab_core::consumer::kcl::{
-    parse_setting, Checkpoint, KclEvent, KclField, WorkerState,
-    MAX_CHECKPOINT_INTERVAL_MILLIS,
+    parse_setting, Checkpoint, KclEvent, KclField, WorkerState, MAX_CHECKPOINT_INTERVAL_MILLIS,
 };
 use kinesis_lab_core::lesson::lab::{Action, LabError};
 use kinesis_lab_core::stream::engine::parse_shard_id;
@@ -84,7 +83,11 @@ pub fn KclWidget(handle: LabHandle) -> impl IntoView {
         })
     };
     let stat = move |f: fn(&kinesis_lab_core::lesson::sims::KclLab) -> u64| {
-        move || handle.lab.with(|l| l.kcl.as_ref().map(|k| i18n::int(lang(), f(k))))
+        move || {
+            handle
+                .lab
+                .with(|l| l.kcl.as_ref().map(|k| i18n::int(lang(), f(k))))
+        }
     };
     let policy_ms = move || {
         handle.lab.with(|l| {
@@ -94,16 +97,14 @@ pub fn KclWidget(handle: LabHandle) -> impl IntoView {
             })
         })
     };
-    let apply_cp = move || {
-        match parse_setting(
-            KclField::CheckpointIntervalMillis,
-            &cp_text.get_untracked(),
-            1,
-            MAX_CHECKPOINT_INTERVAL_MILLIS,
-        ) {
-            Ok(ms) => act(Action::KclCheckpoint { every_ms: ms }),
-            Err(e) => error.set(Some(i18n::kcl_error(ctx.lang.get_untracked(), &e))),
-        }
+    let apply_cp = move || match parse_setting(
+        KclField::CheckpointIntervalMillis,
+        &cp_text.get_untracked(),
+        1,
+        MAX_CHECKPOINT_INTERVAL_MILLIS,
+    ) {
+        Ok(ms) => act(Action::KclCheckpoint { every_ms: ms }),
+        Err(e) => error.set(Some(i18n::kcl_error(ctx.lang.get_untracked(), &e))),
     };
 
     let run_buttons = RUNS

@@ -43,8 +43,16 @@ pub fn KplWidget(handle: LabHandle) -> impl IntoView {
         let parsed = (|| -> Result<Action, ValidationError> {
             Ok(Action::KplRun {
                 shards: parse_count(Field::ShardCount, &shards.get_untracked(), MAX_KPL_SHARDS)?,
-                records_per_second: parse_count(Field::RecordRate, &rate.get_untracked(), MAX_RATE)?,
-                record_bytes: parse_count(Field::RecordBytes, &bytes.get_untracked(), MAX_RECORD_BYTES)?,
+                records_per_second: parse_count(
+                    Field::RecordRate,
+                    &rate.get_untracked(),
+                    MAX_RATE,
+                )?,
+                record_bytes: parse_count(
+                    Field::RecordBytes,
+                    &bytes.get_untracked(),
+                    MAX_RECORD_BYTES,
+                )?,
                 aggregation: aggregation.get_untracked(),
                 record_max_buffered_time_ms: parse_count(
                     Field::RecordMaxBufferedTime,

@@ -107,7 +107,10 @@ pub enum Goal {
     KplBeatRecordLimit { per_shard: u32 },
     /// A KPL run with `RecordMaxBufferedTime` of at least `buffered_time_ms`
     /// had a median latency of at least `min_p50_ms`.
-    KplBufferLatency { buffered_time_ms: u32, min_p50_ms: u64 },
+    KplBufferLatency {
+        buffered_time_ms: u32,
+        min_p50_ms: u64,
+    },
 }
 
 /// A capacity mode, as the API spells it.
@@ -224,10 +227,14 @@ pub enum Why {
         throttled: u64,
     },
     /// No fan-out comparison with at least `consumers` applications has run.
-    NoFanOut { consumers: u32 },
+    NoFanOut {
+        consumers: u32,
+    },
     /// The largest comparison so far (`consumers` applications) had no
     /// polling call throttled.
-    PollingNotThrottled { consumers: u32 },
+    PollingNotThrottled {
+        consumers: u32,
+    },
     /// In the best matching comparison, pushed applications had `throttled`
     /// throttled calls and a worst median latency of `p50_ms`.
     PushTooSlow {
@@ -237,28 +244,53 @@ pub enum Why {
     },
     /// In every matching comparison, each polling application received at
     /// least `best_percent` % of what its pushed twin did.
-    PollingKeptUp { consumers: u32, best_percent: u32 },
+    PollingKeptUp {
+        consumers: u32,
+        best_percent: u32,
+    },
     /// No KCL application is running in the lab.
     NoKcl,
     /// The most idle workers seen at once.
-    TooFewIdle { best: u32, need: u32 },
+    TooFewIdle {
+        best: u32,
+        need: u32,
+    },
     /// No worker has been killed while it held a lease.
     NoKillWithLeases,
     /// Leases of killed worker `worker` that nobody else has taken yet.
-    LeasesNotMoved { worker: String, leases: Vec<String> },
+    LeasesNotMoved {
+        worker: String,
+        leases: Vec<String>,
+    },
     /// Records processed again since the kill.
-    TooFewRedelivered { have: u64, need: u64 },
+    TooFewRedelivered {
+        have: u64,
+        need: u64,
+    },
     /// `unprocessed` of the records older than the lag are not processed.
-    KclBehind { unprocessed: u64 },
+    KclBehind {
+        unprocessed: u64,
+    },
     /// No KPL run matches (with this aggregation setting, if given).
-    NoKplRun { aggregation: Option<bool> },
+    NoKplRun {
+        aggregation: Option<bool>,
+    },
     /// The matching KPL runs had nothing throttled.
-    KplNotThrottled { aggregation: bool },
+    KplNotThrottled {
+        aggregation: bool,
+    },
     /// The best matching run stored this many user records per second per
     /// shard, and had this many expire.
-    KplTooSlow { per_shard: f64, need: u32, expired: u64 },
+    KplTooSlow {
+        per_shard: f64,
+        need: u32,
+        expired: u64,
+    },
     /// The matching runs' highest median latency.
-    KplLatencyTooLow { p50_ms: Option<u64>, need: u64 },
+    KplLatencyTooLow {
+        p50_ms: Option<u64>,
+        need: u64,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]

@@ -4,10 +4,10 @@
 
 use super::sims::{FanOutRun, KclLab, KplRun};
 use super::Scenario;
-use crate::consumer::kcl::{KclError, KclField, KclProblem};
 use crate::api::console::{parse, Parsed};
 use crate::api::handle;
 use crate::api::scenario::DEFAULT_START_MS;
+use crate::consumer::kcl::{KclError, KclField, KclProblem};
 use crate::error::{check_count, Field, Problem, ValidationError};
 use crate::hash::{even_ranges, route, HashKeyRange, Route};
 use crate::producer::{Producer, ProducerConfig, MAX_RATE, MAX_RECORD_BYTES};
@@ -452,7 +452,9 @@ impl Lab {
             | Action::KclCheckpoint { .. }
             | Action::KclRun { .. } => {
                 let Some(kcl) = &mut self.kcl else {
-                    return Err(KclError::new(KclField::StreamName, KclProblem::NoSuchStream).into());
+                    return Err(
+                        KclError::new(KclField::StreamName, KclProblem::NoSuchStream).into(),
+                    );
                 };
                 // Each of these checks its input before it changes anything
                 // (tested in sims.rs), so a refused action leaves the lab as it was.

@@ -175,12 +175,15 @@ impl KplRun {
             ));
         }
         let mut engine = Engine::new();
-        engine
-            .create_stream(now, KPL_STREAM, shards)
-            .map_err(|_| ValidationError::new(Field::ShardCount, Problem::OutOfRange {
-                min: "1".into(),
-                max: MAX_KPL_SHARDS.to_string(),
-            }))?;
+        engine.create_stream(now, KPL_STREAM, shards).map_err(|_| {
+            ValidationError::new(
+                Field::ShardCount,
+                Problem::OutOfRange {
+                    min: "1".into(),
+                    max: MAX_KPL_SHARDS.to_string(),
+                },
+            )
+        })?;
         let mut kpl = KplProducer::new(config, seed, now)?;
         let end = now + s as u64 * 1000;
         kpl.run_until(&mut engine, end - 1);
@@ -287,12 +290,15 @@ impl KclLab {
         };
         config.validate()?;
         let mut engine = Engine::new();
-        engine
-            .create_stream(now, KCL_STREAM, shards)
-            .map_err(|_| ValidationError::new(Field::ShardCount, Problem::OutOfRange {
-                min: "1".into(),
-                max: MAX_KCL_SHARDS.to_string(),
-            }))?;
+        engine.create_stream(now, KCL_STREAM, shards).map_err(|_| {
+            ValidationError::new(
+                Field::ShardCount,
+                Problem::OutOfRange {
+                    min: "1".into(),
+                    max: MAX_KCL_SHARDS.to_string(),
+                },
+            )
+        })?;
         let mut app = KclApplication::new(KCL_APP, KCL_STREAM, config, seed, &engine, now)?;
         for _ in 0..workers {
             app.add_worker(now)?;
@@ -422,21 +428,23 @@ impl KclLab {
         if crash_after_seconds >= checkpoint_seconds {
             return None;
         }
-        let mut lab =
-            KclLab::start(1, 1, records_per_second, checkpoint_seconds as u64 * 1000, 1, 0).ok()?;
+        let mut lab = KclLab::start(
+            1,
+            1,
+            records_per_second,
+            checkpoint_seconds as u64 * 1000,
+            1,
+            0,
+        )
+        .ok()?;
         // Runs end half-way between two reads (reads come every whole
         // second), so no record arrives at the moment a run ends.
         lab.run_to((checkpoint_seconds as u64 * 2 + 1) * 1000 + 500)
             .ok()?;
-        let last_checkpoint = lab
-            .app
-            .events()
-            .iter()
-            .rev()
-            .find_map(|e| match e {
-                KclEvent::Checkpointed { at, .. } => Some(*at),
-                _ => None,
-            })?;
+        let last_checkpoint = lab.app.events().iter().rev().find_map(|e| match e {
+            KclEvent::Checkpointed { at, .. } => Some(*at),
+            _ => None,
+        })?;
         // Half a second after the crash_after-th read since that checkpoint.
         lab.run_to(last_checkpoint + crash_after_seconds as u64 * 1000 + 500)
             .ok()?;
@@ -526,13 +534,31 @@ mod tests {
     #[test]
     fn fan_out_bounds_name_the_field() {
         let field = |r: Result<FanOutRun, ValidationError>| r.err().map(|e| e.field);
-        assert_eq!(field(FanOutRun::run(0, 1, 10, 10, 5, 1, 0)), Some(Field::ConsumerCount));
-        assert_eq!(field(FanOutRun::run(21, 1, 10, 10, 5, 1, 0)), Some(Field::ConsumerCount));
-        assert_eq!(field(FanOutRun::run(2, 0, 10, 10, 5, 1, 0)), Some(Field::ShardCount));
-        assert_eq!(field(FanOutRun::run(2, 1, 10, 10, 0, 1, 0)), Some(Field::Duration));
-        assert_eq!(field(FanOutRun::run(2, 1, 10, 10, 61, 1, 0)), Some(Field::Duration));
+        assert_eq!(
+            field(FanOutRun::run(0, 1, 10, 10, 5, 1, 0)),
+            Some(Field::ConsumerCount)
+        );
+        assert_eq!(
+            field(FanOutRun::run(21, 1, 10, 10, 5, 1, 0)),
+            Some(Field::ConsumerCount)
+        );
+        assert_eq!(
+            field(FanOutRun::run(2, 0, 10, 10, 5, 1, 0)),
+            Some(Field::ShardCount)
+        );
+        assert_eq!(
+            field(FanOutRun::run(2, 1, 10, 10, 0, 1, 0)),
+            Some(Field::Duration)
+        );
+        assert_eq!(
+            field(FanOutRun::run(2, 1, 10, 10, 61, 1, 0)),
+            Some(Field::Duration)
+        );
         // 20 applications × 2 sides × 1,000 records/s: 10 s is too many deliveries.
-        assert_eq!(field(FanOutRun::run(20, 1, 1000, 10, 60, 1, 0)), Some(Field::Duration));
+        assert_eq!(
+            field(FanOutRun::run(20, 1, 1000, 10, 60, 1, 0)),
+            Some(Field::Duration)
+        );
         let r = FanOutRun::run(2, 1, 10, 10, 5, 1, 0).unwrap();
         assert_eq!((r.polling.len(), r.enhanced.len()), (2, 2));
         assert!(r.written > 0);
@@ -557,18 +583,36 @@ mod tests {
             _ => None,
         };
         // No application yet.
-        assert_eq!(kcl_field(lab.apply(&Action::KclAddWorker)), Some("streamName"));
+        assert_eq!(
+            kcl_field(lab.apply(&Action::KclAddWorker)),
+            Some("streamName")
+        );
         let start = |shards, workers, rate, cp| Action::KclStart {
             shards,
             workers,
             records_per_second: rate,
             checkpoint_ms: cp,
         };
-        assert_eq!(kcl_field(lab.apply(&start(0, 1, 10, 1000))), Some("ShardCount"));
-        assert_eq!(kcl_field(lab.apply(&start(2, 0, 10, 1000))), Some("workers"));
-        assert_eq!(kcl_field(lab.apply(&start(2, 13, 10, 1000))), Some("workers"));
-        assert_eq!(kcl_field(lab.apply(&start(2, 1, 0, 1000))), Some("RecordsPerSecond"));
-        assert_eq!(kcl_field(lab.apply(&start(2, 1, 10, 0))), Some("checkpointIntervalMillis"));
+        assert_eq!(
+            kcl_field(lab.apply(&start(0, 1, 10, 1000))),
+            Some("ShardCount")
+        );
+        assert_eq!(
+            kcl_field(lab.apply(&start(2, 0, 10, 1000))),
+            Some("workers")
+        );
+        assert_eq!(
+            kcl_field(lab.apply(&start(2, 13, 10, 1000))),
+            Some("workers")
+        );
+        assert_eq!(
+            kcl_field(lab.apply(&start(2, 1, 0, 1000))),
+            Some("RecordsPerSecond")
+        );
+        assert_eq!(
+            kcl_field(lab.apply(&start(2, 1, 10, 0))),
+            Some("checkpointIntervalMillis")
+        );
         lab.apply(&start(2, 1, 10, 1000)).unwrap();
         lab.apply(&Action::KclRun { seconds: 5 }).unwrap();
         let before = lab.clone();
@@ -576,7 +620,10 @@ mod tests {
             (Action::KclKill { worker: 0 }, "workerIdentifier"),
             (Action::KclKill { worker: 2 }, "workerIdentifier"),
             (Action::KclRestart { worker: 1 }, "workerIdentifier"),
-            (Action::KclCheckpoint { every_ms: 0 }, "checkpointIntervalMillis"),
+            (
+                Action::KclCheckpoint { every_ms: 0 },
+                "checkpointIntervalMillis",
+            ),
             (Action::KclRun { seconds: 0 }, "DurationSeconds"),
             (Action::KclRun { seconds: 601 }, "DurationSeconds"),
         ] {
@@ -588,9 +635,15 @@ mod tests {
         lab.apply(&Action::KclAddWorker).unwrap();
         lab.apply(&Action::KclRun { seconds: 25 }).unwrap();
         let k = lab.kcl.as_ref().unwrap();
-        assert_eq!(k.states().iter().map(|s| s.2).collect::<Vec<_>>(), vec![1, 1]);
+        assert_eq!(
+            k.states().iter().map(|s| s.2).collect::<Vec<_>>(),
+            vec![1, 1]
+        );
         lab.apply(&Action::KclKill { worker: 1 }).unwrap();
-        assert_eq!(kcl_field(lab.apply(&Action::KclKill { worker: 1 })), Some("workerIdentifier"));
+        assert_eq!(
+            kcl_field(lab.apply(&Action::KclKill { worker: 1 })),
+            Some("workerIdentifier")
+        );
     }
 
     #[test]
@@ -617,15 +670,30 @@ mod tests {
     #[test]
     fn kpl_bounds_name_the_field() {
         let field = |r: Result<KplRun, ValidationError>| r.err().map(|e| e.field);
-        assert_eq!(field(KplRun::run(0, 10, 10, true, 100, 5, 1, 0)), Some(Field::ShardCount));
-        assert_eq!(field(KplRun::run(1, 0, 10, true, 100, 5, 1, 0)), Some(Field::RecordRate));
-        assert_eq!(field(KplRun::run(1, 10, 0, true, 100, 5, 1, 0)), Some(Field::RecordBytes));
+        assert_eq!(
+            field(KplRun::run(0, 10, 10, true, 100, 5, 1, 0)),
+            Some(Field::ShardCount)
+        );
+        assert_eq!(
+            field(KplRun::run(1, 0, 10, true, 100, 5, 1, 0)),
+            Some(Field::RecordRate)
+        );
+        assert_eq!(
+            field(KplRun::run(1, 10, 0, true, 100, 5, 1, 0)),
+            Some(Field::RecordBytes)
+        );
         assert_eq!(
             field(KplRun::run(1, 10, 10, true, 99, 5, 1, 0)),
             Some(Field::RecordMaxBufferedTime)
         );
-        assert_eq!(field(KplRun::run(1, 10, 10, true, 100, 31, 1, 0)), Some(Field::Duration));
-        assert_eq!(field(KplRun::run(1, 10_000, 10, true, 100, 11, 1, 0)), Some(Field::Duration));
+        assert_eq!(
+            field(KplRun::run(1, 10, 10, true, 100, 31, 1, 0)),
+            Some(Field::Duration)
+        );
+        assert_eq!(
+            field(KplRun::run(1, 10_000, 10, true, 100, 11, 1, 0)),
+            Some(Field::Duration)
+        );
         let r = KplRun::run(1, 100, 100, true, 100, 5, 1, 0).unwrap();
         assert!(r.stats.user_records_put > 0);
     }

@@ -25,7 +25,17 @@ pub fn generate(rng: &mut ComponentRng, level: u8, n: usize) -> Item {
     }
 }
 
-fn numeric(id: String, topic: Topic, level: u8, prompt: Text, answer: Calc, unit: Text, explanation: Text, lesson: Option<LessonLink>) -> Item {
+#[allow(clippy::too_many_arguments)]
+fn numeric(
+    id: String,
+    topic: Topic,
+    level: u8,
+    prompt: Text,
+    answer: Calc,
+    unit: Text,
+    explanation: Text,
+    lesson: Option<LessonLink>,
+) -> Item {
     Item {
         id,
         topic,
@@ -81,8 +91,16 @@ fn kcl_redelivered(rng: &mut ComponentRng, level: u8, n: usize) -> Item {
     let rate = [10u32, 20, 25, 40, 50][rng.random_range(0..5)];
     let every = rng.random_range(5..=30u32);
     let after = rng.random_range(1..every);
-    let en_every = if level == 1 { String::new() } else { format!(", and it checkpoints every {every} s") };
-    let vi_every = if level == 1 { String::new() } else { format!(", và checkpoint sau mỗi {every} giây") };
+    let en_every = if level == 1 {
+        String::new()
+    } else {
+        format!(", and it checkpoints every {every} s")
+    };
+    let vi_every = if level == 1 {
+        String::new()
+    } else {
+        format!(", và checkpoint sau mỗi {every} giây")
+    };
     numeric(
         format!("gen-kcl-redelivered-{n}"),
         Topic::Consumers,
@@ -335,7 +353,11 @@ mod tests {
                                 records_per_second,
                                 crash_after_seconds,
                                 ..
-                            } => assert_eq!(v, (records_per_second * crash_after_seconds) as f64, "{answer:?}"),
+                            } => assert_eq!(
+                                v,
+                                (records_per_second * crash_after_seconds) as f64,
+                                "{answer:?}"
+                            ),
                             Calc::PollingAppsPerShard { poll_interval_ms } => {
                                 assert_eq!(v, (5 * poll_interval_ms / 1000) as f64)
                             }
@@ -343,7 +365,10 @@ mod tests {
                                 user_records_per_second,
                                 ..
                             } => {
-                                assert!(v >= 1.0 && v < *user_records_per_second as f64 / 20.0, "{v}")
+                                assert!(
+                                    v >= 1.0 && v < *user_records_per_second as f64 / 20.0,
+                                    "{v}"
+                                )
                             }
                             _ => {}
                         }

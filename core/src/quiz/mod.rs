@@ -125,7 +125,9 @@ pub enum Calc {
 /// the default maximum size.
 fn per_aggregate(record_bytes: u32, key_chars: u32) -> Option<u64> {
     use crate::producer::kpl::format::{Aggregator, UserRecord, DEFAULT_AGGREGATION_MAX_SIZE};
-    if !(1..=256).contains(&key_chars) || !(1..=DEFAULT_AGGREGATION_MAX_SIZE as u32).contains(&record_bytes) {
+    if !(1..=256).contains(&key_chars)
+        || !(1..=DEFAULT_AGGREGATION_MAX_SIZE as u32).contains(&record_bytes)
+    {
         return None;
     }
     let mut agg = Aggregator::new();
@@ -800,8 +802,15 @@ mod tests {
                 .collect();
             let fits = aggregate(&records[..n]).unwrap().len();
             let over = aggregate(&records).unwrap().len();
-            assert!(fits <= DEFAULT_AGGREGATION_MAX_SIZE, "{bytes} B: {n} records take {fits}");
-            assert!(over > DEFAULT_AGGREGATION_MAX_SIZE, "{bytes} B: {} records take only {over}", n + 1);
+            assert!(
+                fits <= DEFAULT_AGGREGATION_MAX_SIZE,
+                "{bytes} B: {n} records take {fits}"
+            );
+            assert!(
+                over > DEFAULT_AGGREGATION_MAX_SIZE,
+                "{bytes} B: {} records take only {over}",
+                n + 1
+            );
             let per_second = Calc::KplKinesisRecordsPerSecond {
                 user_records_per_second: 5000,
                 record_bytes: bytes,
@@ -809,7 +818,10 @@ mod tests {
             }
             .value()
             .unwrap();
-            assert_eq!(per_second, 5000f64.div_euclid(n as f64) + if 5000 % n == 0 { 0.0 } else { 1.0 });
+            assert_eq!(
+                per_second,
+                5000f64.div_euclid(n as f64) + if 5000 % n == 0 { 0.0 } else { 1.0 }
+            );
         }
         assert_eq!(
             Calc::KplUserRecordsPerAggregate {
@@ -834,7 +846,13 @@ mod tests {
             .value(),
             Some(2.0)
         );
-        assert_eq!(Calc::PollingAppsPerShard { poll_interval_ms: 0 }.value(), None);
+        assert_eq!(
+            Calc::PollingAppsPerShard {
+                poll_interval_ms: 0
+            }
+            .value(),
+            None
+        );
     }
 
     #[test]
