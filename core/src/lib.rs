@@ -10,6 +10,7 @@ pub mod api;
 pub mod bench;
 pub mod consumer;
 pub mod error;
+pub mod firehose;
 pub mod hash;
 pub mod lesson;
 pub mod producer;
