@@ -449,7 +449,10 @@ pub fn check_output(sent: &[&str], output: &str) -> Result<Vec<(String, Outcome)
 fn check_entry(index: usize, entry: &Value) -> Outcome {
     let Some(e) = entry.as_object() else {
         // Unreachable: only objects are matched. Kept total for safety.
-        return Outcome::failed(codes::JSON_PROCESSING, format!("records[{index}] is not an object"));
+        return Outcome::failed(
+            codes::JSON_PROCESSING,
+            format!("records[{index}] is not an object"),
+        );
     };
     let result = match e.get("result") {
         None => {
@@ -542,7 +545,10 @@ pub enum Reply {
     Dropped(Vec<u8>),
     /// ProcessingFailed: the original data, and a reason carried under
     /// [`REASON_KEY`] (a lab extension).
-    Failed { data: Vec<u8>, reason: String },
+    Failed {
+        data: Vec<u8>,
+        reason: String,
+    },
 }
 
 /// A response document in the Lambda contract: `{"records": [{recordId,
@@ -686,3 +692,554 @@ function handler(event) {
   };
 }
 "#;
+
+// ---------------------------------------------------------------------------
+// Built-in transforms
+// ---------------------------------------------------------------------------
+
+/// Longest field or column name a built-in accepts, in characters.
+pub const MAX_NAME_CHARS: usize = 256;
+/// Longest value `AddField` / `FilterByField` accept, in characters.
+pub const MAX_VALUE_CHARS: usize = 1024;
+/// Most columns `CsvToJson` accepts.
+pub const MAX_COLUMNS: usize = 100;
+
+/// The transforms the lab ships, chosen in the UI instead of writing
+/// JavaScript. Each one runs through the same JSON contract as a Lambda
+/// function: it reads the input event and writes a response document.
+///
+/// Serialised with a `type` tag, e.g. in TOML:
+/// `type = "filter_by_field"`, `field = "level"`, `equals = "ERROR"`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum BuiltinTransform {
+    /// Keep the JSON records whose `field` equals `equals`; drop the others
+    /// (`Dropped`). A record that is not a JSON object fails
+    /// (`ProcessingFailed`). `field` is a key, or a dotted path into nested
+    /// objects (`user.country`); a key that itself contains dots is matched
+    /// first. A string field is compared as text; a number, boolean or null
+    /// is compared with `equals` read as JSON (`3`, `3.0`, `true`, `null`).
+    FilterByField { field: String, equals: String },
+    /// Enrich each JSON object record: set `field` to the string `value`
+    /// (replacing it if present) and, if `arrival_timestamp_field` is given,
+    /// set that field to the record's arrival time (ms since the Unix epoch).
+    /// Key order and a trailing newline are kept. A record that is not a JSON
+    /// object fails.
+    AddField {
+        field: String,
+        value: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        arrival_timestamp_field: Option<String>,
+    },
+    /// Read each record as one CSV line (RFC 4180: commas, fields in double
+    /// quotes may hold commas, quotes written twice, and line breaks) and
+    /// write a JSON object with one string per column, then `\n`. A line with
+    /// a different number of fields, or a broken quote, fails.
+    CsvToJson { columns: Vec<String> },
+    /// Pass records that are valid JSON unchanged; drop the others.
+    DropMalformedJson,
+}
+
+/// What is wrong with a built-in transform's settings.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum BuiltinProblem {
+    /// The value is empty.
+    Empty,
+    /// The value has `len` characters; at most `max` are allowed.
+    TooLong { len: usize, max: usize },
+    /// There are `count` entries; at most `max` are allowed.
+    TooMany { count: usize, max: usize },
+    /// This column name already appears at index `first`.
+    Repeats { first: usize },
+    /// The name is the same as the one in the field `other`.
+    SameAs { other: String },
+}
+
+/// A built-in transform setting that is not valid, named by its path
+/// (`add_field.value`, `csv_to_json.columns[2]`, …).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BuiltinError {
+    pub field: String,
+    pub problem: BuiltinProblem,
+}
+
+impl fmt::Display for BuiltinError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let name = &self.field;
+        match &self.problem {
+            BuiltinProblem::Empty => write!(f, "{name} must not be empty"),
+            BuiltinProblem::TooLong { len, max } => {
+                write!(f, "{name} is {len} characters long; the limit is {max}")
+            }
+            BuiltinProblem::TooMany { count, max } => {
+                write!(f, "{name} has {count} entries; the limit is {max}")
+            }
+            BuiltinProblem::Repeats { first } => {
+                write!(f, "{name} repeats the column name at index {first}")
+            }
+            BuiltinProblem::SameAs { other } => {
+                write!(f, "{name} must differ from {other}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for BuiltinError {}
+
+fn check_text(path: &str, value: &str, max: usize, may_be_empty: bool) -> Result<(), BuiltinError> {
+    let err = |problem| {
+        Err(BuiltinError {
+            field: path.to_string(),
+            problem,
+        })
+    };
+    if value.is_empty() && !may_be_empty {
+        return err(BuiltinProblem::Empty);
+    }
+    let len = value.chars().count();
+    if len > max {
+        return err(BuiltinProblem::TooLong { len, max });
+    }
+    Ok(())
+}
+
+impl BuiltinTransform {
+    /// The snake_case name used as the serde tag.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            BuiltinTransform::FilterByField { .. } => "filter_by_field",
+            BuiltinTransform::AddField { .. } => "add_field",
+            BuiltinTransform::CsvToJson { .. } => "csv_to_json",
+            BuiltinTransform::DropMalformedJson => "drop_malformed_json",
+        }
+    }
+
+    /// The name the lab gives the simulated Lambda function (for its ARN).
+    pub fn function_name(&self) -> &'static str {
+        match self {
+            BuiltinTransform::FilterByField { .. } => "lab-filter-by-field",
+            BuiltinTransform::AddField { .. } => "lab-add-field",
+            BuiltinTransform::CsvToJson { .. } => "lab-csv-to-json",
+            BuiltinTransform::DropMalformedJson => "lab-drop-malformed-json",
+        }
+    }
+
+    /// Check the settings; an error names the field (`<kind>.<field>`).
+    pub fn validate(&self) -> Result<(), BuiltinError> {
+        match self {
+            BuiltinTransform::FilterByField { field, equals } => {
+                check_text("filter_by_field.field", field, MAX_NAME_CHARS, false)?;
+                // Filtering on the empty string is a real need (`"note": ""`).
+                check_text("filter_by_field.equals", equals, MAX_VALUE_CHARS, true)
+            }
+            BuiltinTransform::AddField {
+                field,
+                value,
+                arrival_timestamp_field,
+            } => {
+                check_text("add_field.field", field, MAX_NAME_CHARS, false)?;
+                check_text("add_field.value", value, MAX_VALUE_CHARS, true)?;
+                if let Some(ts) = arrival_timestamp_field {
+                    check_text(
+                        "add_field.arrival_timestamp_field",
+                        ts,
+                        MAX_NAME_CHARS,
+                        false,
+                    )?;
+                    if ts == field {
+                        return Err(BuiltinError {
+                            field: "add_field.arrival_timestamp_field".into(),
+                            problem: BuiltinProblem::SameAs {
+                                other: "add_field.field".into(),
+                            },
+                        });
+                    }
+                }
+                Ok(())
+            }
+            BuiltinTransform::CsvToJson { columns } => {
+                if columns.is_empty() {
+                    return Err(BuiltinError {
+                        field: "csv_to_json.columns".into(),
+                        problem: BuiltinProblem::Empty,
+                    });
+                }
+                if columns.len() > MAX_COLUMNS {
+                    return Err(BuiltinError {
+                        field: "csv_to_json.columns".into(),
+                        problem: BuiltinProblem::TooMany {
+                            count: columns.len(),
+                            max: MAX_COLUMNS,
+                        },
+                    });
+                }
+                let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+                for (i, c) in columns.iter().enumerate() {
+                    let path = format!("csv_to_json.columns[{i}]");
+                    check_text(&path, c, MAX_NAME_CHARS, false)?;
+                    if let Some(first) = seen.insert(c.as_str(), i) {
+                        return Err(BuiltinError {
+                            field: path,
+                            problem: BuiltinProblem::Repeats { first },
+                        });
+                    }
+                }
+                Ok(())
+            }
+            BuiltinTransform::DropMalformedJson => Ok(()),
+        }
+    }
+
+    /// What this transform says about one record.
+    pub fn apply(&self, arrival_ms: u64, data: &[u8]) -> Reply {
+        let fail = |reason: String| Reply::Failed {
+            data: data.to_vec(),
+            reason,
+        };
+        match self {
+            BuiltinTransform::FilterByField { field, equals } => match json_object(data) {
+                Err(reason) => fail(reason),
+                Ok(v) => match lookup(&v, field) {
+                    Some(found) if value_equals(found, equals) => Reply::Ok(data.to_vec()),
+                    _ => Reply::Dropped(data.to_vec()),
+                },
+            },
+            BuiltinTransform::AddField {
+                field,
+                value,
+                arrival_timestamp_field,
+            } => {
+                let text = match json_object(data) {
+                    Err(reason) => return fail(reason),
+                    // json_object only succeeds on UTF-8.
+                    Ok(_) => String::from_utf8_lossy(data),
+                };
+                let mut text = set_member(&text, field, &json_string(value));
+                if let Some(ts) = arrival_timestamp_field {
+                    text = set_member(&text, ts, &arrival_ms.to_string());
+                }
+                Reply::Ok(text.into_bytes())
+            }
+            BuiltinTransform::CsvToJson { columns } => {
+                let Ok(text) = std::str::from_utf8(data) else {
+                    return fail("the record is not UTF-8 text, so it cannot be a CSV line".into());
+                };
+                let line = text
+                    .strip_suffix("\r\n")
+                    .or_else(|| text.strip_suffix('\n'))
+                    .unwrap_or(text);
+                match parse_csv_line(line) {
+                    Err(reason) => fail(reason),
+                    Ok(fields) if fields.len() != columns.len() => fail(format!(
+                        "the line has {} field{} but {} column{} are configured ({})",
+                        fields.len(),
+                        if fields.len() == 1 { "" } else { "s" },
+                        columns.len(),
+                        if columns.len() == 1 { " is" } else { "s" },
+                        columns.join(", ")
+                    )),
+                    Ok(fields) => {
+                        let mut s = String::from("{");
+                        for (i, (name, value)) in columns.iter().zip(&fields).enumerate() {
+                            if i > 0 {
+                                s.push(',');
+                            }
+                            s.push_str(&json_string(name));
+                            s.push(':');
+                            s.push_str(&json_string(value));
+                        }
+                        s.push_str("}\n");
+                        Reply::Ok(s.into_bytes())
+                    }
+                }
+            }
+            BuiltinTransform::DropMalformedJson => {
+                if serde_json::from_slice::<serde::de::IgnoredAny>(data).is_ok() {
+                    Reply::Ok(data.to_vec())
+                } else {
+                    Reply::Dropped(data.to_vec())
+                }
+            }
+        }
+    }
+}
+
+impl Transform for BuiltinTransform {
+    fn invoke(&mut self, input_json: &str) -> Invoke {
+        let event = match parse_input(input_json) {
+            Ok(e) => e,
+            Err(e) => return Invoke::Done(Err(e)),
+        };
+        let replies: Vec<(&str, Reply)> = event
+            .records
+            .iter()
+            .map(|r| (r.record_id.as_str(), self.apply(r.arrival_ms, &r.data)))
+            .collect();
+        Invoke::Done(Ok(build_output(&replies)))
+    }
+}
+
+/// The record as a JSON object, or why it is not one.
+fn json_object(data: &[u8]) -> Result<Value, String> {
+    let text = std::str::from_utf8(data)
+        .map_err(|_| "the record is not UTF-8 text, so it cannot be JSON".to_string())?;
+    let v: Value =
+        serde_json::from_str(text).map_err(|e| format!("the record is not valid JSON ({e})"))?;
+    if v.is_object() {
+        Ok(v)
+    } else {
+        Err(format!(
+            "the record is JSON {}, not an object",
+            json_kind(&v)
+        ))
+    }
+}
+
+/// `field` in `v`: an exact key first, else a dotted path through objects
+/// (and arrays, by index).
+fn lookup<'v>(v: &'v Value, field: &str) -> Option<&'v Value> {
+    if let Some(found) = v.get(field) {
+        return Some(found);
+    }
+    let mut cur = v;
+    for part in field.split('.') {
+        cur = match cur {
+            Value::Object(m) => m.get(part)?,
+            Value::Array(a) => a.get(part.parse::<usize>().ok()?)?,
+            _ => return None,
+        };
+    }
+    Some(cur)
+}
+
+/// Whether a JSON value matches the text a student typed.
+fn value_equals(v: &Value, equals: &str) -> bool {
+    match v {
+        Value::String(s) => s == equals,
+        Value::Number(n) => {
+            let typed = equals.trim();
+            if n.to_string() == typed {
+                return true;
+            }
+            match (n.as_f64(), typed.parse::<f64>()) {
+                (Some(a), Ok(b)) => a == b,
+                _ => false,
+            }
+        }
+        Value::Bool(b) => equals.trim() == if *b { "true" } else { "false" },
+        Value::Null => equals.trim() == "null",
+        Value::Array(_) | Value::Object(_) => {
+            serde_json::from_str::<Value>(equals).is_ok_and(|typed| &typed == v)
+        }
+    }
+}
+
+// --- editing a JSON object's text without reordering its keys ---------------
+
+fn skip_ws(b: &[u8], mut i: usize) -> usize {
+    while i < b.len() && matches!(b[i], b' ' | b'\t' | b'\n' | b'\r') {
+        i += 1;
+    }
+    i
+}
+
+/// `b[i]` is `"`: the index just past the closing quote.
+fn skip_string(b: &[u8], mut i: usize) -> usize {
+    i += 1;
+    while i < b.len() {
+        match b[i] {
+            b'\\' => i += 2,
+            b'"' => return i + 1,
+            _ => i += 1,
+        }
+    }
+    b.len()
+}
+
+/// The index just past the JSON value starting at `i`.
+fn skip_value(b: &[u8], i: usize) -> usize {
+    match b.get(i) {
+        Some(b'"') => skip_string(b, i),
+        Some(b'{') | Some(b'[') => {
+            let mut depth = 0usize;
+            let mut j = i;
+            while j < b.len() {
+                match b[j] {
+                    b'"' => {
+                        j = skip_string(b, j);
+                        continue;
+                    }
+                    b'{' | b'[' => depth += 1,
+                    b'}' | b']' => {
+                        depth = depth.saturating_sub(1);
+                        if depth == 0 {
+                            return j + 1;
+                        }
+                    }
+                    _ => {}
+                }
+                j += 1;
+            }
+            b.len()
+        }
+        _ => {
+            let mut j = i;
+            while j < b.len() && !matches!(b[j], b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r')
+            {
+                j += 1;
+            }
+            j
+        }
+    }
+}
+
+/// A member of a top-level object: its key (unescaped) and value span.
+struct Member {
+    key: String,
+    value: (usize, usize),
+}
+
+/// The members of the object `text` (which must be valid JSON for the
+/// result to mean anything; on other text it stops early, never panics),
+/// and the index of the closing brace.
+fn members(text: &str) -> (Vec<Member>, usize) {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = skip_ws(b, 0);
+    if b.get(i) != Some(&b'{') {
+        return (out, b.len());
+    }
+    i += 1;
+    loop {
+        i = skip_ws(b, i);
+        match b.get(i) {
+            Some(b'"') => {}
+            Some(b'}') => return (out, i),
+            _ => return (out, b.len()),
+        }
+        let key_end = skip_string(b, i);
+        let key = text
+            .get(i..key_end)
+            .and_then(|k| serde_json::from_str::<String>(k).ok())
+            .unwrap_or_default();
+        i = skip_ws(b, key_end);
+        if b.get(i) != Some(&b':') {
+            return (out, b.len());
+        }
+        let start = skip_ws(b, i + 1);
+        let end = skip_value(b, start);
+        out.push(Member {
+            key,
+            value: (start, end),
+        });
+        i = skip_ws(b, end);
+        match b.get(i) {
+            Some(b',') => i += 1,
+            Some(b'}') => return (out, i),
+            _ => return (out, b.len()),
+        }
+    }
+}
+
+/// `text` (a JSON object) with `key` set to the JSON `value_json`: every
+/// existing occurrence of the key gets the new value in place; otherwise the
+/// member is appended after the last one. Whitespace around the object (a
+/// trailing newline) is kept.
+fn set_member(text: &str, key: &str, value_json: &str) -> String {
+    let (found, close) = members(text);
+    let hits: Vec<&Member> = found.iter().filter(|m| m.key == key).collect();
+    if !hits.is_empty() {
+        let mut s = text.to_string();
+        for m in hits.iter().rev() {
+            if s.is_char_boundary(m.value.0)
+                && s.is_char_boundary(m.value.1)
+                && m.value.0 <= m.value.1
+                && m.value.1 <= s.len()
+            {
+                s.replace_range(m.value.0..m.value.1, value_json);
+            }
+        }
+        return s;
+    }
+    if close >= text.len() {
+        // Not an object we could read: leave it as it was.
+        return text.to_string();
+    }
+    let insert_at = found.last().map_or(close, |m| m.value.1);
+    let mut member = String::new();
+    if !found.is_empty() {
+        member.push(',');
+    }
+    member.push_str(&json_string(key));
+    member.push(':');
+    member.push_str(value_json);
+    let mut s = text.to_string();
+    if s.is_char_boundary(insert_at) {
+        s.insert_str(insert_at, &member);
+    }
+    s
+}
+
+// --- CSV -------------------------------------------------------------------
+
+/// The fields of one CSV line (RFC 4180). Errors say what is wrong and in
+/// which field (counted from 1).
+pub fn parse_csv_line(line: &str) -> Result<Vec<String>, String> {
+    let mut fields = Vec::new();
+    let mut chars = line.chars().peekable();
+    loop {
+        let n = fields.len() + 1;
+        let mut cur = String::new();
+        if chars.peek() == Some(&'"') {
+            chars.next();
+            loop {
+                match chars.next() {
+                    None => {
+                        return Err(format!(
+                            "field {n} opens a double quote that is never closed"
+                        ))
+                    }
+                    Some('"') if chars.peek() == Some(&'"') => {
+                        chars.next();
+                        cur.push('"');
+                    }
+                    Some('"') => break,
+                    Some(c) => cur.push(c),
+                }
+            }
+            match chars.next() {
+                None => {
+                    fields.push(cur);
+                    return Ok(fields);
+                }
+                Some(',') => fields.push(cur),
+                Some(c) => {
+                    return Err(format!(
+                        "field {n} has {} after its closing quote; a quoted field must end at a comma or the end of the line",
+                        short_quote(&c.to_string())
+                    ))
+                }
+            }
+        } else {
+            loop {
+                match chars.next() {
+                    None => {
+                        fields.push(cur);
+                        return Ok(fields);
+                    }
+                    Some(',') => {
+                        fields.push(cur);
+                        break;
+                    }
+                    Some('"') => {
+                        return Err(format!(
+                            "field {n} has a double quote inside an unquoted value; quote the whole field and write the quote twice (\"\")"
+                        ))
+                    }
+                    Some(c) => cur.push(c),
+                }
+            }
+        }
+    }
+}
