@@ -6,10 +6,11 @@
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine as _;
 use kinesis_lab_core::firehose::transform::{
-    build_input, build_output, check_output, codes, from_fn, invocation_id, js_template,
-    lambda_arn, parse_csv_line, parse_input, processing_failed_record, record_id, BuiltinError,
-    BuiltinProblem, BuiltinTransform, ExternalTransform, InputRecord, Invoke, InvokeError, Outcome,
-    Reply, Transform, MAX_COLUMNS, MAX_NAME_CHARS, MAX_PAYLOAD_BYTES, REASON_KEY,
+    build_input, build_output, build_stream_input, check_output, codes, from_fn, invocation_id,
+    js_template, lambda_arn, parse_csv_line, parse_input, processing_failed_record, record_id,
+    BuiltinError, BuiltinProblem, BuiltinTransform, ExternalTransform, InputRecord, Invoke,
+    InvokeError, KinesisRecordMetadata, Outcome, Reply, StreamInputRecord, Transform, MAX_COLUMNS,
+    MAX_NAME_CHARS, MAX_PAYLOAD_BYTES, REASON_KEY,
 };
 use proptest::prelude::*;
 use serde_json::{json, Value};
@@ -150,6 +151,64 @@ fn the_input_event_has_firehose_fields_in_order_and_base64_data() {
         let data = B64.decode(r["data"].as_str().unwrap()).unwrap();
         assert_eq!(data, datas[i]);
     }
+}
+
+#[test]
+fn a_direct_put_event_has_no_stream_fields() {
+    let (ids, datas) = batch(&[b"x"]);
+    let text = input_for(&ids, &datas);
+    assert!(!text.contains("sourceKinesisStreamArn"));
+    assert!(!text.contains("kinesisRecordMetadata"));
+}
+
+#[test]
+fn a_stream_source_event_adds_the_stream_arn_and_record_metadata() {
+    let stream_arn = "arn:aws:kinesis:us-east-1:123456789012:stream/orders";
+    let ids = [record_id(2, 0), record_id(2, 1)];
+    let seqs = [
+        "49590338271490256608559692538361571095921575989136588898",
+        "49590338271490256608559692538361571095921575989136588899",
+    ];
+    let recs: Vec<StreamInputRecord> = (0..2)
+        .map(|i| StreamInputRecord {
+            record: InputRecord {
+                record_id: &ids[i],
+                arrival_ms: 2_000 + i as u64,
+                data: b"{}",
+            },
+            kinesis: KinesisRecordMetadata {
+                shard_id: "shardId-000000000001",
+                partition_key: "user-7",
+                approximate_arrival_ms: 1_000 + i as u64,
+                sequence_number: seqs[i],
+                subsequence_number: i as u64,
+            },
+        })
+        .collect();
+    let text = build_stream_input(&invocation_id(2, 0), stream_arn, ARN, "us-east-1", &recs);
+    let v: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(v["sourceKinesisStreamArn"], json!(stream_arn));
+    assert_eq!(v["deliveryStreamArn"], json!(ARN));
+    for (i, r) in v["records"].as_array().unwrap().iter().enumerate() {
+        assert_eq!(r["recordId"], json!(ids[i]));
+        assert_eq!(
+            r["approximateArrivalTimestamp"].as_u64(),
+            Some(2_000 + i as u64)
+        );
+        let k = &r["kinesisRecordMetadata"];
+        assert_eq!(k["shardId"], json!("shardId-000000000001"));
+        assert_eq!(k["partitionKey"], json!("user-7"));
+        assert_eq!(
+            k["approximateArrivalTimestamp"].as_u64(),
+            Some(1_000 + i as u64)
+        );
+        assert_eq!(k["sequenceNumber"], json!(seqs[i]));
+        assert_eq!(k["subsequenceNumber"].as_u64(), Some(i as u64));
+    }
+    // A built-in reads it like a Direct PUT event.
+    let ev = parse_input(&text).unwrap();
+    assert_eq!(ev.records.len(), 2);
+    assert_eq!(ev.records[1].data, b"{}");
 }
 
 #[test]
@@ -598,6 +657,26 @@ fn a_closure_that_fails_reports_an_invoke_error() {
     assert_eq!(timeout.code, codes::FUNCTION_ERROR);
     assert!(timeout.message.contains("3000 ms"));
     assert!(timeout.to_string().starts_with("Lambda.FunctionError: "));
+}
+
+#[test]
+fn worker_failures_map_to_lambda_error_codes() {
+    let cases = [
+        (
+            "compile",
+            "SyntaxError: Unexpected token",
+            codes::FUNCTION_ERROR,
+        ),
+        ("threw", "Error: bad price", codes::FUNCTION_ERROR),
+        ("shape", "undefined", codes::JSON_PROCESSING),
+        ("size", "7000000", codes::FUNCTION_ERROR),
+        ("something else", "odd", codes::FUNCTION_ERROR),
+    ];
+    for (kind, message, code) in cases {
+        let e = InvokeError::from_worker(kind, message);
+        assert_eq!(e.code, code, "{kind}");
+        assert!(e.message.contains(message), "{kind}: {}", e.message);
+    }
 }
 
 #[test]

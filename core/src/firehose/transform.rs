@@ -23,8 +23,10 @@
 //! Nothing here panics on any input: every malformed answer becomes an
 //! [`Outcome::Failed`] or an [`InvokeError`] with a reason a student can read.
 
+use crate::rng::component_rng;
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine as _;
+use rand::Rng as _;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -108,6 +110,26 @@ impl InvokeError {
     pub fn bad_response(message: impl Into<String>) -> Self {
         InvokeError::new(codes::JSON_PROCESSING, message)
     }
+
+    /// The error for a failed reply of the browser's transform worker
+    /// (`static/transform-worker.js`): `kind` is `compile`, `threw`, `shape`
+    /// or `size`, `message` what the worker said. A time-out is
+    /// [`InvokeError::timeout`].
+    pub fn from_worker(kind: &str, message: &str) -> Self {
+        match kind {
+            "compile" => InvokeError::function_error(format!(
+                "the code could not be loaded: {message}"
+            )),
+            "threw" => InvokeError::function_error(format!("the function threw {message}")),
+            "shape" => InvokeError::bad_response(format!(
+                "the function returned {message}; it must return an object like {{ records: [...] }}"
+            )),
+            "size" => InvokeError::function_error(format!(
+                "the response is {message} characters long; Lambda allows at most {MAX_PAYLOAD_BYTES} bytes"
+            )),
+            _ => InvokeError::function_error(message.to_string()),
+        }
+    }
 }
 
 impl fmt::Display for InvokeError {
@@ -122,27 +144,24 @@ impl std::error::Error for InvokeError {}
 // Ids
 // ---------------------------------------------------------------------------
 
-/// SplitMix64: a fixed, well-mixed function of its input (no state).
-fn mix64(x: u64) -> u64 {
-    let mut z = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
-}
-
 /// The `recordId` of the `seq`-th record a delivery stream seeded with `seed`
 /// received. Firehose's record ids are long decimal strings (56 digits); this
-/// keeps that shape: `49`, 20 digits derived from the seed, then `seq` in 34
-/// digits, so ids of one stream are distinct and sort in arrival order.
+/// keeps that shape: `49`, 20 digits drawn from the seed's generator, then
+/// `seq` in 34 digits, so ids of one stream are distinct and sort in arrival
+/// order.
 pub fn record_id(seed: u64, seq: u64) -> String {
-    format!("49{:020}{:034}", mix64(seed), seq)
+    let prefix: u64 = component_rng(seed, "firehose/record-id").random();
+    format!("49{prefix:020}{seq:034}")
 }
 
 /// The `invocationId` of the `n`-th invocation of a stream seeded with
-/// `seed`: a version-4-shaped UUID derived from both, never from a clock.
+/// `seed`: a version-4 UUID drawn from the seed's generator (stream `n`),
+/// never from a clock.
 pub fn invocation_id(seed: u64, n: u64) -> String {
-    let hi = mix64(seed ^ mix64(n));
-    let lo = mix64(hi ^ n.rotate_left(32) ^ 0x5DEE_CE66_D1CE_4E5B);
+    let mut rng = component_rng(seed, "firehose/invocation-id");
+    rng.set_stream(n);
+    let hi: u64 = rng.random();
+    let lo: u64 = rng.random();
     let hi = (hi & 0xFFFF_FFFF_FFFF_0FFF) | 0x0000_0000_0000_4000; // version 4
     let lo = (lo & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000; // RFC 4122 variant
     format!(
@@ -173,10 +192,33 @@ pub struct InputRecord<'a> {
     pub data: &'a [u8],
 }
 
+/// What Firehose adds to each record when its source is a Kinesis data
+/// stream (`kinesisRecordMetadata`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct KinesisRecordMetadata<'a> {
+    pub shard_id: &'a str,
+    pub partition_key: &'a str,
+    /// When the stream received the record, ms since the Unix epoch.
+    pub approximate_arrival_ms: u64,
+    pub sequence_number: &'a str,
+    /// The record's index inside a KPL aggregated record (0 if it was not
+    /// aggregated).
+    pub subsequence_number: u64,
+}
+
+/// A record read from a Kinesis data stream, with its stream metadata.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StreamInputRecord<'a> {
+    pub record: InputRecord<'a>,
+    pub kinesis: KinesisRecordMetadata<'a>,
+}
+
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct InputDoc<'a> {
     invocation_id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    source_kinesis_stream_arn: Option<&'a str>,
     delivery_stream_arn: &'a str,
     region: &'a str,
     records: Vec<InputDocRecord<'a>>,
@@ -188,10 +230,41 @@ struct InputDocRecord<'a> {
     record_id: &'a str,
     approximate_arrival_timestamp: u64,
     data: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    kinesis_record_metadata: Option<KinesisDoc<'a>>,
 }
 
-/// The event document Firehose sends to the transform function, with its
-/// fields in the order Firehose writes them and `data` in standard base64.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct KinesisDoc<'a> {
+    shard_id: &'a str,
+    partition_key: &'a str,
+    approximate_arrival_timestamp: u64,
+    sequence_number: &'a str,
+    subsequence_number: u64,
+}
+
+fn doc_record<'a>(
+    r: &InputRecord<'a>,
+    k: Option<&KinesisRecordMetadata<'a>>,
+) -> InputDocRecord<'a> {
+    InputDocRecord {
+        record_id: r.record_id,
+        approximate_arrival_timestamp: r.arrival_ms,
+        data: B64.encode(r.data),
+        kinesis_record_metadata: k.map(|k| KinesisDoc {
+            shard_id: k.shard_id,
+            partition_key: k.partition_key,
+            approximate_arrival_timestamp: k.approximate_arrival_ms,
+            sequence_number: k.sequence_number,
+            subsequence_number: k.subsequence_number,
+        }),
+    }
+}
+
+/// The event document Firehose sends to the transform function (Direct PUT
+/// source), with its fields in the order Firehose writes them and `data` in
+/// standard base64.
 pub fn build_input(
     invocation_id: &str,
     delivery_stream_arn: &str,
@@ -200,18 +273,36 @@ pub fn build_input(
 ) -> String {
     let doc = InputDoc {
         invocation_id,
+        source_kinesis_stream_arn: None,
+        delivery_stream_arn,
+        region,
+        records: records.iter().map(|r| doc_record(r, None)).collect(),
+    };
+    // Serialising plain strings and integers cannot fail.
+    serde_json::to_string(&doc).unwrap_or_default()
+}
+
+/// The event document when the source is a Kinesis data stream: as
+/// [`build_input`], plus `sourceKinesisStreamArn` and each record's
+/// `kinesisRecordMetadata` (shard, partition key, the stream's arrival time,
+/// sequence and subsequence numbers).
+pub fn build_stream_input(
+    invocation_id: &str,
+    source_kinesis_stream_arn: &str,
+    delivery_stream_arn: &str,
+    region: &str,
+    records: &[StreamInputRecord<'_>],
+) -> String {
+    let doc = InputDoc {
+        invocation_id,
+        source_kinesis_stream_arn: Some(source_kinesis_stream_arn),
         delivery_stream_arn,
         region,
         records: records
             .iter()
-            .map(|r| InputDocRecord {
-                record_id: r.record_id,
-                approximate_arrival_timestamp: r.arrival_ms,
-                data: B64.encode(r.data),
-            })
+            .map(|r| doc_record(&r.record, Some(&r.kinesis)))
             .collect(),
     };
-    // Serialising plain strings and integers cannot fail.
     serde_json::to_string(&doc).unwrap_or_default()
 }
 
