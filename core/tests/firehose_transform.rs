@@ -6,11 +6,11 @@
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine as _;
 use kinesis_lab_core::firehose::transform::{
-    build_input, build_output, build_stream_input, check_output, codes, from_fn, invocation_id,
-    js_template, lambda_arn, parse_csv_line, parse_input, processing_failed_record, record_id,
-    BuiltinError, BuiltinProblem, BuiltinTransform, ExternalTransform, InputRecord, Invoke,
-    InvokeError, KinesisRecordMetadata, Outcome, Reply, StreamInputRecord, Transform, MAX_COLUMNS,
-    MAX_NAME_CHARS, MAX_PAYLOAD_BYTES, REASON_KEY,
+    build_input, build_output, build_stream_input, check_output, codes, from_fn, invocation_failed,
+    invocation_id, js_template, lambda_arn, parse_csv_line, parse_input, processing_failed_record,
+    record_id, BuiltinError, BuiltinProblem, BuiltinTransform, ExternalTransform, InputRecord,
+    Invoke, InvokeError, KinesisRecordMetadata, Outcome, Reply, StreamInputRecord, Transform,
+    MAX_COLUMNS, MAX_NAME_CHARS, MAX_PAYLOAD_BYTES, REASON_KEY,
 };
 use proptest::prelude::*;
 use serde_json::{json, Value};
@@ -686,6 +686,38 @@ fn the_browser_worker_answers_later() {
         ExternalTransform.invoke(&input_for(&ids, &datas)),
         Invoke::Pending
     );
+}
+
+#[test]
+fn transforms_name_their_function_for_the_arn() {
+    let boxed: Vec<Box<dyn Transform>> = vec![
+        Box::new(ExternalTransform),
+        Box::new(csv(&["a"])),
+        Box::new(from_fn(|_: &str| Ok(String::new()))),
+    ];
+    let names: Vec<&str> = boxed.iter().map(|t| t.function_name()).collect();
+    assert_eq!(
+        names,
+        ["student-transform", "lab-csv-to-json", "lab-transform"]
+    );
+}
+
+#[test]
+fn a_batch_that_failed_for_good_fails_every_record_with_the_error() {
+    let (ids, _) = batch(&[b"a", b"b"]);
+    let err = InvokeError::timeout(1000);
+    let got = invocation_failed(&refs(&ids), &err);
+    assert_eq!(got.len(), 2);
+    for ((id, o), sent) in got.iter().zip(&ids) {
+        assert_eq!(id, sent);
+        assert_eq!(
+            o,
+            &Outcome::Failed {
+                code: err.code.clone(),
+                message: err.message.clone()
+            }
+        );
+    }
 }
 
 #[test]

@@ -58,6 +58,11 @@ pub const MAX_PAYLOAD_BYTES: usize = 6 * 1024 * 1024;
 pub trait Transform {
     /// Run the function on `input_json` (the document [`build_input`] makes).
     fn invoke(&mut self, input_json: &str) -> Invoke;
+
+    /// The function's name, for its ARN in `processing-failed/` records.
+    fn function_name(&self) -> &str {
+        "lab-transform"
+    }
 }
 
 /// The answer to one invocation.
@@ -604,6 +609,19 @@ fn check_entry(index: usize, entry: &Value) -> Outcome {
     }
 }
 
+/// Every record of a batch whose invocation failed for good (after the
+/// retries), each with the invocation's error.
+pub fn invocation_failed(sent: &[&str], err: &InvokeError) -> Vec<(String, Outcome)> {
+    sent.iter()
+        .map(|id| {
+            (
+                id.to_string(),
+                Outcome::failed(&err.code, err.message.clone()),
+            )
+        })
+        .collect()
+}
+
 /// "a string", "a number", … for messages.
 fn json_kind(v: &Value) -> &'static str {
     match v {
@@ -757,6 +775,11 @@ impl Transform for ExternalTransform {
     fn invoke(&mut self, _input_json: &str) -> Invoke {
         Invoke::Pending
     }
+
+    /// The name the worker gives the student's function (`context.functionName`).
+    fn function_name(&self) -> &str {
+        "student-transform"
+    }
 }
 
 /// The JavaScript a student starts from in the browser editor.
@@ -769,6 +792,8 @@ const JS_TEMPLATE: &str = r#"// Firehose calls handler(event) with a batch of re
 // (the record's bytes in base64). Return one entry per record, with the
 // same recordId, a result ("Ok", "Dropped" or "ProcessingFailed") and the
 // new data in base64. This starter passes every record through unchanged.
+// (Lab only: a ProcessingFailed record may also carry labReason: '...';
+// the lab shows it in the error file. Real Firehose does not read it.)
 function handler(event) {
   return {
     records: event.records.map((record) => {
@@ -811,10 +836,11 @@ pub enum BuiltinTransform {
     /// first. A string field is compared as text; a number, boolean or null
     /// is compared with `equals` read as JSON (`3`, `3.0`, `true`, `null`).
     FilterByField { field: String, equals: String },
-    /// Enrich each JSON object record: set `field` to the string `value`
-    /// (replacing it if present) and, if `arrival_timestamp_field` is given,
-    /// set that field to the record's arrival time (ms since the Unix epoch).
-    /// Key order and a trailing newline are kept. A record that is not a JSON
+    /// Enrich each JSON object record: set the top-level key `field` to the
+    /// string `value` (replacing it if present) and, if
+    /// `arrival_timestamp_field` is given, set that key to the record's
+    /// arrival time (ms since the Unix epoch). Key order and a trailing
+    /// newline are kept. A record that is not a JSON
     /// object fails.
     AddField {
         field: String,
@@ -1068,6 +1094,10 @@ impl Transform for BuiltinTransform {
             .map(|r| (r.record_id.as_str(), self.apply(r.arrival_ms, &r.data)))
             .collect();
         Invoke::Done(Ok(build_output(&replies)))
+    }
+
+    fn function_name(&self) -> &str {
+        BuiltinTransform::function_name(self)
     }
 }
 
