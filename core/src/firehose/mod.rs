@@ -21,13 +21,15 @@ pub mod config;
 pub mod convert;
 pub mod destination;
 pub mod keys;
+#[cfg(feature = "parquet")]
+pub mod parquet;
 pub mod source;
 pub mod transform;
 
 use crate::rng::{component_rng, ComponentRng};
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine as _;
-use buffer::{Buffer, FhRecord};
+use buffer::{Buffer, FhRecord, KinesisMeta};
 use config::{DeliveryConfig, Destination, DestinationKind, Effective, S3BackupMode, SourceConfig};
 use destination::{
     AttemptOutcome, BulkAttempt, CopyAttempt, Document, Endpoint, EndpointAttempt, ObjectBody,
@@ -658,6 +660,7 @@ impl DeliveryStream {
             eff,
         };
         s.sync_destination();
+        s.install_config_transform();
         Ok(s)
     }
 
@@ -792,6 +795,13 @@ impl DeliveryStream {
 
     // ----- configuration -----
 
+    /// Installs the configuration's built-in transform, if it names one.
+    fn install_config_transform(&mut self) {
+        if let Some(b) = self.config.processing.transform.clone() {
+            self.transform = Some(Box::new(b));
+        }
+    }
+
     /// Sets the transform (the Lambda function), or removes it; records in
     /// the processor's buffer then go straight on.
     pub fn set_transform(&mut self, t: Option<Box<dyn Transform>>) {
@@ -851,6 +861,7 @@ impl DeliveryStream {
         self.backup.set_hints(self.eff.size_bytes, self.eff.interval_ms);
         self.version += 1;
         self.sync_destination();
+        self.install_config_transform();
         self.events.push(FirehoseEvent::ConfigUpdated {
             at_ms: now,
             version: self.version,
@@ -899,7 +910,7 @@ impl DeliveryStream {
         }
         self.advance_to(now);
         self.quota = q;
-        let id = self.ingest(self.now, data);
+        let id = self.ingest(self.now, data, None);
         Ok(PutResult {
             record_id: transform::record_id(self.seed, id),
             id,
@@ -952,7 +963,7 @@ impl DeliveryStream {
         let mut failed = 0;
         for data in records {
             if self.quota.take_record(now, data.len() as u64) {
-                let id = self.ingest(now, data);
+                let id = self.ingest(now, data, None);
                 responses.push(BatchEntry::Ok(PutResult {
                     record_id: transform::record_id(self.seed, id),
                     id,
@@ -1003,7 +1014,7 @@ impl DeliveryStream {
         }
         let n = report.records.len();
         for r in report.records {
-            self.ingest(now, r.data);
+            self.ingest(now, r.data, Some(Box::new(r.meta)));
         }
         Ok(n)
     }
@@ -1100,7 +1111,7 @@ impl DeliveryStream {
 
     // ----- the pipeline -----
 
-    fn ingest(&mut self, now: u64, data: Vec<u8>) -> u64 {
+    fn ingest(&mut self, now: u64, data: Vec<u8>, kinesis: Option<Box<KinesisMeta>>) -> u64 {
         let id = self.next_record;
         self.next_record += 1;
         self.counts.received += 1;
@@ -1113,6 +1124,7 @@ impl DeliveryStream {
             id,
             arrival_ms: now,
             data,
+            kinesis,
         };
         if self.eff.backup == S3BackupMode::AllData && self.backup.push(now, rec.clone()) {
             self.flush_backup(now);
@@ -1144,23 +1156,43 @@ impl DeliveryStream {
             .iter()
             .map(|r| transform::record_id(self.seed, r.id))
             .collect();
-        let input = {
-            let inputs: Vec<transform::InputRecord<'_>> = records
-                .iter()
-                .zip(&record_ids)
-                .map(|(r, id)| transform::InputRecord {
-                    record_id: id,
-                    arrival_ms: r.arrival_ms,
-                    data: &r.data,
-                })
-                .collect();
-            transform::build_input(
-                &transform::invocation_id(self.seed, number),
-                &self.arn(),
-                REGION,
-                &inputs,
-            )
+        let inputs: Vec<transform::InputRecord<'_>> = records
+            .iter()
+            .zip(&record_ids)
+            .map(|(r, id)| transform::InputRecord {
+                record_id: id,
+                arrival_ms: r.arrival_ms,
+                data: &r.data,
+            })
+            .collect();
+        let invocation_id = transform::invocation_id(self.seed, number);
+        let input = match &self.config.source {
+            SourceConfig::KinesisStream { stream, .. } => {
+                let stream_arn = format!("arn:aws:kinesis:{REGION}:{ACCOUNT}:stream/{stream}");
+                let with_meta: Vec<transform::StreamInputRecord<'_>> = inputs
+                    .iter()
+                    .zip(&records)
+                    .map(|(i, r)| {
+                        let k = r.kinesis.as_deref();
+                        transform::StreamInputRecord {
+                            record: *i,
+                            kinesis: transform::KinesisRecordMetadata {
+                                shard_id: k.map_or("", |k| k.shard_id.as_str()),
+                                partition_key: k.map_or("", |k| k.partition_key.as_str()),
+                                approximate_arrival_ms: k.map_or(r.arrival_ms, |k| k.approximate_arrival_ms),
+                                sequence_number: k.map_or("", |k| k.sequence_number.as_str()),
+                                subsequence_number: k.map_or(0, |k| k.subsequence_number),
+                            },
+                        }
+                    })
+                    .collect();
+                transform::build_stream_input(&invocation_id, &stream_arn, &self.arn(), REGION, &with_meta)
+            }
+            SourceConfig::DirectPut => {
+                transform::build_input(&invocation_id, &self.arn(), REGION, &inputs)
+            }
         };
+        drop(inputs);
         self.queued.push_back(Invocation {
             number,
             attempt: 1,
@@ -1237,6 +1269,7 @@ impl DeliveryStream {
                                     id: rec.id,
                                     arrival_ms: rec.arrival_ms,
                                     data,
+                                    kinesis: rec.kinesis,
                                 },
                             );
                         }
@@ -1324,7 +1357,11 @@ impl DeliveryStream {
         if failed.is_empty() {
             return;
         }
-        let arn = self.config.processing.lambda_arn.clone();
+        let function = self
+            .transform
+            .as_ref()
+            .map_or("lab-transform".to_string(), |t| t.function_name().to_string());
+        let arn = transform::lambda_arn(REGION, ACCOUNT, &function);
         let mut body = String::new();
         for (r, code, message) in &failed {
             body.push_str(&transform::processing_failed_record(
@@ -1519,8 +1556,8 @@ impl DeliveryStream {
                     error_message: &message,
                     attempt_ending_ms: now,
                     raw_data: &r.data,
-                    sequence_number: None,
-                    sub_sequence_number: None,
+                    sequence_number: r.kinesis.as_ref().map(|k| k.sequence_number.as_str()),
+                    sub_sequence_number: r.kinesis.as_ref().map(|k| k.subsequence_number),
                     table: &table,
                 }));
                 recs.push(r.clone());
