@@ -486,6 +486,30 @@ fn a_response_without_a_records_array_fails_the_whole_invocation() {
 }
 
 #[test]
+fn deeply_nested_json_is_refused_without_overflowing_the_stack() {
+    let (ids, _) = batch(&[b"a"]);
+    let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    let err = check_output(&refs(&ids), &deep).unwrap_err();
+    assert_eq!(err.code, codes::JSON_PROCESSING);
+    let inside = format!("{{\"records\":[{{\"recordId\":{deep}}}]}}");
+    let got = check_output(&refs(&ids), &inside);
+    assert!(
+        got.is_err(),
+        "serde_json's depth limit refuses the document"
+    );
+    // The built-ins meet the same text as a record: those that need the
+    // document as a tree fail it with serde_json's reason; the JSON check
+    // (which does not build a tree) finds it well-formed.
+    let nested = vec![format!("{{\"a\":{deep}}}").into_bytes()];
+    for mut t in [filter("a", "1"), add("b", "v", None)] {
+        let got = run(&mut t, &ids, &nested);
+        assert!(failed_message(&got[0]).contains("recursion limit"), "{t:?}");
+    }
+    let got = run(&mut BuiltinTransform::DropMalformedJson, &ids, &nested);
+    assert_eq!(got, [Outcome::Ok(nested[0].clone())]);
+}
+
+#[test]
 fn a_response_over_six_mb_fails_the_whole_invocation() {
     let (ids, _) = batch(&[b"a"]);
     let big = "x".repeat(MAX_PAYLOAD_BYTES);
