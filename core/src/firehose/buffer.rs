@@ -34,6 +34,20 @@ pub struct FhRecord {
     /// When Firehose received it (ms).
     pub arrival_ms: u64,
     pub data: Vec<u8>,
+    /// Where it came from, when the source is a Kinesis data stream.
+    pub kinesis: Option<Box<KinesisMeta>>,
+}
+
+/// A record's place in the source Kinesis data stream.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct KinesisMeta {
+    pub shard_id: String,
+    pub partition_key: String,
+    /// When the stream received the record (ms).
+    pub approximate_arrival_ms: u64,
+    pub sequence_number: String,
+    /// Index inside a KPL aggregated record (0 when not aggregated).
+    pub subsequence_number: u64,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -132,6 +146,7 @@ mod tests {
             id,
             arrival_ms: 0,
             data: vec![b'x'; n],
+            kinesis: None,
         }
     }
 

@@ -13,6 +13,7 @@
 
 use super::compress::Compression;
 use super::convert::Schema;
+use super::transform::BuiltinTransform;
 use super::FirehoseError;
 use serde::{Deserialize, Serialize};
 
@@ -98,8 +99,9 @@ pub struct ProcessingConfig {
     pub buffer_interval_seconds: u32,
     /// `NumberOfRetries` of a failed invocation, 0–300.
     pub retries: u32,
-    /// The function's ARN, written into `processing-failed/` records.
-    pub lambda_arn: String,
+    /// A built-in transform to install when the stream is created or updated
+    /// (the app can also set its own, e.g. the JavaScript worker).
+    pub transform: Option<BuiltinTransform>,
 }
 
 impl Default for ProcessingConfig {
@@ -108,7 +110,7 @@ impl Default for ProcessingConfig {
             buffer_size_mb: None,
             buffer_interval_seconds: PROCESSOR_DEFAULT_INTERVAL_SECONDS,
             retries: DEFAULT_RETRIES,
-            lambda_arn: "arn:aws:lambda:us-east-1:000000000000:function:transform".into(),
+            transform: None,
         }
     }
 }
@@ -482,6 +484,13 @@ impl DeliveryConfig {
         }
         if p.retries > RETRIES_MAX {
             return Err(out_of_range("processing.retries", 0, RETRIES_MAX, ""));
+        }
+        if let Some(t) = &p.transform {
+            t.validate().map_err(|e| {
+                let path = e.field.split_once('.').map_or(e.field.as_str(), |(_, rest)| rest);
+                let field = format!("processing.transform.{path}");
+                FirehoseError::malformed(&field, e.to_string())
+            })?;
         }
         // Format conversion.
         if let Some(fc) = self.format_conversion.as_ref().filter(|f| f.enabled) {

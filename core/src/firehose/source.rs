@@ -18,6 +18,7 @@ use crate::stream::engine::Engine;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::buffer::KinesisMeta;
 use super::config::StreamStart;
 
 /// Largest record before base64 encoding: 1,000 KiB.
@@ -109,11 +110,8 @@ impl Quota {
 /// A record Firehose read from a Kinesis stream (after de-aggregation).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SourceRecord {
-    pub arrival_ms: u64,
     pub data: Vec<u8>,
-    /// The Kinesis record's sequence number and sub-sequence number.
-    pub sequence_number: String,
-    pub sub_sequence: u32,
+    pub meta: KinesisMeta,
 }
 
 /// What one poll of the stream gave.
@@ -234,20 +232,28 @@ impl KinesisSource {
                             Ok(users) => {
                                 for (i, u) in users.into_iter().enumerate() {
                                     report.records.push(SourceRecord {
-                                        arrival_ms: rec.arrival_ms,
                                         data: u.data,
-                                        sequence_number: seq.clone(),
-                                        sub_sequence: i as u32,
+                                        meta: KinesisMeta {
+                                            shard_id: id.clone(),
+                                            partition_key: u.partition_key,
+                                            approximate_arrival_ms: rec.arrival_ms,
+                                            sequence_number: seq.clone(),
+                                            subsequence_number: i as u64,
+                                        },
                                     });
                                 }
                             }
                             Err(_) => {
                                 report.bad_aggregates += 1;
                                 report.records.push(SourceRecord {
-                                    arrival_ms: rec.arrival_ms,
                                     data: rec.data.to_vec(),
-                                    sequence_number: seq,
-                                    sub_sequence: 0,
+                                    meta: KinesisMeta {
+                                        shard_id: id.clone(),
+                                        partition_key: rec.partition_key.clone(),
+                                        approximate_arrival_ms: rec.arrival_ms,
+                                        sequence_number: seq,
+                                        subsequence_number: 0,
+                                    },
                                 });
                             }
                         }
