@@ -4,6 +4,7 @@ use clap::{Parser, Subcommand};
 use std::io::{self, BufRead, Write};
 use std::process::ExitCode;
 
+mod firehose;
 mod kpl;
 mod lessons;
 mod quiz;
@@ -42,6 +43,9 @@ enum Command {
     /// Convert between JSON lines of user records and KPL aggregated
     /// records (base64, one per line).
     Kpl(kpl::KplArgs),
+    /// Run a Firehose delivery stream in simulated time over records (one
+    /// per line) and write its S3 objects to a directory, keys as paths.
+    Firehose(firehose::FirehoseArgs),
 }
 
 fn main() -> ExitCode {
@@ -61,6 +65,7 @@ fn main() -> ExitCode {
         Command::Quiz(args) => quiz::run(&args, &mut out, &mut err),
         Command::Serve(args) => serve::run(&args, &mut err),
         Command::Run(args) => run::run(&args, &mut out, &mut err),
+        Command::Firehose(args) => firehose::run(&args, &mut out, &mut err),
         Command::Kpl(args) => {
             let stdin = io::stdin();
             kpl::run(&args, Box::new(stdin.lock()), &mut out, &mut err)
