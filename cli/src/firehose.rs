@@ -58,11 +58,7 @@ const DAY_MS: u64 = 24 * 3600 * 1000;
 /// The path of `key` under `out`, refusing keys that would leave it.
 fn key_path(out: &Path, key: &str) -> Option<PathBuf> {
     let rel = Path::new(key);
-    if key.is_empty()
-        || rel
-            .components()
-            .any(|c| !matches!(c, Component::Normal(_)))
-    {
+    if key.is_empty() || rel.components().any(|c| !matches!(c, Component::Normal(_))) {
         return None;
     }
     Some(out.join(rel))
@@ -91,7 +87,10 @@ pub fn run(args: &FirehoseArgs, out: &mut dyn Write, err: &mut dyn Write) -> io:
         Err(e) => return fail(err, format!("{}: {e}", args.config.display())),
     };
     if !(args.rate.is_finite() && args.rate > 0.0 && args.rate <= 1_000_000.0) {
-        return fail(err, "--rate must be more than 0 and at most 1000000 records per second".into());
+        return fail(
+            err,
+            "--rate must be more than 0 and at most 1000000 records per second".into(),
+        );
     }
     let input = match std::fs::read(&args.input) {
         Ok(b) => b,
@@ -186,7 +185,10 @@ pub fn run(args: &FirehoseArgs, out: &mut dyn Write, err: &mut dyn Write) -> io:
     let mut written = Vec::new();
     for o in fh.bucket().objects() {
         let Some(path) = key_path(&args.out, &o.key) else {
-            return fail(err, format!("the key {:?} would leave --out; check `prefix`", o.key));
+            return fail(
+                err,
+                format!("the key {:?} would leave --out; check `prefix`", o.key),
+            );
         };
         let bytes = match fh.object_bytes(&o.key) {
             Ok(b) => b,
@@ -255,10 +257,16 @@ pub fn run(args: &FirehoseArgs, out: &mut dyn Write, err: &mut dyn Write) -> io:
         writeln!(out, "objects written to {}:", args.out.display())?;
         for (o, size) in &written {
             let what = match o.kind {
-                ObjectKind::Delivery => o.reason.map_or("delivery".to_string(), |r| format!("delivery by {}", r.label())),
+                ObjectKind::Delivery => o.reason.map_or("delivery".to_string(), |r| {
+                    format!("delivery by {}", r.label())
+                }),
                 k => format!("{k:?}"),
             };
-            writeln!(out, "  {}  {} B, {} records, {what}", o.key, size, o.records)?;
+            writeln!(
+                out,
+                "  {}  {} B, {} records, {what}",
+                o.key, size, o.records
+            )?;
         }
         writeln!(
             out,

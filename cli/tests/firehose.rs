@@ -6,7 +6,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn dir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("kinesis-lab-firehose-{}-{name}", std::process::id()));
+    let d = std::env::temp_dir().join(format!(
+        "kinesis-lab-firehose-{}-{name}",
+        std::process::id()
+    ));
     let _ = std::fs::remove_dir_all(&d);
     std::fs::create_dir_all(&d).unwrap();
     d
@@ -51,7 +54,13 @@ fn text(b: &[u8]) -> String {
 
 fn records(n: usize, pad: usize) -> Vec<String> {
     (0..n)
-        .map(|i| format!("{{\"id\":{i},\"level\":\"{}\",\"msg\":\"{}\"}}", ["INFO", "ERROR"][i % 2], "x".repeat(pad)))
+        .map(|i| {
+            format!(
+                "{{\"id\":{i},\"level\":\"{}\",\"msg\":\"{}\"}}",
+                ["INFO", "ERROR"][i % 2],
+                "x".repeat(pad)
+            )
+        })
         .collect()
 }
 
@@ -70,22 +79,37 @@ fn gzip_objects_pass_gzip_t_and_hold_every_record() {
     let summary = text(&o.stdout);
     assert!(summary.contains("by size"), "{summary}");
     assert!(summary.contains("by time"), "{summary}");
-    assert!(summary.contains("4000 received, 4000 delivered"), "{summary}");
+    assert!(
+        summary.contains("4000 received, 4000 delivered"),
+        "{summary}"
+    );
     let objects = files(&d.join("out"));
     assert!(objects.len() >= 4, "{objects:?}");
     let mut lines = Vec::new();
     for f in &objects {
-        let rel = f.strip_prefix(d.join("out")).unwrap().to_string_lossy().into_owned();
+        let rel = f
+            .strip_prefix(d.join("out"))
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
         // YYYY/MM/dd/HH/<stream>-1-YYYY-MM-dd-HH-mm-ss-<uuid>.gz
         let parts: Vec<&str> = rel.split('/').collect();
         assert_eq!(parts.len(), 5, "{rel}");
         assert_eq!(&parts[..4], &["2023", "11", "14", "22"], "{rel}");
-        assert!(parts[4].starts_with("lab-delivery-stream-1-2023-11-14-22-"), "{rel}");
+        assert!(
+            parts[4].starts_with("lab-delivery-stream-1-2023-11-14-22-"),
+            "{rel}"
+        );
         assert!(rel.ends_with(".gz"), "{rel}");
         let t = Command::new("gzip").arg("-t").arg(f).status().unwrap();
         assert!(t.success(), "gzip -t {rel}");
         let z = Command::new("gzip").arg("-dc").arg(f).output().unwrap();
-        lines.extend(text(&z.stdout).lines().map(str::to_owned).collect::<Vec<_>>());
+        lines.extend(
+            text(&z.stdout)
+                .lines()
+                .map(str::to_owned)
+                .collect::<Vec<_>>(),
+        );
     }
     assert_eq!(lines, input);
 }
@@ -96,7 +120,10 @@ fn bad_config_names_the_field() {
     let o = firehose(&d, "[buffering]\nsize_mib = 500\n", &records(3, 1), &[]);
     assert!(!o.status.success());
     let e = text(&o.stderr);
-    assert!(e.contains("buffering.size_mib") && e.contains("1 and 128"), "{e}");
+    assert!(
+        e.contains("buffering.size_mib") && e.contains("1 and 128"),
+        "{e}"
+    );
 
     let o = firehose(&d, "[buffering]\nsize_mb = 5\n", &records(3, 1), &[]);
     assert!(!o.status.success());
@@ -109,7 +136,11 @@ fn bad_config_names_the_field() {
         &[],
     );
     assert!(!o.status.success());
-    assert!(text(&o.stderr).contains("destination.url"), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stderr).contains("destination.url"),
+        "{}",
+        text(&o.stderr)
+    );
 }
 
 #[test]
@@ -129,12 +160,18 @@ fn transform_failures_land_in_processing_failed() {
     let body = std::fs::read_to_string(failed[0]).unwrap();
     let v: serde_json::Value = serde_json::from_str(body.lines().next().unwrap()).unwrap();
     assert_eq!(v["rawData"], "bm90IGpzb24K"); // base64 of "not json\n"
-    assert!(v["lambdaArn"].as_str().unwrap().starts_with("arn:aws:lambda:"));
+    assert!(v["lambdaArn"]
+        .as_str()
+        .unwrap()
+        .starts_with("arn:aws:lambda:"));
     let delivered: Vec<&PathBuf> = all.iter().filter(|p| !failed.contains(p)).collect();
     assert_eq!(delivered.len(), 1);
     let body = std::fs::read_to_string(delivered[0]).unwrap();
     assert_eq!(body.lines().count(), 10);
-    assert!(body.lines().all(|l| l.contains("\"env\":\"lab\"")), "{body}");
+    assert!(
+        body.lines().all(|l| l.contains("\"env\":\"lab\"")),
+        "{body}"
+    );
 }
 
 #[test]

@@ -159,7 +159,10 @@ mod tests {
         assert!(!b.push(2_000, rec(1, 5)));
         assert!(b.push(3_000, rec(2, 1)));
         let v = b.view(4_000);
-        assert_eq!((v.bytes, v.records, v.age_ms, v.time_to_interval_ms), (10, 3, 3_000, Some(57_000)));
+        assert_eq!(
+            (v.bytes, v.records, v.age_ms, v.time_to_interval_ms),
+            (10, 3, 3_000, Some(57_000))
+        );
         assert_eq!(b.take().len(), 3);
         assert_eq!(b.view(5_000).time_to_interval_ms, None);
     }

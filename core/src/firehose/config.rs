@@ -301,8 +301,9 @@ impl Destination {
             Destination::Redshift { cluster, .. } | Destination::OpenSearch { cluster, .. } => {
                 Some(*cluster)
             }
-            Destination::Splunk { simulated, .. }
-            | Destination::HttpEndpoint { simulated, .. } => Some(*simulated),
+            Destination::Splunk { simulated, .. } | Destination::HttpEndpoint { simulated, .. } => {
+                Some(*simulated)
+            }
         }
     }
 
@@ -312,8 +313,9 @@ impl Destination {
             Destination::Redshift { cluster, .. } | Destination::OpenSearch { cluster, .. } => {
                 Some(cluster)
             }
-            Destination::Splunk { simulated, .. }
-            | Destination::HttpEndpoint { simulated, .. } => Some(simulated),
+            Destination::Splunk { simulated, .. } | Destination::HttpEndpoint { simulated, .. } => {
+                Some(simulated)
+            }
         }
     }
 }
@@ -393,7 +395,10 @@ impl DeliveryConfig {
 
     pub fn from_json(text: &str) -> Result<DeliveryConfig, FirehoseError> {
         let cfg: DeliveryConfig = serde_json::from_str(text).map_err(|e| {
-            FirehoseError::malformed("config", format!("not a delivery stream configuration: {e}"))
+            FirehoseError::malformed(
+                "config",
+                format!("not a delivery stream configuration: {e}"),
+            )
         })?;
         cfg.validate()?;
         Ok(cfg)
@@ -487,7 +492,10 @@ impl DeliveryConfig {
         }
         if let Some(t) = &p.transform {
             t.validate().map_err(|e| {
-                let path = e.field.split_once('.').map_or(e.field.as_str(), |(_, rest)| rest);
+                let path = e
+                    .field
+                    .split_once('.')
+                    .map_or(e.field.as_str(), |(_, rest)| rest);
                 let field = format!("processing.transform.{path}");
                 FirehoseError::malformed(&field, e.to_string())
             })?;
@@ -538,7 +546,10 @@ impl DeliveryConfig {
                 .map_err(|e| FirehoseError::malformed("format_conversion.schema", e.to_string()))?;
         }
         if kind == DestinationKind::Redshift
-            && !matches!(self.compression, Compression::Uncompressed | Compression::Gzip)
+            && !matches!(
+                self.compression,
+                Compression::Uncompressed | Compression::Gzip
+            )
         {
             return Err(FirehoseError::not_allowed(
                 "compression",
@@ -593,7 +604,10 @@ impl DeliveryConfig {
                 if index.trim().is_empty() {
                     return Err(FirehoseError::required("destination.index"));
                 }
-                if index.chars().any(|c| c.is_ascii_uppercase() || " ,\"*\\<|>/?".contains(c)) {
+                if index
+                    .chars()
+                    .any(|c| c.is_ascii_uppercase() || " ,\"*\\<|>/?".contains(c))
+                {
                     return Err(FirehoseError::malformed(
                         "destination.index",
                         "an index name is lowercase, without spaces or any of , \" * \\ < | > / ?",
@@ -670,7 +684,11 @@ impl DeliveryConfig {
         ] {
             if let Some(v) = value {
                 if v.chars().count() > MAX_PREFIX_CHARS {
-                    return Err(FirehoseError::too_long(field, v.chars().count(), MAX_PREFIX_CHARS));
+                    return Err(FirehoseError::too_long(
+                        field,
+                        v.chars().count(),
+                        MAX_PREFIX_CHARS,
+                    ));
                 }
                 super::keys::check_prefix(v).map_err(|m| FirehoseError::malformed(field, m))?;
             }

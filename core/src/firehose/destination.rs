@@ -182,13 +182,17 @@ impl RedshiftTable {
 /// name (case-insensitive), other keys are ignored, missing columns are NULL.
 /// A value that is not a JSON object fails the whole COPY (MAXERROR 0).
 pub fn copy_rows(columns: &[String], text: &[u8]) -> Result<Vec<Vec<Option<String>>>, String> {
-    let text = std::str::from_utf8(text).map_err(|_| "Invalid JSON: the object is not UTF-8".to_string())?;
+    let text = std::str::from_utf8(text)
+        .map_err(|_| "Invalid JSON: the object is not UTF-8".to_string())?;
     let mut rows = Vec::new();
     let stream = serde_json::Deserializer::from_str(text).into_iter::<serde_json::Value>();
     for (i, v) in stream.enumerate() {
         let v = v.map_err(|e| format!("Invalid JSON at record {}: {e}", i + 1))?;
         let serde_json::Value::Object(map) = v else {
-            return Err(format!("Invalid JSONPath format: record {} is not a JSON object", i + 1));
+            return Err(format!(
+                "Invalid JSONPath format: record {} is not a JSON object",
+                i + 1
+            ));
         };
         let lower: BTreeMap<String, &serde_json::Value> =
             map.iter().map(|(k, v)| (k.to_lowercase(), v)).collect();
@@ -247,8 +251,7 @@ impl OpenSearchIndex {
             .flatten()
             .filter(|d| {
                 term.is_empty()
-                    || d
-                        .source
+                    || d.source
                         .to_lowercase()
                         .split(|c: char| !c.is_alphanumeric() && c != '_' && c != '-' && c != '.')
                         .any(|w| w == term)
@@ -258,12 +261,19 @@ impl OpenSearchIndex {
 }
 
 /// The index a document goes to under a rotation (UTC arrival time).
-pub fn rotated_index(index: &str, rotation: super::config::IndexRotation, arrival_ms: u64) -> String {
+pub fn rotated_index(
+    index: &str,
+    rotation: super::config::IndexRotation,
+    arrival_ms: u64,
+) -> String {
     use super::config::IndexRotation::*;
     let t = super::keys::Utc::from_ms(arrival_ms);
     match rotation {
         NoRotation => index.to_owned(),
-        OneHour => format!("{index}-{:04}-{:02}-{:02}-{:02}", t.year, t.month, t.day, t.hour),
+        OneHour => format!(
+            "{index}-{:04}-{:02}-{:02}-{:02}",
+            t.year, t.month, t.day, t.hour
+        ),
         OneDay => format!("{index}-{:04}-{:02}-{:02}", t.year, t.month, t.day),
         OneMonth => format!("{index}-{:04}-{:02}", t.year, t.month),
         OneWeek => {
@@ -334,17 +344,36 @@ mod tests {
     #[test]
     fn rotation_names_match_the_docs() {
         let t = 1_456_405_200_000; // 2016-02-25T13:00:00Z
-        assert_eq!(rotated_index("myindex", IndexRotation::NoRotation, t), "myindex");
-        assert_eq!(rotated_index("myindex", IndexRotation::OneHour, t), "myindex-2016-02-25-13");
-        assert_eq!(rotated_index("myindex", IndexRotation::OneDay, t), "myindex-2016-02-25");
-        assert_eq!(rotated_index("myindex", IndexRotation::OneWeek, t), "myindex-2016-w08");
-        assert_eq!(rotated_index("myindex", IndexRotation::OneMonth, t), "myindex-2016-02");
+        assert_eq!(
+            rotated_index("myindex", IndexRotation::NoRotation, t),
+            "myindex"
+        );
+        assert_eq!(
+            rotated_index("myindex", IndexRotation::OneHour, t),
+            "myindex-2016-02-25-13"
+        );
+        assert_eq!(
+            rotated_index("myindex", IndexRotation::OneDay, t),
+            "myindex-2016-02-25"
+        );
+        assert_eq!(
+            rotated_index("myindex", IndexRotation::OneWeek, t),
+            "myindex-2016-w08"
+        );
+        assert_eq!(
+            rotated_index("myindex", IndexRotation::OneMonth, t),
+            "myindex-2016-02"
+        );
     }
 
     #[test]
     fn copy_fills_columns_by_name() {
         let cols = vec!["id".to_string(), "Name".to_string(), "n".to_string()];
-        let rows = copy_rows(&cols, b"{\"ID\":1,\"name\":\"a\"}\n{\"id\":2,\"n\":null,\"x\":5}").unwrap();
+        let rows = copy_rows(
+            &cols,
+            b"{\"ID\":1,\"name\":\"a\"}\n{\"id\":2,\"n\":null,\"x\":5}",
+        )
+        .unwrap();
         assert_eq!(
             rows,
             vec![

@@ -136,10 +136,15 @@ pub fn check_prefix(prefix: &str) -> Result<(), String> {
     while let Some(start) = rest.find("!{") {
         let after = &rest[start + 2..];
         let Some(end) = after.find('}') else {
-            return Err(format!("`!{{` at character {} is not closed with `}}`", prefix.len() - rest.len() + start));
+            return Err(format!(
+                "`!{{` at character {} is not closed with `}}`",
+                prefix.len() - rest.len() + start
+            ));
         };
         let expr = &after[..end];
-        let ok = expr.strip_prefix("timestamp:").is_some_and(|p| !p.is_empty())
+        let ok = expr
+            .strip_prefix("timestamp:")
+            .is_some_and(|p| !p.is_empty())
             || expr == "firehose:random-string"
             || expr == "firehose:error-output-type";
         if !ok {
@@ -203,7 +208,13 @@ pub fn error_prefix(custom: Option<&str>, error_type: &str, ms: u64, rng: &mut i
 }
 
 /// `{stream}-{version}-{YYYY-MM-dd-HH-mm-ss}-{uuid}{extension}`.
-pub fn object_name(stream: &str, version: u32, ms: u64, extension: &str, rng: &mut impl Rng) -> String {
+pub fn object_name(
+    stream: &str,
+    version: u32,
+    ms: u64,
+    extension: &str,
+    rng: &mut impl Rng,
+) -> String {
     format!(
         "{stream}-{version}-{}-{}{extension}",
         Utc::from_ms(ms).stamp(),
@@ -225,7 +236,10 @@ mod tests {
         // Leap day and the turn of a century year.
         assert_eq!(Utc::from_ms(951_782_400_000).stamp(), "2000-02-29-00-00-00");
         assert_eq!(Utc::from_ms(0).stamp(), "1970-01-01-00-00-00");
-        assert_eq!(Utc::from_ms(1_700_000_000_999).stamp(), "2023-11-14-22-13-20");
+        assert_eq!(
+            Utc::from_ms(1_700_000_000_999).stamp(),
+            "2023-11-14-22-13-20"
+        );
         assert_eq!(Utc::from_ms(951_782_400_000).ordinal(), 60);
     }
 
@@ -250,7 +264,10 @@ mod tests {
         let mut rng = component_rng(1, "keys");
         let ms = 1_456_405_200_000;
         assert_eq!(delivery_prefix(None, ms, &mut rng), "2016/02/25/13/");
-        assert_eq!(delivery_prefix(Some("app/"), ms, &mut rng), "app/2016/02/25/13/");
+        assert_eq!(
+            delivery_prefix(Some("app/"), ms, &mut rng),
+            "app/2016/02/25/13/"
+        );
         assert_eq!(
             delivery_prefix(Some("y=!{timestamp:yyyy}/m=!{timestamp:MM}/"), ms, &mut rng),
             "y=2016/m=02/"
@@ -260,7 +277,12 @@ mod tests {
             "processing-failed/2016/02/25/13/"
         );
         assert_eq!(
-            error_prefix(Some("err/!{firehose:error-output-type}/"), "processing-failed", ms, &mut rng),
+            error_prefix(
+                Some("err/!{firehose:error-output-type}/"),
+                "processing-failed",
+                ms,
+                &mut rng
+            ),
             "err/processing-failed/2016/02/25/13/"
         );
         assert!(check_prefix("a/!{nope}/").is_err());

@@ -66,19 +66,39 @@ const MAX_STEPS: usize = 2_000_000;
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Problem {
     /// Outside `min..=max` (in `unit`).
-    OutOfRange { min: String, max: String, unit: String },
+    OutOfRange {
+        min: String,
+        max: String,
+        unit: String,
+    },
     /// `size` bytes; at most `max`.
-    TooLarge { size: u64, max: u64 },
+    TooLarge {
+        size: u64,
+        max: u64,
+    },
     /// `count` items; at most `max` (or at least `min` when `count` is below it).
-    Count { count: u64, min: u64, max: u64 },
-    TooLong { len: usize, max: usize },
+    Count {
+        count: u64,
+        min: u64,
+        max: u64,
+    },
+    TooLong {
+        len: usize,
+        max: usize,
+    },
     Required,
     /// Not allowed in this configuration; `why` says what conflicts.
-    NotAllowed { why: String },
+    NotAllowed {
+        why: String,
+    },
     /// Not understood; `detail` says how.
-    Malformed { detail: String },
+    Malformed {
+        detail: String,
+    },
     /// No such thing (an invocation id, an object key).
-    Unknown { value: String },
+    Unknown {
+        value: String,
+    },
     /// Over the Direct PUT throughput quota.
     Throttled,
 }
@@ -132,7 +152,11 @@ impl FirehoseError {
         )
     }
     pub fn too_long(field: &str, len: usize, max: usize) -> Self {
-        Self::new("InvalidArgumentException", field, Problem::TooLong { len, max })
+        Self::new(
+            "InvalidArgumentException",
+            field,
+            Problem::TooLong { len, max },
+        )
     }
     pub fn unknown(field: &str, value: impl Into<String>) -> Self {
         Self::new(
@@ -329,7 +353,7 @@ impl FirehoseEvent {
         use FirehoseEvent::*;
         let t = |at: &u64| {
             let d = at.saturating_sub(t0);
-            format!("{:>4}.{:03}s", d / 1000, d % 1000)
+            format!("{}.{:03}s", d / 1000, d % 1000)
         };
         match self {
             Received { at_ms, id, bytes } => format!("{} received #{id} ({bytes} B)", t(at_ms)),
@@ -449,7 +473,10 @@ impl FirehoseEvent {
                 key,
                 records,
                 ..
-            } => format!("{} error output {kind:?} {key}: {records} records", t(at_ms)),
+            } => format!(
+                "{} error output {kind:?} {key}: {records} records",
+                t(at_ms)
+            ),
             BackedUp {
                 at_ms,
                 key,
@@ -666,12 +693,12 @@ impl DeliveryStream {
 
     fn sync_destination(&mut self) {
         match &self.config.destination {
-            Destination::Redshift { table, columns, .. } => {
-                if self.redshift.name != *table || self.redshift.columns != *columns {
-                    self.redshift.name = table.clone();
-                    self.redshift.columns = columns.clone();
-                    self.redshift.rows.clear();
-                }
+            Destination::Redshift { table, columns, .. }
+                if self.redshift.name != *table || self.redshift.columns != *columns =>
+            {
+                self.redshift.name = table.clone();
+                self.redshift.columns = columns.clone();
+                self.redshift.rows.clear();
             }
             Destination::Splunk { endpoint, .. } => self.endpoint.url = endpoint.clone(),
             Destination::HttpEndpoint { url, .. } => self.endpoint.url = url.clone(),
@@ -686,7 +713,10 @@ impl DeliveryStream {
         &self.name
     }
     pub fn arn(&self) -> String {
-        format!("arn:aws:firehose:{REGION}:{ACCOUNT}:deliverystream/{}", self.name)
+        format!(
+            "arn:aws:firehose:{REGION}:{ACCOUNT}:deliverystream/{}",
+            self.name
+        )
     }
     pub fn config(&self) -> &DeliveryConfig {
         &self.config
@@ -719,7 +749,9 @@ impl DeliveryStream {
     }
     /// The Lambda processor's buffer (None without a transform).
     pub fn processor_buffer(&self) -> Option<BufferView> {
-        self.transform.as_ref().map(|_| self.processor.view(self.now))
+        self.transform
+            .as_ref()
+            .map(|_| self.processor.view(self.now))
     }
     pub fn bucket(&self) -> &S3Bucket {
         &self.bucket
@@ -743,7 +775,11 @@ impl DeliveryStream {
             + self.buffer.len()
             + self.queued.iter().map(|i| i.records.len()).sum::<usize>()
             + self.pending.as_ref().map_or(0, |i| i.records.len())
-            + self.in_flight.iter().map(|d| d.records.len()).sum::<usize>()) as u64;
+            + self
+                .in_flight
+                .iter()
+                .map(|d| d.records.len())
+                .sum::<usize>()) as u64;
         c
     }
 
@@ -809,7 +845,7 @@ impl DeliveryStream {
         if self.transform.is_none() {
             let now = self.now;
             for r in self.processor.take() {
-                self.to_destination(now, r);
+                self.buffer_for_delivery(now, r);
             }
         }
     }
@@ -855,10 +891,14 @@ impl DeliveryStream {
         let now = self.now;
         self.config = config;
         self.eff = eff;
-        self.processor
-            .set_hints(self.eff.processor_size_bytes, self.eff.processor_interval_ms);
-        self.buffer.set_hints(self.eff.size_bytes, self.eff.interval_ms);
-        self.backup.set_hints(self.eff.size_bytes, self.eff.interval_ms);
+        self.processor.set_hints(
+            self.eff.processor_size_bytes,
+            self.eff.processor_interval_ms,
+        );
+        self.buffer
+            .set_hints(self.eff.size_bytes, self.eff.interval_ms);
+        self.backup
+            .set_hints(self.eff.size_bytes, self.eff.interval_ms);
         self.version += 1;
         self.sync_destination();
         self.install_config_transform();
@@ -1086,8 +1126,9 @@ impl DeliveryStream {
                 i += 1;
             }
         }
-        let (due, rest): (Vec<Late>, Vec<Late>) =
-            std::mem::take(&mut self.late).into_iter().partition(|l| l.at_ms <= t);
+        let (due, rest): (Vec<Late>, Vec<Late>) = std::mem::take(&mut self.late)
+            .into_iter()
+            .partition(|l| l.at_ms <= t);
         self.late = rest;
         for l in due {
             if let Some(a) = self.endpoint.timeline.get_mut(l.timeline_index) {
@@ -1134,12 +1175,12 @@ impl DeliveryStream {
                 self.flush_processor(now);
             }
         } else {
-            self.to_destination(now, rec);
+            self.buffer_for_delivery(now, rec);
         }
         id
     }
 
-    fn to_destination(&mut self, now: u64, rec: FhRecord) {
+    fn buffer_for_delivery(&mut self, now: u64, rec: FhRecord) {
         if self.buffer.push(now, rec) {
             self.flush_buffer(now, FlushReason::Size);
         }
@@ -1147,9 +1188,26 @@ impl DeliveryStream {
 
     fn flush_processor(&mut self, now: u64) {
         let records = self.processor.take();
-        if records.is_empty() {
-            return;
+        // Lambda takes at most 6 MB per request: many small records can
+        // need more than one invocation for one buffer.
+        let mut batch = Vec::new();
+        let mut size = 0;
+        for r in records {
+            let cost = input_cost(&r);
+            if !batch.is_empty() && size + cost > transform::MAX_PAYLOAD_BYTES {
+                self.queue_invocation(std::mem::take(&mut batch));
+                size = 0;
+            }
+            size += cost;
+            batch.push(r);
         }
+        if !batch.is_empty() {
+            self.queue_invocation(batch);
+        }
+        self.run_queue(now);
+    }
+
+    fn queue_invocation(&mut self, records: Vec<FhRecord>) {
         let number = self.next_invocation;
         self.next_invocation += 1;
         let record_ids: Vec<String> = records
@@ -1179,14 +1237,21 @@ impl DeliveryStream {
                             kinesis: transform::KinesisRecordMetadata {
                                 shard_id: k.map_or("", |k| k.shard_id.as_str()),
                                 partition_key: k.map_or("", |k| k.partition_key.as_str()),
-                                approximate_arrival_ms: k.map_or(r.arrival_ms, |k| k.approximate_arrival_ms),
+                                approximate_arrival_ms: k
+                                    .map_or(r.arrival_ms, |k| k.approximate_arrival_ms),
                                 sequence_number: k.map_or("", |k| k.sequence_number.as_str()),
                                 subsequence_number: k.map_or(0, |k| k.subsequence_number),
                             },
                         }
                     })
                     .collect();
-                transform::build_stream_input(&invocation_id, &stream_arn, &self.arn(), REGION, &with_meta)
+                transform::build_stream_input(
+                    &invocation_id,
+                    &stream_arn,
+                    &self.arn(),
+                    REGION,
+                    &with_meta,
+                )
             }
             SourceConfig::DirectPut => {
                 transform::build_input(&invocation_id, &self.arn(), REGION, &inputs)
@@ -1200,7 +1265,6 @@ impl DeliveryStream {
             record_ids,
             input,
         });
-        self.run_queue(now);
     }
 
     fn run_queue(&mut self, now: u64) {
@@ -1263,7 +1327,7 @@ impl DeliveryStream {
                     match outcome {
                         Outcome::Ok(data) => {
                             ok += 1;
-                            self.to_destination(
+                            self.buffer_for_delivery(
                                 now,
                                 FhRecord {
                                     id: rec.id,
@@ -1339,7 +1403,12 @@ impl DeliveryStream {
     ) -> Result<(), FirehoseError> {
         match &self.pending {
             Some(p) if p.number == id => {}
-            _ => return Err(FirehoseError::unknown("invocation", format!("pending invocation #{id}"))),
+            _ => {
+                return Err(FirehoseError::unknown(
+                    "invocation",
+                    format!("pending invocation #{id}"),
+                ))
+            }
         }
         self.advance_to(now);
         let now = self.now;
@@ -1350,26 +1419,47 @@ impl DeliveryStream {
             self.invoke(now, again);
         }
         self.run_queue(now);
+        // A processor interval that passed while the invocation waited fires now.
+        self.advance_to(now);
         Ok(())
     }
 
-    fn processing_failed(&mut self, now: u64, attempts: u32, failed: Vec<(FhRecord, String, String)>) {
+    fn processing_failed(
+        &mut self,
+        now: u64,
+        attempts: u32,
+        failed: Vec<(FhRecord, String, String)>,
+    ) {
         if failed.is_empty() {
             return;
         }
         let function = self
             .transform
             .as_ref()
-            .map_or("lab-transform".to_string(), |t| t.function_name().to_string());
+            .map_or("lab-transform".to_string(), |t| {
+                t.function_name().to_string()
+            });
         let arn = transform::lambda_arn(REGION, ACCOUNT, &function);
         let mut body = String::new();
         for (r, code, message) in &failed {
             body.push_str(&transform::processing_failed_record(
-                attempts, r.arrival_ms, code, message, now, &r.data, &arn,
+                attempts,
+                r.arrival_ms,
+                code,
+                message,
+                now,
+                &r.data,
+                &arn,
             ));
         }
         let recs: Vec<FhRecord> = failed.into_iter().map(|(r, _, _)| r).collect();
-        self.write_error(now, ObjectKind::ProcessingFailed, body.into_bytes(), &recs, recs.len());
+        self.write_error(
+            now,
+            ObjectKind::ProcessingFailed,
+            body.into_bytes(),
+            &recs,
+            recs.len(),
+        );
     }
 
     /// Writes error output as one object under its error type's prefix.
@@ -1387,7 +1477,8 @@ impl DeliveryStream {
             now,
             &mut self.keys_rng,
         );
-        let key = prefix + &keys::object_name(&self.name, self.version, now, "", &mut self.keys_rng);
+        let key =
+            prefix + &keys::object_name(&self.name, self.version, now, "", &mut self.keys_rng);
         let record_ids: Vec<u64> = recs.iter().map(|r| r.id).collect();
         let raw_bytes = recs.iter().map(|r| r.data.len() as u64).sum();
         self.counts.failed_to_error_prefix += recs.len() as u64;
@@ -1419,11 +1510,22 @@ impl DeliveryStream {
         let c = self.s3_compression();
         let raw: Vec<u8> = recs.iter().flat_map(|r| r.data.iter().copied()).collect();
         let prefix = keys::delivery_prefix(
-            Some(self.config.backup_prefix.as_deref().unwrap_or("source-backup/")),
+            Some(
+                self.config
+                    .backup_prefix
+                    .as_deref()
+                    .unwrap_or("source-backup/"),
+            ),
             now,
             &mut self.keys_rng,
         );
-        let name = keys::object_name(&self.name, self.version, now, compress::extension(c), &mut self.keys_rng);
+        let name = keys::object_name(
+            &self.name,
+            self.version,
+            now,
+            compress::extension(c),
+            &mut self.keys_rng,
+        );
         let body = compress::compress(c, &name, &raw).unwrap_or(raw.clone());
         let key = prefix + &name;
         self.counts.backed_up += recs.len() as u64;
@@ -1491,11 +1593,25 @@ impl DeliveryStream {
     }
 
     /// Writes records as a delivery object (compressed); returns its key.
-    fn put_delivery_object(&mut self, now: u64, reason: FlushReason, records: &[FhRecord]) -> String {
+    fn put_delivery_object(
+        &mut self,
+        now: u64,
+        reason: FlushReason,
+        records: &[FhRecord],
+    ) -> String {
         let c = self.s3_compression();
-        let raw: Vec<u8> = records.iter().flat_map(|r| r.data.iter().copied()).collect();
+        let raw: Vec<u8> = records
+            .iter()
+            .flat_map(|r| r.data.iter().copied())
+            .collect();
         let prefix = keys::delivery_prefix(self.config.prefix.as_deref(), now, &mut self.keys_rng);
-        let name = keys::object_name(&self.name, self.version, now, compress::extension(c), &mut self.keys_rng);
+        let name = keys::object_name(
+            &self.name,
+            self.version,
+            now,
+            compress::extension(c),
+            &mut self.keys_rng,
+        );
         let inner = name.trim_end_matches(compress::extension(c)).to_owned();
         let body = compress::compress(c, &inner, &raw).unwrap_or(raw.clone());
         let key = prefix + &name;
@@ -1529,7 +1645,13 @@ impl DeliveryStream {
         });
     }
 
-    fn deliver_converted(&mut self, now: u64, batch: u64, reason: FlushReason, records: Vec<FhRecord>) {
+    fn deliver_converted(
+        &mut self,
+        now: u64,
+        batch: u64,
+        reason: FlushReason,
+        records: Vec<FhRecord>,
+    ) {
         let Some(fc) = self.config.format_conversion.clone() else {
             return self.deliver_s3(now, batch, reason, records);
         };
@@ -1541,7 +1663,9 @@ impl DeliveryStream {
             let mut body = String::new();
             let mut recs = Vec::new();
             for f in &failures {
-                let Some(r) = records.get(f.index) else { continue };
+                let Some(r) = records.get(f.index) else {
+                    continue;
+                };
                 if std::mem::replace(&mut failed_idx[f.index], true) {
                     continue;
                 }
@@ -1549,20 +1673,28 @@ impl DeliveryStream {
                     Some(c) => format!("column `{c}`: {}", f.reason),
                     None => f.reason.clone(),
                 };
-                body.push_str(&convert::conversion_failed_record(&convert::ConversionFailedInfo {
-                    attempts_made: 1,
-                    arrival_ms: r.arrival_ms,
-                    error_code: convert::MALFORMED_DATA,
-                    error_message: &message,
-                    attempt_ending_ms: now,
-                    raw_data: &r.data,
-                    sequence_number: r.kinesis.as_ref().map(|k| k.sequence_number.as_str()),
-                    sub_sequence_number: r.kinesis.as_ref().map(|k| k.subsequence_number),
-                    table: &table,
-                }));
+                body.push_str(&convert::conversion_failed_record(
+                    &convert::ConversionFailedInfo {
+                        attempts_made: 1,
+                        arrival_ms: r.arrival_ms,
+                        error_code: convert::MALFORMED_DATA,
+                        error_message: &message,
+                        attempt_ending_ms: now,
+                        raw_data: &r.data,
+                        sequence_number: r.kinesis.as_ref().map(|k| k.sequence_number.as_str()),
+                        sub_sequence_number: r.kinesis.as_ref().map(|k| k.subsequence_number),
+                        table: &table,
+                    },
+                ));
                 recs.push(r.clone());
             }
-            self.write_error(now, ObjectKind::FormatConversionFailed, body.into_bytes(), &recs, recs.len());
+            self.write_error(
+                now,
+                ObjectKind::FormatConversionFailed,
+                body.into_bytes(),
+                &recs,
+                recs.len(),
+            );
         }
         let good: Vec<&FhRecord> = records
             .iter()
@@ -1573,9 +1705,18 @@ impl DeliveryStream {
         if good.is_empty() {
             return;
         }
-        let rows: Vec<convert::Row> = rows.into_iter().filter(|r| !failed_idx.get(r.record).copied().unwrap_or(true)).collect();
+        let rows: Vec<convert::Row> = rows
+            .into_iter()
+            .filter(|r| !failed_idx.get(r.record).copied().unwrap_or(true))
+            .collect();
         let prefix = keys::delivery_prefix(self.config.prefix.as_deref(), now, &mut self.keys_rng);
-        let name = keys::object_name(&self.name, self.version, now, ".parquet", &mut self.keys_rng);
+        let name = keys::object_name(
+            &self.name,
+            self.version,
+            now,
+            ".parquet",
+            &mut self.keys_rng,
+        );
         let key = prefix + &name;
         let raw_bytes = good.iter().map(|r| r.data.len() as u64).sum();
         let record_ids: Vec<u64> = good.iter().map(|r| r.id).collect();
@@ -1636,7 +1777,11 @@ impl DeliveryStream {
     /// Splunk's raw concatenated bytes.
     fn endpoint_body(&self, d: &InFlight, at: u64) -> Vec<u8> {
         match self.config.destination.kind() {
-            DestinationKind::Splunk => d.records.iter().flat_map(|r| r.data.iter().copied()).collect(),
+            DestinationKind::Splunk => d
+                .records
+                .iter()
+                .flat_map(|r| r.data.iter().copied())
+                .collect(),
             _ => {
                 let records: Vec<serde_json::Value> = d
                     .records
@@ -1693,7 +1838,10 @@ impl DeliveryStream {
                     ok: !sim.fail && !timed_out,
                     timed_out,
                 };
-                if matches!(kind, DestinationKind::HttpEndpoint | DestinationKind::Splunk) {
+                if matches!(
+                    kind,
+                    DestinationKind::HttpEndpoint | DestinationKind::Splunk
+                ) {
                     self.endpoint.timeline.push(EndpointAttempt {
                         batch: d.batch,
                         attempt: d.attempt,
@@ -1742,10 +1890,25 @@ impl DeliveryStream {
                     })
                 } else {
                     Err(match kind {
-                        DestinationKind::Splunk => ("Splunk.ServerError".to_string(), "The Splunk endpoint answered with an error (simulated failure).".to_string()),
-                        DestinationKind::HttpEndpoint => ("HttpEndpoint.DestinationException".to_string(), "The endpoint answered 500 Internal Server Error (simulated failure).".to_string()),
-                        DestinationKind::Redshift => ("Redshift.ConnectionFailed".to_string(), "The Redshift cluster is unavailable (simulated failure).".to_string()),
-                        _ => ("OS.ClusterUnavailable".to_string(), "The OpenSearch cluster is unavailable (simulated failure).".to_string()),
+                        DestinationKind::Splunk => (
+                            "Splunk.ServerError".to_string(),
+                            "The Splunk endpoint answered with an error (simulated failure)."
+                                .to_string(),
+                        ),
+                        DestinationKind::HttpEndpoint => (
+                            "HttpEndpoint.DestinationException".to_string(),
+                            "The endpoint answered 500 Internal Server Error (simulated failure)."
+                                .to_string(),
+                        ),
+                        DestinationKind::Redshift => (
+                            "Redshift.ConnectionFailed".to_string(),
+                            "The Redshift cluster is unavailable (simulated failure).".to_string(),
+                        ),
+                        _ => (
+                            "OS.ClusterUnavailable".to_string(),
+                            "The OpenSearch cluster is unavailable (simulated failure)."
+                                .to_string(),
+                        ),
                     })
                 };
                 if let Some(i) = d.timeline_index.take() {
@@ -1776,14 +1939,22 @@ impl DeliveryStream {
                         d.last_error = (code, message);
                         let first = *d.first_failure_ms.get_or_insert(at_ms);
                         let wait = match kind {
-                            DestinationKind::Redshift | DestinationKind::OpenSearch => CLUSTER_RETRY_MS,
-                            _ => (ENDPOINT_BACKOFF_FIRST_MS << (d.attempt.saturating_sub(1)).min(10))
-                                .min(ENDPOINT_BACKOFF_MAX_MS),
+                            DestinationKind::Redshift | DestinationKind::OpenSearch => {
+                                CLUSTER_RETRY_MS
+                            }
+                            _ => (ENDPOINT_BACKOFF_FIRST_MS
+                                << (d.attempt.saturating_sub(1)).min(10))
+                            .min(ENDPOINT_BACKOFF_MAX_MS),
                         };
-                        let retry_ms = self.config.destination.retry_duration_seconds() as u64 * 1000;
-                        let next = at_ms + wait;
-                        if retry_ms > 0 && next - first <= retry_ms {
-                            d.next = Next::Send { at_ms: next };
+                        let retry_ms =
+                            self.config.destination.retry_duration_seconds() as u64 * 1000;
+                        // "If there is time left, it retries again": the time
+                        // left is checked when the failure is known; the retry
+                        // itself follows after the wait.
+                        if at_ms - first < retry_ms {
+                            d.next = Next::Send {
+                                at_ms: at_ms + wait,
+                            };
                             Some(d)
                         } else {
                             self.give_up(at_ms, d);
@@ -1801,7 +1972,11 @@ impl DeliveryStream {
         let kind = self.config.destination.kind();
         match &self.config.destination {
             Destination::Redshift { .. } => {
-                let raw: Vec<u8> = d.records.iter().flat_map(|r| r.data.iter().copied()).collect();
+                let raw: Vec<u8> = d
+                    .records
+                    .iter()
+                    .flat_map(|r| r.data.iter().copied())
+                    .collect();
                 let key = d.staged_key.clone().unwrap_or_default();
                 match destination::copy_rows(&self.redshift.columns, &raw) {
                     Ok(rows) => {
@@ -1837,7 +2012,9 @@ impl DeliveryStream {
                     }
                 }
             }
-            Destination::OpenSearch { index, rotation, .. } => {
+            Destination::OpenSearch {
+                index, rotation, ..
+            } => {
                 let (index, rotation) = (index.clone(), *rotation);
                 let mut indexed = Vec::new();
                 let mut failed = Vec::new();
@@ -1846,7 +2023,8 @@ impl DeliveryStream {
                     let is_object = serde_json::from_slice::<serde_json::Value>(&r.data)
                         .map(|v| v.is_object())
                         .unwrap_or(false);
-                    let id = keys::random_string(&mut self.docs_rng) + &keys::random_string(&mut self.docs_rng)[..9];
+                    let id = keys::random_string(&mut self.docs_rng)
+                        + &keys::random_string(&mut self.docs_rng)[..9];
                     if is_object {
                         indexed.push(Document {
                             id,
@@ -1868,7 +2046,11 @@ impl DeliveryStream {
                 let n = indexed.len();
                 let ok_ids: Vec<u64> = indexed.iter().map(|x| x.record_id).collect();
                 for doc in indexed {
-                    self.opensearch.indices.entry(doc.index.clone()).or_default().push(doc);
+                    self.opensearch
+                        .indices
+                        .entry(doc.index.clone())
+                        .or_default()
+                        .push(doc);
                 }
                 if n > 0 {
                     self.counts.delivered += n as u64;
@@ -1897,7 +2079,13 @@ impl DeliveryStream {
                         ));
                     }
                     let recs: Vec<FhRecord> = failed.into_iter().map(|(r, _, _)| r).collect();
-                    self.write_error(at, ObjectKind::OpenSearchFailed, body.into_bytes(), &recs, recs.len());
+                    self.write_error(
+                        at,
+                        ObjectKind::OpenSearchFailed,
+                        body.into_bytes(),
+                        &recs,
+                        recs.len(),
+                    );
                 }
                 Ok(())
             }
@@ -1941,20 +2129,36 @@ impl DeliveryStream {
                     "entries": [ { "url": url, "mandatory": true } ]
                 })
                 .to_string();
-                self.write_error(at, ObjectKind::RedshiftManifest, manifest.into_bytes(), &d.records, 1);
+                self.write_error(
+                    at,
+                    ObjectKind::RedshiftManifest,
+                    manifest.into_bytes(),
+                    &d.records,
+                    1,
+                );
             }
             DestinationKind::OpenSearch => {
                 let index = match &self.config.destination {
-                    Destination::OpenSearch { index, rotation, .. } => (index.clone(), *rotation),
+                    Destination::OpenSearch {
+                        index, rotation, ..
+                    } => (index.clone(), *rotation),
                     _ => (String::new(), config::IndexRotation::NoRotation),
                 };
                 let mut body = String::new();
                 for r in &d.records {
                     let id = keys::random_string(&mut self.docs_rng);
                     let idx = destination::rotated_index(&index.0, index.1, r.arrival_ms);
-                    body.push_str(&opensearch_failed_line(d.attempt, r, "503", &message, at, &id, &idx));
+                    body.push_str(&opensearch_failed_line(
+                        d.attempt, r, "503", &message, at, &id, &idx,
+                    ));
                 }
-                self.write_error(at, ObjectKind::OpenSearchFailed, body.into_bytes(), &d.records, d.records.len());
+                self.write_error(
+                    at,
+                    ObjectKind::OpenSearchFailed,
+                    body.into_bytes(),
+                    &d.records,
+                    d.records.len(),
+                );
             }
             kind => {
                 let splunk = kind == DestinationKind::Splunk;
@@ -1991,6 +2195,12 @@ impl DeliveryStream {
     }
 }
 
+/// Bytes a record adds to the Lambda input: its data in base64 plus a
+/// generous allowance for the record id, timestamp and Kinesis metadata.
+fn input_cost(r: &FhRecord) -> usize {
+    r.data.len().div_ceil(3) * 4 + 512
+}
+
 /// One `AmazonOpenSearchService_failed/` document, as documented.
 fn opensearch_failed_line(
     attempts: u32,
@@ -2018,12 +2228,18 @@ fn opensearch_failed_line(
 }
 
 #[cfg(feature = "parquet")]
-fn encode_parquet(schema: &convert::Schema, rows: &[convert::Row]) -> Result<Vec<u8>, FirehoseError> {
+fn encode_parquet(
+    schema: &convert::Schema,
+    rows: &[convert::Row],
+) -> Result<Vec<u8>, FirehoseError> {
     parquet::write_parquet(schema, rows).map_err(|e| FirehoseError::malformed("parquet", e))
 }
 
 #[cfg(not(feature = "parquet"))]
-fn encode_parquet(_schema: &convert::Schema, _rows: &[convert::Row]) -> Result<Vec<u8>, FirehoseError> {
+fn encode_parquet(
+    _schema: &convert::Schema,
+    _rows: &[convert::Row],
+) -> Result<Vec<u8>, FirehoseError> {
     Err(FirehoseError::not_allowed(
         "parquet",
         "Parquet encoding needs the `parquet` feature of kinesis-lab-core (the app encodes it in its lazily loaded module)",

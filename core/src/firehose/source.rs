@@ -47,7 +47,10 @@ pub struct PutResult {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub enum BatchEntry {
     Ok(PutResult),
-    Failed { error_code: String, error_message: String },
+    Failed {
+        error_code: String,
+        error_message: String,
+    },
 }
 
 /// The result of PutRecordBatch.
@@ -161,7 +164,11 @@ impl KinesisSource {
 
     /// Reads every shard that is due. A stream that does not exist (or any
     /// other API error) is returned and nothing is read.
-    pub fn poll(&mut self, engine: &mut Engine, now: u64) -> Result<PollReport, crate::api::error::ApiError> {
+    pub fn poll(
+        &mut self,
+        engine: &mut Engine,
+        now: u64,
+    ) -> Result<PollReport, crate::api::error::ApiError> {
         let mut report = PollReport::default();
         if now < self.next_poll_ms {
             return Ok(report);
