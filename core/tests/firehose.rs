@@ -1424,3 +1424,13 @@ proptest! {
         let _ = DeliveryConfig::from_toml(&text);
     }
 }
+
+#[test]
+fn record_ids_are_the_transform_contracts() {
+    for seed in [0, 1, 42, u64::MAX] {
+        let fh = DeliveryStream::new("ids", s3(1, 60), seed, T0).unwrap();
+        for id in [0, 1, 999, 123_456_789, u64::MAX] {
+            assert_eq!(fh.record_id(id), transform::record_id(seed, id));
+        }
+    }
+}

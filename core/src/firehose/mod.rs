@@ -576,6 +576,9 @@ struct Late {
 pub struct DeliveryStream {
     name: String,
     seed: u64,
+    /// `transform::record_id(seed, n)` without its 34-digit sequence part
+    /// (computed once: deriving it costs a hash per record).
+    record_id_prefix: String,
     config: DeliveryConfig,
     eff: Effective,
     version: u32,
@@ -659,6 +662,10 @@ impl DeliveryStream {
         let mut s = DeliveryStream {
             name: name.to_owned(),
             seed,
+            record_id_prefix: {
+                let first = transform::record_id(seed, 0);
+                first[..first.len().saturating_sub(34)].to_owned()
+            },
             version: 1,
             created_ms: now,
             now,
@@ -708,6 +715,12 @@ impl DeliveryStream {
     }
 
     // ----- reading the state -----
+
+    /// The `RecordId` of record `id` (what PutRecord returns and the Lambda
+    /// input's `recordId`).
+    pub fn record_id(&self, id: u64) -> String {
+        format!("{}{id:034}", self.record_id_prefix)
+    }
 
     pub fn name(&self) -> &str {
         &self.name
@@ -952,7 +965,7 @@ impl DeliveryStream {
         self.quota = q;
         let id = self.ingest(self.now, data, None);
         Ok(PutResult {
-            record_id: transform::record_id(self.seed, id),
+            record_id: self.record_id(id),
             id,
             encrypted: false,
         })
@@ -1005,7 +1018,7 @@ impl DeliveryStream {
             if self.quota.take_record(now, data.len() as u64) {
                 let id = self.ingest(now, data, None);
                 responses.push(BatchEntry::Ok(PutResult {
-                    record_id: transform::record_id(self.seed, id),
+                    record_id: self.record_id(id),
                     id,
                     encrypted: false,
                 }));
@@ -1210,10 +1223,7 @@ impl DeliveryStream {
     fn queue_invocation(&mut self, records: Vec<FhRecord>) {
         let number = self.next_invocation;
         self.next_invocation += 1;
-        let record_ids: Vec<String> = records
-            .iter()
-            .map(|r| transform::record_id(self.seed, r.id))
-            .collect();
+        let record_ids: Vec<String> = records.iter().map(|r| self.record_id(r.id)).collect();
         let inputs: Vec<transform::InputRecord<'_>> = records
             .iter()
             .zip(&record_ids)
@@ -2164,7 +2174,7 @@ impl DeliveryStream {
                 let splunk = kind == DestinationKind::Splunk;
                 let mut body = String::new();
                 for (i, r) in d.records.iter().enumerate() {
-                    let data_id = format!("{}.{i}", transform::record_id(self.seed, r.id));
+                    let data_id = format!("{}.{i}", self.record_id(r.id));
                     let mut v = serde_json::json!({
                         "attemptsMade": d.attempt,
                         "arrivalTimestamp": r.arrival_ms,
