@@ -588,6 +588,25 @@ fn timestamps_in_every_documented_form() {
 }
 
 proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+    /// Any finite double written the shortest way (as Python's repr and
+    /// serde_json do) converts to the same bits.
+    #[test]
+    fn doubles_convert_exactly(bits in any::<u64>()) {
+        let d = f64::from_bits(bits);
+        prop_assume!(d.is_finite());
+        let s = Schema::parse("x:double").unwrap();
+        let rec = format!("{{\"x\": {}}}", serde_json::to_string(&d).unwrap());
+        let (rows, fails) = rows_of(&s, &[&rec]);
+        prop_assert!(fails.is_empty());
+        match &rows[0][0] {
+            Cell::Double(got) => prop_assert_eq!(got.to_bits(), d.to_bits(), "{}", rec),
+            other => prop_assert!(false, "{:?}", other),
+        }
+    }
+}
+
+proptest! {
     #![proptest_config(ProptestConfig::with_cases(500))]
     #[test]
     fn parse_rows_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..200), text in "\\PC{0,80}") {

@@ -339,6 +339,19 @@ fn test() -> Result {
     run(cmd(&venv.join("bin/python").to_string_lossy())
         .arg(root().join("tests/endpoint/test_kpl_interop.py"))
         .env("KINESIS_LAB_CLI", &cli))?;
+    // 7. Firehose Parquet (the CLI's and core's fixture) read back by pyarrow.
+    run(cmd("cargo").args([
+        "test",
+        "-p",
+        "kinesis-lab-core",
+        "--features",
+        "parquet",
+        "--test",
+        "firehose_codec",
+    ]))?;
+    run(cmd(&venv.join("bin/python").to_string_lossy())
+        .arg(root().join("tests/endpoint/test_firehose_parquet.py"))
+        .env("KINESIS_LAB_CLI", &cli))?;
     eprintln!(
         "xtask: all tests passed in {:.0} s",
         t.elapsed().as_secs_f64()
