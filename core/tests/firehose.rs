@@ -1090,6 +1090,8 @@ struct Scenario {
     fail_until: u64,
     records: Vec<(u64, u8, usize)>,
     seed: u64,
+    /// When to switch the destination to S3 (UpdateDestination), if at all.
+    switch_at: Option<u64>,
 }
 
 fn scenario() -> impl Strategy<Value = Scenario> {
@@ -1102,17 +1104,21 @@ fn scenario() -> impl Strategy<Value = Scenario> {
         0u64..400_000,
         proptest::collection::vec((0u64..120_000, 0u8..6, 0usize..3_000), 0..60),
         any::<u64>(),
+        proptest::option::weighted(0.25, 0u64..120_000),
     )
         .prop_map(
-            |(dest, fail, latency_ms, retry_s, transform, fail_until, records, seed)| Scenario {
-                dest,
-                fail,
-                latency_ms,
-                retry_s,
-                transform,
-                fail_until,
-                records,
-                seed,
+            |(dest, fail, latency_ms, retry_s, transform, fail_until, records, seed, switch_at)| {
+                Scenario {
+                    dest,
+                    fail,
+                    latency_ms,
+                    retry_s,
+                    transform,
+                    fail_until,
+                    records,
+                    seed,
+                    switch_at,
+                }
             },
         )
 }
@@ -1233,15 +1239,25 @@ fn run(s: &Scenario) -> DeliveryStream {
     let mut recs = s.records.clone();
     recs.sort_by_key(|r| r.0);
     let mut healed = false;
+    // Only endpoint and OpenSearch streams switch (Redshift's staging objects
+    // would look like S3 deliveries).
+    let mut switch = s.switch_at.filter(|_| (1..=3).contains(&s.dest));
     for (i, (t, kind, pad)) in recs.iter().enumerate() {
-        if !healed && T0 + t >= T0 + s.fail_until && s.dest != 0 {
+        if !healed && *t >= s.fail_until && s.dest != 0 {
             fh.advance_to(T0 + s.fail_until);
-            fh.set_simulated(Simulated {
-                fail: false,
-                latency_ms: s.latency_ms / 1000,
-            })
-            .unwrap();
+            if fh.config().destination.kind() != DestinationKind::S3 {
+                fh.set_simulated(Simulated {
+                    fail: false,
+                    latency_ms: s.latency_ms / 1000,
+                })
+                .unwrap();
+            }
             healed = true;
+        }
+        if let Some(at) = switch.filter(|at| t >= at) {
+            let version = fh.update_destination(T0 + at, s3(1, 60)).unwrap();
+            assert_eq!(version, 2);
+            switch = None;
         }
         fh.put_record(T0 + t, record_data(i, *kind, *pad)).unwrap();
     }
@@ -1250,38 +1266,32 @@ fn run(s: &Scenario) -> DeliveryStream {
     fh
 }
 
-/// Ids of records the destination itself holds, with how many copies.
+/// Ids of records the destinations themselves hold, with how many copies.
 fn destination_copies(fh: &DeliveryStream) -> BTreeMap<u64, usize> {
     let mut copies = BTreeMap::new();
     let mut add = |id: u64| *copies.entry(id).or_insert(0) += 1;
-    match fh.config().destination.kind() {
-        DestinationKind::S3 => {
-            for o in fh
-                .bucket()
-                .objects()
-                .iter()
-                .filter(|o| o.kind == ObjectKind::Delivery)
-            {
-                o.record_ids.iter().for_each(|&i| add(i));
+    if fh.config().destination.kind() == DestinationKind::Redshift {
+        // Rows carry no ids: the successful COPYs say which records they loaded.
+        for e in fh.events() {
+            if let FirehoseEvent::Delivered { record_ids, .. } = e {
+                record_ids.iter().for_each(|&i| add(i));
             }
         }
-        DestinationKind::HttpEndpoint | DestinationKind::Splunk => {
-            for r in &fh.endpoint().received {
-                r.record_ids.iter().for_each(|&i| add(i));
-            }
-        }
-        DestinationKind::OpenSearch => {
-            for d in fh.opensearch().indices.values().flatten() {
-                add(d.record_id);
-            }
-        }
-        DestinationKind::Redshift => {
-            for e in fh.events() {
-                if let FirehoseEvent::Delivered { record_ids, .. } = e {
-                    record_ids.iter().for_each(|&i| add(i));
-                }
-            }
-        }
+        return copies;
+    }
+    for o in fh
+        .bucket()
+        .objects()
+        .iter()
+        .filter(|o| o.kind == ObjectKind::Delivery)
+    {
+        o.record_ids.iter().for_each(|&i| add(i));
+    }
+    for r in &fh.endpoint().received {
+        r.record_ids.iter().for_each(|&i| add(i));
+    }
+    for d in fh.opensearch().indices.values().flatten() {
+        add(d.record_id);
     }
     copies
 }

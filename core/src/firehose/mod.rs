@@ -537,9 +537,12 @@ enum Next {
 
 /// A delivery to a destination other than S3, until it is acknowledged or
 /// given up.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 struct InFlight {
     batch: u64,
+    /// The destination as configured when the batch was flushed (a later
+    /// configuration update does not move batches already on their way).
+    dest: Destination,
     reason: FlushReason,
     records: Vec<FhRecord>,
     bytes: u64,
@@ -1768,6 +1771,7 @@ impl DeliveryStream {
         let bytes = records.iter().map(|r| r.data.len() as u64).sum();
         let d = InFlight {
             batch,
+            dest: self.config.destination.clone(),
             reason,
             records,
             bytes,
@@ -1786,7 +1790,7 @@ impl DeliveryStream {
     /// The body an endpoint receives: the HTTP endpoint request JSON, or
     /// Splunk's raw concatenated bytes.
     fn endpoint_body(&self, d: &InFlight, at: u64) -> Vec<u8> {
-        match self.config.destination.kind() {
+        match d.dest.kind() {
             DestinationKind::Splunk => d
                 .records
                 .iter()
@@ -1811,8 +1815,15 @@ impl DeliveryStream {
 
     /// Moves a delivery one step; returns it while it is not settled.
     fn step_delivery(&mut self, mut d: InFlight) -> Option<InFlight> {
-        let kind = self.config.destination.kind();
-        let sim = self.config.destination.simulated().unwrap_or_default();
+        let kind = d.dest.kind();
+        // The simulated far side as it is now (the lab may break or mend it
+        // while a batch is retried), unless the destination itself changed.
+        let sim = if self.config.destination.kind() == kind {
+            self.config.destination.simulated()
+        } else {
+            d.dest.simulated()
+        }
+        .unwrap_or_default();
         match d.next.clone() {
             Next::Send { at_ms } => {
                 d.attempt += 1;
@@ -1830,7 +1841,7 @@ impl DeliveryStream {
                     batch: d.batch,
                     attempt: d.attempt,
                 });
-                let timeout_ms = match &self.config.destination {
+                let timeout_ms = match &d.dest {
                     Destination::Splunk {
                         hec_ack_timeout_seconds,
                         ..
@@ -1956,8 +1967,7 @@ impl DeliveryStream {
                                 << (d.attempt.saturating_sub(1)).min(10))
                             .min(ENDPOINT_BACKOFF_MAX_MS),
                         };
-                        let retry_ms =
-                            self.config.destination.retry_duration_seconds() as u64 * 1000;
+                        let retry_ms = d.dest.retry_duration_seconds() as u64 * 1000;
                         // "If there is time left, it retries again": the time
                         // left is checked when the failure is known; the retry
                         // itself follows after the wait.
@@ -1979,8 +1989,8 @@ impl DeliveryStream {
     /// The destination takes a delivery. Err: the request failed (code, message).
     fn apply_delivery(&mut self, at: u64, d: &InFlight) -> Result<(), (String, String)> {
         let ids: Vec<u64> = d.records.iter().map(|r| r.id).collect();
-        let kind = self.config.destination.kind();
-        match &self.config.destination {
+        let kind = d.dest.kind();
+        match &d.dest {
             Destination::Redshift { .. } => {
                 let raw: Vec<u8> = d
                     .records
@@ -2128,7 +2138,7 @@ impl DeliveryStream {
     /// The retry duration is over: the batch goes to the error output.
     fn give_up(&mut self, at: u64, d: InFlight) {
         let (code, message) = d.last_error.clone();
-        match self.config.destination.kind() {
+        match d.dest.kind() {
             DestinationKind::Redshift => {
                 let url = format!(
                     "s3://{}/{}",
@@ -2148,7 +2158,7 @@ impl DeliveryStream {
                 );
             }
             DestinationKind::OpenSearch => {
-                let index = match &self.config.destination {
+                let index = match &d.dest {
                     Destination::OpenSearch {
                         index, rotation, ..
                     } => (index.clone(), *rotation),
