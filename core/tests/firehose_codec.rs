@@ -64,7 +64,10 @@ fn samples() -> Vec<(String, Vec<u8>)> {
     vec![
         ("empty".into(), Vec::new()),
         ("one byte".into(), vec![b'x']),
-        ("short text".into(), "Xin chào, Firehose! 🚒\n".as_bytes().to_vec()),
+        (
+            "short text".into(),
+            "Xin chào, Firehose! 🚒\n".as_bytes().to_vec(),
+        ),
         (format!("{} bytes of JSON lines", lines.len()), lines),
         ("200,000 random bytes".into(), random),
         ("JSON then random".into(), mixed),
@@ -105,8 +108,8 @@ fn every_format_round_trips() {
     for (what, data) in samples() {
         for c in Compression::ALL {
             let packed = compress::compress(c, "records", &data).unwrap();
-            let back = compress::decompress(c, &packed)
-                .unwrap_or_else(|e| panic!("{c} of {what}: {e}"));
+            let back =
+                compress::decompress(c, &packed).unwrap_or_else(|e| panic!("{c} of {what}: {e}"));
             assert!(back == data, "{c} of {what}: round trip differs");
             if c == Compression::Uncompressed {
                 assert_eq!(packed, data);
@@ -231,7 +234,9 @@ fn read_snappy_frames(bytes: &[u8]) -> Vec<u8> {
         let body = &bytes[at + 4..at + 4 + len];
         at += 4 + len;
         let plain = match kind {
-            0x00 => snap::raw::Decoder::new().decompress_vec(&body[4..]).unwrap(),
+            0x00 => snap::raw::Decoder::new()
+                .decompress_vec(&body[4..])
+                .unwrap(),
             0x01 => body[4..].to_vec(),
             0xff => panic!("second stream identifier at {at}"),
             k => panic!("unexpected chunk type {k:#x}"),
@@ -271,7 +276,11 @@ fn read_hadoop_blocks(bytes: &[u8]) -> (Vec<u8>, usize) {
         while out.len() - start < raw {
             let n = be(at);
             at += 4;
-            out.extend(snap::raw::Decoder::new().decompress_vec(&bytes[at..at + n]).unwrap());
+            out.extend(
+                snap::raw::Decoder::new()
+                    .decompress_vec(&bytes[at..at + n])
+                    .unwrap(),
+            );
             at += n;
         }
         assert_eq!(out.len() - start, raw, "block {blocks} length");
@@ -286,7 +295,11 @@ fn hadoop_snappy_is_the_block_format() {
         let packed = compress::compress(Compression::HadoopSnappy, "", &data).unwrap();
         let (back, blocks) = read_hadoop_blocks(&packed);
         assert_eq!(back, data, "{what}");
-        assert_eq!(blocks, data.len().div_ceil(compress::HADOOP_BLOCK), "{what}: blocks");
+        assert_eq!(
+            blocks,
+            data.len().div_ceil(compress::HADOOP_BLOCK),
+            "{what}: blocks"
+        );
         if data.is_empty() {
             assert!(packed.is_empty());
         } else {
@@ -306,11 +319,17 @@ fn decompress_refuses_damage_and_size() {
         let packed = compress::compress(c, "x", &data).unwrap();
         if c != Compression::Uncompressed {
             let cut = &packed[..packed.len() / 2];
-            assert!(compress::decompress(c, cut).is_err(), "{c}: truncated input accepted");
+            assert!(
+                compress::decompress(c, cut).is_err(),
+                "{c}: truncated input accepted"
+            );
         }
         let e = compress::decompress_limited(c, &packed, data.len() - 1).unwrap_err();
         assert!(e.message.contains("more than"), "{c}: {e}");
-        assert!(compress::decompress_limited(c, &packed, data.len()).is_ok(), "{c}");
+        assert!(
+            compress::decompress_limited(c, &packed, data.len()).is_ok(),
+            "{c}"
+        );
     }
     // A Hadoop block claiming 4 GiB is refused by the limit, not allocated.
     let lie = [0xff, 0xff, 0xff, 0xff, 0, 0, 0, 1, 0];
@@ -347,7 +366,9 @@ proptest! {
 
 #[test]
 fn schema_text_round_trips() {
-    let s = Schema::parse("id:int, Name:STRING,\n ts : timestamp,big:bigint,score:double,ok:boolean").unwrap();
+    let s =
+        Schema::parse("id:int, Name:STRING,\n ts : timestamp,big:bigint,score:double,ok:boolean")
+            .unwrap();
     let names: Vec<_> = s.columns.iter().map(|c| (c.name.as_str(), c.ty)).collect();
     assert_eq!(
         names,
@@ -402,7 +423,10 @@ fn schema_errors_name_the_column_and_position() {
 
     assert_eq!(Schema::parse("  ,\n").unwrap_err().column, 0);
     assert!(serde_json::from_str::<Schema>("\"a:nope\"").is_err());
-    assert!(serde_json::from_str::<Schema>("{\"columns\":[{\"name\":\"a b\",\"type\":\"int\"}]}").is_err());
+    assert!(
+        serde_json::from_str::<Schema>("{\"columns\":[{\"name\":\"a b\",\"type\":\"int\"}]}")
+            .is_err()
+    );
     assert!(serde_json::from_str::<Schema>("42").is_err());
 }
 
@@ -410,15 +434,22 @@ fn schema_errors_name_the_column_and_position() {
 // JSON → rows
 
 fn schema() -> Schema {
-    Schema::parse("id:int, name:string, score:double, ok:boolean, ts:timestamp, big:bigint").unwrap()
+    Schema::parse("id:int, name:string, score:double, ok:boolean, ts:timestamp, big:bigint")
+        .unwrap()
 }
 
-fn rows_of(schema: &Schema, recs: &[&str]) -> (Vec<Vec<Cell>>, Vec<(usize, Option<String>, String)>) {
+/// A failure as (record index, column, reason).
+type Fail = (usize, Option<String>, String);
+
+fn rows_of(schema: &Schema, recs: &[&str]) -> (Vec<Vec<Cell>>, Vec<Fail>) {
     let bytes: Vec<&[u8]> = recs.iter().map(|r| r.as_bytes()).collect();
     let (rows, fails) = parse_rows(schema, &bytes);
     (
         rows.into_iter().map(|r| r.cells).collect(),
-        fails.into_iter().map(|f| (f.index, f.column, f.reason)).collect(),
+        fails
+            .into_iter()
+            .map(|f| (f.index, f.column, f.reason))
+            .collect(),
     )
 }
 
@@ -474,7 +505,11 @@ fn failures_name_the_column() {
         (r#"{"id": "x1"}"#, Some("id"), "int"),
         (r#"{"id": 2147483648}"#, Some("id"), "int range"),
         (r#"{"id": 1.5}"#, Some("id"), "int"),
-        (r#"{"big": 9223372036854775808}"#, Some("big"), "bigint range"),
+        (
+            r#"{"big": 9223372036854775808}"#,
+            Some("big"),
+            "bigint range",
+        ),
         (r#"{"score": "abc"}"#, Some("score"), "double"),
         (r#"{"ok": 1}"#, Some("ok"), "boolean"),
         (r#"{"ts": "yesterday"}"#, Some("ts"), "timestamp"),
@@ -518,7 +553,11 @@ fn gnu_date(secs: &[i64], format: &str) -> Vec<String> {
         .expect("GNU date");
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let _ = std::fs::remove_dir_all(&dir);
-    String::from_utf8(o.stdout).unwrap().lines().map(str::to_string).collect()
+    String::from_utf8(o.stdout)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect()
 }
 
 #[test]
@@ -536,7 +575,9 @@ fn timestamps_in_every_documented_form() {
     for (i, &s) in secs.iter().enumerate() {
         let us = s * 1_000_000;
         let frac_digits = 1 + g.below(9) as usize;
-        let frac: String = (0..frac_digits).map(|_| char::from(b'0' + g.below(10) as u8)).collect();
+        let frac: String = (0..frac_digits)
+            .map(|_| char::from(b'0' + g.below(10) as u8))
+            .collect();
         let frac_us: i64 = format!("{frac:0<6}")[..6].parse().unwrap();
         let with_frac = iso[i].replace('Z', &format!(".{frac}Z"));
         for (text, want) in [
@@ -551,7 +592,11 @@ fn timestamps_in_every_documented_form() {
         // Our own formatter agrees with date's.
         assert_eq!(convert::format_timestamp(us), padded[i]);
         if (0..=9_999_999_999).contains(&s) {
-            assert_eq!(convert::parse_timestamp(&s.to_string()), Some(us), "epoch s {s}");
+            assert_eq!(
+                convert::parse_timestamp(&s.to_string()),
+                Some(us),
+                "epoch s {s}"
+            );
         }
     }
     // Epoch forms, as JSON numbers and strings.
@@ -569,7 +614,14 @@ fn timestamps_in_every_documented_form() {
     );
     assert!(fails.is_empty(), "{fails:?}");
     let base = 1_518_033_528_000_000i64;
-    let want = [base, base + 123_000, base + 123_000, base, base + 123_000, base + 123_000];
+    let want = [
+        base,
+        base + 123_000,
+        base + 123_000,
+        base,
+        base + 123_000,
+        base + 123_000,
+    ];
     let got: Vec<_> = rows.iter().map(|r| r[0].clone()).collect();
     assert_eq!(got, want.map(Cell::Timestamp));
     // ISO needs two-digit month and day and the Z; ten fraction digits are too many.
@@ -668,7 +720,10 @@ fn conversion_failed_record_has_the_documented_fields() {
         "subSequenceNumber",
         "dataCatalogTable",
     ];
-    let at: Vec<usize> = order.iter().map(|k| line.find(&format!("\"{k}\"")).unwrap()).collect();
+    let at: Vec<usize> = order
+        .iter()
+        .map(|k| line.find(&format!("\"{k}\"")).unwrap())
+        .collect();
     assert!(at.windows(2).all(|w| w[0] < w[1]), "key order {at:?}");
     assert_eq!(v.as_object().unwrap().len(), order.len());
     use base64::Engine as _;
@@ -679,7 +734,14 @@ fn conversion_failed_record_has_the_documented_fields() {
     assert_eq!(v["attemptsMade"], 1);
     assert_eq!(v["lastErrorCode"], convert::MALFORMED_DATA);
     let t = v["dataCatalogTable"].as_object().unwrap();
-    for k in ["catalogId", "databaseName", "tableName", "region", "versionId", "catalogArn"] {
+    for k in [
+        "catalogId",
+        "databaseName",
+        "tableName",
+        "region",
+        "versionId",
+        "catalogArn",
+    ] {
         assert!(t[k].is_string(), "{k}");
     }
     // Direct PUT: no sequence number fields.
@@ -704,26 +766,51 @@ fn conversion_failed_record_has_the_documented_fields() {
 /// many ways the OpenX rules accept.
 #[cfg(feature = "parquet")]
 fn generated(n: usize, seed: u64) -> (Vec<Vec<Cell>>, Vec<String>) {
-    let names = ["ana", "Bảo", "chị Hằng", "d\"q", "e\\s", "🦀 crab", "", "tab\tin"];
+    let names = [
+        "ana",
+        "Bảo",
+        "chị Hằng",
+        "d\"q",
+        "e\\s",
+        "🦀 crab",
+        "",
+        "tab\tin",
+    ];
     let mut g = Gen(seed);
     let mut truth = Vec::new();
     let mut recs = Vec::new();
     for i in 0..n {
-        let id = if g.chance(5) { Cell::Null } else { Cell::Int(i as i32 - 100) };
+        let id = if g.chance(5) {
+            Cell::Null
+        } else {
+            Cell::Int(i as i32 - 100)
+        };
         let name = if g.chance(10) {
             Cell::Null
         } else {
-            Cell::String(format!("{}-{}", names[g.below(names.len() as u64) as usize], g.below(1000)))
+            Cell::String(format!(
+                "{}-{}",
+                names[g.below(names.len() as u64) as usize],
+                g.below(1000)
+            ))
         };
         let score = if g.chance(10) {
             Cell::Null
         } else {
             Cell::Double((g.below(2_000_000) as f64 - 1_000_000.0) / 1024.0)
         };
-        let ok = if g.chance(10) { Cell::Null } else { Cell::Boolean(g.chance(50)) };
+        let ok = if g.chance(10) {
+            Cell::Null
+        } else {
+            Cell::Boolean(g.chance(50))
+        };
         // 2000-01-01 .. 2038-01-01, whole milliseconds.
         let ts_ms = 946_684_800_000 + g.below(2_145_916_800_000 - 946_684_800_000) as i64;
-        let ts = if g.chance(10) { Cell::Null } else { Cell::Timestamp(ts_ms * 1_000) };
+        let ts = if g.chance(10) {
+            Cell::Null
+        } else {
+            Cell::Timestamp(ts_ms * 1_000)
+        };
         let big = if g.chance(10) {
             Cell::Null
         } else {
@@ -732,7 +819,13 @@ fn generated(n: usize, seed: u64) -> (Vec<Vec<Cell>>, Vec<String>) {
         // Encode: key case varies, nulls sometimes missing keys, numbers
         // sometimes as strings, timestamps as epoch millis.
         let mut fields = Vec::new();
-        let key = |g: &mut Gen, k: &str| if g.chance(30) { k.to_uppercase() } else { k.to_string() };
+        let key = |g: &mut Gen, k: &str| {
+            if g.chance(30) {
+                k.to_uppercase()
+            } else {
+                k.to_string()
+            }
+        };
         let cells = [&id, &name, &score, &ok, &ts, &big];
         for (k, c) in ["id", "name", "score", "ok", "ts", "big"].iter().zip(cells) {
             let v = match c {
@@ -774,7 +867,11 @@ fn parquet_round_trip_and_fixture_for_pyarrow() {
     let file = write_parquet(&schema, &rows).unwrap();
     assert_eq!(&file[..4], b"PAR1");
     assert_eq!(&file[file.len() - 4..], b"PAR1");
-    assert_eq!(write_parquet(&schema, &rows).unwrap(), file, "deterministic");
+    assert_eq!(
+        write_parquet(&schema, &rows).unwrap(),
+        file,
+        "deterministic"
+    );
     let (back_schema, back) = read_parquet(&file).unwrap();
     assert_eq!(back_schema, schema);
     let back_cells: Vec<Vec<Cell>> = back.into_iter().map(|r| r.cells).collect();
@@ -803,7 +900,11 @@ fn parquet_round_trip_and_fixture_for_pyarrow() {
             other => serde_json::to_value(other).unwrap(),
         }).collect::<Vec<_>>()).collect::<Vec<_>>(),
     });
-    std::fs::write(dir.join("rows.json"), serde_json::to_string(&expected).unwrap()).unwrap();
+    std::fs::write(
+        dir.join("rows.json"),
+        serde_json::to_string(&expected).unwrap(),
+    )
+    .unwrap();
 }
 
 #[cfg(feature = "parquet")]
@@ -818,15 +919,33 @@ fn parquet_edge_cases() {
     let (s, rows) = read_parquet(&file).unwrap();
     assert_eq!((s, rows.len()), (schema.clone(), 0));
     // All null.
-    let nulls = vec![Row { record: 0, cells: vec![Cell::Null; 6] }; 3];
+    let nulls = vec![
+        Row {
+            record: 0,
+            cells: vec![Cell::Null; 6]
+        };
+        3
+    ];
     let (_, rows) = read_parquet(&write_parquet(&schema, &nulls).unwrap()).unwrap();
     assert!(rows.iter().all(|r| r.cells == vec![Cell::Null; 6]));
     // Bad rows are errors naming the row and column, not panics.
-    let short = Row { record: 0, cells: vec![Cell::Int(1)] };
-    assert!(write_parquet(&schema, &[short]).unwrap_err().contains("row 0"));
+    let short = Row {
+        record: 0,
+        cells: vec![Cell::Int(1)],
+    };
+    assert!(write_parquet(&schema, &[short])
+        .unwrap_err()
+        .contains("row 0"));
     let mut wrong = vec![Cell::Null; 6];
     wrong[2] = Cell::String("x".into());
-    let e = write_parquet(&schema, &[Row { record: 0, cells: wrong }]).unwrap_err();
+    let e = write_parquet(
+        &schema,
+        &[Row {
+            record: 0,
+            cells: wrong,
+        }],
+    )
+    .unwrap_err();
     assert!(e.contains("row 0") && e.contains("`score`"), "{e}");
     assert!(write_parquet(&Schema::default(), &[]).is_err());
     // Garbage is an error.

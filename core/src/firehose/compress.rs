@@ -23,7 +23,9 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 /// The `CompressionFormat` of an S3 destination (default `UNCOMPRESSED`).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 pub enum Compression {
     #[default]
     #[serde(rename = "UNCOMPRESSED")]
@@ -92,7 +94,11 @@ impl FromStr for Compression {
         Compression::ALL
             .into_iter()
             .find(|c| c.aws_name() == t)
-            .or_else(|| Compression::ALL.into_iter().find(|c| c.aws_name().eq_ignore_ascii_case(t)))
+            .or_else(|| {
+                Compression::ALL
+                    .into_iter()
+                    .find(|c| c.aws_name().eq_ignore_ascii_case(t))
+            })
             .ok_or_else(|| UnknownCompression(s.to_string()))
     }
 }
@@ -146,7 +152,8 @@ pub fn compress(c: Compression, entry_name: &str, data: &[u8]) -> Result<Vec<u8>
         Compression::Gzip => {
             // GzEncoder::new writes mtime 0, no name, OS 255: deterministic.
             let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-            enc.write_all(data).map_err(|e| err(c, "data", e.to_string()))?;
+            enc.write_all(data)
+                .map_err(|e| err(c, "data", e.to_string()))?;
             enc.finish().map_err(|e| err(c, "data", e.to_string()))
         }
         Compression::Snappy => {
@@ -156,8 +163,10 @@ pub fn compress(c: Compression, entry_name: &str, data: &[u8]) -> Result<Vec<u8>
                 return Ok(SNAPPY_STREAM_IDENTIFIER.to_vec());
             }
             let mut enc = snap::write::FrameEncoder::new(Vec::new());
-            enc.write_all(data).map_err(|e| err(c, "data", e.to_string()))?;
-            enc.into_inner().map_err(|e| err(c, "data", e.error().to_string()))
+            enc.write_all(data)
+                .map_err(|e| err(c, "data", e.to_string()))?;
+            enc.into_inner()
+                .map_err(|e| err(c, "data", e.error().to_string()))
         }
         Compression::Zip => zip_one(entry_name, data),
         Compression::HadoopSnappy => hadoop_snappy(data),
@@ -197,7 +206,8 @@ fn zip_one(entry_name: &str, data: &[u8]) -> Result<Vec<u8>, CompressError> {
     let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
     w.start_file(entry_name, options)
         .map_err(|e| err(c, "entry_name", e.to_string()))?;
-    w.write_all(data).map_err(|e| err(c, "data", e.to_string()))?;
+    w.write_all(data)
+        .map_err(|e| err(c, "data", e.to_string()))?;
     let cursor = w.finish().map_err(|e| err(c, "data", e.to_string()))?;
     Ok(cursor.into_inner())
 }
@@ -228,8 +238,18 @@ pub fn decompress(c: Compression, data: &[u8]) -> Result<Vec<u8>, CompressError>
 }
 
 /// [`decompress`] with an explicit output limit in bytes.
-pub fn decompress_limited(c: Compression, data: &[u8], limit: usize) -> Result<Vec<u8>, CompressError> {
-    let too_big = || err(c, "data", format!("decompresses to more than {limit} bytes"));
+pub fn decompress_limited(
+    c: Compression,
+    data: &[u8],
+    limit: usize,
+) -> Result<Vec<u8>, CompressError> {
+    let too_big = || {
+        err(
+            c,
+            "data",
+            format!("decompresses to more than {limit} bytes"),
+        )
+    };
     let read_limited = |r: &mut dyn Read| -> Result<Vec<u8>, CompressError> {
         let mut out = Vec::new();
         r.take(limit as u64 + 1)
@@ -250,7 +270,11 @@ pub fn decompress_limited(c: Compression, data: &[u8], limit: usize) -> Result<V
         Compression::Gzip => read_limited(&mut flate2::read::MultiGzDecoder::new(data)),
         Compression::Snappy => {
             if !data.is_empty() && !data.starts_with(&SNAPPY_STREAM_IDENTIFIER) {
-                return Err(err(c, "data", "does not start with the Snappy stream identifier"));
+                return Err(err(
+                    c,
+                    "data",
+                    "does not start with the Snappy stream identifier",
+                ));
             }
             read_limited(&mut snap::read::FrameDecoder::new(data))
         }
@@ -271,7 +295,8 @@ pub fn decompress_limited(c: Compression, data: &[u8], limit: usize) -> Result<V
 
 /// The first chunk of every Snappy framed stream: type 0xff, length 6
 /// (little-endian, 3 bytes), then `sNaPpY`.
-pub const SNAPPY_STREAM_IDENTIFIER: [u8; 10] = [0xff, 0x06, 0x00, 0x00, b's', b'N', b'a', b'P', b'p', b'Y'];
+pub const SNAPPY_STREAM_IDENTIFIER: [u8; 10] =
+    [0xff, 0x06, 0x00, 0x00, b's', b'N', b'a', b'P', b'p', b'Y'];
 
 fn hadoop_unsnappy(data: &[u8], limit: usize) -> Result<Vec<u8>, CompressError> {
     let c = Compression::HadoopSnappy;
@@ -287,27 +312,45 @@ fn hadoop_unsnappy(data: &[u8], limit: usize) -> Result<Vec<u8>, CompressError> 
         let raw_len = be32(at)?;
         at += 4;
         if out.len().saturating_add(raw_len) > limit {
-            return Err(err(c, "data", format!("decompresses to more than {limit} bytes")));
+            return Err(err(
+                c,
+                "data",
+                format!("decompresses to more than {limit} bytes"),
+            ));
         }
         let mut got = 0usize;
         while got < raw_len {
             let n = be32(at)?;
             at += 4;
-            let chunk = data
-                .get(at..at.saturating_add(n))
-                .ok_or_else(|| err(c, "data", format!("sub-block at byte {} runs past the end", at - 4)))?;
+            let chunk = data.get(at..at.saturating_add(n)).ok_or_else(|| {
+                err(
+                    c,
+                    "data",
+                    format!("sub-block at byte {} runs past the end", at - 4),
+                )
+            })?;
             if n == 0 {
-                return Err(err(c, "data", format!("empty sub-block at byte {}", at - 4)));
+                return Err(err(
+                    c,
+                    "data",
+                    format!("empty sub-block at byte {}", at - 4),
+                ));
             }
-            let want = snap::raw::decompress_len(chunk).map_err(|e| err(c, "data", e.to_string()))?;
+            let want =
+                snap::raw::decompress_len(chunk).map_err(|e| err(c, "data", e.to_string()))?;
             if got.saturating_add(want) > raw_len {
                 return Err(err(
                     c,
                     "data",
-                    format!("sub-block at byte {} holds more than its block's {raw_len} bytes", at - 4),
+                    format!(
+                        "sub-block at byte {} holds more than its block's {raw_len} bytes",
+                        at - 4
+                    ),
                 ));
             }
-            let plain = dec.decompress_vec(chunk).map_err(|e| err(c, "data", e.to_string()))?;
+            let plain = dec
+                .decompress_vec(chunk)
+                .map_err(|e| err(c, "data", e.to_string()))?;
             got += plain.len();
             out.extend_from_slice(&plain);
             at += n;

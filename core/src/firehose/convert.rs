@@ -131,7 +131,9 @@ fn check_name(name: &str) -> Result<(), String> {
         return Err("the column has no name".into());
     }
     if name.chars().count() > MAX_COLUMN_NAME {
-        return Err(format!("the name is longer than {MAX_COLUMN_NAME} characters"));
+        return Err(format!(
+            "the name is longer than {MAX_COLUMN_NAME} characters"
+        ));
     }
     let mut chars = name.chars();
     let first = chars.next().unwrap_or('_');
@@ -140,7 +142,10 @@ fn check_name(name: &str) -> Result<(), String> {
             "the name `{name}` must start with a letter or an underscore"
         ));
     }
-    if let Some(bad) = name.chars().find(|c| !(c.is_ascii_alphanumeric() || *c == '_')) {
+    if let Some(bad) = name
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || *c == '_'))
+    {
         return Err(format!(
             "the name `{name}` has {bad:?}; use letters, digits and underscores"
         ));
@@ -184,7 +189,8 @@ impl Schema {
                 ));
             };
             let (name, ty) = (name.trim(), ty.trim());
-            check_name(name).map_err(|m| fail(if name.is_empty() { None } else { Some(name) }, m))?;
+            check_name(name)
+                .map_err(|m| fail(if name.is_empty() { None } else { Some(name) }, m))?;
             let Some(ty) = ColumnType::from_name(ty) else {
                 let m = if ty.is_empty() {
                     format!("no type after the colon; use one of {}", type_list())
@@ -390,7 +396,10 @@ fn parse_record(schema: &Schema, record: &[u8]) -> Result<Vec<Vec<Cell>>, Failur
     let text = std::str::from_utf8(record).map_err(|e| {
         (
             None,
-            format!("the record is not UTF-8 text (bad byte at {})", e.valid_up_to()),
+            format!(
+                "the record is not UTF-8 text (bad byte at {})",
+                e.valid_up_to()
+            ),
         )
     })?;
     let mut out = Vec::new();
@@ -562,7 +571,9 @@ pub const MIN_TIMESTAMP_US: i64 = -62_135_596_800_000_000;
 pub const MAX_TIMESTAMP_US: i64 = 253_402_300_799_999_999;
 
 fn in_range(us: i64) -> Option<i64> {
-    (MIN_TIMESTAMP_US..=MAX_TIMESTAMP_US).contains(&us).then_some(us)
+    (MIN_TIMESTAMP_US..=MAX_TIMESTAMP_US)
+        .contains(&us)
+        .then_some(us)
 }
 
 /// Epoch seconds, or milliseconds when written with more than 10 digits.
@@ -618,7 +629,13 @@ fn parse_datetime(s: &str) -> Option<i64> {
     if dp.next().is_some() || y.len() != 4 {
         return None;
     }
-    let md_ok = |t: &str| if iso { t.len() == 2 } else { (1..=2).contains(&t.len()) };
+    let md_ok = |t: &str| {
+        if iso {
+            t.len() == 2
+        } else {
+            (1..=2).contains(&t.len())
+        }
+    };
     if !md_ok(m) || !md_ok(d) {
         return None;
     }

@@ -20,7 +20,9 @@
 
 use std::sync::Arc;
 
-use parquet::basic::{Compression as PqCompression, LogicalType, Repetition, TimeUnit, Type as Physical};
+use parquet::basic::{
+    Compression as PqCompression, LogicalType, Repetition, TimeUnit, Type as Physical,
+};
 use parquet::data_type::{BoolType, ByteArray, ByteArrayType, DoubleType, Int32Type, Int64Type};
 use parquet::file::properties::WriterProperties;
 use parquet::file::reader::{FileReader, SerializedFileReader};
@@ -94,7 +96,10 @@ pub fn write_parquet(schema: &Schema, rows: &[Row]) -> Result<Vec<u8>, String> {
                     | (ColumnType::Timestamp, Cell::Timestamp(_))
             );
             if !fits {
-                return Err(format!("row {r} column `{}`: {cell:?} is not a {}", col.name, col.ty));
+                return Err(format!(
+                    "row {r} column `{}`: {cell:?} is not a {}",
+                    col.name, col.ty
+                ));
             }
         }
     }
@@ -103,17 +108,19 @@ pub fn write_parquet(schema: &Schema, rows: &[Row]) -> Result<Vec<u8>, String> {
             .set_compression(PqCompression::SNAPPY)
             .build(),
     );
-    let mut writer = SerializedFileWriter::new(Vec::new(), root, props).map_err(|e| e.to_string())?;
+    let mut writer =
+        SerializedFileWriter::new(Vec::new(), root, props).map_err(|e| e.to_string())?;
     for group in rows.chunks(ROW_GROUP_ROWS) {
         let mut rg = writer.next_row_group().map_err(|e| e.to_string())?;
         let mut i = 0;
         while let Some(mut cw) = rg.next_column().map_err(|e| e.to_string())? {
-            let col = schema
-                .columns
-                .get(i)
-                .ok_or_else(|| "the writer asked for more columns than the schema has".to_string())?;
-            write_column(&mut cw, col, i, group).map_err(|e| format!("column `{}`: {e}", col.name))?;
-            cw.close().map_err(|e| format!("column `{}`: {e}", col.name))?;
+            let col = schema.columns.get(i).ok_or_else(|| {
+                "the writer asked for more columns than the schema has".to_string()
+            })?;
+            write_column(&mut cw, col, i, group)
+                .map_err(|e| format!("column `{}`: {e}", col.name))?;
+            cw.close()
+                .map_err(|e| format!("column `{}`: {e}", col.name))?;
             i += 1;
         }
         rg.close().map_err(|e| e.to_string())?;
@@ -144,7 +151,9 @@ fn write_column(
         }};
     }
     match col.ty {
-        ColumnType::String => put!(ByteArrayType, Cell::String(s) => ByteArray::from(s.as_bytes().to_vec())),
+        ColumnType::String => {
+            put!(ByteArrayType, Cell::String(s) => ByteArray::from(s.as_bytes().to_vec()))
+        }
         ColumnType::Int => put!(Int32Type, Cell::Int(v) => *v),
         ColumnType::Bigint => put!(Int64Type, Cell::Bigint(v) => *v),
         ColumnType::Double => put!(DoubleType, Cell::Double(v) => *v),
@@ -158,12 +167,16 @@ fn write_column(
 /// same column types) back into its schema and rows, for previews. Rows get
 /// `record` = their position in the file.
 pub fn read_parquet(bytes: &[u8]) -> Result<(Schema, Vec<Row>), String> {
-    let reader = SerializedFileReader::new(bytes::Bytes::copy_from_slice(bytes)).map_err(|e| e.to_string())?;
+    let reader = SerializedFileReader::new(bytes::Bytes::copy_from_slice(bytes))
+        .map_err(|e| e.to_string())?;
     let descr = reader.metadata().file_metadata().schema_descr_ptr();
     let mut columns = Vec::new();
     for c in descr.columns() {
         if c.max_rep_level() > 0 || c.path().parts().len() != 1 {
-            return Err(format!("column `{}` is nested; only flat files are read", c.path()));
+            return Err(format!(
+                "column `{}` is nested; only flat files are read",
+                c.path()
+            ));
         }
         let logical = c.logical_type_ref();
         let ty = match (c.physical_type(), logical) {
