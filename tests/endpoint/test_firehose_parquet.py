@@ -8,6 +8,10 @@ some that must fail. The rows pyarrow reads must equal the values the records
 were made from, and each failing record must come back, byte for byte, in a
 `format-conversion-failed/` object.
 
+The compressed objects (GZIP, ZIP, Snappy framed, HADOOP_SNAPPY) are opened
+with Python's gzip and zipfile modules and with Arrow's own Snappy codec
+(Google's C++ snappy) under hand parsers of the two Snappy layouts.
+
 Also reads target/firehose-codec/rows.parquet when the core codec test
 (`cargo test -p kinesis-lab-core --features parquet --test firehose_codec`)
 has left it, against the rows.json written beside it.
@@ -17,12 +21,15 @@ Run with KINESIS_LAB_CLI pointing at the kinesis-lab binary.
 
 import base64
 import datetime as dt
+import gzip
+import io
 import json
 import os
 import random
 import subprocess
 import sys
 import tempfile
+import zipfile
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -197,11 +204,13 @@ def same_rows(got, want, where):
         assert g == w, (where, n, g, w)
 
 
-def run_cli(tmp, lines, rate):
+def run_cli(tmp, lines, rate, config=None):
     cfg = os.path.join(tmp, "delivery.toml")
     with open(cfg, "w") as f:
-        schema = ", ".join(f"{c}:{t}" for c, t in COLUMNS)
-        f.write(f'[format_conversion]\nschema = "{schema}"\n')
+        if config is None:
+            schema = ", ".join(f"{c}:{t}" for c, t in COLUMNS)
+            config = f'[format_conversion]\nschema = "{schema}"\n'
+        f.write(config)
     records = os.path.join(tmp, "records.jsonl")
     with open(records, "w", encoding="utf-8") as f:
         f.write("".join(line + "\n" for line in lines))
@@ -245,6 +254,97 @@ def test_cli_parquet_rows_equal_the_input():
                     assert isinstance(doc["dataCatalogTable"], dict), doc
                     raw.append(base64.b64decode(doc["rawData"]).decode())
         assert raw == [b + "\n" for b in bad], (raw[:3], bad[:3])
+
+
+SNAPPY = pa.Codec("snappy")
+
+
+def raw_snappy(block):
+    """A raw Snappy block through Arrow's codec; its length is the varint
+    that starts the block."""
+    n, shift, at = 0, 0, 0
+    while True:
+        b = block[at]
+        n |= (b & 0x7F) << shift
+        at += 1
+        shift += 7
+        if b < 0x80:
+            break
+    return SNAPPY.decompress(block, decompressed_size=n).to_pybytes()
+
+
+def snappy_frames(data):
+    """The Snappy framing format: stream identifier, then chunks of type
+    (1 byte) and little-endian length (3 bytes); data chunks start with a
+    4-byte checksum (checked by the Rust test)."""
+    assert data[:10] == b"\xff\x06\x00\x00sNaPpY", data[:10]
+    out, at = bytearray(), 10
+    while at < len(data):
+        kind = data[at]
+        length = int.from_bytes(data[at + 1 : at + 4], "little")
+        body = data[at + 4 : at + 4 + length]
+        assert len(body) == length, "chunk runs past the end"
+        at += 4 + length
+        if kind == 0x00:
+            out += raw_snappy(body[4:])
+        elif kind == 0x01:
+            out += body[4:]
+        else:
+            assert 0x80 <= kind <= 0xFE, f"unexpected chunk type {kind:#x}"
+    return bytes(out)
+
+
+def hadoop_blocks(data):
+    """Hadoop's BlockCompressorStream: per block a big-endian raw length,
+    then sub-blocks of big-endian compressed length and a raw Snappy block."""
+    out, at, blocks = bytearray(), 0, 0
+    while at < len(data):
+        raw = int.from_bytes(data[at : at + 4], "big")
+        at += 4
+        got = 0
+        while got < raw:
+            n = int.from_bytes(data[at : at + 4], "big")
+            at += 4
+            plain = raw_snappy(data[at : at + n])
+            at += n
+            got += len(plain)
+            out += plain
+        assert got == raw, (blocks, got, raw)
+        blocks += 1
+    return bytes(out), blocks
+
+
+def test_cli_compressed_objects_open_with_other_decoders():
+    rnd = random.Random(6)
+    lines = [json.dumps({"id": i, "msg": rnd.choice(WORDS) * rnd.randrange(1, 40)}, ensure_ascii=False) for i in range(3_000)]
+    sent = "".join(line + "\n" for line in lines).encode()
+    assert len(sent) > 3 * 64 * 1024, "more than one Hadoop block"
+    for fmt in ["GZIP", "ZIP", "Snappy", "HADOOP_SNAPPY"]:
+        with tempfile.TemporaryDirectory() as tmp:
+            out, summary = run_cli(tmp, lines, 1000, f'compression = "{fmt}"\n')
+            keys = [e["key"] for e in summary["events"] if e["type"] == "delivered"]
+            assert keys, fmt
+            body = b""
+            for k in keys:
+                with open(os.path.join(out, k), "rb") as f:
+                    data = f.read()
+                if fmt == "GZIP":
+                    assert k.endswith(".gz"), k
+                    body += gzip.decompress(data)
+                elif fmt == "ZIP":
+                    assert k.endswith(".zip"), k
+                    with zipfile.ZipFile(io.BytesIO(data)) as z:
+                        assert z.testzip() is None
+                        (name,) = z.namelist()
+                        body += z.read(name)
+                elif fmt == "Snappy":
+                    assert k.endswith(".snappy"), k
+                    body += snappy_frames(data)
+                else:
+                    plain, blocks = hadoop_blocks(data)
+                    assert blocks == -(-len(plain) // (64 * 1024)), (blocks, len(plain))
+                    body += plain
+            assert body == sent, fmt
 
 
 def test_core_codec_fixture():
