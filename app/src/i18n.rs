@@ -588,6 +588,119 @@ texts! {
     WkplThrottled => "Throttled", "Bị throttle";
     WkplRetries => "Retries", "Lần thử lại";
     WkplWaiting => "Still in the KPL", "Còn trong KPL";
+    // Firehose page (issue 6).
+    NavFirehose => "Firehose", "Firehose";
+    FhTitle => "Firehose: buffer, transform, deliver", "Firehose: đệm, biến đổi, chuyển giao";
+    FhLead => "A delivery stream collects records, buffers them until a size or a time is reached, runs your transform, converts and compresses the batch, and delivers it to a destination. Once delivered, the data is gone from Firehose: there is no replay as with a stream.",
+              "Một delivery stream gom record vào bộ đệm cho tới khi đủ kích thước hoặc hết thời gian, chạy hàm transform của bạn, chuyển định dạng và nén cả lô, rồi giao tới đích. Đã giao xong là dữ liệu rời khỏi Firehose: không đọc lại được như với một stream.";
+    FhConfigTitle => "Delivery stream settings", "Cấu hình delivery stream";
+    FhSource => "Source", "Nguồn dữ liệu";
+    FhSourceDirect => "Direct PUT (PutRecordBatch from a producer)", "Direct PUT (producer gọi PutRecordBatch)";
+    FhSourceStream => "A Kinesis data stream (Firehose reads it as a consumer)", "Một Kinesis data stream (Firehose đọc như một consumer)";
+    FhRate => "Records per second", "Số record mỗi giây";
+    FhTemplate => "Record template", "Mẫu record";
+    FhTemplateHelp => "Each record is this template filled in, followed by a newline.", "Mỗi record là mẫu này được điền giá trị, thêm một dấu xuống dòng ở cuối.";
+    FhBuffering => "Buffering hints", "Gợi ý bộ đệm (buffering hints)";
+    FhBufferSize => "Buffer size (MiB)", "Kích thước bộ đệm (MiB)";
+    FhBufferInterval => "Buffer interval (s)", "Thời gian đệm (giây)";
+    FhBufferHelp => "Firehose delivers when the first of the two is reached: 1–128 MiB (OpenSearch 1–100) and 60–900 s. Splunk is fixed at 5 MiB and 60 s.",
+                    "Firehose giao hàng khi một trong hai ngưỡng đạt trước: 1–128 MiB (OpenSearch 1–100) và 60–900 giây. Splunk cố định 5 MiB và 60 giây.";
+    FhTransform => "Transformation (Lambda)", "Biến đổi dữ liệu (Lambda)";
+    FhTfNone => "None", "Không dùng";
+    FhTfFilter => "Built-in: keep records whose field equals a value", "Có sẵn: chỉ giữ record có trường bằng một giá trị";
+    FhTfAdd => "Built-in: add a field", "Có sẵn: thêm một trường";
+    FhTfCsv => "Built-in: CSV line → JSON", "Có sẵn: dòng CSV → JSON";
+    FhTfDropJson => "Built-in: drop malformed JSON", "Có sẵn: bỏ record JSON hỏng";
+    FhTfJs => "Your JavaScript", "JavaScript của bạn";
+    FhTfField => "Field", "Trường";
+    FhTfValue => "Value", "Giá trị";
+    FhTfColumns => "Columns, comma-separated", "Các cột, cách nhau bởi dấu phẩy";
+    FhJsCode => "Transform code (JavaScript)", "Mã transform (JavaScript)";
+    FhJsHelp => "Your handler gets the Lambda event and returns {records: [{recordId, result, data}]}. It runs in a Web Worker with no access to this page; an invocation that takes longer than 2 s is stopped.",
+                "Hàm handler nhận sự kiện Lambda và trả về {records: [{recordId, result, data}]}. Mã chạy trong một Web Worker, không chạm được vào trang này; lần gọi nào quá 2 giây sẽ bị dừng.";
+    FhJsReset => "Restore the starter code", "Khôi phục mã mẫu";
+    FhRetries => "Retries", "Số lần thử lại";
+    FhConversion => "Record format conversion", "Chuyển đổi định dạng record";
+    FhConvOff => "Off", "Tắt";
+    FhConvParquet => "JSON → Apache Parquet", "JSON sang Apache Parquet";
+    FhSchema => "Schema (the Glue table's columns)", "Schema (các cột của bảng Glue)";
+    FhSchemaHelp => "One column per line, written name:type (types: string, int, bigint, double, boolean, timestamp). Conversion needs S3 as the destination and a buffer of at least 64 MiB; the output is Snappy-compressed.",
+                    "Mỗi dòng một cột, viết dạng tên:kiểu (các kiểu: string, int, bigint, double, boolean, timestamp). Muốn chuyển đổi thì đích phải là S3 và bộ đệm ít nhất 64 MiB; file ra được nén Snappy.";
+    FhOrcNote => "ORC is not offered: no maintained Rust library writes ORC files, and the lab only makes files that real tools can open.",
+                 "Không có ORC: chưa có thư viện Rust nào được duy trì để ghi file ORC, mà lab chỉ tạo những file công cụ thật mở được.";
+    FhCompression => "Compression", "Nén";
+    FhDestination => "Destination", "Đích";
+    FhDestS3 => "Amazon S3", "Amazon S3";
+    FhDestRedshift => "Amazon Redshift (staged in S3, then COPY)", "Amazon Redshift (đặt tạm ở S3 rồi COPY)";
+    FhDestOpenSearch => "Amazon OpenSearch Service", "Amazon OpenSearch Service";
+    FhDestSplunk => "Splunk", "Splunk";
+    FhDestHttp => "HTTP endpoint", "HTTP endpoint";
+    FhEndpointFail => "The endpoint fails every request", "Endpoint trả lỗi mọi yêu cầu";
+    FhEndpointLatency => "Endpoint latency (ms)", "Độ trễ của endpoint (ms)";
+    FhRetryDuration => "Retry duration (s)", "Thời gian thử lại (giây)";
+    FhBackup => "S3 backup of source records", "Sao lưu record gốc vào S3";
+    FhBackupOff => "Disabled", "Tắt";
+    FhBackupAll => "All data", "Toàn bộ dữ liệu";
+    FhBackupFailed => "Failed data only", "Chỉ dữ liệu lỗi";
+    FhPrefix => "S3 prefix", "Tiền tố S3 (prefix)";
+    FhPrefixHelp => "Blank: the default YYYY/MM/dd/HH/ layout.", "Để trống: dùng cấu trúc mặc định YYYY/MM/dd/HH/.";
+    FhApply => "Create the delivery stream", "Tạo delivery stream";
+    FhFixErrors => "Fix the fields marked in red first.", "Hãy sửa các ô được đánh dấu đỏ trước.";
+    FhLiveTitle => "The delivery stream at work", "Delivery stream đang chạy";
+    FhNotCreated => "Choose the settings and press Create the delivery stream.", "Chọn cấu hình rồi bấm Tạo delivery stream.";
+    FhFlush => "Stop the producer and flush", "Dừng producer và xả bộ đệm";
+    FhBuffer => "Buffer", "Bộ đệm";
+    FhBufferRecords => "records waiting", "record đang chờ";
+    FhNextByTime => "Delivers by time in", "Giao theo thời gian sau";
+    FhCountReceived => "Received", "Đã nhận";
+    FhCountDelivered => "Delivered", "Đã giao";
+    FhCountDropped => "Dropped by the transform", "Bị transform loại bỏ";
+    FhCountFailed => "Processing failed (error prefix)", "Xử lý lỗi (vào error prefix)";
+    FhCountBackedUp => "Backed up to S3", "Đã sao lưu vào S3";
+    FhCountRetries => "Retries", "Lần thử lại";
+    FhCountInFlight => "Still inside Firehose", "Còn nằm trong Firehose";
+    FhDeliveries => "Deliveries", "Các lần giao";
+    FhColTime => "Time", "Thời điểm";
+    FhColReason => "Reason", "Lý do";
+    FhColRecords => "Records", "Record";
+    FhColBytes => "Bytes", "Byte";
+    FhColWhere => "Where", "Nơi nhận";
+    FhReasonSize => "size reached", "đầy kích thước";
+    FhReasonTime => "interval passed", "hết thời gian";
+    FhReasonFlush => "flushed", "xả thủ công";
+    FhNoDeliveries => "No delivery yet.", "Chưa có lần giao nào.";
+    FhTransformLog => "Transform", "Transform";
+    FhInvocations => "Invocations", "Số lần gọi";
+    FhLastError => "Last failure", "Lỗi gần nhất";
+    FhConsole => "console output of the last invocation", "console của lần gọi gần nhất";
+    FhBucket => "S3 bucket", "Bucket S3";
+    FhNoObjects => "The bucket is empty.", "Bucket đang trống.";
+    FhObjects => "Objects", "Các object";
+    FhPreview => "Preview", "Xem trước";
+    FhDownload => "Download", "Tải xuống";
+    FhPreviewBinary => "This object is binary (Parquet): download it and open it with pandas or DuckDB.", "Object này là dữ liệu nhị phân (Parquet): hãy tải xuống rồi mở bằng pandas hoặc DuckDB.";
+    FhPreviewCut => "Preview cut at 64 KiB; the download has every byte.", "Bản xem trước chỉ hiện 64 KiB đầu; file tải xuống có đủ mọi byte.";
+    FhSelectObject => "Pick an object to preview it.", "Chọn một object để xem trước.";
+    FhRedshift => "Redshift table", "Bảng Redshift";
+    FhRedshiftEmpty => "No rows loaded yet.", "Chưa có dòng nào được nạp.";
+    FhPrev => "Previous page", "Trang trước";
+    FhNext => "Next page", "Trang sau";
+    FhOpenSearch => "OpenSearch index", "Index OpenSearch";
+    FhSearch => "Search the index", "Tìm trong index";
+    FhSearchButton => "Search", "Tìm";
+    FhHits => "documents match", "tài liệu khớp";
+    FhEndpointTimeline => "Endpoint attempts", "Các lần gọi endpoint";
+    FhNoAttempts => "No attempt yet.", "Chưa có lần gọi nào.";
+    FhColAttempt => "Attempt", "Lần";
+    FhColOutcome => "Outcome", "Kết quả";
+    FhOutcomeOk => "accepted", "thành công";
+    FhOutcomeFail => "failed", "thất bại";
+    FhSimTime => "Simulated time", "Thời gian mô phỏng";
+    FhSpeed => "Time scale", "Tỉ lệ thời gian";
+    FhStep => "+60 s", "+60 giây";
+    FhTransformRunning => "The transform is running…", "Transform đang chạy…";
+    FhJsEmpty => "Write a handler function (or restore the starter code).", "Hãy viết hàm handler (hoặc khôi phục mã mẫu).";
+    FhTimedOut => "no answer before the timeout", "không trả lời trước khi hết thời gian chờ";
 }
 
 use kinesis_lab_core::lesson::goal::{Goal, Why};
@@ -1048,6 +1161,69 @@ pub fn template_error(lang: Lang, e: &kinesis_lab_core::producer::template::Temp
     match lang {
         Lang::En => format!("line {}, column {}: {what}", e.line, e.column),
         Lang::Vi => format!("dòng {}, cột {}: {what}", e.line, e.column),
+    }
+}
+
+/// A delivery stream error beside the field `label` names.
+pub fn fh_error(lang: Lang, label: &str, e: &kinesis_lab_core::firehose::FirehoseError) -> String {
+    use kinesis_lab_core::firehose::Problem as P;
+    let path = &e.field;
+    let what = match (&e.problem, lang) {
+        (P::OutOfRange { min, max, unit }, Lang::En) => format!("must be between {min} and {max} {unit}"),
+        (P::OutOfRange { min, max, unit }, Lang::Vi) => format!("phải nằm trong khoảng {min} đến {max} {unit}"),
+        (P::TooLarge { size, max }, Lang::En) => format!("is {} bytes; at most {} are allowed", int(lang, *size), int(lang, *max)),
+        (P::TooLarge { size, max }, Lang::Vi) => format!("có {} byte; tối đa chỉ {} byte", int(lang, *size), int(lang, *max)),
+        (P::Count { count, min, max }, Lang::En) => format!("has {count} entries; between {min} and {max} are allowed"),
+        (P::Count { count, min, max }, Lang::Vi) => format!("có {count} mục; chỉ được từ {min} đến {max}"),
+        (P::TooLong { len, max }, Lang::En) => format!("has {len} characters; at most {max} are allowed"),
+        (P::TooLong { len, max }, Lang::Vi) => format!("có {len} ký tự; tối đa chỉ {max}"),
+        (P::Required, Lang::En) => "is required".to_owned(),
+        (P::Required, Lang::Vi) => "không được để trống".to_owned(),
+        (P::NotAllowed { why }, Lang::En) => format!("is not allowed here: {why}"),
+        (P::NotAllowed { why }, Lang::Vi) => format!("không dùng được ở đây: {why}"),
+        (P::Malformed { detail }, Lang::En) => format!("is not valid: {detail}"),
+        (P::Malformed { detail }, Lang::Vi) => format!("không hợp lệ: {detail}"),
+        (P::Unknown { value }, Lang::En) => format!("has no {value}"),
+        (P::Unknown { value }, Lang::Vi) => format!("không có {value}"),
+        (P::Throttled, Lang::En) => "is over the throughput quota".to_owned(),
+        (P::Throttled, Lang::Vi) => "vượt hạn mức thông lượng".to_owned(),
+    };
+    format!("{label} ({path}) {what}.")
+}
+
+/// A field that needs a whole number.
+pub fn fh_not_a_number(lang: Lang, label: &str) -> String {
+    match lang {
+        Lang::En => format!("{label} must be a whole number."),
+        Lang::Vi => format!("{label} phải là một số nguyên."),
+    }
+}
+
+/// "Page 2 of 5 (43 rows)" under the Redshift table.
+pub fn fh_page(lang: Lang, page: usize, pages: usize, rows: u64) -> String {
+    match lang {
+        Lang::En => format!("Page {page} of {pages} ({} rows)", int(lang, rows)),
+        Lang::Vi => format!("Trang {page}/{pages} ({} dòng)", int(lang, rows)),
+    }
+}
+
+/// Why the student's JavaScript transform produced nothing usable.
+pub fn fh_sandbox_error(lang: Lang, e: &crate::pages::firehose::sandbox::SandboxError) -> String {
+    use crate::pages::firehose::sandbox::SandboxError as E;
+    let secs = |ms: &u32| decimal(lang, *ms as f64 / 1000.0, if ms % 1000 == 0 { 0 } else { 1 });
+    match (e, lang) {
+        (E::TimedOut { ms }, Lang::En) => format!("timed out after {} s: the worker was stopped and a fresh one started", secs(ms)),
+        (E::TimedOut { ms }, Lang::Vi) => format!("quá thời gian {} giây: worker đã bị dừng và một worker mới được tạo", secs(ms)),
+        (E::Threw(m), Lang::En) => format!("threw: {m}"),
+        (E::Threw(m), Lang::Vi) => format!("ném lỗi: {m}"),
+        (E::Compile(m), Lang::En) => format!("the code does not compile: {m}"),
+        (E::Compile(m), Lang::Vi) => format!("mã không biên dịch được: {m}"),
+        (E::NotRecords(m), Lang::En) => format!("returned something that is not {{records: [...]}}: {m}"),
+        (E::NotRecords(m), Lang::Vi) => format!("giá trị trả về không có dạng {{records: [...]}}: {m}"),
+        (E::TooLarge(n), Lang::En) => format!("returned {} characters, over Lambda's 6 MB response limit", int(lang, *n as u64)),
+        (E::TooLarge(n), Lang::Vi) => format!("trả về {} ký tự, vượt giới hạn phản hồi 6 MB của Lambda", int(lang, *n as u64)),
+        (E::NoWorker(m), Lang::En) => format!("the sandbox could not run the code: {m}"),
+        (E::NoWorker(m), Lang::Vi) => format!("sandbox không chạy được mã: {m}"),
     }
 }
 

@@ -18,6 +18,8 @@ pub enum Page {
     Producers,
     /// Shared polling against enhanced fan-out, and the KCL.
     Consumers,
+    /// A Firehose delivery stream: buffering, transform, destinations.
+    Firehose,
     Lessons,
     /// A lesson at a step (0-based).
     Lesson {
@@ -58,6 +60,7 @@ impl Page {
             Page::Streams => "/streams".into(),
             Page::Producers => "/producers".into(),
             Page::Consumers => "/consumers".into(),
+            Page::Firehose => "/firehose".into(),
             Page::Lessons => "/lessons".into(),
             Page::Lesson { id, step } => format!("/lessons/{id}/{}", step + 1),
             Page::Present { id, step } => format!("/present/{id}/{}", step + 1),
@@ -88,6 +91,7 @@ impl Page {
             ["streams"] => Page::Streams,
             ["producers"] => Page::Producers,
             ["consumers"] => Page::Consumers,
+            ["firehose"] => Page::Firehose,
             ["lessons"] => Page::Lessons,
             ["lessons", id] if id_ok(id) => Page::Lesson {
                 id: id.to_string(),
@@ -198,6 +202,7 @@ mod tests {
         let pages = [
             Page::Home,
             Page::Partitions,
+            Page::Firehose,
             Page::Lessons,
             Page::Lesson {
                 id: "hot-shards".into(),

@@ -79,6 +79,7 @@ pub fn App() -> impl IntoView {
             Page::Streams => Some(ctx.t(T::StreamsTitle).to_owned()),
             Page::Producers => Some(ctx.t(T::ProducersTitle).to_owned()),
             Page::Consumers => Some(ctx.t(T::ConsumersTitle).to_owned()),
+            Page::Firehose => Some(ctx.t(T::NavFirehose).to_owned()),
             Page::Lessons => Some(ctx.t(T::LessonsTitle).to_owned()),
             Page::Lesson { id, .. } | Page::Present { id, .. } | Page::Notes { id } => Some(
                 crate::catalog::catalog()
@@ -141,6 +142,7 @@ pub fn App() -> impl IntoView {
                 <NavLink page=Page::Streams text=T::NavStreams />
                 <NavLink page=Page::Producers text=T::NavProducers />
                 <NavLink page=Page::Consumers text=T::NavConsumers />
+                <NavLink page=Page::Firehose text=T::NavFirehose />
                 <NavLink page=Page::Lessons text=T::NavLessons />
                 <NavLink page=Page::Quiz text=T::NavQuiz />
                 <NavLink page=Page::Progress text=T::NavProgress />
@@ -177,6 +179,7 @@ pub fn App() -> impl IntoView {
                 Page::Streams => view! { <pages::streams::StreamLabPage /> }.into_any(),
                 Page::Producers => view! { <pages::producers::ProducersPage /> }.into_any(),
                 Page::Consumers => view! { <pages::consumers::ConsumersPage /> }.into_any(),
+                Page::Firehose => view! { <pages::firehose::FirehosePage /> }.into_any(),
                 Page::Lessons => view! { <pages::lessons::LessonsPage /> }.into_any(),
                 Page::Lesson { id, .. } => view! { <pages::lesson::LessonPage id=id /> }.into_any(),
                 Page::Present { id, .. } => view! { <pages::present::PresentPage id=id /> }.into_any(),

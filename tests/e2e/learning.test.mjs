@@ -438,7 +438,7 @@ test('presenter mode: keys, blanking, and a notes window in sync both ways', asy
 });
 
 test('axe finds no serious or critical problems on any route', async () => {
-  const routes = ['#/', '#/partitions', '#/streams', '#/producers', '#/consumers', '#/lessons', '#/quiz?seed=3&level=2&n=5', '#/progress', '#/no-such-page'];
+  const routes = ['#/', '#/partitions', '#/streams', '#/producers', '#/consumers', '#/firehose', '#/lessons', '#/quiz?seed=3&level=2&n=5', '#/progress', '#/no-such-page'];
   for (const l of lessons) {
     for (let s = 1; s <= l.steps; s++) routes.push(`#/lessons/${l.id}/${s}`);
     routes.push(`#/present/${l.id}/1`, `#/notes/${l.id}`);

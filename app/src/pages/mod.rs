@@ -2,6 +2,7 @@
 
 pub mod consumers;
 pub mod bench;
+pub mod firehose;
 pub mod home;
 pub mod lesson;
 pub mod lessons;
