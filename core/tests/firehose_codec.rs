@@ -37,6 +37,7 @@ impl Gen {
     fn below(&mut self, n: u64) -> u64 {
         self.next() % n
     }
+    #[cfg_attr(not(feature = "parquet"), allow(dead_code))]
     fn chance(&mut self, percent: u64) -> bool {
         self.below(100) < percent
     }
