@@ -1444,3 +1444,98 @@ fn record_ids_are_the_transform_contracts() {
         }
     }
 }
+
+#[derive(Clone, Debug)]
+enum Op {
+    Put(u64, usize),
+    Batch(u64, Vec<usize>),
+    Advance(u64),
+    Simulate(bool, u64),
+    Update(u64, u32, u32, u8),
+    Complete(u64, u64, Option<String>),
+    Flush(u64),
+    Transform(u8),
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    let time = prop_oneof![
+        0u64..400_000,
+        Just(u64::MAX - T0),
+        (u64::MAX - T0 - 1_000_000)..(u64::MAX - T0)
+    ];
+    prop_oneof![
+        (time.clone(), 0usize..2_000).prop_map(|(t, n)| Op::Put(t, n)),
+        (
+            time.clone(),
+            proptest::collection::vec(0usize..3_000, 0..20)
+        )
+            .prop_map(|(t, v)| Op::Batch(t, v)),
+        time.clone().prop_map(Op::Advance),
+        (any::<bool>(), 0u64..1_000_000).prop_map(|(f, l)| Op::Simulate(f, l)),
+        (time.clone(), 0u32..200, 0u32..1_000, 0u8..6)
+            .prop_map(|(t, s, i, d)| Op::Update(t, s, i, d)),
+        (0u64..4, time.clone(), proptest::option::of(".{0,40}"))
+            .prop_map(|(id, t, r)| Op::Complete(id, t, r)),
+        time.prop_map(Op::Flush),
+        (0u8..4).prop_map(Op::Transform),
+    ]
+}
+
+fn update_config(size: u32, interval: u32, dest: u8) -> DeliveryConfig {
+    let s = Scenario {
+        dest: dest % 5,
+        fail: dest == 5,
+        latency_ms: interval as u64 * 300,
+        retry_s: interval,
+        transform: None,
+        fail_until: 0,
+        records: vec![],
+        seed: 0,
+        switch_at: None,
+    };
+    let mut c = config_of(&s);
+    if dest % 5 != 2 {
+        c.buffering = BufferingHints {
+            size_mib: Some(size),
+            interval_seconds: Some(interval),
+        };
+    }
+    c
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    /// Any sequence of calls, at any times (up to the end of u64), with any
+    /// sizes and answers: no panic, no hang, and the counts add up.
+    #[test]
+    fn any_operations_never_panic(ops in proptest::collection::vec(op(), 0..40), dest in 0u8..5) {
+        let mut fh = DeliveryStream::new("ops", update_config(1, 60, dest), 3, T0).unwrap();
+        for o in ops {
+            match o {
+                Op::Put(t, n) => { let _ = fh.put_record(T0 + t, vec![b'{'; n]); }
+                Op::Batch(t, v) => {
+                    let _ = fh.put_record_batch(T0 + t, v.into_iter().map(|n| vec![b'a'; n]).collect());
+                }
+                Op::Advance(t) => fh.advance_to(T0 + t),
+                Op::Simulate(f, l) => { let _ = fh.set_simulated(Simulated { fail: f, latency_ms: l }); }
+                Op::Update(t, s, i, d) => { let _ = fh.update_destination(T0 + t, update_config(s, i, d)); }
+                Op::Complete(id, t, r) => {
+                    let id = fh.pending_invocation().map(|p| p.0 + id % 2).unwrap_or(id);
+                    let res = r.ok_or_else(|| InvokeError::function_error("x"));
+                    let _ = fh.complete_invocation(id, T0 + t, res);
+                }
+                Op::Flush(t) => fh.flush(T0 + t),
+                Op::Transform(k) => fh.set_transform(match k {
+                    0 => None,
+                    1 => Some(Box::new(transform::ExternalTransform)),
+                    n => Some(prop_transform(n)),
+                }),
+            }
+            let _ = fh.next_deadline();
+            let _ = fh.buffer();
+        }
+        let c = fh.counts();
+        prop_assert_eq!(c.received, c.delivered + c.dropped + c.failed_to_error_prefix + c.in_flight);
+    }
+}

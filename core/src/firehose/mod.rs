@@ -1112,6 +1112,10 @@ impl DeliveryStream {
                 break;
             }
             self.advance_to(t);
+            if self.internal_deadline().is_some_and(|d| d <= t) {
+                // Only the step bound of advance_to leaves a due deadline.
+                break;
+            }
         }
         self.now
     }
@@ -1853,7 +1857,8 @@ impl DeliveryStream {
                     _ => None,
                 };
                 let timed_out = timeout_ms.is_some_and(|t| sim.latency_ms > t);
-                let reply_at = at_ms + timeout_ms.filter(|_| timed_out).unwrap_or(sim.latency_ms);
+                let reply_at = at_ms
+                    .saturating_add(timeout_ms.filter(|_| timed_out).unwrap_or(sim.latency_ms));
                 d.next = Next::Reply {
                     at_ms: reply_at,
                     ok: !sim.fail && !timed_out,
@@ -1877,7 +1882,7 @@ impl DeliveryStream {
                     if timed_out && !sim.fail {
                         // The endpoint still takes the data, after Firehose stopped waiting.
                         self.late.push(Late {
-                            at_ms: at_ms + sim.latency_ms,
+                            at_ms: at_ms.saturating_add(sim.latency_ms),
                             batch: d.batch,
                             attempt: d.attempt,
                             timeline_index: index,
@@ -1971,10 +1976,9 @@ impl DeliveryStream {
                         // "If there is time left, it retries again": the time
                         // left is checked when the failure is known; the retry
                         // itself follows after the wait.
-                        if at_ms - first < retry_ms {
-                            d.next = Next::Send {
-                                at_ms: at_ms + wait,
-                            };
+                        let next = at_ms.saturating_add(wait);
+                        if at_ms - first < retry_ms && next > at_ms {
+                            d.next = Next::Send { at_ms: next };
                             Some(d)
                         } else {
                             self.give_up(at_ms, d);

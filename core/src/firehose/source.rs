@@ -173,7 +173,7 @@ impl KinesisSource {
         if now < self.next_poll_ms {
             return Ok(report);
         }
-        self.next_poll_ms = now + self.poll_ms;
+        self.next_poll_ms = now.saturating_add(self.poll_ms);
         let (ready, parents) = {
             let s = engine.stream(&self.stream)?;
             let live: BTreeSet<u32> = s.live_shards(now).map(|sh| sh.index).collect();
@@ -206,7 +206,7 @@ impl KinesisSource {
             if cursor.next_poll_ms > now {
                 continue;
             }
-            cursor.next_poll_ms = now + self.poll_ms;
+            cursor.next_poll_ms = now.saturating_add(self.poll_ms);
             if cursor.iterator.is_none() {
                 let kind = match (&cursor.after_seq, parents.contains(&shard), self.start) {
                     (Some(_), _, _) => "AFTER_SEQUENCE_NUMBER",
