@@ -756,6 +756,18 @@ pub fn topic(lang: Lang, t: Topic) -> &'static str {
 /// A goal as the student reads it.
 pub fn goal(lang: Lang, g: &Goal) -> String {
     match (g, lang) {
+        (
+            Goal::FirehoseDelivered { .. }
+            | Goal::FirehoseDeliveryReason { .. }
+            | Goal::FirehoseMinLatency { .. }
+            | Goal::FirehoseErrorOutput { .. }
+            | Goal::FirehoseDropped { .. }
+            | Goal::FirehoseNoReplay { .. }
+            | Goal::FirehoseFewerObjects { .. }
+            | Goal::FirehoseCompressed { .. }
+            | Goal::FirehoseBackedUp { .. },
+            _,
+        ) => crate::widgets::firehose::goal_text(lang, g),
         (Goal::PutAtLeast { key, count }, Lang::En) => format!("Put at least {count} records with partition key “{key}”."),
         (Goal::PutAtLeast { key, count }, Lang::Vi) => format!("Gửi ít nhất {count} record với partition key “{key}”."),
         (Goal::SharesShard { key, others }, Lang::En) => format!("Put records with at least {others} other key(s) that land on the same shard as “{key}”."),
@@ -870,6 +882,20 @@ pub fn fanout_run(lang: Lang, r: &kinesis_lab_core::lesson::sims::FanOutRun) -> 
 pub fn why(lang: Lang, w: &Why) -> String {
     let shard = |i: &usize| kinesis_lab_core::hash::ShardId(*i as u32).to_string();
     match (w, lang) {
+        (
+            Why::NoDeliveryStream
+            | Why::FirehoseTooFew { .. }
+            | Why::FirehoseNoReason { .. }
+            | Why::FirehoseWaitedTooLong { .. }
+            | Why::FirehoseNoErrorOutput { .. }
+            | Why::FirehoseTooFewDropped { .. }
+            | Why::FirehoseNotReplayed { .. }
+            | Why::FirehoseNoComparison
+            | Why::FirehoseTooManyObjects { .. }
+            | Why::FirehoseNotCompressed { .. }
+            | Why::FirehoseTooFewBackedUp { .. },
+            _,
+        ) => crate::widgets::firehose::why_text(lang, w),
         (Why::TooFewPuts { key, have, need }, Lang::En) if key.is_empty() => format!("No records yet: put at least {need}. You have {have}."),
         (Why::TooFewPuts { key, have, need }, Lang::Vi) if key.is_empty() => format!("Chưa có record nào: hãy gửi ít nhất {need}. Hiện có {have}."),
         (Why::TooFewPuts { key, have, need }, Lang::En) => format!("So far {have} record(s) with key “{key}”; the goal needs {need}."),

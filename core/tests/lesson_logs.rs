@@ -148,6 +148,28 @@ fn record(lab: &Lab) -> Value {
             "events": events,
         });
     }
+    // The Firehose lessons: every delivery stream, its traffic and what it did.
+    if !lab.firehose.runs.is_empty() {
+        let runs: Vec<Value> = lab
+            .firehose
+            .runs
+            .iter()
+            .map(|r| {
+                json!({
+                    "number": r.number,
+                    "settings": r.settings,
+                    "created_ms": r.created_ms,
+                    "sends": r.sends,
+                    "view": r.view,
+                })
+            })
+            .collect();
+        out["firehose"] = json!({
+            "now_ms": lab.firehose.now_ms,
+            "runs": runs,
+            "replays": lab.firehose.replays,
+        });
+    }
     out
 }
 
@@ -443,4 +465,200 @@ fn the_logs_show_what_the_lessons_claim() {
         .failovers()
         .iter()
         .all(|(_, left)| left.is_empty()));
+}
+
+/// The Firehose lessons' claims, each checked on the engine's replay.
+#[test]
+fn the_firehose_logs_show_what_the_lessons_claim() {
+    use kinesis_lab_core::firehose::buffer::FlushReason;
+    use kinesis_lab_core::lesson::firehose::{FhData, FhSettings, FhTransform, FhView};
+    use kinesis_lab_core::lesson::lab::{Action, LabError};
+    let lessons = lessons();
+    let lesson = |id: &str| lessons.iter().find(|l| l.id == id).unwrap().clone();
+    let fresh = |id: &str| Lab::from_scenario(&lesson(id).scenario).unwrap();
+    let apply = |lab: &mut Lab, actions: &[Action]| {
+        for a in actions {
+            lab.apply(a).unwrap_or_else(|e| panic!("{a:?}: {e}"));
+        }
+    };
+    let view = |lab: &Lab, run: usize| -> FhView { lab.firehose.runs[run].view.clone() };
+    let settings = |size: u32, interval: u32| FhSettings {
+        buffer_size_mib: size,
+        buffer_interval_s: interval,
+        compression: Default::default(),
+        transform: FhTransform::None,
+        parquet: false,
+        source_backup: false,
+        destination: Default::default(),
+        endpoint_fails: false,
+        from_stream: false,
+    };
+    let send = |rate: u32, bytes: u32, seconds: u32, data: FhData| Action::FirehoseSend {
+        records_per_second: rate,
+        record_bytes: bytes,
+        seconds,
+        data,
+    };
+
+    // 2.1: ten seconds in, nothing is in the bucket and the buffer holds
+    // all 200 records; 300 s later one object holds them, by Time, under
+    // the dated key.
+    let mut l = fresh("firehose-overview");
+    let sol = lesson("firehose-overview").solution;
+    apply(&mut l, &[sol[0].clone(), send(20, 200, 10, FhData::Json)]);
+    let v = view(&l, 0);
+    assert!(v.deliveries.is_empty() && v.objects.is_empty());
+    assert_eq!(v.buffer.as_ref().unwrap().records, 200);
+    let done = play(&lesson("firehose-overview"));
+    let v = view(&done, 0);
+    assert_eq!(v.deliveries.len(), 1);
+    let d = &v.deliveries[0];
+    assert_eq!(
+        (d.reason, d.records, d.waited_ms),
+        (FlushReason::Time, 2000, Some(300_000))
+    );
+    let key = &d.key;
+    assert!(
+        key.starts_with("2026/01/01/00/clicks-1-2026-01-01-00-"),
+        "{key}"
+    );
+
+    // 2.4: about 98 KiB/s fills 5 MiB by Size in under a minute; the rest
+    // goes by Time 300 s after its oldest record; a 30 s interval is refused
+    // naming the field; at 60 s the oldest record waits 60 s.
+    let b = play(&lesson("firehose-buffering"));
+    let v = view(&b, 0);
+    assert_eq!(v.deliveries[0].reason, FlushReason::Size);
+    assert!(v.deliveries[0].at_ms - b.firehose.runs[0].created_ms < 60_000);
+    assert_eq!(
+        (v.deliveries[1].reason, v.deliveries[1].waited_ms),
+        (FlushReason::Time, Some(300_000))
+    );
+    let quiet = view(&b, 1);
+    assert_eq!(quiet.deliveries[0].waited_ms, Some(60_000));
+    let mut l = fresh("firehose-buffering");
+    match l.apply(&Action::FirehoseCreate(settings(5, 30))) {
+        Err(LabError::Firehose(e)) => {
+            assert_eq!(e.field, "buffering.interval_seconds");
+            assert_eq!(e.range, Some(("60".into(), "900".into())));
+        }
+        other => panic!("{other:?}"),
+    }
+    // Step 2: 300 records of 1,000 bytes in 60 s leave in one object by Time.
+    apply(
+        &mut l,
+        &[
+            Action::FirehoseCreate(settings(5, 300)),
+            send(5, 1000, 60, FhData::Json),
+            Action::FirehoseWait { seconds: 300 },
+        ],
+    );
+    let v = view(&l, 0);
+    assert_eq!(v.deliveries.len(), 1);
+    assert_eq!(
+        (v.deliveries[0].reason, v.deliveries[0].records),
+        (FlushReason::Time, 300)
+    );
+
+    // 2.2: COPY loads the staged object's rows; a failing endpoint is
+    // retried, then its records are backed up under http-endpoint-failed/.
+    let d = play(&lesson("firehose-destinations"));
+    let red = view(&d, 0);
+    assert_eq!(red.redshift_rows, 200);
+    assert!(red
+        .objects
+        .iter()
+        .any(|o| o.kind == "delivery" && o.records == 200));
+    let http = view(&d, 1);
+    assert!(http.attempts > 1);
+    assert_eq!((http.delivered, http.failed), (0, 100));
+    assert!(http
+        .objects
+        .iter()
+        .any(|o| o.key.starts_with("http-endpoint-failed/")));
+
+    // 2.3: one CSV line in ten fails to processing-failed/, the rest arrive
+    // as JSON; Parquet objects; dropped records; add_field enriches; a
+    // 5 MiB buffer with Parquet is refused naming the size.
+    let t = play(&lesson("firehose-transform"));
+    let csv = view(&t, 0);
+    assert_eq!((csv.delivered, csv.failed), (90, 10));
+    assert!(csv
+        .objects
+        .iter()
+        .any(|o| o.kind == "processing-failed" && o.records == 10));
+    assert!(csv.preview[0].starts_with("{\"seq\":"), "{:?}", csv.preview);
+    assert!(view(&t, 1).deliveries[0].key.ends_with(".parquet"));
+    assert_eq!(view(&t, 2).dropped, 60);
+    let mut l = fresh("firehose-transform");
+    let mut pq = settings(5, 60);
+    pq.parquet = true;
+    match l.apply(&Action::FirehoseCreate(pq)) {
+        Err(LabError::Firehose(e)) => assert_eq!(e.field, "buffering.size_mib"),
+        other => panic!("{other:?}"),
+    }
+    let mut enrich = settings(5, 60);
+    enrich.transform = FhTransform::AddField;
+    apply(
+        &mut l,
+        &[
+            Action::FirehoseCreate(enrich),
+            send(10, 200, 10, FhData::Json),
+            Action::FirehoseWait { seconds: 120 },
+        ],
+    );
+    let v = view(&l, 0);
+    assert_eq!(v.delivered, 100);
+    assert!(
+        v.preview[0].contains("\"source\":\"kinesis-lab\"")
+            && v.preview[0].contains("\"arrived_ms\":"),
+        "{:?}",
+        v.preview
+    );
+
+    // 2.5: before any delivery the stream gives all 500 back and Firehose
+    // holds them in its buffer; after it, Firehose holds nothing and the
+    // stream still gives all 500.
+    let sol = lesson("streams-vs-firehose").solution;
+    let mut l = fresh("streams-vs-firehose");
+    apply(
+        &mut l,
+        &[sol[0].clone(), sol[1].clone(), Action::FirehoseReplay],
+    );
+    let early = l.firehose.replays[0].clone();
+    assert_eq!(
+        (early.delivered, early.buffered, early.stream_returned),
+        (0, 500, Some(500))
+    );
+    let s = play(&lesson("streams-vs-firehose"));
+    let late = s.firehose.replays.last().unwrap();
+    assert_eq!(
+        (late.delivered, late.buffered, late.stream_returned),
+        (500, 0, Some(500))
+    );
+    assert!(view(&s, 0).deliveries[0].waited_ms.unwrap() >= 60_000);
+
+    // 5.3: the same 6,000 records make six objects in a 1 MiB buffer and one
+    // in a 16 MiB buffer; GZIP stores under 60 %; the filter delivers only
+    // the buy events while the backup keeps all 200.
+    let p = play(&lesson("firehose-practices"));
+    let (small, large) = (view(&p, 0), view(&p, 1));
+    assert_eq!((small.delivery_objects(), large.delivery_objects()), (6, 1));
+    assert!(small.deliveries[..5]
+        .iter()
+        .all(|d| d.reason == FlushReason::Size));
+    let share = large.stored_bytes().unwrap() as f64 / large.delivered_raw_bytes() as f64;
+    assert!(share < 0.6, "{share}");
+    assert!(large.deliveries[0].key.ends_with(".gz"));
+    let filt = view(&p, 2);
+    assert_eq!(filt.backed_up, 200);
+    assert_eq!(filt.delivered + filt.dropped, 200);
+    assert!(filt.delivered > 0 && filt.dropped > filt.delivered);
+    assert!(
+        filt.preview
+            .iter()
+            .all(|l| l.contains("\"action\":\"buy\"")),
+        "{:?}",
+        filt.preview
+    );
 }

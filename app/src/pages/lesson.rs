@@ -33,6 +33,9 @@ pub fn widget_view(widget: Widget, handle: LabHandle) -> AnyView {
         }
         Widget::Kcl => view! { <crate::widgets::kcl::KclWidget handle=handle /> }.into_any(),
         Widget::Kpl => view! { <crate::widgets::kpl::KplWidget handle=handle /> }.into_any(),
+        Widget::Firehose => {
+            view! { <crate::widgets::firehose::FirehoseWidget handle=handle /> }.into_any()
+        }
     }
 }
 

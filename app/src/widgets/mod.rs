@@ -7,6 +7,7 @@ pub mod chart;
 pub mod copy_link;
 pub mod distribution;
 pub mod fan_out;
+pub mod firehose;
 pub mod kcl;
 pub mod kpl;
 pub mod key_histogram;
@@ -54,6 +55,6 @@ impl LabHandle {
 pub fn field_error(e: LabError) -> Option<ValidationError> {
     match e {
         LabError::Invalid(v) => Some(v),
-        LabError::Console(_) | LabError::Kcl(_) => None,
+        LabError::Console(_) | LabError::Kcl(_) | LabError::Firehose(_) => None,
     }
 }

@@ -1,6 +1,7 @@
 //! Named rules checked against a [`Lab`]. A rule that fails says why as data
 //! ([`Why`]); the app words it for students in either language.
 
+use super::firehose::{FhCompression, FhDestination};
 use super::lab::{IterType, Lab};
 use crate::stream::capacity::{shards_needed, ReadMode, Workload};
 use crate::stream::engine::StreamMode;
@@ -111,6 +112,75 @@ pub enum Goal {
         buffered_time_ms: u32,
         min_p50_ms: u64,
     },
+    /// A delivery stream (to `destination`, with Parquet conversion on or
+    /// off, if given) delivered at least `records` records to its
+    /// destination, in at most `max_objects` S3 objects if given.
+    FirehoseDelivered {
+        records: u64,
+        #[serde(default)]
+        max_objects: Option<u64>,
+        #[serde(default)]
+        destination: Option<FhDestination>,
+        #[serde(default)]
+        parquet: Option<bool>,
+    },
+    /// A delivery was triggered by this buffering hint.
+    FirehoseDeliveryReason { reason: FhReason },
+    /// A delivery stream whose buffer interval is `interval_s` delivered by
+    /// time, its oldest record having waited no longer than the interval.
+    FirehoseMinLatency { interval_s: u32 },
+    /// Some delivery stream wrote error output of this kind.
+    FirehoseErrorOutput { kind: FhErrorKind },
+    /// Transforms dropped at least `records` records (result `Dropped`).
+    FirehoseDropped { records: u64 },
+    /// After Firehose delivered at least `records` records, a read-again
+    /// got nothing from Firehose and every one of them from the data stream
+    /// in front.
+    FirehoseNoReplay { records: u64 },
+    /// Two delivery streams got the same traffic and delivered all of it;
+    /// the one with the larger buffer wrote at most `percent` % as many
+    /// objects.
+    FirehoseFewerObjects { percent: u32 },
+    /// A delivery stream with `compression` stored at most `max_percent` %
+    /// of the bytes it delivered.
+    FirehoseCompressed {
+        compression: FhCompression,
+        max_percent: u32,
+    },
+    /// Source-record backup objects hold at least `records` records.
+    FirehoseBackedUp { records: u64 },
+}
+
+/// A delivery reason a goal asks for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FhReason {
+    Size,
+    Time,
+}
+
+/// Error output a goal asks for, by its S3 folder.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FhErrorKind {
+    ProcessingFailed,
+    FormatConversionFailed,
+    HttpEndpointFailed,
+    SplunkFailed,
+    OpensearchFailed,
+}
+
+impl FhErrorKind {
+    /// The folder Firehose writes it under.
+    pub fn folder(self) -> &'static str {
+        match self {
+            FhErrorKind::ProcessingFailed => "processing-failed",
+            FhErrorKind::FormatConversionFailed => "format-conversion-failed",
+            FhErrorKind::HttpEndpointFailed => "http-endpoint-failed",
+            FhErrorKind::SplunkFailed => "splunk-failed",
+            FhErrorKind::OpensearchFailed => "AmazonOpenSearchService_failed",
+        }
+    }
 }
 
 /// A capacity mode, as the API spells it.
@@ -291,6 +361,56 @@ pub enum Why {
         p50_ms: Option<u64>,
         need: u64,
     },
+    /// No delivery stream matches the goal's settings yet.
+    NoDeliveryStream,
+    /// The best matching delivery stream delivered `have` records in
+    /// `objects` objects.
+    FirehoseTooFew {
+        have: u64,
+        need: u64,
+        objects: u64,
+    },
+    /// No delivery was triggered by this reason.
+    FirehoseNoReason {
+        reason: FhReason,
+    },
+    /// Deliveries by time in streams with that interval: the shortest wait
+    /// seen (None: no such delivery yet).
+    FirehoseWaitedTooLong {
+        waited_ms: Option<u64>,
+        interval_s: u32,
+    },
+    /// No error output of this kind.
+    FirehoseNoErrorOutput {
+        kind: FhErrorKind,
+    },
+    FirehoseTooFewDropped {
+        have: u64,
+        need: u64,
+    },
+    /// No read-again after enough records were delivered; `delivered` is the
+    /// most any read-again saw delivered.
+    FirehoseNotReplayed {
+        delivered: u64,
+        need: u64,
+    },
+    /// No two delivery streams got the same traffic and delivered it all.
+    FirehoseNoComparison,
+    /// The best pair: objects written with the smaller and larger buffer.
+    FirehoseTooManyObjects {
+        small: u64,
+        large: u64,
+        percent: u32,
+    },
+    /// The best matching stream stored this share (None: nothing delivered).
+    FirehoseNotCompressed {
+        percent: Option<u32>,
+        need: u32,
+    },
+    FirehoseTooFewBackedUp {
+        have: u64,
+        need: u64,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -303,6 +423,9 @@ impl Goal {
     pub fn evaluate(&self, lab: &Lab) -> Outcome {
         use Outcome::*;
         if let Some(o) = evaluate_fanout(self, lab) {
+            return o;
+        }
+        if let Some(o) = super::firehose::evaluate(self, lab) {
             return o;
         }
         match self {
@@ -610,6 +733,16 @@ impl Goal {
             | Goal::KplThrottled { .. }
             | Goal::KplBeatRecordLimit { .. }
             | Goal::KplBufferLatency { .. } => NotMet(Why::NoRun),
+            // Evaluated in firehose.rs.
+            Goal::FirehoseDelivered { .. }
+            | Goal::FirehoseDeliveryReason { .. }
+            | Goal::FirehoseMinLatency { .. }
+            | Goal::FirehoseErrorOutput { .. }
+            | Goal::FirehoseDropped { .. }
+            | Goal::FirehoseNoReplay { .. }
+            | Goal::FirehoseFewerObjects { .. }
+            | Goal::FirehoseCompressed { .. }
+            | Goal::FirehoseBackedUp { .. } => NotMet(Why::NoDeliveryStream),
         }
     }
 }

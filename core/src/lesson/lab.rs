@@ -2,6 +2,7 @@
 //! into [`Action`]s; applying the same actions to the same scenario always
 //! gives the same state, which is how stored solutions are checked.
 
+use super::firehose::{FhData, FhError, FhSettings, FirehoseLab};
 use super::sims::{FanOutRun, KclLab, KplRun};
 use super::Scenario;
 use crate::api::console::{parse, Parsed};
@@ -92,6 +93,22 @@ pub enum Action {
     KclCheckpoint { every_ms: u64 },
     /// Let `seconds` of simulated time pass for the KCL application.
     KclRun { seconds: u32 },
+    /// Create a Firehose delivery stream with these settings (earlier ones
+    /// stay, for comparison).
+    FirehoseCreate(FhSettings),
+    /// Steady Direct PUT traffic (or into the data stream in front) to the
+    /// newest delivery stream: a `PutRecordBatch` a second.
+    FirehoseSend {
+        records_per_second: u32,
+        record_bytes: u32,
+        seconds: u32,
+        #[serde(default)]
+        data: FhData,
+    },
+    /// Let `seconds` of simulated time pass for every delivery stream.
+    FirehoseWait { seconds: u32 },
+    /// Ask Firehose and the data stream in front for the records again.
+    FirehoseReplay,
 }
 
 fn default_buffered_time() -> u32 {
@@ -179,6 +196,14 @@ pub enum LabError {
     Console(String),
     /// A KCL setting or worker was refused; names the KCL's setting.
     Kcl(KclError),
+    /// A delivery stream's setting was refused; names its field.
+    Firehose(FhError),
+}
+
+impl From<FhError> for LabError {
+    fn from(e: FhError) -> Self {
+        LabError::Firehose(e)
+    }
 }
 
 impl From<ValidationError> for LabError {
@@ -201,6 +226,7 @@ impl std::fmt::Display for LabError {
             LabError::Invalid(e) => e.fmt(f),
             LabError::Console(m) => f.write_str(m),
             LabError::Kcl(e) => e.fmt(f),
+            LabError::Firehose(e) => e.fmt(f),
         }
     }
 }
@@ -262,6 +288,8 @@ pub struct Lab {
     pub kpl_runs: Vec<KplRun>,
     /// The KCL application, once a `KclStart` made one.
     pub kcl: Option<KclLab>,
+    /// The Firehose lessons' delivery streams.
+    pub firehose: FirehoseLab,
 }
 
 impl Lab {
@@ -292,6 +320,7 @@ impl Lab {
             fanouts: Vec::new(),
             kpl_runs: Vec::new(),
             kcl: None,
+            firehose: FirehoseLab::new(s.seed, DEFAULT_START_MS),
         };
         for a in &s.actions {
             lab.apply(a)?;
@@ -467,6 +496,18 @@ impl Lab {
                     _ => {}
                 }
             }
+            // Each checks its input before it changes anything (firehose.rs).
+            Action::FirehoseCreate(settings) => self.firehose.create(settings)?,
+            Action::FirehoseSend {
+                records_per_second,
+                record_bytes,
+                seconds,
+                data,
+            } => self
+                .firehose
+                .send(*records_per_second, *record_bytes, *seconds, *data)?,
+            Action::FirehoseWait { seconds } => self.firehose.wait(*seconds)?,
+            Action::FirehoseReplay => self.firehose.replay()?,
         }
         Ok(())
     }

@@ -4,6 +4,7 @@
 //! The files themselves are read by the caller (the app's build script, the
 //! tests); this module only sees their text, so it stays sans-IO.
 
+pub mod firehose;
 pub mod goal;
 pub mod lab;
 pub mod sims;
@@ -70,6 +71,9 @@ pub enum Widget {
     Kpl,
     /// A KCL application: workers, the lease table, checkpoints, failover.
     Kcl,
+    /// Firehose delivery streams: settings, traffic, the buffer, deliveries
+    /// and the bucket.
+    Firehose,
 }
 
 /// A prediction asked before the student runs something.

@@ -14,14 +14,137 @@ fn text(en: String, vi: String) -> Text {
 
 /// One generated item of difficulty `level` (1–3); `n` makes its id unique.
 pub fn generate(rng: &mut ComponentRng, level: u8, n: usize) -> Item {
-    match rng.random_range(0..7) {
+    match rng.random_range(0..9) {
         0 => shards_for_workload(rng, level, n),
         1 => shard_from_hash_key(rng, level, n),
         2 => get_records_budget(rng, level, n),
         3 => kcl_idle_workers(rng, level, n),
         4 => kcl_redelivered(rng, level, n),
         5 => polling_apps(rng, level, n),
+        6 => firehose_objects(rng, level, n),
+        7 => firehose_first_object(rng, level, n),
         _ => kpl_kinesis_records(rng, level, n),
+    }
+}
+
+/// Steady Firehose traffic and buffering hints for a generated item: at
+/// most 10 KB/s, so an hour of it runs quickly when the quiz is graded.
+fn firehose_traffic(rng: &mut ComponentRng, level: u8) -> (u32, u32, u32, u32) {
+    // Few, larger records: the engine's work grows with the record count.
+    let rate = [1u32, 2, 5][rng.random_range(0..3)];
+    let bytes = [500u32, 1000, 2000][rng.random_range(0..3)];
+    let mib = if level >= 3 {
+        rng.random_range(1..=2u32)
+    } else {
+        1
+    };
+    let interval = match level {
+        1 => [60u32, 300, 900][rng.random_range(0..3)],
+        _ => [60u32, 120, 300, 600, 900][rng.random_range(0..5)],
+    };
+    (rate, bytes, mib, interval)
+}
+
+/// What the engine's first delivery says, for an explanation.
+fn firehose_first_text(rate: u32, bytes: u32, mib: u32, interval: u32) -> (String, String) {
+    let first =
+        crate::lesson::firehose::steady_deliveries(rate, bytes, mib, interval, interval + 1)
+            .and_then(|d| d.into_iter().next());
+    match first {
+        Some(d) if d.reason == crate::firehose::buffer::FlushReason::Size => (
+            format!("Here the buffer reaches {mib} MiB first: the simulated delivery stream writes its first object after {} s, by Size, with {} records.", d.after_ms / 1000, d.records),
+            format!("Ở đây bộ đệm chạm {mib} MiB trước: delivery stream mô phỏng ghi object đầu tiên sau {} giây, vì Size, với {} record.", d.after_ms / 1000, d.records),
+        ),
+        Some(d) => (
+            format!("Here the interval comes first: the simulated delivery stream writes its first object after {} s, by Time, with {} records.", d.after_ms / 1000, d.records),
+            format!("Ở đây interval tới trước: delivery stream mô phỏng ghi object đầu tiên sau {} giây, vì Time, với {} record.", d.after_ms / 1000, d.records),
+        ),
+        None => (String::new(), String::new()),
+    }
+}
+
+/// How many S3 objects an hour of steady traffic makes.
+fn firehose_objects(rng: &mut ComponentRng, level: u8, n: usize) -> Item {
+    let (rate, bytes, mib, interval) = firehose_traffic(rng, level);
+    let (first_en, first_vi) = firehose_first_text(rate, bytes, mib, interval);
+    numeric(
+        format!("gen-firehose-objects-{n}"),
+        Topic::Firehose,
+        level,
+        text(
+            format!("A Firehose delivery stream writes to S3 with buffering hints of {mib} MiB and {interval} s. A producer sends {rate} records a second of {bytes} bytes each (one PutRecordBatch a second), for one hour. How many S3 objects does Firehose write during that hour?"),
+            format!("Một delivery stream Firehose ghi vào S3 với buffering hint {mib} MiB và {interval} giây. Một producer gửi {rate} record mỗi giây, mỗi record {bytes} byte (mỗi giây một lệnh PutRecordBatch), trong một giờ. Trong giờ đó Firehose ghi bao nhiêu object vào S3?"),
+        ),
+        Calc::FirehoseObjects {
+            records_per_second: rate,
+            record_bytes: bytes,
+            buffer_mib: mib,
+            interval_s: interval,
+            seconds: 3600,
+        },
+        text("objects".into(), "object".into()),
+        text(
+            format!("An object is written when the buffer reaches the size hint or when its oldest record has waited the interval, whichever comes first; then the buffer starts over with the next record. {first_en} The answer is counted by running the delivery stream for the hour; what is still in the buffer at the end is not an object yet."),
+            format!("Một object được ghi khi bộ đệm đạt size hint hoặc khi record cũ nhất đã chờ hết interval, cái nào tới trước; sau đó bộ đệm bắt đầu lại với record kế tiếp. {first_vi} Đáp án được đếm bằng cách chạy delivery stream trong một giờ; những gì còn trong bộ đệm lúc kết thúc thì chưa thành object."),
+        ),
+        link("firehose-buffering", 1),
+    )
+}
+
+/// The size of the first object, or how long until it is written.
+fn firehose_first_object(rng: &mut ComponentRng, level: u8, n: usize) -> Item {
+    let (rate, bytes, mib, interval) = firehose_traffic(rng, level);
+    let (first_en, first_vi) = firehose_first_text(rate, bytes, mib, interval);
+    let explanation = text(
+        format!("The buffer delivers at whichever hint comes first: {mib} MiB, or {interval} s after its oldest record arrived. {first_en} Without compression the object holds exactly the bytes of its records."),
+        format!("Bộ đệm chuyển dữ liệu theo ngưỡng nào tới trước: {mib} MiB, hoặc {interval} giây sau khi record cũ nhất tới. {first_vi} Khi không nén, object chứa đúng số byte của các record."),
+    );
+    let prompt_head_en = format!("A Firehose delivery stream writes to S3, uncompressed, with buffering hints of {mib} MiB and {interval} s. A producer starts sending {rate} records a second of {bytes} bytes each (one PutRecordBatch a second).");
+    let prompt_head_vi = format!("Một delivery stream Firehose ghi vào S3, không nén, với buffering hint {mib} MiB và {interval} giây. Một producer bắt đầu gửi {rate} record mỗi giây, mỗi record {bytes} byte (mỗi giây một lệnh PutRecordBatch).");
+    let (prompt, answer, unit, tolerance) = if rng.random_bool(0.5) {
+        (
+            text(
+                format!("{prompt_head_en} How large is the first S3 object, in KiB?"),
+                format!("{prompt_head_vi} Object S3 đầu tiên lớn bao nhiêu KiB?"),
+            ),
+            Calc::FirehoseFirstObjectKib {
+                records_per_second: rate,
+                record_bytes: bytes,
+                buffer_mib: mib,
+                interval_s: interval,
+            },
+            text("KiB".into(), "KiB".into()),
+            0.5,
+        )
+    } else {
+        (
+            text(
+                format!("{prompt_head_en} How many seconds after the first record is the first S3 object written?"),
+                format!("{prompt_head_vi} Object S3 đầu tiên được ghi sau record đầu tiên bao nhiêu giây?"),
+            ),
+            Calc::FirehoseFirstDeliverySeconds {
+                records_per_second: rate,
+                record_bytes: bytes,
+                buffer_mib: mib,
+                interval_s: interval,
+            },
+            text("seconds".into(), "giây".into()),
+            0.0,
+        )
+    };
+    Item {
+        id: format!("gen-firehose-first-{n}"),
+        topic: Topic::Firehose,
+        difficulty: level,
+        prompt,
+        kind: ItemKind::Numeric {
+            answer,
+            tolerance,
+            unit: Some(unit),
+        },
+        explanation,
+        lesson: link("firehose-buffering", 1),
+        source: None,
     }
 }
 
@@ -360,6 +483,64 @@ mod tests {
                             ),
                             Calc::PollingAppsPerShard { poll_interval_ms } => {
                                 assert_eq!(v, (5 * poll_interval_ms / 1000) as f64)
+                            }
+                            // The buffering rule worked out by hand: a
+                            // batch of `r` records of `b` bytes arrives each
+                            // second from t = 0. The buffer is full at the
+                            // record that reaches the size hint (`n`
+                            // records), in batch `k` (at t = k − 1), unless
+                            // its oldest record has waited the interval
+                            // first (a batch arriving at that moment starts
+                            // the next buffer).
+                            Calc::FirehoseFirstDeliverySeconds {
+                                records_per_second: r,
+                                record_bytes: b,
+                                buffer_mib: m,
+                                interval_s: i,
+                            } => {
+                                let n = (*m as u64 * 1_048_576).div_ceil(*b as u64);
+                                let k = n.div_ceil(*r as u64);
+                                let want = if k <= *i as u64 { k - 1 } else { *i as u64 };
+                                assert_eq!(v, want as f64, "{answer:?}");
+                            }
+                            Calc::FirehoseFirstObjectKib {
+                                records_per_second: r,
+                                record_bytes: b,
+                                buffer_mib: m,
+                                interval_s: i,
+                            } => {
+                                let n = (*m as u64 * 1_048_576).div_ceil(*b as u64);
+                                let k = n.div_ceil(*r as u64);
+                                let records = if k <= *i as u64 {
+                                    n
+                                } else {
+                                    *i as u64 * *r as u64
+                                };
+                                assert_eq!(
+                                    v,
+                                    ((records * *b as u64) as f64 / 1024.0).round(),
+                                    "{answer:?}"
+                                );
+                            }
+                            Calc::FirehoseObjects {
+                                records_per_second: r,
+                                record_bytes: b,
+                                buffer_mib: m,
+                                interval_s: i,
+                                seconds,
+                            } => {
+                                let n = (*m as u64 * 1_048_576).div_ceil(*b as u64);
+                                let k = n.div_ceil(*r as u64);
+                                // By size every `n` records (each buffer fills
+                                // within k ≤ interval − 1 seconds); by time
+                                // every interval.
+                                let want = if k < *i as u64 {
+                                    *seconds as u64 * *r as u64 / n
+                                } else {
+                                    assert!(k > *i as u64, "the generator avoids k = interval");
+                                    *seconds as u64 / *i as u64
+                                };
+                                assert_eq!(v, want as f64, "{answer:?}");
                             }
                             Calc::KplKinesisRecordsPerSecond {
                                 user_records_per_second,

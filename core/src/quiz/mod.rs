@@ -118,6 +118,66 @@ pub enum Calc {
         record_bytes: u32,
         key_chars: u32,
     },
+    /// A documented Firehose limit, from core's firehose configuration.
+    FirehoseLimit { limit: FirehoseLimitName },
+    /// S3 objects an S3 delivery stream with these buffering hints writes in
+    /// `seconds` of steady traffic (the simulated delivery stream runs it).
+    FirehoseObjects {
+        records_per_second: u32,
+        record_bytes: u32,
+        buffer_mib: u32,
+        interval_s: u32,
+        seconds: u32,
+    },
+    /// Size of the first such object, in KiB (rounded to the nearest KiB).
+    FirehoseFirstObjectKib {
+        records_per_second: u32,
+        record_bytes: u32,
+        buffer_mib: u32,
+        interval_s: u32,
+    },
+    /// Seconds from the first record to the first object.
+    FirehoseFirstDeliverySeconds {
+        records_per_second: u32,
+        record_bytes: u32,
+        buffer_mib: u32,
+        interval_s: u32,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FirehoseLimitName {
+    BufferIntervalMinSeconds,
+    BufferIntervalMaxSeconds,
+    BufferIntervalDefaultSeconds,
+    BufferSizeMinMib,
+    BufferSizeMaxMib,
+    BufferSizeDefaultMib,
+    ConversionBufferSizeMinMib,
+    BatchMaxRecords,
+    RecordMaxKib,
+}
+
+/// The deliveries a steady run makes within its first `seconds` (after
+/// its last record, the run stops: the rest is still in the buffer).
+fn firehose_first(
+    records_per_second: u32,
+    record_bytes: u32,
+    buffer_mib: u32,
+    interval_s: u32,
+) -> Option<crate::lesson::firehose::SteadyDelivery> {
+    // Long enough for a first delivery by time, whatever the interval.
+    let seconds = interval_s.saturating_add(1);
+    crate::lesson::firehose::steady_deliveries(
+        records_per_second,
+        record_bytes,
+        buffer_mib,
+        interval_s,
+        seconds,
+    )?
+    .into_iter()
+    .next()
 }
 
 /// User records of `record_bytes` with distinct keys of `key_chars`
@@ -306,6 +366,55 @@ impl Calc {
             } => {
                 let per = per_aggregate(*record_bytes, *key_chars)?.max(1);
                 user_records_per_second.div_ceil(per) as f64
+            }
+            Calc::FirehoseLimit { limit } => {
+                use crate::firehose::config as c;
+                use FirehoseLimitName::*;
+                (match limit {
+                    BufferIntervalMinSeconds => c::INTERVAL_RANGE.0,
+                    BufferIntervalMaxSeconds => c::INTERVAL_RANGE.1,
+                    BufferIntervalDefaultSeconds => c::DEFAULT_INTERVAL_SECONDS,
+                    BufferSizeMinMib => c::SIZE_MIB_RANGE.0,
+                    BufferSizeMaxMib => c::SIZE_MIB_RANGE.1,
+                    BufferSizeDefaultMib => c::DEFAULT_SIZE_MIB,
+                    ConversionBufferSizeMinMib => c::CONVERSION_MIN_SIZE_MIB,
+                    BatchMaxRecords => crate::firehose::source::MAX_BATCH_RECORDS as u32,
+                    RecordMaxKib => (crate::firehose::source::MAX_RECORD_BYTES / 1024) as u32,
+                }) as f64
+            }
+            Calc::FirehoseObjects {
+                records_per_second,
+                record_bytes,
+                buffer_mib,
+                interval_s,
+                seconds,
+            } => crate::lesson::firehose::steady_deliveries(
+                *records_per_second,
+                *record_bytes,
+                *buffer_mib,
+                *interval_s,
+                *seconds,
+            )?
+            .len() as f64,
+            Calc::FirehoseFirstObjectKib {
+                records_per_second,
+                record_bytes,
+                buffer_mib,
+                interval_s,
+            } => {
+                let d =
+                    firehose_first(*records_per_second, *record_bytes, *buffer_mib, *interval_s)?;
+                (d.bytes as f64 / 1024.0).round()
+            }
+            Calc::FirehoseFirstDeliverySeconds {
+                records_per_second,
+                record_bytes,
+                buffer_mib,
+                interval_s,
+            } => {
+                let d =
+                    firehose_first(*records_per_second, *record_bytes, *buffer_mib, *interval_s)?;
+                d.after_ms as f64 / 1000.0
             }
         })
     }
