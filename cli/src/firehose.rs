@@ -210,6 +210,8 @@ pub fn run(args: &FirehoseArgs, out: &mut dyn Write, err: &mut dyn Write) -> io:
             matches!(
                 e,
                 FirehoseEvent::BufferFlushed { .. }
+                    | FirehoseEvent::Transformed { .. }
+                    | FirehoseEvent::InvocationFailed { .. }
                     | FirehoseEvent::Delivered { .. }
                     | FirehoseEvent::ErrorOutput { .. }
                     | FirehoseEvent::Retried { .. }

@@ -188,3 +188,32 @@ fn parquet_objects_are_real_parquet() {
     assert_eq!(&bytes[..4], b"PAR1");
     assert_eq!(&bytes[bytes.len() - 4..], b"PAR1");
 }
+
+#[test]
+fn failing_endpoint_backs_up_and_json_summary_adds_up() {
+    let d = dir("http");
+    let cfg = "[buffering]\nsize_mib = 1\ninterval_seconds = 60\n\
+               [destination]\ntype = \"http_endpoint\"\nurl = \"https://collector.example.com\"\n\
+               retry_duration_seconds = 30\n[destination.simulated]\nfail = true\n";
+    let o = firehose(&d, cfg, &records(20, 2), &["--json"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let c = &v["counts"];
+    assert_eq!(c["received"], 20);
+    assert_eq!(c["delivered"], 0);
+    assert_eq!(c["failed_to_error_prefix"], 20);
+    assert!(c["retried"].as_u64().unwrap() >= 1);
+    let objects = v["objects"].as_array().unwrap();
+    assert_eq!(objects.len(), 1);
+    let key = objects[0]["key"].as_str().unwrap();
+    assert!(
+        key.starts_with("http-endpoint-failed/2023/11/14/22/"),
+        "{key}"
+    );
+    let body = std::fs::read_to_string(d.join("out").join(key)).unwrap();
+    assert_eq!(body.lines().count(), 20);
+    for line in body.lines() {
+        let r: serde_json::Value = serde_json::from_str(line).unwrap();
+        assert_eq!(r["errorCode"], "HttpEndpoint.DestinationException");
+    }
+}
