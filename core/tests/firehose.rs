@@ -1539,3 +1539,95 @@ proptest! {
         prop_assert_eq!(c.received, c.delivered + c.dropped + c.failed_to_error_prefix + c.in_flight);
     }
 }
+
+#[test]
+fn snapshot_splunk_ack_timeout_without_retry() {
+    // Splunk acknowledges after 200 s; the HEC acknowledgement timeout is
+    // 180 s and the retry duration 0: the batch goes to splunk-failed/ at
+    // once, although Splunk indexes it 20 s later (the documented caveat).
+    let cfg = DeliveryConfig {
+        destination: Destination::Splunk {
+            bucket: "splunk-backup".into(),
+            endpoint: "https://splunk.example.com:8088".into(),
+            hec_ack_timeout_seconds: 180,
+            retry_duration_seconds: 0,
+            simulated: Simulated {
+                fail: false,
+                latency_ms: 200_000,
+            },
+        },
+        s3_backup: Some(S3BackupMode::AllData),
+        ..DeliveryConfig::default()
+    };
+    let mut fh = DeliveryStream::new("siem", cfg, 2, T0).unwrap();
+    fh.put_record(T0, b"event one\n".to_vec()).unwrap();
+    fh.put_record(T0 + 500, b"event two\n".to_vec()).unwrap();
+    fh.run_until_idle(T0 + 3_600_000);
+    check(
+        &fh,
+        expect![[r#"
+        60.000s flush batch 0 by time: 2 records, 20 B
+        60.000s send batch 0 attempt 1
+        60.000s backed up 2 records to source-backup/2023/11/14/22/siem-1-2023-11-14-22-14-20-8b94d33c-d121-41a4-8bcf-3c91931614f7
+        240.000s batch 0 attempt 1 failed: Splunk.AckTimeout
+        240.000s error output SplunkFailed splunk-failed/2023/11/14/22/siem-1-2023-11-14-22-17-20-626bee17-54b3-44c3-954e-a433d21c2743: 2 records
+        260.000s endpoint took batch 0 attempt 1 late (2 records)
+    "#]],
+    );
+    let failed = fh.bucket().list("splunk-failed/");
+    assert_eq!(failed.len(), 1);
+    let body = String::from_utf8(fh.object_bytes(failed[0]).unwrap()).unwrap();
+    let v: serde_json::Value = serde_json::from_str(body.lines().next().unwrap()).unwrap();
+    assert_eq!(v["errorCode"], "Splunk.AckTimeout");
+    assert!(v.get("EventId").is_some());
+    // Splunk's raw endpoint got the bytes as sent, concatenated.
+    assert_eq!(fh.endpoint().received[0].body, b"event one\nevent two\n");
+    let c = fh.counts();
+    assert_eq!(
+        (
+            c.delivered,
+            c.failed_to_error_prefix,
+            c.backed_up,
+            c.retried
+        ),
+        (0, 2, 2, 0)
+    );
+}
+
+#[test]
+fn stream_source_transform_sees_kinesis_metadata() {
+    use kinesis_lab_core::stream::engine::{Engine, PutEntry};
+    let mut ks = Engine::new();
+    ks.create_stream(T0, "clicks", 1).unwrap();
+    ks.put_records(
+        T0 + 5,
+        "clicks",
+        &[PutEntry {
+            partition_key: "user-9".into(),
+            explicit_hash_key: None,
+            data: b"{\"n\":1}".to_vec(),
+        }],
+    )
+    .unwrap();
+    let cfg = DeliveryConfig {
+        source: SourceConfig::KinesisStream {
+            stream: "clicks".into(),
+            start: StreamStart::TrimHorizon,
+        },
+        ..s3(1, 60)
+    };
+    let mut fh = DeliveryStream::new("meta", cfg, 1, T0).unwrap();
+    fh.set_transform(Some(Box::new(transform::ExternalTransform)));
+    fh.poll_source(T0 + 1_000, &mut ks).unwrap();
+    fh.advance_to(T0 + 61_000);
+    let (_, input) = fh.pending_invocation().unwrap();
+    let v: serde_json::Value = serde_json::from_str(input).unwrap();
+    assert_eq!(
+        v["sourceKinesisStreamArn"],
+        "arn:aws:kinesis:us-east-1:000000000000:stream/clicks"
+    );
+    let meta = &v["records"][0]["kinesisRecordMetadata"];
+    assert_eq!(meta["partitionKey"], "user-9");
+    assert_eq!(meta["shardId"], "shardId-000000000000");
+    assert_eq!(meta["approximateArrivalTimestamp"], T0 + 5);
+}
