@@ -123,6 +123,53 @@ async function act(page, a) {
       }
       break;
     }
+    case 'firehose_create': {
+      await ensure(page, '#w-fh-create');
+      const before = await page.evaluate(() => Number(document.querySelector('#w-fh-current')?.dataset.run ?? 0));
+      await page.fill('#w-fh-size', String(a.buffer_size_mib));
+      await page.fill('#w-fh-interval', String(a.buffer_interval_s));
+      await page.selectOption('#w-fh-dest', a.destination ?? 's3');
+      await page.selectOption('#w-fh-comp', a.compression ?? 'uncompressed');
+      await page.selectOption('#w-fh-transform', a.transform ?? 'none');
+      await page.setChecked('#w-fh-parquet', a.parquet ?? false);
+      await page.setChecked('#w-fh-backup', a.source_backup ?? false);
+      await page.setChecked('#w-fh-fails', a.endpoint_fails ?? false);
+      await page.setChecked('#w-fh-stream', a.from_stream ?? false);
+      await page.click('#w-fh-create');
+      // The new delivery stream is the one shown in full.
+      await page.waitForFunction((b) => Number(document.querySelector('#w-fh-current')?.dataset.run ?? 0) > b, before);
+      assert.equal(await page.locator('#w-fh-error').innerText(), '');
+      break;
+    }
+    case 'firehose_send':
+    case 'firehose_wait': {
+      await ensure(page, '#w-fh-send');
+      const clock = () => document.querySelector('#w-fh-clock')?.dataset.ms;
+      const before = await page.evaluate(clock);
+      if (a.do === 'firehose_send') {
+        await page.fill('#w-fh-rate', String(a.records_per_second));
+        await page.fill('#w-fh-bytes', String(a.record_bytes));
+        await page.fill('#w-fh-secs', String(a.seconds));
+        await page.selectOption('#w-fh-data', a.data ?? 'json');
+        await page.click('#w-fh-send');
+      } else {
+        await page.fill('#w-fh-wait-secs', String(a.seconds));
+        await page.click('#w-fh-wait');
+      }
+      // The delivery stream's clock moves on by the seconds asked for (and a second more for a send).
+      await page.waitForFunction((b) => document.querySelector('#w-fh-clock')?.dataset.ms !== b, before);
+      assert.equal(await page.locator('#w-fh-error').innerText(), '');
+      const moved = Number(await page.evaluate(clock)) - Number(before);
+      assert.equal(moved, a.seconds * 1000 + (a.do === 'firehose_send' ? 1000 : 0));
+      break;
+    }
+    case 'firehose_replay': {
+      await ensure(page, '#w-fh-replay');
+      const n = await page.locator('#w-fh-replays li').count();
+      await page.click('#w-fh-replay');
+      await page.waitForFunction((c) => document.querySelectorAll('#w-fh-replays li').length > c, n);
+      break;
+    }
     case 'put':
       await page.fill('#w-pk', a.key);
       await page.click('#w-put');

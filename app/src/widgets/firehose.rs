@@ -574,13 +574,13 @@ pub fn FirehoseWidget(handle: LabHandle) -> impl IntoView {
                 let fill = if b.size_threshold_bytes == 0 { 0.0 } else { b.bytes as f64 / b.size_threshold_bytes as f64 };
                 let age = if b.interval_ms == 0 { 0.0 } else { b.age_ms as f64 / b.interval_ms as f64 };
                 view! {
-                    <div class="fh-buffer" id=id data-records=b.records data-bytes=b.bytes data-age-ms=b.age_ms>
-                        <div class="fh-meter">
-                            <span class="fh-label">{format!("{}: {} {}, {} / {}", t(lang, label), n(b.records as u64), t(lang, RECORDS).to_lowercase(), bytes_text(lang, b.bytes), bytes_text(lang, b.size_threshold_bytes))}</span>
+                    <div class="fhw-buffer" id=id data-records=b.records data-bytes=b.bytes data-age-ms=b.age_ms>
+                        <div class="fhw-meter">
+                            <span class="fhw-label">{format!("{}: {} {}, {} / {}", t(lang, label), n(b.records as u64), t(lang, RECORDS).to_lowercase(), bytes_text(lang, b.bytes), bytes_text(lang, b.size_threshold_bytes))}</span>
                             <meter min="0" max="1" value=fill.min(1.0) aria-label=format!("{} {}", i18n::percent(lang, fill), t(lang, FILL))></meter>
                         </div>
-                        <div class="fh-meter">
-                            <span class="fh-label">{if b.records == 0 { t(lang, EMPTY).to_owned() } else { format!("{}: {} / {}", t(lang, AGE), seconds_text(lang, b.age_ms), seconds_text(lang, b.interval_ms)) }}</span>
+                        <div class="fhw-meter">
+                            <span class="fhw-label">{if b.records == 0 { t(lang, EMPTY).to_owned() } else { format!("{}: {} / {}", t(lang, AGE), seconds_text(lang, b.age_ms), seconds_text(lang, b.interval_ms)) }}</span>
                             <meter min="0" max="1" value=age.min(1.0) aria-label=t(lang, AGE)></meter>
                         </div>
                     </div>
@@ -611,7 +611,7 @@ pub fn FirehoseWidget(handle: LabHandle) -> impl IntoView {
             }
             let counts = counts
                 .into_iter()
-                .map(|(key, label, x)| view! { <div class="fh-count" data-count=key><dt>{t(lang, label)}</dt><dd>{n(x)}</dd></div> })
+                .map(|(key, label, x)| view! { <div class="fhw-count" data-count=key><dt>{t(lang, label)}</dt><dd>{n(x)}</dd></div> })
                 .collect_view();
             let created = run.created_ms;
             let deliveries = if v.deliveries.is_empty() {
@@ -627,7 +627,7 @@ pub fn FirehoseWidget(handle: LabHandle) -> impl IntoView {
                             <tr data-reason=reason data-records=d.records data-waited-ms=d.waited_ms.map(|w| w.to_string()).unwrap_or_default()>
                                 <td>{i + 1}</td>
                                 <td>{seconds_text(lang, d.at_ms.saturating_sub(created))}</td>
-                                <td class="fh-reason">{reason_text(lang, d.reason)}</td>
+                                <td class="fhw-reason">{reason_text(lang, d.reason)}</td>
                                 <td>{n(d.records)}</td>
                                 <td>{bytes_text(lang, d.raw_bytes)}</td>
                                 <td>{match (d.stored_bytes, d.key.ends_with(".parquet")) {
@@ -635,8 +635,8 @@ pub fn FirehoseWidget(handle: LabHandle) -> impl IntoView {
                                     (None, true) => "Parquet".into(),
                                     (None, false) => "–".into(),
                                 }}</td>
-                                <td class="fh-waited">{d.waited_ms.map(|w| seconds_text(lang, w)).unwrap_or_else(|| "–".into())}</td>
-                                <td class="fh-key">{if d.key.is_empty() {
+                                <td class="fhw-waited">{d.waited_ms.map(|w| seconds_text(lang, w)).unwrap_or_else(|| "–".into())}</td>
+                                <td class="fhw-key">{if d.key.is_empty() {
                                     view! { <span>{t(lang, NOT_TAKEN)}</span> }.into_any()
                                 } else {
                                     view! { <code>{d.key.clone()}</code> }.into_any()
@@ -647,7 +647,7 @@ pub fn FirehoseWidget(handle: LabHandle) -> impl IntoView {
                     .collect_view();
                 view! {
                     <div class="table-wrap short" tabindex="0">
-                        <table id="w-fh-deliveries" class="fh-table">
+                        <table id="w-fh-deliveries" class="fhw-table">
                             <caption>{t(lang, DELIVERIES)}</caption>
                             <thead><tr><th scope="col">"#"</th><th scope="col">{t(lang, AT)}</th><th scope="col">{t(lang, REASON)}</th><th scope="col">{t(lang, RECORDS)}</th><th scope="col">{t(lang, RAW)}</th><th scope="col">{t(lang, STORED)}</th><th scope="col">{t(lang, WAITED)}</th><th scope="col">{t(lang, KEY)}</th></tr></thead>
                             <tbody>{rows}</tbody>
@@ -665,13 +665,13 @@ pub fn FirehoseWidget(handle: LabHandle) -> impl IntoView {
                             <td>{o.kind.clone()}</td>
                             <td>{n(o.records)}</td>
                             <td>{seconds_text(lang, o.at_ms.saturating_sub(created))}</td>
-                            <td class="fh-key"><code>{o.key.clone()}</code></td>
+                            <td class="fhw-key"><code>{o.key.clone()}</code></td>
                         </tr>
                     })
                     .collect_view();
                 view! {
                     <div class="table-wrap short" tabindex="0">
-                        <table id="w-fh-objects" class="fh-table">
+                        <table id="w-fh-objects" class="fhw-table">
                             <caption>{t(lang, OTHER_OBJECTS)}</caption>
                             <thead><tr><th scope="col">{t(lang, KIND)}</th><th scope="col">{t(lang, RECORDS)}</th><th scope="col">{t(lang, AT)}</th><th scope="col">{t(lang, KEY)}</th></tr></thead>
                             <tbody>{rows}</tbody>
@@ -680,7 +680,7 @@ pub fn FirehoseWidget(handle: LabHandle) -> impl IntoView {
                 }
             });
             let preview = (!v.preview.is_empty()).then(|| view! {
-                <details class="fh-preview" open>
+                <details class="fhw-preview" open>
                     <summary>{t(lang, PREVIEW)}</summary>
                     <pre id="w-fh-preview">{v.preview.join("\n")}</pre>
                 </details>
@@ -703,17 +703,17 @@ pub fn FirehoseWidget(handle: LabHandle) -> impl IntoView {
                         view! { <li data-delivered=p.delivered data-stream=p.stream_returned.unwrap_or(0)>{text}</li> }
                     })
                     .collect_view();
-                view! { <div class="fh-replays"><h4>{t(lang, REPLAYS)}</h4><ol id="w-fh-replays">{items}</ol></div> }
+                view! { <div class="fhw-replays"><h4>{t(lang, REPLAYS)}</h4><ol id="w-fh-replays">{items}</ol></div> }
             });
             view! {
-                <section class="fh-current" id="w-fh-current" data-run=run.number>
+                <section class="fhw-current" id="w-fh-current" data-run=run.number>
                     <h4>
                         {format!("{} #{}: {}", t(lang, STREAM), run.number, settings_text(lang, &run.settings))}
                         " · " <span id="w-fh-clock" data-ms=now.saturating_sub(created)>{format!("{} {}", seconds_text(lang, now.saturating_sub(created)), t(lang, CLOCK))}</span>
                     </h4>
                     {lambda_bar}
                     {bar}
-                    <dl class="fh-counts" id="w-fh-counts">{counts}</dl>
+                    <dl class="fhw-counts" id="w-fh-counts">{counts}</dl>
                     {deliveries}
                     {others}
                     {preview}
@@ -739,10 +739,10 @@ pub fn FirehoseWidget(handle: LabHandle) -> impl IntoView {
                         view! {
                             <tr data-run=r.number data-objects=objects>
                                 <th scope="row">{format!("#{}", r.number)}</th>
-                                <td class="fh-settings">{settings_text(lang, &r.settings)}</td>
+                                <td class="fhw-settings">{settings_text(lang, &r.settings)}</td>
                                 <td>{n(v.received)}</td>
                                 <td>{n(v.delivered)}</td>
-                                <td class="fh-objects">{n(objects)}</td>
+                                <td class="fhw-objects">{n(objects)}</td>
                                 <td>{avg.map(|b| bytes_text(lang, b)).unwrap_or_else(|| "–".into())}</td>
                                 <td>{bytes_text(lang, v.delivered_raw_bytes())}</td>
                                 <td>{v.stored_bytes().map(|b| bytes_text(lang, b)).unwrap_or_else(|| "–".into())}</td>
@@ -753,7 +753,7 @@ pub fn FirehoseWidget(handle: LabHandle) -> impl IntoView {
                     .collect_view();
                 view! {
                     <div class="table-wrap short" tabindex="0">
-                        <table id="w-fh-runs" class="fh-table">
+                        <table id="w-fh-runs" class="fhw-table">
                             <caption>{t(lang, COMPARE)}</caption>
                             <thead><tr>
                                 <th scope="col">"#"</th><th scope="col">{t(lang, SETTINGS)}</th><th scope="col">{t(lang, RECEIVED)}</th>
@@ -781,7 +781,7 @@ pub fn FirehoseWidget(handle: LabHandle) -> impl IntoView {
     view! {
         <div class="widget firehose-widget">
             <p class="help">{move || t(lang(), HELP)}</p>
-            <fieldset class="fh-form">
+            <fieldset class="fhw-form">
                 <legend>{move || t(lang(), SETTINGS)}</legend>
                 <div class="producer-form">
                     {num_field("w-fh-size", SIZE, "size", size)}
@@ -798,7 +798,7 @@ pub fn FirehoseWidget(handle: LabHandle) -> impl IntoView {
                     <button id="w-fh-create" class="button primary" on:click=move |_| create()>{move || t(lang(), CREATE)}</button>
                 </div>
             </fieldset>
-            <fieldset class="fh-form" disabled=move || !has_stream()>
+            <fieldset class="fhw-form" disabled=move || !has_stream()>
                 <legend>{move || t(lang(), TRAFFIC)}</legend>
                 <div class="producer-form">
                     {num_field("w-fh-rate", ("Records per second", "Số record mỗi giây"), "rate", rate)}
