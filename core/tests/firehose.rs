@@ -289,6 +289,17 @@ fn snapshot_slow_endpoint_times_out_and_duplicates() {
     // The request body is the HTTP endpoint delivery JSON.
     let body: serde_json::Value = serde_json::from_slice(&fh.endpoint().received[0].body).unwrap();
     assert_eq!(body["records"][0]["data"], "eyJuIjoxfQo=");
+    // Each body carries the time its request was sent.
+    let sent: Vec<u64> = fh
+        .endpoint()
+        .received
+        .iter()
+        .map(|r| {
+            let v: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
+            v["timestamp"].as_u64().unwrap() - T0
+        })
+        .collect();
+    assert_eq!(sent, vec![241_000, 60_000]);
 }
 
 #[test]
@@ -342,6 +353,14 @@ fn snapshot_redshift_copy_retries_then_manifest() {
     let staged = &fh.bucket().objects()[0].key;
     assert_eq!(v["entries"][0]["url"], format!("s3://staging/{staged}"));
     assert!(fh.redshift().rows.is_empty());
+    // The cluster's log: three COPY commands, each failed.
+    let copies = &fh.redshift().copies;
+    assert_eq!(copies.len(), 3);
+    assert!(copies.iter().all(|c| c.result.is_err() && c.key == *staged));
+    assert_eq!(
+        copies.iter().map(|c| c.at_ms - T0).collect::<Vec<_>>(),
+        vec![62_000, 364_000, 666_000]
+    );
 }
 
 #[test]

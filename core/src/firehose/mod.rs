@@ -530,6 +530,7 @@ enum Next {
     /// The reply (or the timeout) arrives at `at_ms`.
     Reply {
         at_ms: u64,
+        sent_ms: u64,
         ok: bool,
         timed_out: bool,
     },
@@ -1861,6 +1862,7 @@ impl DeliveryStream {
                     .saturating_add(timeout_ms.filter(|_| timed_out).unwrap_or(sim.latency_ms));
                 d.next = Next::Reply {
                     at_ms: reply_at,
+                    sent_ms: at_ms,
                     ok: !sim.fail && !timed_out,
                     timed_out,
                 };
@@ -1898,11 +1900,12 @@ impl DeliveryStream {
             }
             Next::Reply {
                 at_ms,
+                sent_ms,
                 ok,
                 timed_out,
             } => {
                 let result = if ok {
-                    self.apply_delivery(at_ms, &d)
+                    self.apply_delivery(at_ms, sent_ms, &d)
                 } else if timed_out {
                     Err(match kind {
                         DestinationKind::Splunk => (
@@ -1952,6 +1955,29 @@ impl DeliveryStream {
                         }
                     }
                 }
+                if !ok {
+                    // The cluster's own log of the failed request.
+                    let error = result
+                        .as_ref()
+                        .err()
+                        .map(|e| e.1.clone())
+                        .unwrap_or_default();
+                    match kind {
+                        DestinationKind::Redshift => self.redshift.copies.push(CopyAttempt {
+                            at_ms,
+                            key: d.staged_key.clone().unwrap_or_default(),
+                            attempt: d.attempt,
+                            result: Err(error),
+                        }),
+                        DestinationKind::OpenSearch => self.opensearch.requests.push(BulkAttempt {
+                            at_ms,
+                            attempt: d.attempt,
+                            documents: d.records.len(),
+                            result: Err(error),
+                        }),
+                        _ => {}
+                    }
+                }
                 match result {
                     Ok(()) => None,
                     Err((code, message)) => {
@@ -1991,7 +2017,12 @@ impl DeliveryStream {
     }
 
     /// The destination takes a delivery. Err: the request failed (code, message).
-    fn apply_delivery(&mut self, at: u64, d: &InFlight) -> Result<(), (String, String)> {
+    fn apply_delivery(
+        &mut self,
+        at: u64,
+        sent_ms: u64,
+        d: &InFlight,
+    ) -> Result<(), (String, String)> {
         let ids: Vec<u64> = d.records.iter().map(|r| r.id).collect();
         let kind = d.dest.kind();
         match &d.dest {
@@ -2114,7 +2145,7 @@ impl DeliveryStream {
                 Ok(())
             }
             Destination::Splunk { .. } | Destination::HttpEndpoint { .. } => {
-                let body = self.endpoint_body(d, at);
+                let body = self.endpoint_body(d, sent_ms);
                 self.endpoint.received.push(Received {
                     batch: d.batch,
                     attempt: d.attempt,
