@@ -20,6 +20,7 @@ pub mod compress;
 pub mod config;
 pub mod convert;
 pub mod destination;
+pub mod job;
 pub mod keys;
 #[cfg(feature = "parquet")]
 pub mod parquet;
