@@ -1650,3 +1650,42 @@ fn stream_source_transform_sees_kinesis_metadata() {
     assert_eq!(meta["shardId"], "shardId-000000000000");
     assert_eq!(meta["approximateArrivalTimestamp"], T0 + 5);
 }
+
+#[test]
+fn removing_the_transform_passes_waiting_records_on() {
+    let mut cfg = s3(1, 60);
+    cfg.processing.buffer_size_mb = Some(0.2);
+    let mut fh = DeliveryStream::new("rm", cfg, 1, T0).unwrap();
+    fh.set_transform(Some(Box::new(transform::ExternalTransform)));
+    // Three processor buffers' worth: one invocation pending, two queued, some buffered.
+    let rec = vec![b'k'; 50_000];
+    for i in 0..14 {
+        fh.put_record(T0 + i, rec.clone()).unwrap();
+    }
+    let (id, input) = fh
+        .pending_invocation()
+        .map(|(i, s)| (i, s.to_owned()))
+        .unwrap();
+    fh.set_transform(None);
+    assert_eq!(fh.counts().in_flight, 14);
+    // The pending invocation still settles (the worker answered after all).
+    let ev = parse_input(&input).unwrap();
+    let replies: Vec<(&str, Reply)> = ev
+        .records
+        .iter()
+        .map(|r| (r.record_id.as_str(), Reply::Ok(r.data.clone())))
+        .collect();
+    fh.complete_invocation(id, T0 + 100, Ok(build_output(&replies)))
+        .unwrap();
+    fh.run_until_idle(T0 + 3_600_000);
+    let c = fh.counts();
+    assert_eq!(
+        (
+            c.received,
+            c.delivered,
+            c.failed_to_error_prefix,
+            c.in_flight
+        ),
+        (14, 14, 0, 0)
+    );
+}

@@ -857,11 +857,18 @@ impl DeliveryStream {
     }
 
     /// Sets the transform (the Lambda function), or removes it; records in
-    /// the processor's buffer then go straight on.
+    /// the processor's buffer (and invocations queued behind a pending one)
+    /// then go straight on.
     pub fn set_transform(&mut self, t: Option<Box<dyn Transform>>) {
         self.transform = t;
         if self.transform.is_none() {
+            // Records not yet handed to the function go straight on, oldest
+            // first; a pending invocation still waits for its answer.
             let now = self.now;
+            let queued: Vec<Invocation> = self.queued.drain(..).collect();
+            for r in queued.into_iter().flat_map(|i| i.records) {
+                self.buffer_for_delivery(now, r);
+            }
             for r in self.processor.take() {
                 self.buffer_for_delivery(now, r);
             }
