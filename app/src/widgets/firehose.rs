@@ -245,15 +245,17 @@ pub fn settings_text(lang: Lang, s: &FhSettings) -> String {
 /// A refused delivery stream setting in words: the field's path, and the
 /// engine's range when it gave one.
 pub fn fh_error_text(lang: Lang, e: &FhError) -> String {
+    // The engine's message already names the field, in English.
+    let detail = e
+        .message
+        .strip_prefix(&format!("{}: ", e.field))
+        .unwrap_or(&e.message);
     match (&e.range, lang) {
-        (Some((min, max)), Lang::En) => {
-            format!("{} must be between {min} and {max}. {}", e.field, e.message)
-        }
+        (_, Lang::En) => format!("{}.", e.message.trim_end_matches('.')),
         (Some((min, max)), Lang::Vi) => {
             format!("{} phải nằm trong khoảng {min} đến {max}.", e.field)
         }
-        (None, Lang::En) => format!("{}: {}", e.field, e.message),
-        (None, Lang::Vi) => format!("{} không hợp lệ: {}", e.field, e.message),
+        (None, Lang::Vi) => format!("{} không hợp lệ ({detail}).", e.field),
     }
 }
 
