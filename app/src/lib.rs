@@ -6,6 +6,7 @@ pub mod catalog;
 pub mod clock;
 pub mod i18n;
 pub mod pages;
+pub mod parquet;
 pub mod progress;
 pub mod route;
 pub mod share;
