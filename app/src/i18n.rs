@@ -595,6 +595,9 @@ texts! {
               "Một delivery stream gom record vào bộ đệm cho tới khi đủ kích thước hoặc hết thời gian, chạy hàm transform của bạn, chuyển định dạng và nén cả lô, rồi giao tới đích. Đã giao xong là dữ liệu rời khỏi Firehose: không đọc lại được như với một stream.";
     FhConfigTitle => "Delivery stream settings", "Cấu hình delivery stream";
     FhSource => "Source", "Nguồn dữ liệu";
+    FhSourceKind => "Records come from", "Record đến từ";
+    FhDestKind => "Deliver to", "Giao tới";
+    FhTfKind => "Function", "Hàm xử lý";
     FhSourceDirect => "Direct PUT (PutRecordBatch from a producer)", "Direct PUT (producer gọi PutRecordBatch)";
     FhSourceStream => "A Kinesis data stream (Firehose reads it as a consumer)", "Một Kinesis data stream (Firehose đọc như một consumer)";
     FhRate => "Records per second", "Số record mỗi giây";
@@ -679,6 +682,8 @@ texts! {
     FhPreview => "Preview", "Xem trước";
     FhDownload => "Download", "Tải xuống";
     FhPreviewBinary => "This object is binary (Parquet): download it and open it with pandas or DuckDB.", "Object này là dữ liệu nhị phân (Parquet): hãy tải xuống rồi mở bằng pandas hoặc DuckDB.";
+    FhParquetLater => "This page cannot encode Parquet yet (the encoder is to be loaded on demand). The command kinesis-lab firehose writes the same object as a real .parquet file.",
+                      "Trang này chưa mã hoá được Parquet (bộ mã hoá sẽ được tải khi cần). Lệnh kinesis-lab firehose ghi đúng object này thành một file .parquet thật.";
     FhPreviewCut => "Preview cut at 64 KiB; the download has every byte.", "Bản xem trước chỉ hiện 64 KiB đầu; file tải xuống có đủ mọi byte.";
     FhSelectObject => "Pick an object to preview it.", "Chọn một object để xem trước.";
     FhRedshift => "Redshift table", "Bảng Redshift";

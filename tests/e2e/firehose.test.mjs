@@ -61,6 +61,8 @@ async function openFirehose(context, lang = 'en') {
   const watched = await watchedPage(context);
   const { page } = watched;
   await page.goto(server.base + '#/firehose');
+  // Loaded before a reload, so no request is cut off half way.
+  await page.locator('#fh-apply').waitFor();
   if (lang === 'vi') {
     await page.evaluate(() => {
       const p = JSON.parse(localStorage.getItem('kinesis-lab.progress') || '{"version":1}');

@@ -141,7 +141,7 @@ pub fn SettingsForm(form: Form, apply: Callback<()>, js_starter: String) -> impl
             <div class="fh-form-grid">
                 <fieldset>
                     <legend>{move || ctx.t(T::FhSource)}</legend>
-                    {select_field("fh-source", T::FhSource, form.source, vec![("direct", Some(T::FhSourceDirect)), ("stream", Some(T::FhSourceStream))], form)}
+                    {select_field("fh-source", T::FhSourceKind, form.source, vec![("direct", Some(T::FhSourceDirect)), ("stream", Some(T::FhSourceStream))], form)}
                     {text_field("fh-rate", T::FhRate, None, form.rate, form, go)}
                     <label class="field wide">
                         <span>{move || ctx.t(T::FhTemplate)}</span>
@@ -162,7 +162,7 @@ pub fn SettingsForm(form: Form, apply: Callback<()>, js_starter: String) -> impl
                 </fieldset>
                 <fieldset>
                     <legend>{move || ctx.t(T::FhDestination)}</legend>
-                    {select_field("fh-destination", T::FhDestination, dest, vec![
+                    {select_field("fh-destination", T::FhDestKind, dest, vec![
                         ("s3", Some(T::FhDestS3)), ("redshift", Some(T::FhDestRedshift)), ("opensearch", Some(T::FhDestOpenSearch)),
                         ("splunk", Some(T::FhDestSplunk)), ("http", Some(T::FhDestHttp))], form)}
                     <Show when=endpoint>
@@ -200,7 +200,7 @@ pub fn SettingsForm(form: Form, apply: Callback<()>, js_starter: String) -> impl
                 <fieldset class="fh-transform">
                     <legend>{move || ctx.t(T::FhTransform)}</legend>
                     <div class="producer-form">
-                        {select_field("fh-transform", T::FhTransform, tf, vec![
+                        {select_field("fh-transform", T::FhTfKind, tf, vec![
                             ("none", Some(T::FhTfNone)), ("filter", Some(T::FhTfFilter)), ("add", Some(T::FhTfAdd)),
                             ("csv", Some(T::FhTfCsv)), ("dropjson", Some(T::FhTfDropJson)), ("js", Some(T::FhTfJs))], form)}
                         <Show when=move || tf.get() != "none">

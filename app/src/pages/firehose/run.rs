@@ -553,8 +553,27 @@ impl Run {
     /// The object's exact bytes, for the download.
     pub fn object_bytes(&self, key: &str) -> Result<Vec<u8>, String> {
         // TODO(parquet): Parquet objects encode here only when the app enables
-        // core's `parquet` feature; the lazily loaded encoder goes here.
-        self.fh.object_bytes(key).map_err(|e| i18n::fh_error(self.lang, "S3", &e))
+        // core's `parquet` feature (it does not: +172 KB gzipped, see
+        // BENCHMARKS.md). The lazily loaded encoder takes `parquet_job(key)`.
+        let parquet = self.fh.bucket().get(key).is_some_and(|o| o.is_parquet());
+        self.fh.object_bytes(key).map_err(|e| {
+            if parquet {
+                T::FhParquetLater.get(self.lang).to_owned()
+            } else {
+                i18n::fh_error(self.lang, "S3", &e)
+            }
+        })
+    }
+
+    /// A Parquet object's rows as the text core's `firehose::job` hands to a
+    /// lazily loaded Parquet encoder (None for other objects).
+    pub fn parquet_job(&self, key: &str) -> Option<String> {
+        match &self.fh.bucket().get(key)?.body {
+            ObjectBody::Parquet { schema, rows } => {
+                Some(kinesis_lab_core::firehose::job::encode_job(schema, rows))
+            }
+            ObjectBody::Bytes(_) => None,
+        }
     }
 
     pub fn preview(&self, key: &str) -> Preview {
