@@ -650,6 +650,13 @@ fn the_firehose_logs_show_what_the_lessons_claim() {
     let share = large.stored_bytes().unwrap() as f64 / large.delivered_raw_bytes() as f64;
     assert!(share < 0.6, "{share}");
     assert!(large.deliveries[0].key.ends_with(".gz"));
+    // The previews of a large object and of a GZIP object are read from them.
+    assert!(
+        large.preview[0].starts_with("{\"seq\":"),
+        "{:?}",
+        large.preview
+    );
+    assert!(view(&s, 0).preview[0].starts_with("{\"seq\":"));
     let filt = view(&p, 2);
     assert_eq!(filt.backed_up, 200);
     assert_eq!(filt.delivered + filt.dropped, 200);

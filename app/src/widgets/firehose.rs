@@ -38,6 +38,7 @@ const HELP: Pair = (
     "Tạo một delivery stream, gửi record vào, rồi cho thời gian mô phỏng trôi qua. Delivery stream mới nhất được hiển thị đầy đủ; các stream trước vẫn nằm trong bảng ở cuối. Mọi con số đều do Firehose mô phỏng tính ra.",
 );
 const SETTINGS: Pair = ("New delivery stream", "Delivery stream mới");
+const SETTINGS_COL: Pair = ("Settings", "Thiết lập");
 const SIZE: Pair = ("Buffer size (MiB)", "Buffer size (MiB)");
 const INTERVAL: Pair = ("Buffer interval (s)", "Buffer interval (giây)");
 const DESTINATION: Pair = ("Destination", "Đích");
@@ -758,7 +759,7 @@ pub fn FirehoseWidget(handle: LabHandle) -> impl IntoView {
                         <table id="w-fh-runs" class="fhw-table">
                             <caption>{t(lang, COMPARE)}</caption>
                             <thead><tr>
-                                <th scope="col">"#"</th><th scope="col">{t(lang, SETTINGS)}</th><th scope="col">{t(lang, RECEIVED)}</th>
+                                <th scope="col">"#"</th><th scope="col">{t(lang, SETTINGS_COL)}</th><th scope="col">{t(lang, RECEIVED)}</th>
                                 <th scope="col">{t(lang, DELIVERED)}</th><th scope="col">{t(lang, OBJECTS)}</th><th scope="col">{t(lang, AVG_OBJECT)}</th>
                                 <th scope="col">{t(lang, RAW)}</th><th scope="col">{t(lang, STORED)}</th><th scope="col">{t(lang, SHARE)}</th>
                             </tr></thead>

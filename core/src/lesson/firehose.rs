@@ -831,8 +831,14 @@ fn view_of(fh: &DeliveryStream, engine: Option<&Engine>, run: &FhRun, now: u64) 
                 .map(|r| r.to_json_line(schema))
                 .collect(),
             ObjectBody::Bytes(b) => {
-                let text = crate::firehose::compress::decompress_limited(o.compression, b, 65_536)
-                    .unwrap_or_default();
+                use crate::firehose::compress::{decompress_limited, Compression};
+                let text = if o.compression == Compression::Uncompressed {
+                    b[..b.len().min(65_536)].to_vec()
+                } else {
+                    // The whole object decompresses to its records' bytes.
+                    decompress_limited(o.compression, b, o.raw_bytes as usize + 1_024)
+                        .unwrap_or_default()
+                };
                 String::from_utf8_lossy(&text)
                     .lines()
                     .take(3)
