@@ -685,7 +685,7 @@ pub fn FirehoseWidget(handle: LabHandle) -> impl IntoView {
             let preview = (!v.preview.is_empty()).then(|| view! {
                 <details class="fhw-preview" open>
                     <summary>{t(lang, PREVIEW)}</summary>
-                    <pre id="w-fh-preview">{v.preview.join("\n")}</pre>
+                    <pre id="w-fh-preview" tabindex="0">{v.preview.join("\n")}</pre>
                 </details>
             });
             let replays: Vec<_> = replays.into_iter().filter(|p| p.run == run.number).collect();
