@@ -696,6 +696,9 @@ texts! {
     FhHits => "documents match", "tài liệu khớp";
     FhEndpointTimeline => "Endpoint attempts", "Các lần gọi endpoint";
     FhNoAttempts => "No attempt yet.", "Chưa có lần gọi nào.";
+    FhColBatch => "Delivery", "Lần giao";
+    FhRetrying => "retrying", "đang thử lại";
+    FhDocs => "documents", "tài liệu";
     FhColAttempt => "Attempt", "Lần";
     FhColOutcome => "Outcome", "Kết quả";
     FhOutcomeOk => "accepted", "thành công";

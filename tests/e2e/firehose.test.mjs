@@ -296,6 +296,16 @@ test('a bad buffer size is named beside its field; the page reads in Vietnamese'
   await page.fill('#fh-size', '64');
   await page.click('#fh-apply');
   assert.equal(await page.locator('#fh-config .error[role="alert"]:not(:empty)').count(), 0);
+  assert.equal(await page.inputValue('#fh-compression'), 'UNCOMPRESSED', 'Parquet is compressed inside');
+  // A converted object downloads as Parquet, encoded by the lazily loaded worker.
+  await page.click('#fh-step');
+  await page.click('#fh-step');
+  const parquet = (await objects(page)).find((o) => o.kind === 'data');
+  assert.ok(parquet, 'a converted object');
+  await page.click(`#fh-objects button[data-key="${parquet.key}"]`);
+  const pq = await download(page);
+  assert.equal(pq.bytes.subarray(0, 4).toString('latin1'), 'PAR1');
+  assert.equal(pq.bytes.subarray(pq.bytes.length - 4).toString('latin1'), 'PAR1');
   assert.deepEqual(problems, []);
   await context.close();
 
@@ -318,4 +328,57 @@ test('a bad buffer size is named beside its field; the page reads in Vietnamese'
   await shot(w.page, 'firehose-vi');
   assert.deepEqual(w.problems, []);
   await vi.close();
+});
+
+test('destinations: a failing HTTP endpoint is retried, then its batches land under http-endpoint-failed/; Redshift rows page; OpenSearch finds the documents', async () => {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+  const { page, problems } = await openFirehose(context);
+  await page.fill('#fh-rate', '20');
+
+  await page.selectOption('#fh-destination', 'http');
+  await page.check('#fh-endpoint-fail');
+  await page.fill('#fh-retry', '60');
+  await page.fill('#fh-latency', '500');
+  await page.click('#fh-apply');
+  for (let i = 0; i < 4; i++) await page.click('#fh-step');
+  await page.locator('#fh-attempts tbody tr').first().waitFor();
+  const outcomes = await page.locator('#fh-attempts tbody tr').evaluateAll((rs) => rs.map((r) => r.className));
+  assert.ok(outcomes.length >= 2 && outcomes.every((c) => c === 'fail'), `${outcomes}`);
+  const failedOut = (await objects(page)).filter((o) => o.key.startsWith('http-endpoint-failed/'));
+  assert.ok(failedOut.length >= 1);
+  assert.equal(failedOut.reduce((n, o) => n + o.records, 0), await count(page, 'fh-failed'));
+  assert.equal(await count(page, 'fh-delivered'), 0);
+  const targets = await page.locator('#fh-deliveries tbody tr td:last-child').allInnerTexts();
+  assert.ok(targets.some((t) => t.startsWith('http-endpoint-failed/')), `${targets}`);
+
+  await page.selectOption('#fh-destination', 'redshift');
+  await page.click('#fh-apply');
+  for (let i = 0; i < 2; i++) await page.click('#fh-step');
+  await page.locator('#fh-redshift-table tbody tr').first().waitFor();
+  const pageText = await page.locator('#fh-rs-page').innerText();
+  const rows = num(pageText.match(/\(([\d,]+) rows\)/)[1]);
+  assert.equal(rows, await count(page, 'fh-delivered'), 'every delivered record is a row');
+  assert.match(pageText, /^Page 1 of \d+/);
+  const firstCell = await page.locator('#fh-redshift-table tbody tr td').first().innerText();
+  await page.click('#fh-rs-next');
+  await page.locator('#fh-rs-page').getByText(/^Page 2 of/).waitFor();
+  assert.notEqual(await page.locator('#fh-redshift-table tbody tr').first().innerText(), firstCell);
+  assert.equal(await page.locator('#fh-redshift-table tbody tr').count(), 10);
+
+  await page.selectOption('#fh-destination', 'opensearch');
+  await page.click('#fh-apply');
+  for (let i = 0; i < 2; i++) await page.click('#fh-step');
+  await page.click('#fh-os-search');
+  const all = Number(await page.locator('#fh-os-hits').getAttribute('data-hits'));
+  assert.ok(all > 0);
+  assert.equal(all, await count(page, 'fh-delivered'), 'a blank search lists every document');
+  const doc = JSON.parse(await page.locator('.fh-docs li code').first().innerText());
+  await page.fill('#fh-os-query', doc.user);
+  await page.press('#fh-os-query', 'Enter');
+  await page.waitForFunction((n) => Number(document.querySelector('#fh-os-hits').dataset.hits) < n, all);
+  const hits = await page.locator('.fh-docs li code').allInnerTexts();
+  assert.ok(hits.length >= 1 && hits.every((h) => JSON.parse(h).user === doc.user), `${hits}`);
+  await shot(page, 'firehose-opensearch');
+  assert.deepEqual(problems, []);
+  await context.close();
 });

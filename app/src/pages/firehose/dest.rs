@@ -144,6 +144,19 @@ fn BucketBrowser(fh: Fh) -> impl IntoView {
                             view! {
                                 <p class="mono fh-preview-key" id="fh-preview-key">{key.clone()}</p>
                                 <button class="button" id="fh-download" on:click=move |_| {
+                                    // Parquet: rows go to the lazily loaded encoder (a worker
+                                    // fetched on the first such download).
+                                    let job = fh.run.with_value(|r| r.as_ref().and_then(|r| r.parquet_job(&key_dl)));
+                                    if let Some(job) = job {
+                                        let (name, key) = (name.clone(), key_dl.clone());
+                                        leptos::task::spawn_local(async move {
+                                            match crate::parquet::encode(job).await {
+                                                Ok(b) => { download(&name, &b, mime_of(&key)); }
+                                                Err(e) => { let _ = fh.notice.try_set(Some(e)); }
+                                            }
+                                        });
+                                        return;
+                                    }
                                     let data = fh.run.with_value(|r| r.as_ref().map(|r| r.object_bytes(&key_dl)));
                                     match data {
                                         Some(Ok(b)) => { download(&name, &b, mime_of(&key_dl)); }
@@ -201,7 +214,7 @@ fn RedshiftPager(fh: Fh) -> impl IntoView {
                 <button class="button small" id="fh-rs-prev" disabled=move || page.get() == 0
                     on:click=move |_| page.update(|p| *p = p.saturating_sub(1))>{move || ctx.t(T::FhPrev)}</button>
                 <span id="fh-rs-page">{move || i18n::fh_page(ctx.lang.get(), page.get().min(pages() - 1) + 1, pages(), total())}</span>
-                <button class="button small" id="fh-rs-next" disabled=move || page.get() + 1 >= pages()
+                <button class="button small" id="fh-rs-next" disabled=move || { page.get() + 1 >= pages() }
                     on:click=move |_| page.update(|p| *p += 1)>{move || ctx.t(T::FhNext)}</button>
             </div>
         </section>
@@ -222,11 +235,12 @@ fn OpenSearchBox(fh: Fh) -> impl IntoView {
     });
     view! {
         <section class="panel fh-opensearch" id="fh-opensearch" aria-labelledby="fh-os-title">
-            <h2 id="fh-os-title">{move || ctx.t(T::FhOpenSearch)}</h2>
+            <h2 id="fh-os-title">{move || ctx.t(T::FhOpenSearch)}" "
+                <span class="mono muted" id="fh-os-count">{move || fh.snap.with(|s| s.as_ref().and_then(|s| s.opensearch_docs).map(|n| format!("events · {} {}", i18n::int(ctx.lang.get(), n), ctx.t(T::FhDocs))))}</span></h2>
             <form class="producer-form" on:submit=move |ev| { ev.prevent_default(); applied.set(query.get_untracked()); }>
                 <label class="field">
                     <span>{move || ctx.t(T::FhSearch)}</span>
-                    <input id="fh-os-query" type="search" class="mono" prop:value=move || query.get()
+                    <input id="fh-os-query" type="text" spellcheck="false" class="mono" prop:value=move || query.get()
                         on:input=move |ev| query.set(event_target_value(&ev)) />
                 </label>
                 <button class="button" id="fh-os-search" type="submit">{move || ctx.t(T::FhSearchButton)}</button>
@@ -271,6 +285,7 @@ fn EndpointTimeline(fh: Fh) -> impl IntoView {
                         <table id="fh-attempts">
                             <thead><tr>
                                 <th scope="col">{T::FhColTime.get(lang)}</th>
+                                <th scope="col">{T::FhColBatch.get(lang)}</th>
                                 <th scope="col">{T::FhColAttempt.get(lang)}</th>
                                 <th scope="col">{T::FhColOutcome.get(lang)}</th>
                                 <th scope="col">{T::FhEndpointLatency.get(lang)}</th>
@@ -280,6 +295,7 @@ fn EndpointTimeline(fh: Fh) -> impl IntoView {
                                 {s.attempts.iter().rev().take(200).map(|a| view! {
                                     <tr class=if a.ok { "ok" } else { "fail" }>
                                         <td class="mono">{format!("{} s", i18n::decimal(lang, a.at_ms as f64 / 1000.0, 1))}</td>
+                                        <td>{format!("#{}", a.batch)}</td>
                                         <td>{a.attempt}</td>
                                         <td>{if a.ok { T::FhOutcomeOk.get(lang).to_owned() } else { format!("{}: {}", T::FhOutcomeFail.get(lang), a.detail) }}</td>
                                         <td>{i18n::int(lang, a.latency_ms)}</td>

@@ -62,6 +62,7 @@ pub struct ObjectInfo {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct AttemptRow {
+    pub batch: u64,
     pub at_ms: u64,
     pub attempt: u32,
     pub ok: bool,
@@ -443,6 +444,23 @@ impl Run {
                         }
                     }
                 }
+                FirehoseEvent::AttemptFailed { batch, code, .. } => {
+                    if let Some(&i) = by_batch.get(&batch) {
+                        if let Some(d) = self.deliveries.get_mut(i) {
+                            d.target = format!("{} ({code})", T::FhRetrying.get(self.lang));
+                        }
+                    }
+                }
+                // A batch the destination never took goes to the error
+                // output: the oldest batch still being retried.
+                FirehoseEvent::ErrorOutput { kind, key, .. }
+                    if matches!(kind, ObjectKind::HttpEndpointFailed | ObjectKind::SplunkFailed | ObjectKind::OpenSearchFailed) =>
+                {
+                    let retrying = T::FhRetrying.get(self.lang);
+                    if let Some(d) = self.deliveries.iter_mut().find(|d| d.target.starts_with(retrying)) {
+                        d.target = key;
+                    }
+                }
                 _ => {}
             }
         }
@@ -518,6 +536,7 @@ impl Run {
                         AttemptOutcome::TimedOut { at_ms } => (false, *at_ms, T::FhTimedOut.get(self.lang).to_owned()),
                     };
                     AttemptRow {
+                        batch: a.batch,
                         at_ms: rel(a.sent_ms),
                         attempt: a.attempt,
                         ok,
@@ -552,9 +571,9 @@ impl Run {
 
     /// The object's exact bytes, for the download.
     pub fn object_bytes(&self, key: &str) -> Result<Vec<u8>, String> {
-        // TODO(parquet): Parquet objects encode here only when the app enables
-        // core's `parquet` feature (it does not: +172 KB gzipped, see
-        // BENCHMARKS.md). The lazily loaded encoder takes `parquet_job(key)`.
+        // Parquet objects encode here only when the app enables core's
+        // `parquet` feature (it does not: +172 KB gzipped, see BENCHMARKS.md);
+        // the page sends `parquet_job(key)` to the lazily loaded encoder.
         let parquet = self.fh.bucket().get(key).is_some_and(|o| o.is_parquet());
         self.fh.object_bytes(key).map_err(|e| {
             if parquet {
