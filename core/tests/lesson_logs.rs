@@ -572,10 +572,18 @@ fn the_firehose_logs_show_what_the_lessons_claim() {
     let http = view(&d, 1);
     assert!(http.attempts > 1);
     assert_eq!((http.delivered, http.failed), (0, 100));
-    assert!(http
+    let backup = http
         .objects
         .iter()
-        .any(|o| o.key.starts_with("http-endpoint-failed/")));
+        .find(|o| o.key.starts_with("http-endpoint-failed/"))
+        .unwrap();
+    // Given up once the 300 s retry duration has passed since the flush.
+    let flushed = http.deliveries[0].at_ms;
+    assert!(
+        backup.at_ms >= flushed + 300_000,
+        "{}",
+        backup.at_ms - flushed
+    );
 
     // 2.3: one CSV line in ten fails to processing-failed/, the rest arrive
     // as JSON; Parquet objects; dropped records; add_field enriches; a
@@ -648,7 +656,8 @@ fn the_firehose_logs_show_what_the_lessons_claim() {
         .iter()
         .all(|d| d.reason == FlushReason::Size));
     let share = large.stored_bytes().unwrap() as f64 / large.delivered_raw_bytes() as f64;
-    assert!(share < 0.6, "{share}");
+    // "About a sixth" (the lesson's note).
+    assert!((0.12..0.22).contains(&share), "{share}");
     assert!(large.deliveries[0].key.ends_with(".gz"));
     // The previews of a large object and of a GZIP object are read from them.
     assert!(
