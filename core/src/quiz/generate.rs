@@ -72,7 +72,7 @@ fn firehose_objects(rng: &mut ComponentRng, level: u8, n: usize) -> Item {
         Topic::Firehose,
         level,
         text(
-            format!("A Firehose delivery stream writes to S3 with buffering hints of {mib} MiB and {interval} s. A producer sends {rate} records a second of {bytes} bytes each (one PutRecordBatch a second), for one hour. How many S3 objects does Firehose write during that hour?"),
+            format!("A Firehose delivery stream writes to S3 with buffering hints of {mib} MiB and {interval} s. A producer sends {rate} record{} a second of {bytes} bytes each (one PutRecordBatch a second), for one hour. How many S3 objects does Firehose write during that hour?", if rate == 1 { "" } else { "s" }),
             format!("Một delivery stream Firehose ghi vào S3 với buffering hint {mib} MiB và {interval} giây. Một producer gửi {rate} record mỗi giây, mỗi record {bytes} byte (mỗi giây một lệnh PutRecordBatch), trong một giờ. Trong giờ đó Firehose ghi bao nhiêu object vào S3?"),
         ),
         Calc::FirehoseObjects {
@@ -99,7 +99,7 @@ fn firehose_first_object(rng: &mut ComponentRng, level: u8, n: usize) -> Item {
         format!("The buffer delivers at whichever hint comes first: {mib} MiB, or {interval} s after its oldest record arrived. {first_en} Without compression the object holds exactly the bytes of its records."),
         format!("Bộ đệm chuyển dữ liệu theo ngưỡng nào tới trước: {mib} MiB, hoặc {interval} giây sau khi record cũ nhất tới. {first_vi} Khi không nén, object chứa đúng số byte của các record."),
     );
-    let prompt_head_en = format!("A Firehose delivery stream writes to S3, uncompressed, with buffering hints of {mib} MiB and {interval} s. A producer starts sending {rate} records a second of {bytes} bytes each (one PutRecordBatch a second).");
+    let prompt_head_en = format!("A Firehose delivery stream writes to S3, uncompressed, with buffering hints of {mib} MiB and {interval} s. A producer starts sending {rate} record{} a second of {bytes} bytes each (one PutRecordBatch a second).", if rate == 1 { "" } else { "s" });
     let prompt_head_vi = format!("Một delivery stream Firehose ghi vào S3, không nén, với buffering hint {mib} MiB và {interval} giây. Một producer bắt đầu gửi {rate} record mỗi giây, mỗi record {bytes} byte (mỗi giây một lệnh PutRecordBatch).");
     let (prompt, answer, unit, tolerance) = if rng.random_bool(0.5) {
         (
