@@ -693,7 +693,6 @@ texts! {
     FhOpenSearch => "OpenSearch index", "Index OpenSearch";
     FhSearch => "Search the index", "Tìm trong index";
     FhSearchButton => "Search", "Tìm";
-    FhHits => "documents match", "tài liệu khớp";
     FhEndpointTimeline => "Endpoint attempts", "Các lần gọi endpoint";
     FhNoAttempts => "No attempt yet.", "Chưa có lần gọi nào.";
     FhColBatch => "Delivery", "Lần giao";
@@ -1223,6 +1222,15 @@ pub fn fh_error(lang: Lang, label: &str, e: &kinesis_lab_core::firehose::Firehos
         (P::Throttled, Lang::Vi) => "vượt hạn mức thông lượng".to_owned(),
     };
     format!("{label} ({path}) {what}.")
+}
+
+/// How many OpenSearch documents a search matched.
+pub fn fh_hits(lang: Lang, n: u64) -> String {
+    match (lang, n) {
+        (Lang::En, 1) => "1 document matches".to_owned(),
+        (Lang::En, n) => format!("{} documents match", int(lang, n)),
+        (Lang::Vi, n) => format!("{} tài liệu khớp", int(lang, n)),
+    }
 }
 
 /// A field that needs a whole number.

@@ -249,7 +249,7 @@ fn OpenSearchBox(fh: Fh) -> impl IntoView {
                 let lang = ctx.lang.get();
                 let (total, docs) = hits.get();
                 view! {
-                    <p id="fh-os-hits" data-hits=total>{format!("{} {}", i18n::int(lang, total), T::FhHits.get(lang))}</p>
+                    <p id="fh-os-hits" data-hits=total>{i18n::fh_hits(lang, total)}</p>
                     <ol class="fh-docs">
                         {docs.into_iter().map(|(id, d)| view! { <li><span class="mono help">{id}</span>" "<code class="wrap">{d}</code></li> }).collect_view()}
                     </ol>
