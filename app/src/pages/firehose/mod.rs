@@ -68,7 +68,9 @@ fn to_invoke_error(e: &SandboxError) -> InvokeError {
             err.message = e.reason();
             err
         }
-        SandboxError::NotRecords(_) | SandboxError::TooLarge(_) => InvokeError::bad_response(e.reason()),
+        // The same codes as core's contract: a wrong shape is a JSON processing
+        // problem, a response over the payload limit a function error.
+        SandboxError::NotRecords(_) => InvokeError::bad_response(e.reason()),
         _ => InvokeError::function_error(e.reason()),
     }
 }
