@@ -8,6 +8,7 @@
 
 pub mod api;
 pub mod bench;
+pub mod calendar;
 pub mod consumer;
 pub mod error;
 pub mod firehose;

@@ -27,6 +27,7 @@
 
 use std::fmt;
 
+use crate::calendar::{civil_from_days, days_from_civil};
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine as _;
 use serde::{Deserialize, Deserializer, Serialize};
@@ -691,31 +692,6 @@ fn days_in_month(y: i64, m: i64) -> i64 {
     }
 }
 
-/// Days from 1970-01-01 to the given proleptic Gregorian date.
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    // Count from 0000-03-01 so the leap day falls at the end of a year.
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400; // 0..=399
-    let mp = (m + 9) % 12; // March = 0
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + if m <= 2 { 1 } else { 0 };
-    (y, m, d)
-}
-
 /// `yyyy-MM-dd HH:mm:ss`, then `.ffffff` when there is a fraction.
 pub fn format_timestamp(us: i64) -> String {
     let secs = us.div_euclid(1_000_000);
@@ -809,19 +785,4 @@ pub fn conversion_failed_record(info: &ConversionFailedInfo<'_>) -> String {
     let mut line = serde_json::to_string(&rec).unwrap_or_default();
     line.push('\n');
     line
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn civil_round_trip() {
-        for z in [-719_162i64, -1, 0, 1, 11_016, 17_569, 2_932_896] {
-            let (y, m, d) = civil_from_days(z);
-            assert_eq!(days_from_civil(y, m, d), z, "{z} -> {y}-{m}-{d}");
-        }
-        assert_eq!(civil_from_days(0), (1970, 1, 1));
-        assert_eq!(civil_from_days(-719_162), (1, 1, 1));
-    }
 }

@@ -21,25 +21,10 @@ pub struct Utc {
     pub second: u32,
 }
 
-/// Days since 1970-01-01 → (year, month, day), the proleptic Gregorian
-/// calendar (H. Hinnant's civil-from-days algorithm).
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (if m <= 2 { y + 1 } else { y }, m, d)
-}
-
 impl Utc {
     pub fn from_ms(ms: u64) -> Utc {
         let secs = (ms / 1000) as i64;
-        let (year, month, day) = civil_from_days(secs.div_euclid(86_400));
+        let (year, month, day) = crate::calendar::civil_from_days(secs.div_euclid(86_400));
         let rem = secs.rem_euclid(86_400);
         Utc {
             year,
