@@ -1,25 +1,17 @@
 // The benchmark page works: one run per workload gives a positive figure
 // that a script can read. (Speed itself is measured by tests/bench/run.mjs,
 // never asserted here.)
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import AxeBuilder from '@axe-core/playwright';
-import { serve, launch, watchedPage, shot } from './harness.mjs';
+import { useLab, watchedPage, shot } from './harness.mjs';
 
-let server, browser;
-before(async () => {
-  server = await serve('/lab/');
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const lab = useLab();
 
 test('the benchmark page measures the engine in wasm and exposes the figures', async () => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const context = await lab.browser.newContext({ viewport: { width: 1280, height: 800 } });
   const { page, problems } = await watchedPage(context);
-  await page.goto(server.base + '#/bench?rounds=1');
+  await page.goto(lab.server.base + '#/bench?rounds=1');
   const result = page.locator('#bench-result');
   assert.equal(await result.getAttribute('data-state'), 'idle');
   await page.click('#bench-run');

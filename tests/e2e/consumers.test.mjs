@@ -3,20 +3,12 @@
 // there are more workers than shards, a split, bad input, both languages.
 // Time moves only by the section's step buttons, so nothing depends on the
 // speed of the machine.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import AxeBuilder from '@axe-core/playwright';
-import { serve, launch, watchedPage, shot } from './harness.mjs';
+import { useLab, watchedPage, shot } from './harness.mjs';
 
-let server, browser;
-before(async () => {
-  server = await serve('/lab/');
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const lab = useLab();
 
 const num = (t) => Number(t.replace(/[^\d]/g, ''));
 const FAILOVER_MS = 10_000;
@@ -60,9 +52,9 @@ async function log(page) {
 }
 
 test('kill a worker: its leases move after the failover time and the records since the checkpoint come back', async () => {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+  const context = await lab.browser.newContext({ viewport: { width: 1366, height: 900 } });
   const { page, problems } = await watchedPage(context);
-  await page.goto(server.base + '#/consumers');
+  await page.goto(lab.server.base + '#/consumers');
   await app(page, 'order-service').locator('table.kcl-leases tbody tr').first().waitFor();
   await page.check('#kcl-show-batches');
 
@@ -151,9 +143,9 @@ test('kill a worker: its leases move after the failover time and the records sin
 });
 
 test('more workers than shards: the extra ones sit idle; split, bad input, both languages', async () => {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+  const context = await lab.browser.newContext({ viewport: { width: 1366, height: 900 } });
   const { page, problems } = await watchedPage(context);
-  await page.goto(server.base + '#/consumers');
+  await page.goto(lab.server.base + '#/consumers');
   await app(page, 'analytics').locator('table.kcl-leases tbody tr').first().waitFor();
   await advance(page, 5);
   for (let i = 0; i < 5; i++) await app(page, 'analytics').locator('button.kcl-add-worker').click();

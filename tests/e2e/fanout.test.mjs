@@ -1,18 +1,10 @@
 // Consumers page, first section: the same records read by N applications
 // through shared polling and through enhanced fan-out.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, watchedPage, shot } from './harness.mjs';
+import { useLab, watchedPage, shot } from './harness.mjs';
 
-let server, browser;
-before(async () => {
-  server = await serve('/lab/');
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const lab = useLab();
 
 const num = (t) => Number(t.replace(/[^\d]/g, ''));
 
@@ -21,9 +13,9 @@ async function column(page, table, cls) {
 }
 
 test('eight pollers share 5 calls/s and get throttled; pushed readers do not, and hear sooner', async () => {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+  const context = await lab.browser.newContext({ viewport: { width: 1366, height: 900 } });
   const { page, problems } = await watchedPage(context);
-  await page.goto(server.base + '#/consumers');
+  await page.goto(lab.server.base + '#/consumers');
   await page.locator('#fanout-apply').waitFor();
 
   // A bad count is refused, named, and the running comparison stays.

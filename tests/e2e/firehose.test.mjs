@@ -4,24 +4,16 @@
 // numbers the engine counts, an object previewed and downloaded as real
 // gzip, an endless loop stopped by the time limit, a bad buffer size named
 // beside its field, axe and Vietnamese labels.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import zlib from 'node:zlib';
 import AxeBuilder from '@axe-core/playwright';
-import { serve, launch, watchedPage, shot, DIST, OUTPUT } from './harness.mjs';
+import { useLab, watchedPage, shot, DIST, OUTPUT } from './harness.mjs';
 
-let server, browser;
-before(async () => {
-  server = await serve('/lab/');
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const lab = useLab();
 
 const num = (t) => Number(String(t).replace(/[^\d]/g, ''));
 
@@ -60,7 +52,7 @@ async function openFirehose(context, lang = 'en') {
   }));
   const watched = await watchedPage(context);
   const { page } = watched;
-  await page.goto(server.base + '#/firehose');
+  await page.goto(lab.server.base + '#/firehose');
   // Loaded before a reload, so no request is cut off half way.
   await page.locator('#fh-apply').waitFor();
   if (lang === 'vi') {
@@ -121,7 +113,7 @@ function handler(event) {
 `;
 
 test('a JS transform fails some records: they land under processing-failed/ in the numbers the engine counts; objects preview and download as real gzip', async () => {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, acceptDownloads: true });
+  const context = await lab.browser.newContext({ viewport: { width: 1366, height: 768 }, acceptDownloads: true });
   const { page, problems } = await openFirehose(context);
 
   // The page itself may not evaluate strings (the CSP holds) …
@@ -225,7 +217,7 @@ test('a JS transform fails some records: they land under processing-failed/ in t
 });
 
 test('a transform that throws is retried, then its batch fails with the reason; an endless loop is stopped after 2 s and the page goes on', async () => {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+  const context = await lab.browser.newContext({ viewport: { width: 1366, height: 768 } });
   const { page, problems } = await openFirehose(context);
   await page.fill('#fh-rate', '50');
   await page.fill('#fh-interval', '60');
@@ -278,7 +270,7 @@ test('a transform that throws is retried, then its batch fails with the reason; 
 });
 
 test('a bad buffer size is named beside its field; the page reads in Vietnamese', async () => {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+  const context = await lab.browser.newContext({ viewport: { width: 1366, height: 768 } });
   const { page, problems } = await openFirehose(context);
   await page.fill('#fh-size', '200');
   await page.click('#fh-apply');
@@ -309,7 +301,7 @@ test('a bad buffer size is named beside its field; the page reads in Vietnamese'
   assert.deepEqual(problems, []);
   await context.close();
 
-  const vi = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+  const vi = await lab.browser.newContext({ viewport: { width: 1366, height: 768 } });
   const w = await openFirehose(vi, 'vi');
   const body = await w.page.locator('main').innerText();
   for (const label of ['Kích thước bộ đệm (MiB)', 'Thời gian đệm (giây)', 'Biến đổi dữ liệu (Lambda)', 'Nén', 'Đích', 'Tạo delivery stream']) {
@@ -331,7 +323,7 @@ test('a bad buffer size is named beside its field; the page reads in Vietnamese'
 });
 
 test('destinations: a failing HTTP endpoint is retried, then its batches land under http-endpoint-failed/; Redshift rows page; OpenSearch finds the documents', async () => {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+  const context = await lab.browser.newContext({ viewport: { width: 1366, height: 768 } });
   const { page, problems } = await openFirehose(context);
   await page.fill('#fh-rate', '20');
 

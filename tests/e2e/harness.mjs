@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { chromium } from 'playwright-core';
+import { before, after } from 'node:test';
 
 export const DIST = process.env.KINESIS_LAB_DIST;
 export const CLI = process.env.KINESIS_LAB_CLI;
@@ -48,6 +49,24 @@ export const CHROMIUM_ARGS = [
 
 export async function launch() {
   return chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: CHROMIUM_ARGS });
+}
+
+/**
+ * The site served from `prefix` and one Chromium, started before a test file's
+ * tests and closed after them: `lab.server.base` is the site's URL and
+ * `lab.browser` the browser.
+ */
+export function useLab(prefix = '/lab/') {
+  const lab = { server: null, browser: null };
+  before(async () => {
+    lab.server = await serve(prefix);
+    lab.browser = await launch();
+  });
+  after(async () => {
+    await lab.browser?.close();
+    await lab.server?.close();
+  });
+  return lab;
 }
 
 /**

@@ -2,32 +2,24 @@
 // stored solution, a quiz answered and scored against the engine's answers,
 // progress surviving a reload, share links, presenter mode with its notes
 // window, and axe on every route.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import fs from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
-import { serve, launch, watchedPage, shot, CLI, OUTPUT } from './harness.mjs';
+import { useLab, watchedPage, shot, CLI, OUTPUT } from './harness.mjs';
 
 const LESSONS_DIR = path.resolve(import.meta.dirname, '../../lessons');
 const cliLines = (args) => execFileSync(CLI, args, { encoding: 'utf8' }).trim().split('\n').map((l) => JSON.parse(l));
 const lessons = cliLines(['lessons', '--dir', LESSONS_DIR, 'list']);
 
-let server, browser;
-before(async () => {
-  server = await serve('/lab/');
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const lab = useLab();
 
 async function open(hash, context) {
-  const ctx = context ?? (await browser.newContext({ viewport: { width: 1366, height: 900 } }));
+  const ctx = context ?? (await lab.browser.newContext({ viewport: { width: 1366, height: 900 } }));
   const watched = await watchedPage(ctx);
-  await watched.page.goto(server.base + hash);
+  await watched.page.goto(lab.server.base + hash);
   await watched.page.locator('main').waitFor();
   return { ...watched, context: ctx };
 }
@@ -222,7 +214,7 @@ async function act(page, a) {
 
 test('every lesson is solved through the UI by its stored solution', async () => {
   assert.ok(lessons.length >= 2);
-  const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+  const context = await lab.browser.newContext({ viewport: { width: 1366, height: 900 } });
   for (const lesson of lessons) {
     const { page, problems } = await open(`#/lessons/${lesson.id}/${lesson.task_step + 1}`, context);
     assert.equal(await page.locator('#step-label').innerText(), `Step ${lesson.task_step + 1} / ${lesson.steps}`);
@@ -321,7 +313,7 @@ test('a lesson share link restores the lab; a tampered one gets a notice', async
   const puts = await page.locator('#w-puts').innerText();
   await context.close();
 
-  const shared = await open(link.slice(server.base.length));
+  const shared = await open(link.slice(lab.server.base.length));
   assert.equal(await shared.page.locator('#w-puts').innerText(), puts);
   await shared.page.click('#check');
   assert.match(await shared.page.locator('#check-result').innerText(), /Every goal is met/);
@@ -395,13 +387,13 @@ test('a quiz is graded by the engine, reviewed, and kept after a reload', async 
   if (items[0].lesson) assert.equal(await page.locator('.missed a').count(), 1);
   await shot(page, 'quiz-scored-en');
 
-  await page.goto(server.base + '#/progress');
+  await page.goto(lab.server.base + '#/progress');
   await page.reload();
   await page.locator('#quiz-history').waitFor();
   assert.match(await page.locator('#quiz-history tbody tr').first().innerText(), new RegExp(`${seed}\\s+3\\s+9 / 10`));
 
   // Same seed, same quiz, in Vietnamese too.
-  await page.goto(server.base + `#/quiz?seed=${seed}&level=3&n=10`);
+  await page.goto(lab.server.base + `#/quiz?seed=${seed}&level=3&n=10`);
   await page.selectOption('header select', 'vi');
   assert.equal(await page.locator('.quiz-item').first().getAttribute('data-item'), items[0].id);
   await shot(page, 'quiz-vi');
@@ -490,7 +482,7 @@ test('axe finds no serious or critical problems on any route', async () => {
     for (let s = 1; s <= l.steps; s++) routes.push(`#/lessons/${l.id}/${s}`);
     routes.push(`#/present/${l.id}/1`, `#/notes/${l.id}`);
   }
-  const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+  const context = await lab.browser.newContext({ viewport: { width: 1366, height: 900 } });
   for (const lang of ['en', 'vi']) {
     for (const route of routes) {
       const { page, problems } = await open(route, context);

@@ -1,23 +1,16 @@
 // "Where does my record go?" end to end: the built site, served from a
 // sub-path, driven in headless Chromium and checked against the native CLI.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, watchedPage, cliRoute, cliJson, shot } from './harness.mjs';
+import { useLab, watchedPage, cliRoute, cliJson, shot } from './harness.mjs';
 
-let server, browser;
-before(async () => {
-  server = await serve('/kinesis-lab/');
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+// A different sub-path from the other files, so both kinds of hosting are tried.
+const lab = useLab('/kinesis-lab/');
 
 async function open(hash = '', options = {}) {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, ...options });
+  const context = await lab.browser.newContext({ viewport: { width: 1366, height: 900 }, ...options });
   const watched = await watchedPage(context);
-  await watched.page.goto(server.base + hash);
+  await watched.page.goto(lab.server.base + hash);
   await watched.page.locator('header.top').waitFor();
   return { ...watched, context };
 }
@@ -189,7 +182,7 @@ test('the address is a share link, and a bad link gets a notice', async () => {
   assert.match(link, /shards=5/);
   const shown = await text(page, '#shard-id');
 
-  const second = await open(link.slice(server.base.length));
+  const second = await open(link.slice(lab.server.base.length));
   assert.equal(await second.page.inputValue('#pk'), 'share me');
   assert.equal(await second.page.inputValue('#shards'), '5');
   assert.equal(await text(second.page, '#shard-id'), shown);
@@ -226,7 +219,7 @@ test('Vietnamese: switch, remembered after reload', async () => {
   await page.reload();
   await page.locator('#pk').waitFor();
   assert.equal(await page.locator('h1').innerText(), 'Record của tôi đi đâu?');
-  await page.goto(server.base);
+  await page.goto(lab.server.base);
   await page.locator('.hero').waitFor();
   await shot(page, 'home-vi');
   assert.deepEqual(problems, []);

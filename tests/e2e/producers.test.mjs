@@ -1,20 +1,12 @@
 // Producers page, KPL section: the same workload without and with
 // aggregation, and one aggregated record taken apart, checked against the
 // native `kinesis-lab kpl deaggregate`.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { serve, launch, watchedPage, shot, CLI } from './harness.mjs';
+import { useLab, watchedPage, shot, CLI } from './harness.mjs';
 
-let server, browser;
-before(async () => {
-  server = await serve('/lab/');
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const lab = useLab();
 
 const num = (t) => Number(t.replace(/[^\d]/g, ''));
 
@@ -25,9 +17,9 @@ async function metric(page, side, key) {
 }
 
 test('5,000 small records/s into one shard: aggregation gets them all in, without it the shard caps at 1,000/s', async () => {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+  const context = await lab.browser.newContext({ viewport: { width: 1366, height: 900 } });
   const { page, problems } = await watchedPage(context);
-  await page.goto(server.base + '#/producers');
+  await page.goto(lab.server.base + '#/producers');
   await page.locator('#kpl-apply').waitFor();
 
   // Bad settings are refused and named; the defaults stay.
@@ -101,9 +93,9 @@ test('5,000 small records/s into one shard: aggregation gets them all in, withou
 });
 
 test('a longer RecordMaxBufferedTime means later records', async () => {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+  const context = await lab.browser.newContext({ viewport: { width: 1366, height: 900 } });
   const { page, problems } = await watchedPage(context);
-  await page.goto(server.base + '#/producers');
+  await page.goto(lab.server.base + '#/producers');
   await page.locator('#kpl-apply').waitFor();
   const meanLatency = async (rmbt) => {
     await page.fill('#kpl-rate', '200');
@@ -122,9 +114,9 @@ test('a longer RecordMaxBufferedTime means later records', async () => {
 });
 
 test('record templates preview and name the spot of an error; the agent tails a log; IoT keys spread or not', async () => {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+  const context = await lab.browser.newContext({ viewport: { width: 1366, height: 900 } });
   const { page, problems } = await watchedPage(context);
-  await page.goto(server.base + '#/producers');
+  await page.goto(lab.server.base + '#/producers');
   await page.locator('#tpl-preview').waitFor();
 
   const rows = page.locator('#tpl-preview tbody tr');

@@ -1,28 +1,20 @@
 // The Stream Lab end to end: the aws kinesis console, producers flooding a
 // stream until a shard throttles, a split, retention after 24 h, and the
 // exported history replayed by the real AWS CLI against `kinesis-lab serve`.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { serve, launch, watchedPage, cliRoute, shot, CLI, OUTPUT } from './harness.mjs';
+import { useLab, watchedPage, cliRoute, shot, CLI, OUTPUT } from './harness.mjs';
 
-let server, browser;
-before(async () => {
-  server = await serve('/lab/');
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const lab = useLab();
 
 async function open() {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, acceptDownloads: true });
+  const context = await lab.browser.newContext({ viewport: { width: 1366, height: 900 }, acceptDownloads: true });
   const watched = await watchedPage(context);
-  await watched.page.goto(server.base + '#/streams');
+  await watched.page.goto(lab.server.base + '#/streams');
   await watched.page.locator('#console-input').waitFor();
   return { ...watched, context };
 }
@@ -67,16 +59,16 @@ test('the console speaks aws kinesis, with CLI-like errors, completion and histo
   const link = page.url();
   assert.deepEqual(problems, []);
   await context.close();
-  const sharedContext = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+  const sharedContext = await lab.browser.newContext({ viewport: { width: 1366, height: 900 } });
   const shared = { ...(await watchedPage(sharedContext)), context: sharedContext };
   await shared.page.goto(link);
   await shared.page.locator('.console-entry').first().waitFor();
   assert.deepEqual(JSON.parse(await run(shared.page, 'aws kinesis list-streams')).StreamNames, ['orders']);
   assert.equal(await shared.page.locator('.notice').count(), 0);
   await shared.context.close();
-  const badContext = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+  const badContext = await lab.browser.newContext({ viewport: { width: 1366, height: 900 } });
   const bad = { ...(await watchedPage(badContext)), context: badContext };
-  await bad.page.goto(server.base + '#/streams?s=1.%40%40');
+  await bad.page.goto(lab.server.base + '#/streams?s=1.%40%40');
   await bad.page.locator('.notice').waitFor();
   assert.match(await bad.page.locator('.notice').innerText(), /could not be read/);
   assert.deepEqual(bad.problems, []);
@@ -194,7 +186,7 @@ test('charts, replay from a record, retention, 1000x and fast-forward with produ
     consumers: await page.locator('#consumer-table tbody').innerText(),
     retention: await page.locator('.stream-card .help').first().innerText(),
   };
-  const other = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+  const other = await lab.browser.newContext({ viewport: { width: 1366, height: 900 } });
   const replayed = await watchedPage(other);
   await replayed.page.goto(link);
   await replayed.page.locator('#sim-time').getByText(here.time).waitFor();
