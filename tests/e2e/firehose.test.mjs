@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import zlib from 'node:zlib';
+import { execFileSync } from 'node:child_process';
 import AxeBuilder from '@axe-core/playwright';
 import { useLab, watchedPage, shot, DIST, OUTPUT } from './harness.mjs';
 
@@ -86,7 +87,27 @@ async function download(page) {
   const [dl] = await Promise.all([page.waitForEvent('download'), page.click('#fh-download')]);
   const file = path.join(OUTPUT, `firehose-${dl.suggestedFilename()}`);
   await dl.saveAs(file);
-  return { name: dl.suggestedFilename(), bytes: fs.readFileSync(file) };
+  return { name: dl.suggestedFilename(), bytes: fs.readFileSync(file), file };
+}
+
+/** The rows of a Parquet file as pyarrow reads them, as JSON objects with
+ * timestamps written the way the page writes them (UTC, `yyyy-MM-dd HH:mm:ss[.ffffff]`). */
+function readParquet(file) {
+  const venv = process.env.KINESIS_LAB_AWS
+    ? path.dirname(process.env.KINESIS_LAB_AWS)
+    : path.resolve(import.meta.dirname, '../../target/endpoint-venv/bin');
+  const script = [
+    'import sys, json, datetime, pyarrow.parquet as pq',
+    'def cell(v):',
+    '    if isinstance(v, datetime.datetime):',
+    '        s = v.strftime("%Y-%m-%d %H:%M:%S")',
+    '        return s + (".%06d" % v.microsecond if v.microsecond else "")',
+    '    return v',
+    'for row in pq.read_table(sys.argv[1]).to_pylist():',
+    '    print(json.dumps({k: cell(v) for k, v in row.items()}))',
+  ].join('\n');
+  const out = execFileSync(path.join(venv, 'python'), ['-c', script, file], { encoding: 'utf8' });
+  return out.trim().split('\n').map((l) => JSON.parse(l));
 }
 
 // Fails the records whose amount is over 400 (a thrown error caught per
@@ -298,6 +319,13 @@ test('a bad buffer size is named beside its field; the page reads in Vietnamese'
   const pq = await download(page);
   assert.equal(pq.bytes.subarray(0, 4).toString('latin1'), 'PAR1');
   assert.equal(pq.bytes.subarray(pq.bytes.length - 4).toString('latin1'), 'PAR1');
+  // pyarrow (an independent reader, pinned in tests/endpoint/requirements.txt)
+  // reads the downloaded file: the same rows the page previews, row for row.
+  const preview = (await page.locator('#fh-preview-text').innerText()).trim().split('\n').map((l) => JSON.parse(l));
+  assert.ok(preview.length > 0, 'the Parquet object previews its rows');
+  const fromPyarrow = readParquet(pq.file);
+  assert.equal(fromPyarrow.length, parquet.records, 'pyarrow reads as many rows as the bucket lists');
+  assert.deepEqual(fromPyarrow.slice(0, preview.length), preview);
   assert.deepEqual(problems, []);
   await context.close();
 

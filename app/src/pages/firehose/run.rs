@@ -600,7 +600,21 @@ impl Run {
             return Preview { error: Some(key.to_owned()), ..Preview::default() };
         };
         let bytes = match &o.body {
-            ObjectBody::Parquet { .. } => return Preview::default(),
+            // The rows the Parquet file holds, one JSON line each, typed by
+            // the schema (timestamps as UTC text): what Athena would read.
+            ObjectBody::Parquet { schema, rows } => {
+                let mut text = String::new();
+                let mut cut = false;
+                for r in rows {
+                    if text.len() > PREVIEW_SHOWN {
+                        cut = true;
+                        break;
+                    }
+                    text.push_str(&r.to_json_line(schema));
+                    text.push('\n');
+                }
+                return Preview { text: Some(text), cut, error: None };
+            }
             ObjectBody::Bytes(b) => b,
         };
         let plain = if o.compression == Compression::Uncompressed {
