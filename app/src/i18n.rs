@@ -1199,9 +1199,15 @@ pub fn template_error(lang: Lang, e: &kinesis_lab_core::producer::template::Temp
 
 /// A delivery stream error beside the field `label` names.
 pub fn fh_error(lang: Lang, label: &str, e: &kinesis_lab_core::firehose::FirehoseError) -> String {
-    use kinesis_lab_core::firehose::Problem as P;
     let path = &e.field;
-    let what = match (&e.problem, lang) {
+    let what = fh_problem(lang, &e.problem);
+    format!("{label} ({path}) {what}.")
+}
+
+/// What is wrong with a Firehose setting or request, after its name.
+pub fn fh_problem(lang: Lang, p: &kinesis_lab_core::firehose::Problem) -> String {
+    use kinesis_lab_core::firehose::Problem as P;
+    match (p, lang) {
         (P::OutOfRange { min, max, unit }, Lang::En) => format!("must be between {min} and {max} {unit}"),
         (P::OutOfRange { min, max, unit }, Lang::Vi) => format!("phải nằm trong khoảng {min} đến {max} {unit}"),
         (P::TooLarge { size, max }, Lang::En) => format!("is {} bytes; at most {} are allowed", int(lang, *size), int(lang, *max)),
@@ -1212,16 +1218,38 @@ pub fn fh_error(lang: Lang, label: &str, e: &kinesis_lab_core::firehose::Firehos
         (P::TooLong { len, max }, Lang::Vi) => format!("có {len} ký tự; tối đa chỉ {max}"),
         (P::Required, Lang::En) => "is required".to_owned(),
         (P::Required, Lang::Vi) => "không được để trống".to_owned(),
-        (P::NotAllowed { why }, Lang::En) => format!("is not allowed here: {why}"),
-        (P::NotAllowed { why }, Lang::Vi) => format!("không dùng được ở đây: {why}"),
+        (P::NotAllowed { why }, Lang::En) => format!("is not allowed here: {}", why.en()),
+        (P::NotAllowed { why }, Lang::Vi) => format!("không dùng được ở đây: {}", conflict_vi(*why)),
         (P::Malformed { detail }, Lang::En) => format!("is not valid: {detail}"),
         (P::Malformed { detail }, Lang::Vi) => format!("không hợp lệ: {detail}"),
         (P::Unknown { value }, Lang::En) => format!("has no {value}"),
         (P::Unknown { value }, Lang::Vi) => format!("không có {value}"),
         (P::Throttled, Lang::En) => "is over the throughput quota".to_owned(),
         (P::Throttled, Lang::Vi) => "vượt hạn mức thông lượng".to_owned(),
-    };
-    format!("{label} ({path}) {what}.")
+    }
+}
+
+/// Why Firehose refuses a setting, in Vietnamese (core's `Conflict::en` is the English).
+fn conflict_vi(c: kinesis_lab_core::firehose::Conflict) -> String {
+    use kinesis_lab_core::firehose::config::{SPLUNK_INTERVAL_SECONDS, SPLUNK_SIZE_MIB};
+    use kinesis_lab_core::firehose::Conflict as C;
+    match c {
+        C::SplunkFixedSize => format!("với Splunk, kích thước bộ đệm luôn là {SPLUNK_SIZE_MIB} MiB, không đổi được"),
+        C::SplunkFixedInterval => format!("với Splunk, thời gian đệm luôn là {SPLUNK_INTERVAL_SECONDS} giây, không đổi được"),
+        C::ConversionReadsJson => "chuyển đổi định dạng chỉ nhận dữ liệu vào là JSON".into(),
+        C::OrcNotOffered => "lab không có ORC (chưa có thư viện Rust nào được duy trì để ghi ORC); hãy dùng parquet".into(),
+        C::OutputFormatParquet => "định dạng đầu ra phải là parquet".into(),
+        C::ConversionS3Only => "khi bật chuyển đổi định dạng, đích duy nhất được phép là Amazon S3".into(),
+        C::ConversionUncompressed => "phải là UNCOMPRESSED khi bật chuyển đổi định dạng (file Parquet đã được nén Snappy bên trong)".into(),
+        C::RedshiftCompression => "Amazon Redshift chỉ nạp được object trung gian dạng GZIP hoặc UNCOMPRESSED".into(),
+        C::BackupDisabledOrAll => "với S3 và Redshift, sao lưu record gốc chỉ có thể là disabled hoặc all_data".into(),
+        C::BackupFailedOrAll => "OpenSearch, Splunk và HTTP endpoint luôn sao lưu phần gửi lỗi: chọn failed_data_only hoặc all_data".into(),
+        C::S3HasNoEndpoint => "đích S3 không có endpoint mô phỏng nào để chỉnh".into(),
+        C::SourceIsFixed => "nguồn của một delivery stream không thể đổi sau khi tạo".into(),
+        C::KinesisSourceNoPut => "delivery stream lấy dữ liệu từ một Kinesis data stream nên không nhận lệnh này".into(),
+        C::SourceIsDirectPut => "nguồn của delivery stream này là Direct PUT".into(),
+        C::ParquetFeatureOff => "phần mã hoá Parquet chưa được nạp (trang sẽ tải nó riêng khi bạn tải file về)".into(),
+    }
 }
 
 /// How many OpenSearch documents a search matched.
@@ -1499,5 +1527,48 @@ pub fn kcl_event(lang: Lang, ev: &kinesis_lab_core::consumer::kcl::KclEvent) -> 
         E::ReadFailed { lease, worker, error, .. } => {
             if en { format!("{worker} could not read {lease}: {error}") } else { format!("{worker} không đọc được {lease}: {error}") }
         }
+    }
+}
+
+#[cfg(test)]
+mod firehose_wording_tests {
+    use super::*;
+    use kinesis_lab_core::firehose::{config::DeliveryConfig, Conflict, DeliveryStream, Problem};
+
+    #[test]
+    fn every_refusal_reads_in_vietnamese() {
+        for c in Conflict::ALL {
+            let vi = fh_problem(Lang::Vi, &Problem::NotAllowed { why: c });
+            assert!(!vi.contains(&c.en()), "{c:?} is still English: {vi}");
+            assert!(vi.len() > "không dùng được ở đây: ".len() + 10, "{c:?}: {vi}");
+        }
+    }
+
+    #[test]
+    fn a_refused_engine_setting_is_worded_per_language() {
+        // Parquet output with a GZIP compression setting: the engine refuses it.
+        use kinesis_lab_core::firehose::{compress::Compression, config::FormatConversion, convert::Schema};
+        let schema = Schema::parse("id:int").unwrap_or_else(|e| panic!("{e}"));
+        let mut cfg = DeliveryConfig {
+            format_conversion: Some(FormatConversion {
+                enabled: true,
+                input_format: "json".into(),
+                output_format: "parquet".into(),
+                schema,
+            }),
+            compression: Compression::Gzip,
+            ..DeliveryConfig::default()
+        };
+        cfg.buffering.size_mib = Some(64);
+        let err = match DeliveryStream::new("d", cfg, 1, 0) {
+            Err(e) => e,
+            Ok(_) => panic!("GZIP with Parquet output must be refused"),
+        };
+        assert!(matches!(err.problem, Problem::NotAllowed { .. }), "{err}");
+        let en = fh_error(Lang::En, "Compression", &err);
+        let vi = fh_error(Lang::Vi, "Nén", &err);
+        assert!(en.contains("UNCOMPRESSED"), "{en}");
+        assert!(vi.contains("phải là UNCOMPRESSED"), "{vi}");
+        assert!(!vi.contains("must be"), "{vi}");
     }
 }

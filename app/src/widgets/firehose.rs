@@ -256,7 +256,10 @@ pub fn fh_error_text(lang: Lang, e: &FhError) -> String {
         (Some((min, max)), Lang::Vi) => {
             format!("{} phải nằm trong khoảng {min} đến {max}.", e.field)
         }
-        (None, Lang::Vi) => format!("{} không hợp lệ ({detail}).", e.field),
+        (None, Lang::Vi) => match &e.problem {
+            Some(p) => format!("{} {}.", e.field, crate::i18n::fh_problem(lang, p)),
+            None => format!("{} không hợp lệ ({detail}).", e.field),
+        },
     }
 }
 

@@ -14,7 +14,7 @@
 use super::compress::Compression;
 use super::convert::Schema;
 use super::transform::BuiltinTransform;
-use super::FirehoseError;
+use super::{Conflict, FirehoseError};
 use serde::{Deserialize, Serialize};
 
 pub const MIB: u64 = 1_048_576;
@@ -423,7 +423,7 @@ impl DeliveryConfig {
                 if s != SPLUNK_SIZE_MIB {
                     return Err(FirehoseError::not_allowed(
                         "buffering.size_mib",
-                        format!("Splunk's buffer size is fixed at {SPLUNK_SIZE_MIB} MiB"),
+                        Conflict::SplunkFixedSize,
                     ));
                 }
             }
@@ -431,7 +431,7 @@ impl DeliveryConfig {
                 if i != SPLUNK_INTERVAL_SECONDS {
                     return Err(FirehoseError::not_allowed(
                         "buffering.interval_seconds",
-                        format!("Splunk's buffer interval is fixed at {SPLUNK_INTERVAL_SECONDS} s"),
+                        Conflict::SplunkFixedInterval,
                     ));
                 }
             }
@@ -505,23 +505,23 @@ impl DeliveryConfig {
             if !fc.input_format.eq_ignore_ascii_case("json") {
                 return Err(FirehoseError::not_allowed(
                     "format_conversion.input_format",
-                    "record format conversion reads JSON input only",
+                    Conflict::ConversionReadsJson,
                 ));
             }
             if !fc.output_format.eq_ignore_ascii_case("parquet") {
                 return Err(FirehoseError::not_allowed(
                     "format_conversion.output_format",
                     if fc.output_format.eq_ignore_ascii_case("orc") {
-                        "ORC output is not offered in the lab (there is no maintained pure-Rust ORC writer); use parquet"
+                        Conflict::OrcNotOffered
                     } else {
-                        "the output format must be parquet"
+                        Conflict::OutputFormatParquet
                     },
                 ));
             }
             if kind != DestinationKind::S3 {
                 return Err(FirehoseError::not_allowed(
                     "destination.type",
-                    "with record format conversion on, Amazon S3 is the only destination",
+                    Conflict::ConversionS3Only,
                 ));
             }
             if size_mib < CONVERSION_MIN_SIZE_MIB {
@@ -535,7 +535,7 @@ impl DeliveryConfig {
             if self.compression != Compression::Uncompressed {
                 return Err(FirehoseError::not_allowed(
                     "compression",
-                    "must be UNCOMPRESSED with record format conversion (Parquet output is Snappy-compressed inside)",
+                    Conflict::ConversionUncompressed,
                 ));
             }
             if fc.schema.columns.is_empty() {
@@ -553,7 +553,7 @@ impl DeliveryConfig {
         {
             return Err(FirehoseError::not_allowed(
                 "compression",
-                "Amazon Redshift takes GZIP or UNCOMPRESSED staging objects",
+                Conflict::RedshiftCompression,
             ));
         }
         // Destination fields.
@@ -660,10 +660,13 @@ impl DeliveryConfig {
         let backup = match (self.s3_backup, kind) {
             (None, DestinationKind::S3 | DestinationKind::Redshift) => S3BackupMode::Disabled,
             (None, _) => S3BackupMode::FailedDataOnly,
-            (Some(S3BackupMode::FailedDataOnly), DestinationKind::S3 | DestinationKind::Redshift) => {
+            (
+                Some(S3BackupMode::FailedDataOnly),
+                DestinationKind::S3 | DestinationKind::Redshift,
+            ) => {
                 return Err(FirehoseError::not_allowed(
                     "s3_backup",
-                    "for S3 and Redshift the source record backup is disabled or all_data",
+                    Conflict::BackupDisabledOrAll,
                 ))
             }
             (Some(S3BackupMode::Disabled), DestinationKind::S3 | DestinationKind::Redshift) => {
@@ -672,7 +675,7 @@ impl DeliveryConfig {
             (Some(S3BackupMode::Disabled), _) => {
                 return Err(FirehoseError::not_allowed(
                     "s3_backup",
-                    "OpenSearch, Splunk and HTTP endpoints always back up failed data: failed_data_only or all_data",
+                    Conflict::BackupFailedOrAll,
                 ))
             }
             (Some(m), _) => m,

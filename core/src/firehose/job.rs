@@ -84,7 +84,10 @@ pub fn decode_job(text: &str) -> Result<(Schema, Vec<Row>), String> {
             };
             row.push(c);
         }
-        out.push(Row { record: i, cells: row });
+        out.push(Row {
+            record: i,
+            cells: row,
+        });
     }
     Ok((schema, out))
 }
@@ -146,7 +149,8 @@ mod tests {
 
     #[test]
     fn a_cell_of_the_wrong_type_names_row_and_column() {
-        let e = decode_job(r#"{"schema":"id:int, name:string","rows":[[1,"a"],[2,3]]}"#).unwrap_err();
+        let e =
+            decode_job(r#"{"schema":"id:int, name:string","rows":[[1,"a"],[2,3]]}"#).unwrap_err();
         assert_eq!(e, "job.rows[1].name: expected string");
         let e = decode_job(r#"{"schema":"id:int","rows":[[4294967296]]}"#).unwrap_err();
         assert_eq!(e, "job.rows[0].id: expected int");

@@ -62,6 +62,74 @@ const MAX_STEPS: usize = 2_000_000;
 // Errors
 // ---------------------------------------------------------------------------
 
+/// Why a setting or request is refused in this configuration (a code, so
+/// the app can word it in either language; [`Conflict::en`] is the English).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Conflict {
+    SplunkFixedSize,
+    SplunkFixedInterval,
+    ConversionReadsJson,
+    OrcNotOffered,
+    OutputFormatParquet,
+    ConversionS3Only,
+    ConversionUncompressed,
+    RedshiftCompression,
+    BackupDisabledOrAll,
+    BackupFailedOrAll,
+    S3HasNoEndpoint,
+    SourceIsFixed,
+    KinesisSourceNoPut,
+    SourceIsDirectPut,
+    ParquetFeatureOff,
+}
+
+impl Conflict {
+    pub const ALL: [Conflict; 15] = [
+        Conflict::SplunkFixedSize,
+        Conflict::SplunkFixedInterval,
+        Conflict::ConversionReadsJson,
+        Conflict::OrcNotOffered,
+        Conflict::OutputFormatParquet,
+        Conflict::ConversionS3Only,
+        Conflict::ConversionUncompressed,
+        Conflict::RedshiftCompression,
+        Conflict::BackupDisabledOrAll,
+        Conflict::BackupFailedOrAll,
+        Conflict::S3HasNoEndpoint,
+        Conflict::SourceIsFixed,
+        Conflict::KinesisSourceNoPut,
+        Conflict::SourceIsDirectPut,
+        Conflict::ParquetFeatureOff,
+    ];
+
+    /// The reason in English.
+    pub fn en(self) -> String {
+        match self {
+            Conflict::SplunkFixedSize => format!("Splunk's buffer size is fixed at {} MiB", config::SPLUNK_SIZE_MIB),
+            Conflict::SplunkFixedInterval => {
+                format!(
+                "Splunk's buffer interval is fixed at {} s",
+                config::SPLUNK_INTERVAL_SECONDS
+            )
+            }
+            Conflict::ConversionReadsJson => "record format conversion reads JSON input only".into(),
+            Conflict::OrcNotOffered => "ORC output is not offered in the lab (there is no maintained pure-Rust ORC writer); use parquet".into(),
+            Conflict::OutputFormatParquet => "the output format must be parquet".into(),
+            Conflict::ConversionS3Only => "with record format conversion on, Amazon S3 is the only destination".into(),
+            Conflict::ConversionUncompressed => "must be UNCOMPRESSED with record format conversion (Parquet output is Snappy-compressed inside)".into(),
+            Conflict::RedshiftCompression => "Amazon Redshift takes GZIP or UNCOMPRESSED staging objects".into(),
+            Conflict::BackupDisabledOrAll => "for S3 and Redshift the source record backup is disabled or all_data".into(),
+            Conflict::BackupFailedOrAll => "OpenSearch, Splunk and HTTP endpoints always back up failed data: failed_data_only or all_data".into(),
+            Conflict::S3HasNoEndpoint => "the S3 destination has no simulated endpoint".into(),
+            Conflict::SourceIsFixed => "a delivery stream's source cannot be changed".into(),
+            Conflict::KinesisSourceNoPut => "this operation is not permitted on a delivery stream whose source is a Kinesis data stream".into(),
+            Conflict::SourceIsDirectPut => "the delivery stream's source is Direct PUT".into(),
+            Conflict::ParquetFeatureOff => "Parquet encoding needs the `parquet` feature of kinesis-lab-core (the app encodes it in its lazily loaded module)".into(),
+        }
+    }
+}
+
 /// What is wrong (machine-readable, so the app can word it in either language).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -90,7 +158,7 @@ pub enum Problem {
     Required,
     /// Not allowed in this configuration; `why` says what conflicts.
     NotAllowed {
-        why: String,
+        why: Conflict,
     },
     /// Not understood; `detail` says how.
     Malformed {
@@ -136,11 +204,11 @@ impl FirehoseError {
     pub fn required(field: &str) -> Self {
         Self::new("InvalidArgumentException", field, Problem::Required)
     }
-    pub fn not_allowed(field: &str, why: impl Into<String>) -> Self {
+    pub fn not_allowed(field: &str, why: Conflict) -> Self {
         Self::new(
             "InvalidArgumentException",
             field,
-            Problem::NotAllowed { why: why.into() },
+            Problem::NotAllowed { why },
         )
     }
     pub fn malformed(field: &str, detail: impl Into<String>) -> Self {
@@ -192,7 +260,7 @@ impl fmt::Display for FirehoseError {
                 write!(f, "{n} is {len} characters long; the limit is {max}")
             }
             Problem::Required => write!(f, "{n} is required"),
-            Problem::NotAllowed { why } => write!(f, "{n}: {why}"),
+            Problem::NotAllowed { why } => write!(f, "{n}: {}", why.en()),
             Problem::Malformed { detail } => write!(f, "{n}: {detail}"),
             Problem::Unknown { value } => write!(f, "{n}: no such {value}"),
             Problem::Throttled => write!(
@@ -893,7 +961,7 @@ impl DeliveryStream {
             }
             None => Err(FirehoseError::not_allowed(
                 "destination.type",
-                "the S3 destination has no simulated endpoint",
+                Conflict::S3HasNoEndpoint,
             )),
         }
     }
@@ -909,7 +977,7 @@ impl DeliveryStream {
         if config.source != self.config.source {
             return Err(FirehoseError::not_allowed(
                 "source",
-                "a delivery stream's source cannot be changed",
+                Conflict::SourceIsFixed,
             ));
         }
         self.advance_to(now);
@@ -940,7 +1008,7 @@ impl DeliveryStream {
         if self.source.is_some() {
             return Err(FirehoseError::not_allowed(
                 "DeliveryStreamName",
-                "this operation is not permitted on a delivery stream whose source is a Kinesis data stream",
+                Conflict::KinesisSourceNoPut,
             ));
         }
         Ok(())
@@ -1059,7 +1127,7 @@ impl DeliveryStream {
         if self.source.is_none() {
             return Err(FirehoseError::not_allowed(
                 "source",
-                "the delivery stream's source is Direct PUT",
+                Conflict::SourceIsDirectPut,
             ));
         }
         self.advance_to(now);
@@ -2305,6 +2373,6 @@ fn encode_parquet(
 ) -> Result<Vec<u8>, FirehoseError> {
     Err(FirehoseError::not_allowed(
         "parquet",
-        "Parquet encoding needs the `parquet` feature of kinesis-lab-core (the app encodes it in its lazily loaded module)",
+        Conflict::ParquetFeatureOff,
     ))
 }

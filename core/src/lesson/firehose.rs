@@ -132,6 +132,9 @@ pub struct FhError {
     pub message: String,
     /// The allowed range, when the problem is a number out of it.
     pub range: Option<(String, String)>,
+    /// The engine's problem, when the engine refused (so the app can word it
+    /// in either language).
+    pub problem: Option<crate::firehose::Problem>,
 }
 
 impl std::fmt::Display for FhError {
@@ -308,6 +311,7 @@ impl FirehoseLab {
                 field: "delivery_streams".into(),
                 message: format!("a lesson keeps at most {MAX_FH_STREAMS} delivery streams"),
                 range: None,
+                problem: None,
             }
             .into());
         }
@@ -437,6 +441,7 @@ fn no_stream() -> FhError {
         field: "DeliveryStreamName".into(),
         message: "create a delivery stream first".into(),
         range: None,
+        problem: None,
     }
 }
 
@@ -526,6 +531,7 @@ impl From<FirehoseError> for FhError {
         };
         FhError {
             message: e.to_string(),
+            problem: Some(e.problem.clone()),
             field: e.field,
             range,
         }
@@ -690,6 +696,7 @@ pub fn play(run: &FhRun, seed: u64, now: u64) -> Result<FhView, FhError> {
                 field: "source.stream".into(),
                 message: e.message,
                 range: None,
+                problem: None,
             })?;
         Some(e)
     } else {
@@ -721,6 +728,7 @@ pub fn play(run: &FhRun, seed: u64, now: u64) -> Result<FhView, FhError> {
                                 field: "Records".into(),
                                 message: e.message,
                                 range: None,
+                                problem: None,
                             })?;
                     }
                 }
