@@ -1601,44 +1601,55 @@ impl DeliveryStream {
         if recs.is_empty() {
             return;
         }
-        let c = self.s3_compression();
-        let raw: Vec<u8> = recs.iter().flat_map(|r| r.data.iter().copied()).collect();
-        let prefix = keys::delivery_prefix(
-            Some(
-                self.config
-                    .backup_prefix
-                    .as_deref()
-                    .unwrap_or("source-backup/"),
-            ),
-            now,
-            &mut self.keys_rng,
-        );
-        let name = keys::object_name(
-            &self.name,
-            self.version,
-            now,
-            compress::extension(c),
-            &mut self.keys_rng,
-        );
-        let body = compress::compress(c, &name, &raw).unwrap_or(raw.clone());
-        let key = prefix + &name;
+        let prefix = self
+            .config
+            .backup_prefix
+            .as_deref()
+            .unwrap_or("source-backup/")
+            .to_owned();
+        let object =
+            self.compressed_object(now, Some(&prefix), &recs, ObjectKind::SourceBackup, None);
         self.counts.backed_up += recs.len() as u64;
         self.events.push(FirehoseEvent::BackedUp {
             at_ms: now,
-            key: key.clone(),
+            key: object.key.clone(),
             records: recs.len(),
         });
-        self.bucket.put(S3Object {
-            key,
-            kind: ObjectKind::SourceBackup,
+        self.bucket.put(object);
+    }
+
+    /// An object of `records`' bytes, compressed as the S3 settings say,
+    /// under `prefix` (None: the default `YYYY/MM/dd/HH/` layout). The
+    /// archive's entry (ZIP) is named like the object without its extension.
+    fn compressed_object(
+        &mut self,
+        now: u64,
+        prefix: Option<&str>,
+        records: &[FhRecord],
+        kind: ObjectKind,
+        reason: Option<FlushReason>,
+    ) -> S3Object {
+        let c = self.s3_compression();
+        let raw: Vec<u8> = records
+            .iter()
+            .flat_map(|r| r.data.iter().copied())
+            .collect();
+        let prefix = keys::delivery_prefix(prefix, now, &mut self.keys_rng);
+        let ext = compress::extension(c);
+        let name = keys::object_name(&self.name, self.version, now, ext, &mut self.keys_rng);
+        let inner = name.trim_end_matches(ext);
+        let body = compress::compress(c, inner, &raw).unwrap_or_else(|_| raw.clone());
+        S3Object {
+            key: prefix + &name,
+            kind,
             body: ObjectBody::Bytes(body),
             compression: c,
-            records: recs.len(),
-            record_ids: recs.iter().map(|r| r.id).collect(),
+            records: records.len(),
+            record_ids: records.iter().map(|r| r.id).collect(),
             raw_bytes: raw.len() as u64,
-            reason: None,
+            reason,
             created_ms: now,
-        });
+        }
     }
 
     /// The compression of S3 objects (never with format conversion).
@@ -1693,33 +1704,16 @@ impl DeliveryStream {
         reason: FlushReason,
         records: &[FhRecord],
     ) -> String {
-        let c = self.s3_compression();
-        let raw: Vec<u8> = records
-            .iter()
-            .flat_map(|r| r.data.iter().copied())
-            .collect();
-        let prefix = keys::delivery_prefix(self.config.prefix.as_deref(), now, &mut self.keys_rng);
-        let name = keys::object_name(
-            &self.name,
-            self.version,
+        let prefix = self.config.prefix.clone();
+        let object = self.compressed_object(
             now,
-            compress::extension(c),
-            &mut self.keys_rng,
+            prefix.as_deref(),
+            records,
+            ObjectKind::Delivery,
+            Some(reason),
         );
-        let inner = name.trim_end_matches(compress::extension(c)).to_owned();
-        let body = compress::compress(c, &inner, &raw).unwrap_or(raw.clone());
-        let key = prefix + &name;
-        self.bucket.put(S3Object {
-            key: key.clone(),
-            kind: ObjectKind::Delivery,
-            body: ObjectBody::Bytes(body),
-            compression: c,
-            records: records.len(),
-            record_ids: records.iter().map(|r| r.id).collect(),
-            raw_bytes: raw.len() as u64,
-            reason: Some(reason),
-            created_ms: now,
-        });
+        let key = object.key.clone();
+        self.bucket.put(object);
         key
     }
 
