@@ -7,6 +7,7 @@
 //! - bad input is an `Err` naming the field, never a panic.
 
 pub mod api;
+pub mod analytics;
 pub mod bench;
 pub mod calendar;
 pub mod consumer;

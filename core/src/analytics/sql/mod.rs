@@ -1,0 +1,1 @@
+//! The compiler: SQL text → [`Plan`](super::plan::Plan). (Skeleton.)

@@ -1,0 +1,1 @@
+//! Table functions and the sketches behind them. (Skeleton.)
