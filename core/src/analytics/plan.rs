@@ -177,6 +177,7 @@ pub enum AggFunc {
 pub struct OrderBy {
     pub bucket: Expr,
     pub width_ms: i64,
+    /// `(key, descending)`: `true` for `DESC`, `false` for `ASC` (the default).
     pub keys: Vec<(Expr, bool)>,
 }
 
