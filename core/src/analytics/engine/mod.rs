@@ -60,6 +60,10 @@ pub enum EngineError {
     Table { table: String, problem: String },
     /// A state limit was reached (open groups, window rows); the clause is named.
     Limit { pump: String, what: String, limit: u64 },
+    /// The plan itself is inconsistent (an index out of range, a window of
+    /// width 0, a pump reading a stream that a later pump writes). The
+    /// compiler never produces one; a hand-made or damaged plan can.
+    BadPlan { problem: String },
 }
 
 impl EngineError {
@@ -75,6 +79,7 @@ impl EngineError {
             EngineError::Limit { pump, what, limit } => {
                 format!("pump {pump} stopped: more than {limit} {what}")
             }
+            EngineError::BadPlan { problem } => format!("the compiled plan is inconsistent: {problem}"),
         }
     }
 }
