@@ -36,6 +36,7 @@ pub fn widget_view(widget: Widget, handle: LabHandle) -> AnyView {
         Widget::Firehose => {
             view! { <crate::widgets::firehose::FirehoseWidget handle=handle /> }.into_any()
         }
+        Widget::Sql => view! { <crate::widgets::sql::SqlWidget handle=handle /> }.into_any(),
     }
 }
 

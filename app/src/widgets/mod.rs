@@ -14,6 +14,7 @@ pub mod key_histogram;
 pub mod key_router;
 pub mod keyspace;
 pub mod run_stats;
+pub mod sql;
 pub mod stream_console;
 
 use kinesis_lab_core::error::ValidationError;
@@ -55,6 +56,6 @@ impl LabHandle {
 pub fn field_error(e: LabError) -> Option<ValidationError> {
     match e {
         LabError::Invalid(v) => Some(v),
-        LabError::Console(_) | LabError::Kcl(_) | LabError::Firehose(_) => None,
+        LabError::Console(_) | LabError::Kcl(_) | LabError::Firehose(_) | LabError::Sql(_) => None,
     }
 }

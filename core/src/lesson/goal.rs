@@ -2,6 +2,7 @@
 //! ([`Why`]); the app words it for students in either language.
 
 use super::firehose::{FhCompression, FhDestination};
+use super::sql::SqlFeature;
 use super::lab::{IterType, Lab};
 use crate::stream::capacity::{shards_needed, ReadMode, Workload};
 use crate::stream::engine::StreamMode;
@@ -149,6 +150,22 @@ pub enum Goal {
     },
     /// Source-record backup objects hold at least `records` records.
     FirehoseBackedUp { records: u64 },
+    /// The latest SQL run compiled and ran; with `uses`, its application
+    /// uses that feature (a window type or a table function).
+    SqlRan {
+        #[serde(default)]
+        uses: Option<SqlFeature>,
+    },
+    /// The latest run's result stream holds exactly one row per value of
+    /// `column` per tumbling window of `seconds` (on ROWTIME) of the input.
+    SqlOneRowPerKeyPerWindow { column: String, seconds: u32 },
+    /// The latest run's result stream holds one row per input row.
+    SqlOneRowPerInput,
+    /// The latest run's feed had a price spike, and the result row with the
+    /// highest `column` is the spike's.
+    SqlSpikeScoresHighest { column: String },
+    /// The latest run dropped at least `rows` rows as late (event time).
+    SqlLateDropped { rows: u64 },
 }
 
 /// A delivery reason a goal asks for.
@@ -411,6 +428,35 @@ pub enum Why {
         have: u64,
         need: u64,
     },
+    /// No SQL application has run yet.
+    NoSqlRun,
+    SqlMissingFeature {
+        feature: SqlFeature,
+    },
+    SqlNoColumn {
+        column: String,
+    },
+    /// Groups (key, window) the input has, rows the result has, groups with
+    /// no row, and rows beyond one per group.
+    SqlWrongGroups {
+        expected: u64,
+        rows: u64,
+        missing: u64,
+        extra: u64,
+    },
+    SqlNotOnePerInput {
+        inputs: u64,
+        outputs: u64,
+    },
+    SqlNoSpike,
+    SqlSpikeNotHighest {
+        spike: Option<f64>,
+        best_other: Option<f64>,
+    },
+    SqlTooFewLate {
+        have: u64,
+        need: u64,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -426,6 +472,9 @@ impl Goal {
             return o;
         }
         if let Some(o) = super::firehose::evaluate(self, lab) {
+            return o;
+        }
+        if let Some(o) = super::sql::evaluate(self, lab) {
             return o;
         }
         match self {
@@ -743,6 +792,12 @@ impl Goal {
             | Goal::FirehoseFewerObjects { .. }
             | Goal::FirehoseCompressed { .. }
             | Goal::FirehoseBackedUp { .. } => NotMet(Why::NoDeliveryStream),
+            // Evaluated in sql.rs.
+            Goal::SqlRan { .. }
+            | Goal::SqlOneRowPerKeyPerWindow { .. }
+            | Goal::SqlOneRowPerInput
+            | Goal::SqlSpikeScoresHighest { .. }
+            | Goal::SqlLateDropped { .. } => NotMet(Why::NoSqlRun),
         }
     }
 }

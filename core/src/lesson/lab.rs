@@ -3,6 +3,7 @@
 //! gives the same state, which is how stored solutions are checked.
 
 use super::firehose::{FhData, FhError, FhSettings, FirehoseLab};
+use super::sql::{SqlFeed, SqlLab, SqlLabError};
 use super::sims::{FanOutRun, KclLab, KplRun};
 use super::Scenario;
 use crate::api::console::{parse, Parsed};
@@ -109,6 +110,12 @@ pub enum Action {
     FirehoseWait { seconds: u32 },
     /// Ask Firehose and the data stream in front for the records again.
     FirehoseReplay,
+    /// Run a SQL application over the lesson's stock ticker feed.
+    SqlRun {
+        sql: String,
+        #[serde(flatten)]
+        feed: SqlFeed,
+    },
 }
 
 fn default_buffered_time() -> u32 {
@@ -198,6 +205,14 @@ pub enum LabError {
     Kcl(KclError),
     /// A delivery stream's setting was refused; names its field.
     Firehose(FhError),
+    /// A SQL run was refused: it does not compile, or the feed is out of range.
+    Sql(SqlLabError),
+}
+
+impl From<SqlLabError> for LabError {
+    fn from(e: SqlLabError) -> Self {
+        LabError::Sql(e)
+    }
 }
 
 impl From<FhError> for LabError {
@@ -227,6 +242,7 @@ impl std::fmt::Display for LabError {
             LabError::Console(m) => f.write_str(m),
             LabError::Kcl(e) => e.fmt(f),
             LabError::Firehose(e) => e.fmt(f),
+            LabError::Sql(e) => e.fmt(f),
         }
     }
 }
@@ -290,6 +306,8 @@ pub struct Lab {
     pub kcl: Option<KclLab>,
     /// The Firehose lessons' delivery streams.
     pub firehose: FirehoseLab,
+    /// The SQL lessons' application runs.
+    pub sql: SqlLab,
 }
 
 impl Lab {
@@ -321,6 +339,7 @@ impl Lab {
             kpl_runs: Vec::new(),
             kcl: None,
             firehose: FirehoseLab::new(s.seed, DEFAULT_START_MS),
+            sql: SqlLab::new(s.seed, DEFAULT_START_MS as i64),
         };
         for a in &s.actions {
             lab.apply(a)?;
@@ -508,6 +527,7 @@ impl Lab {
                 .send(*records_per_second, *record_bytes, *seconds, *data)?,
             Action::FirehoseWait { seconds } => self.firehose.wait(*seconds)?,
             Action::FirehoseReplay => self.firehose.replay()?,
+            Action::SqlRun { sql, feed } => self.sql.run(sql, feed)?,
         }
         Ok(())
     }

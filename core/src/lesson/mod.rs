@@ -8,6 +8,7 @@ pub mod firehose;
 pub mod goal;
 pub mod lab;
 pub mod sims;
+pub mod sql;
 
 #[cfg(feature = "files")]
 pub mod files;
@@ -74,6 +75,9 @@ pub enum Widget {
     /// Firehose delivery streams: settings, traffic, the buffer, deliveries
     /// and the bucket.
     Firehose,
+    /// A Kinesis Data Analytics SQL application over a stock ticker feed:
+    /// the editor, the input and output rows, and the windows as they fire.
+    Sql,
 }
 
 /// A prediction asked before the student runs something.

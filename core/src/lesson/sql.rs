@@ -1,0 +1,490 @@
+//! The SQL lessons' lab: a Kinesis Data Analytics application over a stock
+//! ticker stream, run in simulated time.
+//!
+//! A run takes the student's SQL and a feed (records per second, seconds, an
+//! optional price spike and late events) and plays the feed through the
+//! engine (`analytics::engine::SqlApp`). Every run stays in the lab, so goals
+//! look at the latest one and the widget can compare runs.
+//!
+//! Compiling SQL needs the `sql` feature (sqlparser). The browser's main
+//! module does not carry it: the page compiles in a worker and hands the
+//! result to [`SqlLab::provide`] before it applies the run. With the feature
+//! on (the CLI, the tests), a missing plan is compiled here.
+
+use std::collections::BTreeMap;
+
+use crate::analytics::engine::{OutRow, SqlApp, SqlEvent};
+use crate::analytics::plan::{From, Plan, Query, Shape, StreamId, TableFn};
+use crate::analytics::types::{ColumnDef, Schema, SqlType, Value};
+use crate::analytics::SqlError;
+use crate::error::{check_count, Field};
+use crate::rng::component_rng;
+use rand::Rng;
+use serde::{Deserialize, Serialize};
+
+/// Most records per second of a lesson feed, and its longest run.
+pub const SQL_MAX_RATE: u32 = 50;
+pub const SQL_MAX_SECONDS: u32 = 900;
+/// How far past the last record the lab lets time run, so every window closes.
+pub const SQL_DRAIN_MS: i64 = 3_600_000;
+/// A late event's time lies this far before its arrival.
+pub const SQL_LATE_MS: i64 = 90_000;
+/// A spike multiplies the price by this.
+pub const SQL_SPIKE_FACTOR: f64 = 5.0;
+
+/// The tickers of the feed: symbol, sector, starting price.
+pub const TICKERS: [(&str, &str, f64); 6] = [
+    ("AMZN", "TECHNOLOGY", 84.5),
+    ("AAPL", "TECHNOLOGY", 120.0),
+    ("INTC", "TECHNOLOGY", 45.2),
+    ("WMT", "RETAIL", 62.1),
+    ("JPM", "FINANCIAL", 98.4),
+    ("XOM", "ENERGY", 77.3),
+];
+
+/// The input stream's columns, as the Kinesis Data Analytics demo stream
+/// has them, plus an event time stamped by the producer.
+pub fn feed_schema() -> Schema {
+    let col = |name: &str, ty| ColumnDef {
+        name: name.to_string(),
+        ty,
+    };
+    Schema {
+        columns: vec![
+            col("TICKER_SYMBOL", SqlType::Varchar(4)),
+            col("SECTOR", SqlType::Varchar(16)),
+            col("CHANGE", SqlType::Real),
+            col("PRICE", SqlType::Real),
+            col("EVENT_TIME", SqlType::Timestamp),
+        ],
+    }
+}
+
+/// What the lesson feeds the application.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SqlFeed {
+    pub records_per_second: u32,
+    pub seconds: u32,
+    /// At this second one AMZN trade comes at five times its price.
+    #[serde(default)]
+    pub spike_at_s: Option<u32>,
+    /// Every n-th record's EVENT_TIME lies 90 s before it arrives.
+    #[serde(default)]
+    pub late_every: Option<u32>,
+}
+
+impl SqlFeed {
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        check_count(Field::RecordRate, self.records_per_second, SQL_MAX_RATE)?;
+        check_count(Field::Duration, self.seconds, SQL_MAX_SECONDS)?;
+        Ok(())
+    }
+
+    /// The feed's rows: (ROWTIME, values in [`feed_schema`] order), and the
+    /// ROWTIME of the spike if there is one. Deterministic from the seed.
+    pub fn rows(&self, seed: u64, start_ms: i64) -> (Vec<(i64, Vec<Value>)>, Option<i64>) {
+        let mut rng = component_rng(seed, "lesson/sql/feed");
+        let mut prices: Vec<f64> = TICKERS.iter().map(|t| t.2).collect();
+        let mut rows = Vec::new();
+        let mut spike = None;
+        let rate = self.records_per_second.max(1) as i64;
+        let mut n: u64 = 0;
+        for s in 0..self.seconds as i64 {
+            for i in 0..rate {
+                n += 1;
+                let t = start_ms + s * 1000 + i * 1000 / rate;
+                let k = rng.random_range(0..TICKERS.len());
+                let old = prices[k];
+                let step: f64 = rng.random_range(-0.005..0.005);
+                let new = ((old * (1.0 + step)) * 100.0).round() / 100.0;
+                prices[k] = new;
+                let mut price = new;
+                let mut change = ((new - old) * 100.0).round() / 100.0;
+                if self.spike_at_s == Some(s as u32) && i == 0 {
+                    // The spike is one trade; the ticker's price walk goes on from `new`.
+                    let k0 = 0;
+                    price = (prices[k0] * SQL_SPIKE_FACTOR * 100.0).round() / 100.0;
+                    change = ((price - prices[k0]) * 100.0).round() / 100.0;
+                    spike = Some(t);
+                    rows.push((t, row(k0, change, price, t - 500)));
+                    continue;
+                }
+                let jitter: i64 = rng.random_range(0..2_000);
+                let late = self.late_every.is_some_and(|e| e > 0 && n % e as u64 == 0);
+                let event = if late { t - SQL_LATE_MS } else { t - jitter };
+                rows.push((t, row(k, change, price, event)));
+            }
+        }
+        (rows, spike)
+    }
+}
+
+fn row(k: usize, change: f64, price: f64, event: i64) -> Vec<Value> {
+    vec![
+        Value::Str(TICKERS[k].0.into()),
+        Value::Str(TICKERS[k].1.into()),
+        Value::Double(change),
+        Value::Double(price),
+        Value::Ts(event),
+    ]
+}
+
+/// A feature of a compiled application a goal can ask for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SqlFeature {
+    /// A query with no window (filter, projection).
+    Continuous,
+    Tumbling,
+    Sliding,
+    Stagger,
+    /// Flink-style TUMBLE/HOP on event time.
+    EventTime,
+    TopK,
+    CountDistinct,
+    RandomCutForest,
+    Hotspots,
+}
+
+/// The features a plan uses, in order, each once.
+pub fn features(plan: &Plan) -> Vec<SqlFeature> {
+    fn walk(q: &Query, out: &mut Vec<SqlFeature>) {
+        out.push(match q.shape {
+            Shape::Rows => SqlFeature::Continuous,
+            Shape::Tumbling { .. } => SqlFeature::Tumbling,
+            Shape::Sliding { .. } => SqlFeature::Sliding,
+            Shape::Stagger { .. } => SqlFeature::Stagger,
+            Shape::EventTime { .. } => SqlFeature::EventTime,
+        });
+        match &q.from {
+            From::Stream { .. } => {}
+            From::Subquery(inner) => walk(inner, out),
+            From::TableFn { func, input } => {
+                out.push(match func {
+                    TableFn::TopK { .. } => SqlFeature::TopK,
+                    TableFn::CountDistinct { .. } => SqlFeature::CountDistinct,
+                    TableFn::RandomCutForest { .. } => SqlFeature::RandomCutForest,
+                    TableFn::Hotspots { .. } => SqlFeature::Hotspots,
+                });
+                walk(input, out)
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for p in &plan.pumps {
+        walk(&p.query, &mut out);
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// One run of an application over a feed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SqlRun {
+    pub sql: String,
+    pub feed: SqlFeed,
+    pub plan: Plan,
+    /// The input rows with their ROWTIMEs.
+    pub input: Vec<(i64, Vec<Value>)>,
+    pub spike_ms: Option<i64>,
+    /// Every row written to any in-application stream, in order.
+    pub output: Vec<OutRow>,
+    pub windows_fired: u64,
+    pub late: u64,
+    pub row_errors: u64,
+    /// The events of the first minutes, for the widget's timeline.
+    pub events: Vec<SqlEvent>,
+}
+
+/// Events kept per run for the timeline.
+pub const SQL_KEPT_EVENTS: usize = 5_000;
+
+impl SqlRun {
+    /// The stream the application's last pump writes: its result.
+    pub fn result_stream(&self) -> Option<StreamId> {
+        self.plan.pumps.last().map(|p| p.target)
+    }
+
+    /// The rows of the result stream.
+    pub fn results(&self) -> impl Iterator<Item = &OutRow> {
+        let s = self.result_stream();
+        self.output.iter().filter(move |r| Some(r.stream) == s)
+    }
+
+    /// The index of a column of the result stream, by name (exact, then
+    /// without regard to case).
+    pub fn result_column(&self, name: &str) -> Option<usize> {
+        let s = self.result_stream()?;
+        let cols = &self.plan.streams.get(s)?.columns;
+        cols.iter()
+            .position(|c| c.name == name)
+            .or_else(|| cols.iter().position(|c| c.name.eq_ignore_ascii_case(name)))
+    }
+}
+
+/// Why a SQL run was refused. The lab is unchanged.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SqlLabError {
+    Invalid(crate::ValidationError),
+    /// The SQL does not compile; every error with its position.
+    Compile(Vec<SqlError>),
+    /// The page must compile this SQL (in its worker) and `provide` it first.
+    NotCompiled,
+    /// The engine refused the run.
+    Engine(crate::analytics::engine::EngineError),
+}
+
+// SqlError holds only text and positions.
+impl Eq for SqlLabError {}
+
+impl std::fmt::Display for SqlLabError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SqlLabError::Invalid(e) => e.fmt(f),
+            SqlLabError::Compile(errors) => {
+                let first = errors.first();
+                match first {
+                    Some(e) => write!(
+                        f,
+                        "line {}, column {}: {}",
+                        e.span.start.line,
+                        e.span.start.column,
+                        e.kind.en()
+                    ),
+                    None => f.write_str("the SQL does not compile"),
+                }
+            }
+            SqlLabError::NotCompiled => f.write_str("the SQL has not been compiled yet"),
+            SqlLabError::Engine(e) => f.write_str(&e.en()),
+        }
+    }
+}
+
+/// The lessons' SQL applications.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SqlLab {
+    pub seed: u64,
+    pub start_ms: i64,
+    pub runs: Vec<SqlRun>,
+    /// Compiled SQL by its text (from the page's worker, or compiled here).
+    plans: BTreeMap<String, Result<Plan, Vec<SqlError>>>,
+}
+
+impl SqlLab {
+    pub fn new(seed: u64, start_ms: i64) -> SqlLab {
+        SqlLab {
+            seed,
+            start_ms,
+            runs: Vec::new(),
+            plans: BTreeMap::new(),
+        }
+    }
+
+    /// Hands over what compiling `sql` against [`feed_schema`] gave.
+    pub fn provide(&mut self, sql: &str, compiled: Result<Plan, Vec<SqlError>>) {
+        self.plans.insert(sql.to_string(), compiled);
+    }
+
+    /// Whether `sql` needs compiling before a run can use it.
+    pub fn needs_compile(&self, sql: &str) -> bool {
+        !cfg!(feature = "sql") && !self.plans.contains_key(sql)
+    }
+
+    fn plan(&mut self, sql: &str) -> Result<Plan, SqlLabError> {
+        if !self.plans.contains_key(sql) {
+            // PENDING(compiler): compile here once analytics::sql::compile lands.
+            // #[cfg(feature = "sql")]
+            // {
+            //     let compiled = crate::analytics::sql::compile(sql, &feed_schema(), &[]);
+            //     self.plans.insert(sql.to_string(), compiled);
+            // }
+        }
+        match self.plans.get(sql) {
+            Some(Ok(p)) => Ok(p.clone()),
+            Some(Err(e)) => Err(SqlLabError::Compile(e.clone())),
+            None => Err(SqlLabError::NotCompiled),
+        }
+    }
+
+    /// Runs `sql` over `feed`; on success the run is appended.
+    pub fn run(&mut self, sql: &str, feed: &SqlFeed) -> Result<(), SqlLabError> {
+        feed.validate().map_err(SqlLabError::Invalid)?;
+        let plan = self.plan(sql)?;
+        let seed = self.seed ^ (self.runs.len() as u64);
+        let (input, spike_ms) = feed.rows(self.seed, self.start_ms);
+        let mut app = SqlApp::new(plan.clone(), Vec::new(), seed).map_err(SqlLabError::Engine)?;
+        let mut output = Vec::new();
+        let mut events = Vec::new();
+        let (mut fired, mut late, mut errors) = (0u64, 0u64, 0u64);
+        let mut take = |app: &mut SqlApp, output: &mut Vec<OutRow>| {
+            output.extend(app.take_output());
+            for e in app.take_events() {
+                match e {
+                    SqlEvent::WindowFire { .. } => fired += 1,
+                    SqlEvent::Late { .. } => late += 1,
+                    SqlEvent::RowError { .. } => errors += 1,
+                    _ => {}
+                }
+                if events.len() < SQL_KEPT_EVENTS {
+                    events.push(e);
+                }
+            }
+        };
+        for (t, values) in &input {
+            app.advance_to(*t);
+            app.insert(*t, *t, values.clone())
+                .map_err(SqlLabError::Engine)?;
+            take(&mut app, &mut output);
+        }
+        let end = input.last().map_or(self.start_ms, |r| r.0) + SQL_DRAIN_MS;
+        while let Some(d) = app.next_deadline() {
+            if d > end {
+                break;
+            }
+            app.advance_to(d);
+            take(&mut app, &mut output);
+        }
+        app.advance_to(end);
+        take(&mut app, &mut output);
+        self.runs.push(SqlRun {
+            sql: sql.to_string(),
+            feed: *feed,
+            plan,
+            input,
+            spike_ms,
+            output,
+            windows_fired: fired,
+            late,
+            row_errors: errors,
+            events,
+        });
+        Ok(())
+    }
+
+    pub fn last(&self) -> Option<&SqlRun> {
+        self.runs.last()
+    }
+}
+
+/// (key, window index) for each row of the input, for a tumbling window of
+/// `seconds` on ROWTIME: what "one row per key per window" must match.
+pub fn expected_groups(run: &SqlRun, key_col: usize, seconds: u32) -> BTreeMap<(String, i64), u64> {
+    let w = seconds.max(1) as i64 * 1000;
+    let mut out = BTreeMap::new();
+    for (t, values) in &run.input {
+        let key = text(values.get(key_col));
+        *out.entry((key, t.div_euclid(w))).or_insert(0) += 1;
+    }
+    out
+}
+
+/// A value as the goals compare it.
+pub fn text(v: Option<&Value>) -> String {
+    match v {
+        None | Some(Value::Null) => "NULL".into(),
+        Some(Value::Str(s)) => s.to_string(),
+        Some(Value::Int(i)) => i.to_string(),
+        Some(Value::Double(d)) => d.to_string(),
+        Some(Value::Bool(b)) => b.to_string(),
+        Some(Value::Ts(t)) | Some(Value::Interval(t)) => t.to_string(),
+    }
+}
+
+/// A numeric value, if it is one.
+pub fn number(v: Option<&Value>) -> Option<f64> {
+    match v {
+        Some(Value::Int(i)) => Some(*i as f64),
+        Some(Value::Double(d)) => Some(*d),
+        _ => None,
+    }
+}
+
+/// The SQL goals; None for the others. They look at the latest run.
+pub fn evaluate(goal: &super::goal::Goal, lab: &super::lab::Lab) -> Option<super::goal::Outcome> {
+    use super::goal::{Goal, Outcome::*, Why};
+    let last = lab.sql.last();
+    let need_run = || NotMet(Why::NoSqlRun);
+    Some(match goal {
+        Goal::SqlRan { uses } => match last {
+            None => need_run(),
+            Some(run) => match uses {
+                Some(f) if !features(&run.plan).contains(f) => NotMet(Why::SqlMissingFeature { feature: *f }),
+                _ => Met,
+            },
+        },
+        Goal::SqlOneRowPerKeyPerWindow { column, seconds } => {
+            let Some(run) = last else { return Some(need_run()) };
+            let Some(out_col) = run.result_column(column) else {
+                return Some(NotMet(Why::SqlNoColumn { column: column.clone() }));
+            };
+            let Some(in_col) = feed_schema().columns.iter().position(|c| c.name.eq_ignore_ascii_case(column)) else {
+                return Some(NotMet(Why::SqlNoColumn { column: column.clone() }));
+            };
+            let expected = expected_groups(run, in_col, *seconds);
+            let w = (*seconds).max(1) as i64 * 1000;
+            let mut have: BTreeMap<(String, i64), u64> = BTreeMap::new();
+            for r in run.results() {
+                // The row of a window comes out at the window's end.
+                let window = (r.rowtime - 1).div_euclid(w);
+                *have.entry((text(r.values.get(out_col)), window)).or_insert(0) += 1;
+            }
+            let missing = expected.keys().filter(|k| !have.contains_key(*k)).count() as u64;
+            let extra = have
+                .iter()
+                .map(|(k, n)| if expected.contains_key(k) { n - 1 } else { *n })
+                .sum::<u64>();
+            if missing == 0 && extra == 0 {
+                Met
+            } else {
+                NotMet(Why::SqlWrongGroups {
+                    expected: expected.len() as u64,
+                    rows: run.results().count() as u64,
+                    missing,
+                    extra,
+                })
+            }
+        }
+        Goal::SqlOneRowPerInput => {
+            let Some(run) = last else { return Some(need_run()) };
+            let outputs = run.results().count() as u64;
+            let inputs = run.input.len() as u64;
+            if outputs == inputs && inputs > 0 {
+                Met
+            } else {
+                NotMet(Why::SqlNotOnePerInput { inputs, outputs })
+            }
+        }
+        Goal::SqlSpikeScoresHighest { column } => {
+            let Some(run) = last else { return Some(need_run()) };
+            let Some(spike) = run.spike_ms else { return Some(NotMet(Why::SqlNoSpike)) };
+            let Some(col) = run.result_column(column) else {
+                return Some(NotMet(Why::SqlNoColumn { column: column.clone() }));
+            };
+            let scored: Vec<(i64, f64)> = run
+                .results()
+                .filter_map(|r| number(r.values.get(col)).map(|s| (r.rowtime, s)))
+                .collect();
+            let spike_score = scored.iter().filter(|(t, _)| *t == spike).map(|x| x.1).fold(f64::NAN, f64::max);
+            let best_other = scored.iter().filter(|(t, _)| *t != spike).map(|x| x.1).fold(f64::NAN, f64::max);
+            if spike_score.is_finite() && (best_other.is_nan() || spike_score > best_other) {
+                Met
+            } else {
+                NotMet(Why::SqlSpikeNotHighest {
+                    spike: if spike_score.is_finite() { Some(spike_score) } else { None },
+                    best_other: if best_other.is_finite() { Some(best_other) } else { None },
+                })
+            }
+        }
+        Goal::SqlLateDropped { rows } => {
+            let Some(run) = last else { return Some(need_run()) };
+            if run.late >= *rows {
+                Met
+            } else {
+                NotMet(Why::SqlTooFewLate { have: run.late, need: *rows })
+            }
+        }
+        _ => return None,
+    })
+}
