@@ -775,6 +775,14 @@ pub fn goal(lang: Lang, g: &Goal) -> String {
             | Goal::FirehoseBackedUp { .. },
             _,
         ) => crate::widgets::firehose::goal_text(lang, g),
+        (
+            Goal::SqlRan { .. }
+            | Goal::SqlOneRowPerKeyPerWindow { .. }
+            | Goal::SqlOneRowPerInput
+            | Goal::SqlSpikeScoresHighest { .. }
+            | Goal::SqlLateDropped { .. },
+            _,
+        ) => crate::widgets::sql::goal_text(lang, g),
         (Goal::PutAtLeast { key, count }, Lang::En) => format!("Put at least {count} records with partition key “{key}”."),
         (Goal::PutAtLeast { key, count }, Lang::Vi) => format!("Gửi ít nhất {count} record với partition key “{key}”."),
         (Goal::SharesShard { key, others }, Lang::En) => format!("Put records with at least {others} other key(s) that land on the same shard as “{key}”."),
@@ -903,6 +911,17 @@ pub fn why(lang: Lang, w: &Why) -> String {
             | Why::FirehoseTooFewBackedUp { .. },
             _,
         ) => crate::widgets::firehose::why_text(lang, w),
+        (
+            Why::NoSqlRun
+            | Why::SqlMissingFeature { .. }
+            | Why::SqlNoColumn { .. }
+            | Why::SqlWrongGroups { .. }
+            | Why::SqlNotOnePerInput { .. }
+            | Why::SqlNoSpike
+            | Why::SqlSpikeNotHighest { .. }
+            | Why::SqlTooFewLate { .. },
+            _,
+        ) => crate::widgets::sql::why_text(lang, w),
         (Why::TooFewPuts { key, have, need }, Lang::En) if key.is_empty() => format!("No records yet: put at least {need}. You have {have}."),
         (Why::TooFewPuts { key, have, need }, Lang::Vi) if key.is_empty() => format!("Chưa có record nào: hãy gửi ít nhất {need}. Hiện có {have}."),
         (Why::TooFewPuts { key, have, need }, Lang::En) => format!("So far {have} record(s) with key “{key}”; the goal needs {need}."),
