@@ -779,7 +779,7 @@ pub fn goal(lang: Lang, g: &Goal) -> String {
             Goal::SqlRan { .. }
             | Goal::SqlOneRowPerKeyPerWindow { .. }
             | Goal::SqlOneRowPerInput
-            | Goal::SqlSpikeScoresHighest { .. }
+            | Goal::SqlSpikeStandsOut { .. }
             | Goal::SqlLateDropped { .. },
             _,
         ) => crate::widgets::sql::goal_text(lang, g),
@@ -918,7 +918,7 @@ pub fn why(lang: Lang, w: &Why) -> String {
             | Why::SqlWrongGroups { .. }
             | Why::SqlNotOnePerInput { .. }
             | Why::SqlNoSpike
-            | Why::SqlSpikeNotHighest { .. }
+            | Why::SqlSpikeNotOut { .. }
             | Why::SqlTooFewLate { .. },
             _,
         ) => crate::widgets::sql::why_text(lang, w),

@@ -161,9 +161,9 @@ pub enum Goal {
     SqlOneRowPerKeyPerWindow { column: String, seconds: u32 },
     /// The latest run's result stream holds one row per input row.
     SqlOneRowPerInput,
-    /// The latest run's feed had a price spike, and the result row with the
-    /// highest `column` is the spike's.
-    SqlSpikeScoresHighest { column: String },
+    /// The latest run's feed had a price spike, and the spike's row has a
+    /// `column` at least `times` the median of the other rows'.
+    SqlSpikeStandsOut { column: String, times: u32 },
     /// The latest run dropped at least `rows` rows as late (event time).
     SqlLateDropped { rows: u64 },
 }
@@ -449,9 +449,10 @@ pub enum Why {
         outputs: u64,
     },
     SqlNoSpike,
-    SqlSpikeNotHighest {
+    SqlSpikeNotOut {
         spike: Option<f64>,
-        best_other: Option<f64>,
+        median: Option<f64>,
+        times: u32,
     },
     SqlTooFewLate {
         have: u64,
@@ -796,7 +797,7 @@ impl Goal {
             Goal::SqlRan { .. }
             | Goal::SqlOneRowPerKeyPerWindow { .. }
             | Goal::SqlOneRowPerInput
-            | Goal::SqlSpikeScoresHighest { .. }
+            | Goal::SqlSpikeStandsOut { .. }
             | Goal::SqlLateDropped { .. } => NotMet(Why::NoSqlRun),
         }
     }

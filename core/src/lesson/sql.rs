@@ -456,25 +456,32 @@ pub fn evaluate(goal: &super::goal::Goal, lab: &super::lab::Lab) -> Option<super
                 NotMet(Why::SqlNotOnePerInput { inputs, outputs })
             }
         }
-        Goal::SqlSpikeScoresHighest { column } => {
+        Goal::SqlSpikeStandsOut { column, times } => {
             let Some(run) = last else { return Some(need_run()) };
             let Some(spike) = run.spike_ms else { return Some(NotMet(Why::SqlNoSpike)) };
             let Some(col) = run.result_column(column) else {
                 return Some(NotMet(Why::SqlNoColumn { column: column.clone() }));
             };
-            let scored: Vec<(i64, f64)> = run
-                .results()
-                .filter_map(|r| number(r.values.get(col)).map(|s| (r.rowtime, s)))
-                .collect();
-            let spike_score = scored.iter().filter(|(t, _)| *t == spike).map(|x| x.1).fold(f64::NAN, f64::max);
-            let best_other = scored.iter().filter(|(t, _)| *t != spike).map(|x| x.1).fold(f64::NAN, f64::max);
-            if spike_score.is_finite() && (best_other.is_nan() || spike_score > best_other) {
-                Met
-            } else {
-                NotMet(Why::SqlSpikeNotHighest {
-                    spike: if spike_score.is_finite() { Some(spike_score) } else { None },
-                    best_other: if best_other.is_finite() { Some(best_other) } else { None },
-                })
+            let mut spike_score = None;
+            let mut others = Vec::new();
+            for r in run.results() {
+                if let Some(s) = number(r.values.get(col)).filter(|s| s.is_finite()) {
+                    if r.rowtime == spike && spike_score.is_none() {
+                        spike_score = Some(s);
+                    } else {
+                        others.push(s);
+                    }
+                }
+            }
+            others.sort_by(f64::total_cmp);
+            let median = others.get(others.len() / 2).copied();
+            match (spike_score, median) {
+                (Some(s), Some(m)) if s >= m * *times as f64 && s > m => Met,
+                _ => NotMet(Why::SqlSpikeNotOut {
+                    spike: spike_score,
+                    median,
+                    times: *times,
+                }),
             }
         }
         Goal::SqlLateDropped { rows } => {
