@@ -6,14 +6,61 @@
 //! query's output) in ROWTIME order and calls `advance_to` as time passes;
 //! the state appends output rows `(rowtime, values)` in the column layout that
 //! [`TableFn`](super::plan::TableFn) documents.
-//! (Skeleton: the table-function work fills the bodies in.)
+//!
+//! - TOP_K_ITEMS_TUMBLING and COUNT_DISTINCT_ITEMS_TUMBLING are tumbling on
+//!   ROWTIME: windows of `windowSize` seconds aligned to the epoch. A window
+//!   closes when a row of a later window arrives or `advance_to` reaches its
+//!   end; its rows are emitted then, with ROWTIME = the window end. A window
+//!   with no rows emits nothing. NULL items are not counted (a window whose
+//!   items were all NULL emits a count of 0, and no top-k rows).
+//!   - Top-k: [`sketch::space_saving`] with max(4K, 64) counters; one row
+//!     per item of the top K, count descending then first seen; the count is
+//!     the sketch's (exact while the window has at most that many distinct
+//!     items, otherwise an upper bound).
+//!   - Count distinct: exact while the window holds at most 10,000 distinct
+//!     items (so always exact for windows of at most 10,000 rows, as AWS
+//!     documents), then the [`sketch::hll`] estimate, rounded.
+//! - RANDOM_CUT_FOREST ([`rcf`]) and HOTSPOTS ([`hotspots`]) emit one row per
+//!   input row at once: the input columns, then the score or the JSON text.
+
+pub mod hotspots;
+pub mod rcf;
+pub mod sketch;
+
+use std::collections::BTreeSet;
 
 use super::plan::TableFn;
 use super::types::{ColumnDef, Value};
+use sketch::hll::HyperLogLog;
+use sketch::space_saving::SpaceSaving;
+
+/// COUNT_DISTINCT_ITEMS_TUMBLING counts exactly up to this many items.
+pub const EXACT_DISTINCT_LIMIT: usize = 10_000;
+
+#[derive(Clone, Debug)]
+enum Kind {
+    TopK {
+        column: usize,
+        k: u32,
+        sketch: SpaceSaving,
+    },
+    CountDistinct {
+        column: usize,
+        exact: Option<BTreeSet<Vec<u8>>>,
+        hll: HyperLogLog,
+    },
+    Rcf(Box<rcf::RandomCutForest>),
+    Hotspots(Box<hotspots::Hotspots>),
+}
 
 #[derive(Clone, Debug)]
 pub struct TableFnState {
     func: TableFn,
+    kind: Kind,
+    /// Tumbling functions: the window length in ms (0 for per-row ones).
+    window_ms: i64,
+    /// The start of the open window, if a row has opened one.
+    open: Option<i64>,
 }
 
 impl TableFnState {
@@ -21,8 +68,68 @@ impl TableFnState {
     /// seed and `label` a stable name for this call (e.g. the pump name), from
     /// which RANDOM_CUT_FOREST derives its generator with `rng::component_rng`.
     pub fn new(func: &TableFn, input: &[ColumnDef], seed: u64, label: &str) -> TableFnState {
-        let _ = (input, seed, label);
-        TableFnState { func: func.clone() }
+        let _ = input;
+        let window = |s: u32| s.max(1) as i64 * 1000;
+        let (kind, window_ms) = match func {
+            TableFn::TopK {
+                column,
+                k,
+                window_s,
+            } => (
+                Kind::TopK {
+                    column: *column,
+                    k: (*k).max(1),
+                    sketch: SpaceSaving::new(SpaceSaving::capacity_for_k(*k)),
+                },
+                window(*window_s),
+            ),
+            TableFn::CountDistinct { column, window_s } => (
+                Kind::CountDistinct {
+                    column: *column,
+                    exact: Some(BTreeSet::new()),
+                    hll: HyperLogLog::new(),
+                },
+                window(*window_s),
+            ),
+            TableFn::RandomCutForest {
+                numeric,
+                trees,
+                sample_size,
+                time_decay,
+                shingle,
+            } => (
+                Kind::Rcf(Box::new(rcf::RandomCutForest::new(
+                    numeric,
+                    *trees,
+                    *sample_size,
+                    *time_decay,
+                    *shingle,
+                    seed,
+                    label,
+                ))),
+                0,
+            ),
+            TableFn::Hotspots {
+                numeric,
+                window_size,
+                scan_radius,
+                min_points,
+            } => (
+                Kind::Hotspots(Box::new(hotspots::Hotspots::new(
+                    numeric,
+                    *window_size,
+                    *scan_radius,
+                    *min_points,
+                ))),
+                0,
+            ),
+        };
+        TableFnState {
+            func: func.clone(),
+            kind,
+            window_ms,
+            open: None,
+        }
     }
 
     pub fn func(&self) -> &TableFn {
@@ -31,16 +138,93 @@ impl TableFnState {
 
     /// One input row at `rowtime` (non-decreasing).
     pub fn push(&mut self, rowtime: i64, row: &[Value], out: &mut Vec<(i64, Vec<Value>)>) {
-        let _ = (rowtime, row, out);
+        match &mut self.kind {
+            Kind::Rcf(forest) => {
+                let score = forest.score_row(row).map_or(Value::Null, Value::Double);
+                let mut values = row.to_vec();
+                values.push(score);
+                out.push((rowtime, values));
+                return;
+            }
+            Kind::Hotspots(h) => {
+                let result = h.push(row).map_or(Value::Null, |s| Value::Str(s.into()));
+                let mut values = row.to_vec();
+                values.push(result);
+                out.push((rowtime, values));
+                return;
+            }
+            _ => {}
+        }
+        let start = rowtime
+            .div_euclid(self.window_ms)
+            .saturating_mul(self.window_ms);
+        if let Some(open) = self.open {
+            if start > open {
+                self.close(out);
+            }
+        }
+        if self.open.is_none() {
+            self.open = Some(start);
+        }
+        match &mut self.kind {
+            Kind::TopK { column, sketch, .. } => match row.get(*column) {
+                None | Some(Value::Null) => {}
+                Some(v) => sketch.insert(v),
+            },
+            Kind::CountDistinct { column, exact, hll } => match row.get(*column) {
+                None | Some(Value::Null) => {}
+                Some(v) => {
+                    let key = sketch::value_key(v);
+                    hll.insert_bytes(&key);
+                    if let Some(set) = exact {
+                        set.insert(key);
+                        if set.len() > EXACT_DISTINCT_LIMIT {
+                            *exact = None;
+                        }
+                    }
+                }
+            },
+            Kind::Rcf(_) | Kind::Hotspots(_) => {}
+        }
+    }
+
+    /// Emits the open window's rows and resets the sketch.
+    fn close(&mut self, out: &mut Vec<(i64, Vec<Value>)>) {
+        let Some(start) = self.open.take() else {
+            return;
+        };
+        let end = start.saturating_add(self.window_ms);
+        match &mut self.kind {
+            Kind::TopK { k, sketch, .. } => {
+                for c in sketch.top(*k as usize) {
+                    out.push((end, vec![c.item.clone(), Value::Int(c.count as i64)]));
+                }
+                *sketch = SpaceSaving::new(sketch.capacity());
+            }
+            Kind::CountDistinct { exact, hll, .. } => {
+                let n = match exact {
+                    Some(set) => set.len() as i64,
+                    None => hll.estimate().round() as i64,
+                };
+                out.push((end, vec![Value::Int(n)]));
+                *exact = Some(BTreeSet::new());
+                *hll = HyperLogLog::new();
+            }
+            Kind::Rcf(_) | Kind::Hotspots(_) => {}
+        }
     }
 
     /// Closes the windows that end at or before `now`.
     pub fn advance_to(&mut self, now: i64, out: &mut Vec<(i64, Vec<Value>)>) {
-        let _ = (now, out);
+        if let Some(end) = self.next_deadline() {
+            if end <= now {
+                self.close(out);
+            }
+        }
     }
 
     /// The end of the earliest open window, if any.
     pub fn next_deadline(&self) -> Option<i64> {
-        None
+        self.open.map(|s| s.saturating_add(self.window_ms))
     }
 }
