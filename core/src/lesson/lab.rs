@@ -111,10 +111,15 @@ pub enum Action {
     /// Ask Firehose and the data stream in front for the records again.
     FirehoseReplay,
     /// Run a SQL application over the lesson's stock ticker feed.
+    /// (The feed's fields are those of [`SqlFeed`].)
     SqlRun {
         sql: String,
-        #[serde(flatten)]
-        feed: SqlFeed,
+        records_per_second: u32,
+        seconds: u32,
+        #[serde(default)]
+        spike_at_s: Option<u32>,
+        #[serde(default)]
+        late_every: Option<u32>,
     },
 }
 
@@ -527,7 +532,21 @@ impl Lab {
                 .send(*records_per_second, *record_bytes, *seconds, *data)?,
             Action::FirehoseWait { seconds } => self.firehose.wait(*seconds)?,
             Action::FirehoseReplay => self.firehose.replay()?,
-            Action::SqlRun { sql, feed } => self.sql.run(sql, feed)?,
+            Action::SqlRun {
+                sql,
+                records_per_second,
+                seconds,
+                spike_at_s,
+                late_every,
+            } => {
+                let feed = SqlFeed {
+                    records_per_second: *records_per_second,
+                    seconds: *seconds,
+                    spike_at_s: *spike_at_s,
+                    late_every: *late_every,
+                };
+                self.sql.run(sql, &feed)?
+            }
         }
         Ok(())
     }
