@@ -11,6 +11,7 @@ mod quiz;
 mod route;
 mod run;
 mod serve;
+mod sql;
 mod workload;
 
 #[derive(Parser)]
@@ -46,6 +47,10 @@ enum Command {
     /// Run a Firehose delivery stream in simulated time over records (one
     /// per line) and write its S3 objects to a directory, keys as paths.
     Firehose(firehose::FirehoseArgs),
+    /// Run a Kinesis Data Analytics SQL application in simulated time over
+    /// records (JSON lines with arrival times) and print every row written
+    /// to each in-application stream as JSON lines.
+    Sql(sql::SqlArgs),
 }
 
 fn main() -> ExitCode {
@@ -66,6 +71,7 @@ fn main() -> ExitCode {
         Command::Serve(args) => serve::run(&args, &mut err),
         Command::Run(args) => run::run(&args, &mut out, &mut err),
         Command::Firehose(args) => firehose::run(&args, &mut out, &mut err),
+        Command::Sql(args) => sql::run(&args, &mut out, &mut err),
         Command::Kpl(args) => {
             let stdin = io::stdin();
             kpl::run(&args, Box::new(stdin.lock()), &mut out, &mut err)

@@ -1,0 +1,6 @@
+SELECT STREAM Ticker_Symbol,
+              AVG(Change / (Price - Change)) over W1 as Avg_Percent_Change
+FROM "SOURCE_SQL_STREAM_001"
+WINDOW W1 AS (
+        PARTITION BY ticker_symbol 
+        RANGE INTERVAL '10' SECOND PRECEDING);
