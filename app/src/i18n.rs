@@ -708,6 +708,100 @@ texts! {
     FhTransformRunning => "The transform is running…", "Transform đang chạy…";
     FhJsEmpty => "Write a handler function (or restore the starter code).", "Hãy viết hàm handler (hoặc khôi phục mã mẫu).";
     FhTimedOut => "no answer before the timeout", "không trả lời trước khi hết thời gian chờ";
+
+    NavSql => "SQL", "SQL";
+    SqlTitle => "Streaming SQL: Kinesis Data Analytics", "SQL trên luồng dữ liệu: Kinesis Data Analytics";
+    SqlLead => "Write a Kinesis Data Analytics application, feed it a stream of stock ticks and watch each window fill up and fire. The SQL is compiled in a background worker; the rows then run through the same engine as the kinesis-lab sql command.",
+               "Viết một ứng dụng Kinesis Data Analytics, cho nó đọc một luồng giá cổ phiếu rồi xem từng cửa sổ đầy dần và phát kết quả. Câu SQL được biên dịch trong một worker chạy nền; sau đó các dòng dữ liệu đi qua đúng engine mà lệnh kinesis-lab sql dùng.";
+    SqlExamples => "Examples", "Ví dụ";
+    SqlExamplesHelp => "Each button loads one of AWS's example applications (verbatim) with a producer that fits its input, then runs it.",
+                       "Mỗi nút nạp một ứng dụng mẫu của AWS (giữ nguyên văn) cùng một producer sinh dữ liệu đúng dạng đầu vào của nó, rồi chạy luôn.";
+    SqlExTumbling => "Tumbling", "Tumbling";
+    SqlExSliding => "Sliding", "Trượt (sliding)";
+    SqlExStagger => "Stagger", "Stagger";
+    SqlExStagger2 => "Stagger by time", "Stagger theo thời điểm";
+    SqlExJoin => "Reference join", "Nối bảng tham chiếu";
+    SqlExTopK => "Top-K", "Top-K";
+    SqlExDistinct => "Count distinct", "Đếm số giá trị khác nhau";
+    SqlExRcf => "Anomaly score", "Điểm bất thường";
+    SqlExFlinkTumble => "Flink TUMBLE", "Flink TUMBLE";
+    SqlExFlinkHop => "Flink HOP", "Flink HOP";
+    SqlExTumblingAbout => "AWS's per-minute MIN and MAX price of each ticker. STEP(ROWTIME BY INTERVAL '60' SECOND) cuts time into one-minute windows; a window emits only when it closes, with ROWTIME = its end.",
+                          "Ví dụ của AWS: giá thấp nhất và cao nhất mỗi phút của từng mã. STEP(ROWTIME BY INTERVAL '60' SECOND) chia thời gian thành các cửa sổ một phút; cửa sổ chỉ phát kết quả khi đóng lại, và ROWTIME của kết quả là lúc cửa sổ kết thúc.";
+    SqlExSlidingAbout => "One output row for every input row: MIN, MAX and AVG of the same ticker over the minute before it.",
+                         "Mỗi dòng vào cho ra ngay một dòng: MIN, MAX và AVG của cùng mã trong một phút tính ngược từ dòng đó.";
+    SqlExStaggerAbout => "A window opens with the first row of each (minute, ticker) pair and closes exactly one minute later, so rows of that minute that arrive late still count.",
+                         "Cửa sổ mở khi dòng đầu tiên của mỗi cặp (phút, mã) tới và đóng sau đúng một phút, nên những dòng của phút đó đến muộn vẫn được tính.";
+    SqlExStagger2About => "AWS's second stagger example groups by ticker and EVENT_TIME. Here every EVENT_TIME differs by the millisecond, so each window holds a single row; AWS's sample data repeats each EVENT_TIME six times.",
+                          "Ví dụ stagger thứ hai của AWS gom nhóm theo mã và EVENT_TIME. Ở đây EVENT_TIME nào cũng khác nhau tới từng mili giây, nên mỗi cửa sổ chỉ có một dòng; dữ liệu mẫu của AWS thì lặp lại mỗi EVENT_TIME sáu lần.";
+    SqlExJoinAbout => "LEFT JOIN with the reference table CompanyName (the CSV object below): tickers it does not list get NULL as the company.",
+                      "LEFT JOIN với bảng tham chiếu CompanyName (object CSV bên dưới): mã nào không có trong bảng thì cột Company là NULL.";
+    SqlExTopKAbout => "TOP_K_ITEMS_TUMBLING: the five most traded tickers of each 60-second window, counted with a Space-Saving sketch (approximate, as on AWS).",
+                      "TOP_K_ITEMS_TUMBLING: năm mã được giao dịch nhiều nhất trong mỗi cửa sổ 60 giây, đếm bằng sketch Space-Saving (gần đúng, giống trên AWS).";
+    SqlExDistinctAbout => "COUNT_DISTINCT_ITEMS_TUMBLING: how many different tickers traded each minute (exact up to 10,000 items, HyperLogLog beyond).",
+                          "COUNT_DISTINCT_ITEMS_TUMBLING: mỗi phút có bao nhiêu mã khác nhau được giao dịch (đếm chính xác tới 10.000 phần tử, vượt quá thì dùng HyperLogLog).";
+    SqlExRcfAbout => "RANDOM_CUT_FOREST scores each heart-rate reading; the rare 183 bpm spike scores far above the rest. Chart the ANOMALY_SCORE column.",
+                     "RANDOM_CUT_FOREST chấm điểm từng lần đo nhịp tim; lần hiếm hoi vọt lên 183 nhịp/phút có điểm cao hơn hẳn. Hãy vẽ biểu đồ cột ANOMALY_SCORE.";
+    SqlExFlinkTumbleAbout => "The per-minute count written in Flink SQL: windows on the event time, closed when the watermark passes their end, not by ROWTIME.",
+                             "Phép đếm theo phút viết bằng Flink SQL: cửa sổ tính theo thời gian sự kiện và đóng khi watermark vượt qua điểm kết thúc, không dựa vào ROWTIME.";
+    SqlExFlinkHopAbout => "A hopping window one minute long that starts every 20 seconds: each row lands in three windows.",
+                          "Cửa sổ nhảy (hop) dài một phút, cứ 20 giây lại bắt đầu một cửa sổ mới: mỗi dòng rơi vào ba cửa sổ.";
+    SqlEditor => "SQL application", "Ứng dụng SQL";
+    SqlEditorHelp => "Ctrl+Enter runs the application. Problems are underlined where they are.", "Nhấn Ctrl+Enter để chạy ứng dụng. Chỗ sai được gạch chân ngay trong câu lệnh.";
+    SqlRun => "Run SQL", "Chạy SQL";
+    SqlStop => "Stop", "Dừng";
+    SqlLoadingCompiler => "Loading the SQL compiler…", "Đang tải trình biên dịch SQL…";
+    SqlCompiling => "Checking…", "Đang kiểm tra…";
+    SqlCompilerFailed => "The SQL compiler stopped", "Trình biên dịch SQL đã dừng";
+    SqlProblems => "Problems", "Lỗi";
+    SqlRemarks => "Remarks", "Lưu ý";
+    SqlFixFirst => "Fix the problems above, then run again.", "Hãy sửa các lỗi ở trên rồi chạy lại.";
+    SqlSource => "Source: a Kinesis data stream", "Nguồn: một Kinesis data stream";
+    SqlSourceHelp => "A producer writes records made from this template into the one-shard stream stock-ticks. The application reads it once a second; ROWTIME is the moment it reads each row.",
+                     "Một producer ghi các record sinh từ mẫu này vào stream một shard tên stock-ticks. Ứng dụng đọc stream mỗi giây một lần; ROWTIME là thời điểm ứng dụng đọc từng dòng.";
+    SqlTemplate => "Record template", "Mẫu record";
+    SqlRate => "Records per second", "Số record mỗi giây";
+    SqlSchema => "Input schema", "Schema đầu vào";
+    SqlSchemaHelp => "The columns of SOURCE_SQL_STREAM_001, discovered from a sample record. Edit the JSON to rename a column or change its type or mapping; APPROXIMATE_ARRIVAL_TIME is added for you.",
+                     "Các cột của SOURCE_SQL_STREAM_001, được suy ra từ một record mẫu. Sửa JSON để đổi tên cột, kiểu hoặc ánh xạ của nó; cột APPROXIMATE_ARRIVAL_TIME được tự thêm vào.";
+    SqlDiscover => "Discover from a sample", "Suy ra từ record mẫu";
+    SqlEditSchema => "Edit the schema", "Sửa schema";
+    SqlColName => "Column", "Cột";
+    SqlColType => "SQL type", "Kiểu SQL";
+    SqlColMapping => "Mapping", "Ánh xạ";
+    SqlReference => "Reference data (an S3 object)", "Dữ liệu tham chiếu (một object S3)";
+    SqlReferenceHelp => "A CSV object with a header row, loaded as an in-application table under this name. Leave it empty when the SQL needs none.",
+                        "Một object CSV có dòng tiêu đề, được nạp thành bảng trong ứng dụng với tên này. Để trống nếu câu SQL không dùng tới.";
+    SqlTableName => "Table name", "Tên bảng";
+    SqlTableCsv => "CSV", "CSV";
+    SqlRunTitle => "Run", "Chạy";
+    SqlNotRunning => "Not running yet: press Run, or Ctrl+Enter in the editor.", "Chưa chạy: bấm Chạy, hoặc Ctrl+Enter trong khung soạn thảo.";
+    SqlStep => "+10 s", "+10 giây";
+    SqlStepMinute => "+60 s", "+60 giây";
+    SqlRecordsRead => "Records read", "Record đã đọc";
+    SqlRowsIn => "Rows in", "Dòng vào";
+    SqlRowsOut => "Rows out", "Dòng ra";
+    SqlRowErrors => "Error stream", "Luồng lỗi";
+    SqlBacklog => "Waiting rows", "Dòng đang chờ";
+    SqlInputRows => "Input: SOURCE_SQL_STREAM_001 (newest 200)", "Đầu vào: SOURCE_SQL_STREAM_001 (200 dòng mới nhất)";
+    SqlOutputRows => "Output (newest 200)", "Đầu ra (200 dòng mới nhất)";
+    SqlOutputStream => "In-application stream", "Stream trong ứng dụng";
+    SqlNoRows => "No rows yet.", "Chưa có dòng nào.";
+    SqlTimeline => "Windows on the timeline", "Các cửa sổ trên trục thời gian";
+    SqlTimelineHelp => "One lane per key. A window is a box that fills as time passes while it is open and shows its row count when it fires. The top lane marks every input row.",
+                       "Mỗi khoá một làn. Cửa sổ là một ô đầy dần theo thời gian khi còn mở, và hiện số dòng khi phát kết quả. Làn trên cùng đánh dấu từng dòng vào.";
+    SqlTimelineInput => "input rows", "dòng vào";
+    SqlTimelineSliding => "sliding window of the newest row", "cửa sổ trượt của dòng mới nhất";
+    SqlTimelineNone => "This application has no windows: every row goes straight through.", "Ứng dụng này không có cửa sổ: dòng nào vào là đi thẳng ra.";
+    SqlTimelineLabel => "Timeline of windows opening and firing", "Trục thời gian các cửa sổ mở và phát kết quả";
+    SqlChart => "Chart", "Biểu đồ";
+    SqlChartColumn => "Column", "Cột";
+    SqlChartEmpty => "Choose a numeric column of an output stream.", "Hãy chọn một cột số của một stream đầu ra.";
+    SqlChartLabel => "Line chart of the chosen output column against ROWTIME", "Biểu đồ đường của cột đầu ra đã chọn theo ROWTIME";
+    SqlExport => "Input for the CLI", "Dữ liệu vào cho CLI";
+    SqlMoreKeys => "more keys not shown", "khoá khác không hiển thị";
+    SqlBackPaused => "Paused: too many rows are waiting for the engine. Lower the rate or simplify the query, then press Start.",
+                     "Đã tạm dừng: quá nhiều dòng đang chờ engine xử lý. Hãy giảm tốc độ hoặc đơn giản hoá câu lệnh rồi bấm Chạy.";
 }
 
 use kinesis_lab_core::lesson::goal::{Goal, Why};
@@ -1313,6 +1407,86 @@ pub fn fh_sandbox_error(lang: Lang, e: &crate::pages::firehose::sandbox::Sandbox
         (E::TooLarge(n), Lang::Vi) => format!("trả về {} ký tự, vượt giới hạn phản hồi 6 MB của Lambda", int(lang, *n as u64)),
         (E::NoWorker(m), Lang::En) => format!("the sandbox could not run the code: {m}"),
         (E::NoWorker(m), Lang::Vi) => format!("sandbox không chạy được mã: {m}"),
+    }
+}
+
+/// "line 7, column 47" for an error's position.
+pub fn sql_at(lang: Lang, line: u32, column: u32) -> String {
+    match lang {
+        Lang::En => format!("line {line}, column {column}"),
+        Lang::Vi => format!("dòng {line}, cột {column}"),
+    }
+}
+
+/// A kind of name ("column", "stream"…) as the compiler reports it, in Vietnamese.
+fn sql_what_vi(what: &str) -> String {
+    match what {
+        "column" => "cột".into(),
+        "stream" => "stream".into(),
+        "table" => "bảng".into(),
+        "function" => "hàm".into(),
+        "window" => "cửa sổ".into(),
+        "pump" => "pump".into(),
+        "stream or table" => "stream hay bảng".into(),
+        other => other.into(),
+    }
+}
+
+/// A SQL error in the reader's language. Variants the page does not know
+/// yet fall back to the compiler's English wording.
+pub fn sql_error(lang: Lang, kind: &kinesis_lab_core::analytics::SqlErrorKind) -> String {
+    use kinesis_lab_core::analytics::SqlErrorKind as K;
+    match (lang, kind) {
+        (Lang::Vi, K::Syntax { expected, found }) => format!("chỗ này cần {expected}, nhưng lại gặp {found}"),
+        (Lang::Vi, K::Unknown { what, name }) => format!("không có {} nào tên là {name}", sql_what_vi(what)),
+        (Lang::Vi, K::Other(s)) => s.clone(),
+        (_, k) => k.en(),
+    }
+}
+
+/// Why the engine refused an input or stopped.
+pub fn sql_engine_error(lang: Lang, e: &kinesis_lab_core::analytics::engine::EngineError) -> String {
+    use kinesis_lab_core::analytics::engine::EngineError as E;
+    match (lang, e) {
+        (Lang::Vi, E::TimeWentBack { last, given }) => {
+            format!("ROWTIME không được lùi lại: dòng trước ở {last} ms, dòng này ở {given} ms")
+        }
+        (Lang::Vi, E::Arity { expected, given }) => {
+            format!("dòng vào có {given} cột, nhưng stream đầu vào có {expected} cột")
+        }
+        (Lang::Vi, E::Table { table, problem }) => format!("bảng tham chiếu {table}: {problem}"),
+        (Lang::Vi, E::Limit { pump, what, limit }) => {
+            format!("pump {pump} đã dừng: vượt quá {} {what}", int(lang, *limit))
+        }
+        (_, e) => e.en(),
+    }
+}
+
+/// The compiler's summary of a good application.
+pub fn sql_compiled(lang: Lang, streams: usize, pumps: usize) -> String {
+    match lang {
+        Lang::En => format!(
+            "Compiled: {streams} in-application stream{}, {pumps} pump{}.",
+            if streams == 1 { "" } else { "s" },
+            if pumps == 1 { "" } else { "s" }
+        ),
+        Lang::Vi => format!("Biên dịch xong: {streams} stream trong ứng dụng, {pumps} pump."),
+    }
+}
+
+/// Records the input schema could not map (they go to the error stream, as on AWS).
+pub fn sql_mapping_error(lang: Lang, problem: &str) -> String {
+    match lang {
+        Lang::En => format!("A record did not fit the input schema and went to the error stream: {problem}"),
+        Lang::Vi => format!("Một record không khớp schema đầu vào nên bị chuyển vào luồng lỗi: {problem}"),
+    }
+}
+
+/// The engine is behind the page's clock.
+pub fn sql_behind(lang: Lang, rows: u64) -> String {
+    match lang {
+        Lang::En => format!("The engine is {} rows behind the clock and works through a few thousand per frame.", int(lang, rows)),
+        Lang::Vi => format!("Engine đang chậm hơn đồng hồ {} dòng và xử lý dần vài nghìn dòng mỗi khung hình.", int(lang, rows)),
     }
 }
 

@@ -11,6 +11,7 @@ pub mod progress;
 pub mod route;
 pub mod share;
 pub mod shell;
+pub mod sql;
 pub mod widgets;
 
 /// Mounts the app on `<body>`.

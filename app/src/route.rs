@@ -20,6 +20,8 @@ pub enum Page {
     Consumers,
     /// A Firehose delivery stream: buffering, transform, destinations.
     Firehose,
+    /// Kinesis Data Analytics: a streaming SQL application on a lab stream.
+    Sql,
     Lessons,
     /// A lesson at a step (0-based).
     Lesson {
@@ -61,6 +63,7 @@ impl Page {
             Page::Producers => "/producers".into(),
             Page::Consumers => "/consumers".into(),
             Page::Firehose => "/firehose".into(),
+            Page::Sql => "/sql".into(),
             Page::Lessons => "/lessons".into(),
             Page::Lesson { id, step } => format!("/lessons/{id}/{}", step + 1),
             Page::Present { id, step } => format!("/present/{id}/{}", step + 1),
@@ -92,6 +95,7 @@ impl Page {
             ["producers"] => Page::Producers,
             ["consumers"] => Page::Consumers,
             ["firehose"] => Page::Firehose,
+            ["sql"] => Page::Sql,
             ["lessons"] => Page::Lessons,
             ["lessons", id] if id_ok(id) => Page::Lesson {
                 id: id.to_string(),
@@ -203,6 +207,7 @@ mod tests {
             Page::Home,
             Page::Partitions,
             Page::Firehose,
+            Page::Sql,
             Page::Lessons,
             Page::Lesson {
                 id: "hot-shards".into(),

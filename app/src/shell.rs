@@ -80,6 +80,7 @@ pub fn App() -> impl IntoView {
             Page::Producers => Some(ctx.t(T::ProducersTitle).to_owned()),
             Page::Consumers => Some(ctx.t(T::ConsumersTitle).to_owned()),
             Page::Firehose => Some(ctx.t(T::NavFirehose).to_owned()),
+            Page::Sql => Some(ctx.t(T::SqlTitle).to_owned()),
             Page::Lessons => Some(ctx.t(T::LessonsTitle).to_owned()),
             Page::Lesson { id, .. } | Page::Present { id, .. } | Page::Notes { id } => Some(
                 crate::catalog::catalog()
@@ -143,6 +144,7 @@ pub fn App() -> impl IntoView {
                 <NavLink page=Page::Producers text=T::NavProducers />
                 <NavLink page=Page::Consumers text=T::NavConsumers />
                 <NavLink page=Page::Firehose text=T::NavFirehose />
+                <NavLink page=Page::Sql text=T::NavSql />
                 <NavLink page=Page::Lessons text=T::NavLessons />
                 <NavLink page=Page::Quiz text=T::NavQuiz />
                 <NavLink page=Page::Progress text=T::NavProgress />
@@ -180,6 +182,7 @@ pub fn App() -> impl IntoView {
                 Page::Producers => view! { <pages::producers::ProducersPage /> }.into_any(),
                 Page::Consumers => view! { <pages::consumers::ConsumersPage /> }.into_any(),
                 Page::Firehose => view! { <pages::firehose::FirehosePage /> }.into_any(),
+                Page::Sql => view! { <pages::sql::SqlPage /> }.into_any(),
                 Page::Lessons => view! { <pages::lessons::LessonsPage /> }.into_any(),
                 Page::Lesson { id, .. } => view! { <pages::lesson::LessonPage id=id /> }.into_any(),
                 Page::Present { id, .. } => view! { <pages::present::PresentPage id=id /> }.into_any(),

@@ -3,6 +3,7 @@
 pub mod consumers;
 pub mod bench;
 pub mod firehose;
+pub mod sql;
 pub mod home;
 pub mod lesson;
 pub mod lessons;

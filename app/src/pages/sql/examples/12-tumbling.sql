@@ -1,0 +1,13 @@
+CREATE OR REPLACE STREAM "DESTINATION_SQL_STREAM" (
+                                   ticker_symbol VARCHAR(4), 
+                                   Min_Price     DOUBLE, 
+                                   Max_Price     DOUBLE);
+-- CREATE OR REPLACE PUMP to insert into output
+CREATE OR REPLACE PUMP "STREAM_PUMP" AS 
+  INSERT INTO "DESTINATION_SQL_STREAM" 
+    SELECT STREAM Ticker_Symbol,
+                  MIN(Price) AS Min_Price,
+                  MAX(Price) AS Max_Price
+    FROM    "SOURCE_SQL_STREAM_001"
+    GROUP BY Ticker_Symbol, 
+             STEP("SOURCE_SQL_STREAM_001".ROWTIME BY INTERVAL '60' SECOND);

@@ -1,0 +1,1 @@
+{"TICKER_SYMBOL": "{{pick "AMZN" "AMZN" "AMZN" "AAPL" "AAPL" "MSFT" "INTC" "TBV" "WMT" "QXZ"}}", "SECTOR": "{{pick "TECHNOLOGY" "RETAIL" "FINANCIAL" "ENERGY"}}", "CHANGE": {{decimal -5 5 2}}, "PRICE": {{decimal 20 120 2}}}
