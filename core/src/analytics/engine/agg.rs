@@ -198,7 +198,11 @@ impl SlideAcc {
             AggFunc::Count => self.count += 1,
             AggFunc::Sum | AggFunc::Avg => self.sum.add(v)?,
             AggFunc::Min | AggFunc::Max => {
-                let keep = if func == AggFunc::Min { Ordering::Less } else { Ordering::Greater };
+                let keep = if func == AggFunc::Min {
+                    Ordering::Less
+                } else {
+                    Ordering::Greater
+                };
                 // Drop the values the new one beats: they can never be the answer again.
                 while let Some((_, back)) = self.mono.back() {
                     if cmp_total(back, v) == keep {
@@ -251,7 +255,11 @@ impl SlideAcc {
             AggFunc::Count => Value::Int(self.count),
             AggFunc::Sum => self.sum.total(),
             AggFunc::Avg => self.sum.avg(),
-            AggFunc::Min | AggFunc::Max => self.mono.front().map(|(_, v)| v.clone()).unwrap_or(Value::Null),
+            AggFunc::Min | AggFunc::Max => self
+                .mono
+                .front()
+                .map(|(_, v)| v.clone())
+                .unwrap_or(Value::Null),
         }
     }
 }

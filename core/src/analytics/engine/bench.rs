@@ -14,35 +14,59 @@ use std::sync::Arc;
 
 use super::{SqlApp, TableRows};
 use crate::analytics::error::Span;
-use crate::analytics::plan::{Agg, AggFunc, Expr, From, Plan, Pump, Query, Shape, StreamDef, StreamKind};
+use crate::analytics::plan::{
+    Agg, AggFunc, Expr, From, Plan, Pump, Query, Shape, StreamDef, StreamKind,
+};
 use crate::analytics::types::{ColumnDef, SqlType, Value};
 use crate::analytics::{ARRIVAL_COLUMN, SOURCE_STREAM};
 
 /// The plan of the workload.
 pub fn tumbling_plan() -> Plan {
-    let col = |name: &str, ty| ColumnDef { name: name.to_string(), ty };
+    let col = |name: &str, ty| ColumnDef {
+        name: name.to_string(),
+        ty,
+    };
     let input = StreamDef {
         name: SOURCE_STREAM.to_string(),
-        columns: vec![col("TICKER", SqlType::Varchar(8)), col("PRICE", SqlType::Double), col(ARRIVAL_COLUMN, SqlType::Timestamp)],
+        columns: vec![
+            col("TICKER", SqlType::Varchar(8)),
+            col("PRICE", SqlType::Double),
+            col(ARRIVAL_COLUMN, SqlType::Timestamp),
+        ],
         kind: StreamKind::Input,
         span: Span::default(),
     };
     let out = StreamDef {
         name: "DESTINATION_SQL_STREAM".to_string(),
-        columns: vec![col("TICKER", SqlType::Varchar(8)), col("TRADES", SqlType::BigInt), col("VOLUME", SqlType::Double)],
+        columns: vec![
+            col("TICKER", SqlType::Varchar(8)),
+            col("TRADES", SqlType::BigInt),
+            col("VOLUME", SqlType::Double),
+        ],
         kind: StreamKind::Declared,
         span: Span::default(),
     };
     let query = Query {
-        from: From::Stream { stream: 0, join: None },
+        from: From::Stream {
+            stream: 0,
+            join: None,
+        },
         filter: None,
         shape: Shape::Tumbling {
             keys: vec![Expr::Col(0), Expr::Step(Box::new(Expr::RowTime), 60_000)],
             time_key: 1,
             step_ms: 60_000,
             aggs: vec![
-                Agg { func: AggFunc::Count, arg: None, distinct: false },
-                Agg { func: AggFunc::Sum, arg: Some(Expr::Col(1)), distinct: false },
+                Agg {
+                    func: AggFunc::Count,
+                    arg: None,
+                    distinct: false,
+                },
+                Agg {
+                    func: AggFunc::Sum,
+                    arg: Some(Expr::Col(1)),
+                    distinct: false,
+                },
             ],
             having: None,
         },
@@ -55,7 +79,13 @@ pub fn tumbling_plan() -> Plan {
     Plan {
         streams: vec![input, out],
         tables: vec![],
-        pumps: vec![Pump { name: "P".into(), target: 1, columns: vec![0, 1, 2], query, span: Span::default() }],
+        pumps: vec![Pump {
+            name: "P".into(),
+            target: 1,
+            columns: vec![0, 1, 2],
+            query,
+            span: Span::default(),
+        }],
         warnings: vec![],
     }
 }
@@ -68,7 +98,9 @@ pub type BenchRow = (i64, i64, Vec<Value>);
 /// generator. Each row has room for the arrival column, so inserting it
 /// does not reallocate.
 pub fn tumbling_rows(n: usize, keys: usize, rate: u32, t0: i64) -> Vec<BenchRow> {
-    let names: Vec<Arc<str>> = (0..keys.max(1)).map(|i| Arc::from(format!("T{i:04}"))).collect();
+    let names: Vec<Arc<str>> = (0..keys.max(1))
+        .map(|i| Arc::from(format!("T{i:04}")))
+        .collect();
     let mut x: u64 = 0x2545_f491_4f6c_dd1d;
     let rate = rate.max(1) as i64;
     (0..n)
@@ -89,7 +121,9 @@ pub fn tumbling_rows(n: usize, keys: usize, rate: u32, t0: i64) -> Vec<BenchRow>
 /// the number of output rows. Events are off and the input stream is not
 /// captured, as the page does for a long run.
 pub fn run_tumbling(rows: Vec<BenchRow>) -> usize {
-    let Ok(mut app) = SqlApp::new(tumbling_plan(), Vec::<TableRows>::new(), 1) else { return 0 };
+    let Ok(mut app) = SqlApp::new(tumbling_plan(), Vec::<TableRows>::new(), 1) else {
+        return 0;
+    };
     app.set_event_limit(0);
     app.set_capture(0, false);
     let mut out = 0;

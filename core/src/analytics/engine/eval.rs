@@ -23,7 +23,14 @@ pub struct Ctx<'a> {
 
 impl<'a> Ctx<'a> {
     pub fn row(row: &'a [Value], rowtime: i64) -> Ctx<'a> {
-        Ctx { row, rowtime, keys: &[], aggs: &[], wstart: rowtime, wend: rowtime }
+        Ctx {
+            row,
+            rowtime,
+            keys: &[],
+            aggs: &[],
+            wstart: rowtime,
+            wend: rowtime,
+        }
     }
 }
 
@@ -98,7 +105,9 @@ pub fn arith(op: BinaryOp, a: &Value, b: &Value, err: &mut ErrSlot) -> Value {
                 BinaryOp::Add => x.checked_add(*y),
                 BinaryOp::Sub => x.checked_sub(*y),
                 BinaryOp::Mul => x.checked_mul(*y),
-                BinaryOp::Div | BinaryOp::Mod if *y == 0 => return fail(err, || "division by zero".to_string()),
+                BinaryOp::Div | BinaryOp::Mod if *y == 0 => {
+                    return fail(err, || "division by zero".to_string())
+                }
                 BinaryOp::Div => x.checked_div(*y),
                 BinaryOp::Mod => x.checked_rem(*y),
                 _ => None,
@@ -111,7 +120,9 @@ pub fn arith(op: BinaryOp, a: &Value, b: &Value, err: &mut ErrSlot) -> Value {
                 BinaryOp::Add => x + y,
                 BinaryOp::Sub => x - y,
                 BinaryOp::Mul => x * y,
-                BinaryOp::Div | BinaryOp::Mod if y == 0.0 => return fail(err, || "division by zero".to_string()),
+                BinaryOp::Div | BinaryOp::Mod if y == 0.0 => {
+                    return fail(err, || "division by zero".to_string())
+                }
                 BinaryOp::Div => x / y,
                 BinaryOp::Mod => x % y,
                 _ => f64::NAN,
@@ -123,17 +134,33 @@ pub fn arith(op: BinaryOp, a: &Value, b: &Value, err: &mut ErrSlot) -> Value {
             BinaryOp::Sub => t.checked_sub(*i).map(Ts).unwrap_or_else(|| overflow(err)),
             _ => bad_types(op, a, b, err),
         },
-        (Interval(i), Ts(t)) if op == BinaryOp::Add => t.checked_add(*i).map(Ts).unwrap_or_else(|| overflow(err)),
-        (Ts(x), Ts(y)) if op == BinaryOp::Sub => x.checked_sub(*y).map(Interval).unwrap_or_else(|| overflow(err)),
+        (Interval(i), Ts(t)) if op == BinaryOp::Add => {
+            t.checked_add(*i).map(Ts).unwrap_or_else(|| overflow(err))
+        }
+        (Ts(x), Ts(y)) if op == BinaryOp::Sub => x
+            .checked_sub(*y)
+            .map(Interval)
+            .unwrap_or_else(|| overflow(err)),
         (Interval(x), Interval(y)) => match op {
-            BinaryOp::Add => x.checked_add(*y).map(Interval).unwrap_or_else(|| overflow(err)),
-            BinaryOp::Sub => x.checked_sub(*y).map(Interval).unwrap_or_else(|| overflow(err)),
+            BinaryOp::Add => x
+                .checked_add(*y)
+                .map(Interval)
+                .unwrap_or_else(|| overflow(err)),
+            BinaryOp::Sub => x
+                .checked_sub(*y)
+                .map(Interval)
+                .unwrap_or_else(|| overflow(err)),
             BinaryOp::Div if *y == 0 => fail(err, || "division by zero".to_string()),
             BinaryOp::Div => Double(*x as f64 / *y as f64),
             _ => bad_types(op, a, b, err),
         },
         (Interval(x), Int(_) | Double(_)) | (Int(_) | Double(_), Interval(x)) => {
-            let n = if matches!(a, Interval(_)) { as_f64(b) } else { as_f64(a) }.unwrap_or(0.0);
+            let n = if matches!(a, Interval(_)) {
+                as_f64(b)
+            } else {
+                as_f64(a)
+            }
+            .unwrap_or(0.0);
             let r = match op {
                 BinaryOp::Mul => *x as f64 * n,
                 BinaryOp::Div if matches!(a, Interval(_)) => {
@@ -155,7 +182,9 @@ pub fn arith(op: BinaryOp, a: &Value, b: &Value, err: &mut ErrSlot) -> Value {
 }
 
 fn bad_types(op: BinaryOp, a: &Value, b: &Value, err: &mut ErrSlot) -> Value {
-    fail(err, || format!("cannot compute {} {} {}", text(a), op_name(op), text(b)))
+    fail(err, || {
+        format!("cannot compute {} {} {}", text(a), op_name(op), text(b))
+    })
 }
 
 fn cmp_op(op: BinaryOp, a: &Value, b: &Value) -> Value {
@@ -231,19 +260,21 @@ fn s_arg<'v>(v: &'v Value) -> Option<&'v str> {
 }
 
 fn floor_to(v: Value, unit: i64, ceil: bool, err: &mut ErrSlot) -> Value {
-    let f = |t: i64| {
-        let fl = t.div_euclid(unit) * unit;
+    let f = |t: i64| -> Option<i64> {
+        let fl = t.div_euclid(unit).checked_mul(unit)?;
         if ceil && fl != t {
-            fl + unit
+            fl.checked_add(unit)
         } else {
-            fl
+            Some(fl)
         }
     };
     match v {
         Value::Null => Value::Null,
-        Value::Ts(t) => Value::Ts(f(t)),
-        Value::Int(t) => Value::Int(f(t)),
-        other => fail(err, || format!("cannot round {} to a time unit", text(&other))),
+        Value::Ts(t) => f(t).map(Value::Ts).unwrap_or_else(|| overflow(err)),
+        Value::Int(t) => f(t).map(Value::Int).unwrap_or_else(|| overflow(err)),
+        other => fail(err, || {
+            format!("cannot round {} to a time unit", text(&other))
+        }),
     }
 }
 
@@ -267,9 +298,15 @@ pub fn eval(e: &Expr, cx: &Ctx, err: &mut ErrSlot) -> Value {
                 UnaryOp::Not => not3(v),
                 UnaryOp::Neg => match v {
                     Value::Null => Value::Null,
-                    Value::Int(i) => i.checked_neg().map(Value::Int).unwrap_or_else(|| overflow(err)),
+                    Value::Int(i) => i
+                        .checked_neg()
+                        .map(Value::Int)
+                        .unwrap_or_else(|| overflow(err)),
                     Value::Double(d) => Value::Double(-d),
-                    Value::Interval(i) => i.checked_neg().map(Value::Interval).unwrap_or_else(|| overflow(err)),
+                    Value::Interval(i) => i
+                        .checked_neg()
+                        .map(Value::Interval)
+                        .unwrap_or_else(|| overflow(err)),
                     other => fail(err, || format!("cannot negate {}", text(&other))),
                 },
             }
@@ -303,9 +340,11 @@ pub fn eval(e: &Expr, cx: &Ctx, err: &mut ErrSlot) -> Value {
                 let x = eval(a, cx, err);
                 let y = eval(b, cx, err);
                 match op {
-                    BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div | BinaryOp::Mod => {
-                        arith(*op, &x, &y, err)
-                    }
+                    BinaryOp::Add
+                    | BinaryOp::Sub
+                    | BinaryOp::Mul
+                    | BinaryOp::Div
+                    | BinaryOp::Mod => arith(*op, &x, &y, err),
                     BinaryOp::Concat => match (&x, &y) {
                         (Value::Null, _) | (_, Value::Null) => Value::Null,
                         _ => {
@@ -326,7 +365,11 @@ pub fn eval(e: &Expr, cx: &Ctx, err: &mut ErrSlot) -> Value {
                 }
             }
         },
-        Expr::Case { operand, whens, otherwise } => {
+        Expr::Case {
+            operand,
+            whens,
+            otherwise,
+        } => {
             let op = operand.as_ref().map(|o| eval(o, cx, err));
             for (w, r) in whens {
                 let c = eval(w, cx, err);
@@ -350,8 +393,15 @@ pub fn eval(e: &Expr, cx: &Ctx, err: &mut ErrSlot) -> Value {
                 Err(m) => fail(err, || m),
             }
         }
-        Expr::IsNull { expr, negated } => Value::Bool(matches!(eval(expr, cx, err), Value::Null) != *negated),
-        Expr::Between { expr, low, high, negated } => {
+        Expr::IsNull { expr, negated } => {
+            Value::Bool(matches!(eval(expr, cx, err), Value::Null) != *negated)
+        }
+        Expr::Between {
+            expr,
+            low,
+            high,
+            negated,
+        } => {
             let v = eval(expr, cx, err);
             let lo = eval(low, cx, err);
             let hi = eval(high, cx, err);
@@ -369,7 +419,11 @@ pub fn eval(e: &Expr, cx: &Ctx, err: &mut ErrSlot) -> Value {
                 r
             }
         }
-        Expr::InList { expr, list, negated } => {
+        Expr::InList {
+            expr,
+            list,
+            negated,
+        } => {
             let v = eval(expr, cx, err);
             let mut unknown = matches!(v, Value::Null);
             let mut found = false;
@@ -398,7 +452,11 @@ pub fn eval(e: &Expr, cx: &Ctx, err: &mut ErrSlot) -> Value {
                 r
             }
         }
-        Expr::Like { expr, pattern, negated } => {
+        Expr::Like {
+            expr,
+            pattern,
+            negated,
+        } => {
             let v = eval(expr, cx, err);
             let p = eval(pattern, cx, err);
             match (&v, &p) {
@@ -449,7 +507,9 @@ fn call(f: Func, args: &[Expr], cx: &Ctx, err: &mut ErrSlot) -> Value {
         if k.contains(&n) {
             true
         } else {
-            fail(err, || format!("{f:?} takes {}..={} arguments, not {n}", k.start(), k.end()));
+            fail(err, || {
+                format!("{f:?} takes {}..={} arguments, not {n}", k.start(), k.end())
+            });
             false
         }
     };
@@ -475,22 +535,38 @@ fn call(f: Func, args: &[Expr], cx: &Ctx, err: &mut ErrSlot) -> Value {
         _ if !need(1..=3, err) => Value::Null,
         _ if matches!(a, Value::Null) => Value::Null,
         Func::Abs => match a {
-            Value::Int(i) => i.checked_abs().map(Value::Int).unwrap_or_else(|| overflow(err)),
+            Value::Int(i) => i
+                .checked_abs()
+                .map(Value::Int)
+                .unwrap_or_else(|| overflow(err)),
             Value::Double(d) => Value::Double(d.abs()),
-            Value::Interval(i) => i.checked_abs().map(Value::Interval).unwrap_or_else(|| overflow(err)),
+            Value::Interval(i) => i
+                .checked_abs()
+                .map(Value::Interval)
+                .unwrap_or_else(|| overflow(err)),
             other => fail(err, || format!("ABS of {}", text(&other))),
         },
         Func::Mod => arith(BinaryOp::Mod, &a, &b, err),
         Func::Floor | Func::Ceil => match a {
             Value::Int(_) => a,
-            Value::Double(d) => Value::Double(if f == Func::Floor { d.floor() } else { d.ceil() }),
+            Value::Double(d) => Value::Double(if f == Func::Floor {
+                d.floor()
+            } else {
+                d.ceil()
+            }),
             other => fail(err, || format!("{f:?} of {}", text(&other))),
         },
         Func::Round => {
             let places = if n >= 2 {
                 match as_i64(&b) {
                     Some(p) => p.clamp(-18, 18),
-                    None => return if matches!(b, Value::Null) { Value::Null } else { fail(err, || "ROUND needs an integer number of places".into()) },
+                    None => {
+                        return if matches!(b, Value::Null) {
+                            Value::Null
+                        } else {
+                            fail(err, || "ROUND needs an integer number of places".into())
+                        }
+                    }
                 }
             } else {
                 0
@@ -500,7 +576,10 @@ fn call(f: Func, args: &[Expr], cx: &Ctx, err: &mut ErrSlot) -> Value {
                 Value::Int(i) => {
                     let p = 10i64.pow((-places) as u32);
                     let r = (i as f64 / p as f64).round() * p as f64;
-                    match super::value::cast(Value::Double(r), crate::analytics::types::SqlType::BigInt) {
+                    match super::value::cast(
+                        Value::Double(r),
+                        crate::analytics::types::SqlType::BigInt,
+                    ) {
                         Ok(v) => v,
                         Err(_) => overflow(err),
                     }
@@ -519,11 +598,21 @@ fn call(f: Func, args: &[Expr], cx: &Ctx, err: &mut ErrSlot) -> Value {
             let r = match f {
                 Func::Power => match as_f64(&b) {
                     Some(y) => x.powf(y),
-                    None => return if matches!(b, Value::Null) { Value::Null } else { fail(err, || format!("POWER of {}", text(&b))) },
+                    None => {
+                        return if matches!(b, Value::Null) {
+                            Value::Null
+                        } else {
+                            fail(err, || format!("POWER of {}", text(&b)))
+                        }
+                    }
                 },
-                Func::Sqrt if x < 0.0 => return fail(err, || format!("SQRT of a negative number ({x})")),
+                Func::Sqrt if x < 0.0 => {
+                    return fail(err, || format!("SQRT of a negative number ({x})"))
+                }
                 Func::Sqrt => x.sqrt(),
-                Func::Ln if x <= 0.0 => return fail(err, || format!("LN of {x}, which is not positive")),
+                Func::Ln if x <= 0.0 => {
+                    return fail(err, || format!("LN of {x}, which is not positive"))
+                }
                 Func::Ln => x.ln(),
                 _ => x.exp(),
             };
@@ -559,16 +648,30 @@ fn call(f: Func, args: &[Expr], cx: &Ctx, err: &mut ErrSlot) -> Value {
         }
         Func::Substring => {
             let Some(s) = s_arg(&a) else {
-                return fail(err, || format!("SUBSTRING needs a string, not {}", text(&a)));
+                return fail(err, || {
+                    format!("SUBSTRING needs a string, not {}", text(&a))
+                });
             };
             let Some(start) = as_i64(&b) else {
-                return if matches!(b, Value::Null) { Value::Null } else { fail(err, || "SUBSTRING needs an integer start".into()) };
+                return if matches!(b, Value::Null) {
+                    Value::Null
+                } else {
+                    fail(err, || "SUBSTRING needs an integer start".into())
+                };
             };
             let end = if n >= 3 {
                 match as_i64(&c) {
-                    Some(l) if l < 0 => return fail(err, || format!("SUBSTRING length {l} is negative")),
+                    Some(l) if l < 0 => {
+                        return fail(err, || format!("SUBSTRING length {l} is negative"))
+                    }
                     Some(l) => start.saturating_add(l),
-                    None => return if matches!(c, Value::Null) { Value::Null } else { fail(err, || "SUBSTRING needs an integer length".into()) },
+                    None => {
+                        return if matches!(c, Value::Null) {
+                            Value::Null
+                        } else {
+                            fail(err, || "SUBSTRING needs an integer length".into())
+                        }
+                    }
                 }
             } else {
                 i64::MAX
@@ -599,7 +702,10 @@ fn call(f: Func, args: &[Expr], cx: &Ctx, err: &mut ErrSlot) -> Value {
 /// Compares two output rows by ORDER BY keys.
 pub fn cmp_keys(a: &[Value], b: &[Value], desc: &[bool]) -> Ordering {
     for (i, d) in desc.iter().enumerate() {
-        let (x, y) = (a.get(i).unwrap_or(&Value::Null), b.get(i).unwrap_or(&Value::Null));
+        let (x, y) = (
+            a.get(i).unwrap_or(&Value::Null),
+            b.get(i).unwrap_or(&Value::Null),
+        );
         let o = cmp_total(x, y);
         let o = if *d { o.reverse() } else { o };
         if o != Ordering::Equal {

@@ -65,14 +65,33 @@ pub enum SqlEvent {
     /// A row entered `stream`.
     RowIn { stream: StreamId, rowtime: i64 },
     /// Pump `pump` opened a window for `key` (the key values, shown as text).
-    WindowOpen { pump: usize, key: String, start: i64, end: i64 },
+    WindowOpen {
+        pump: usize,
+        key: String,
+        start: i64,
+        end: i64,
+    },
     /// That window closed with `rows` rows in it.
-    WindowFire { pump: usize, key: String, start: i64, end: i64, rows: u64 },
+    WindowFire {
+        pump: usize,
+        key: String,
+        start: i64,
+        end: i64,
+        rows: u64,
+    },
     /// A Flink-style event-time row arrived after its window fired, and was dropped.
-    Late { pump: usize, rowtime: i64, event_time: i64 },
+    Late {
+        pump: usize,
+        rowtime: i64,
+        event_time: i64,
+    },
     /// A value could not be computed (bad cast, division by zero): NULL was used.
     /// `pump` is `usize::MAX` for a value of the input row itself.
-    RowError { pump: usize, rowtime: i64, message: String },
+    RowError {
+        pump: usize,
+        rowtime: i64,
+        message: String,
+    },
 }
 
 /// Why the engine refused an input or stopped.
@@ -85,7 +104,11 @@ pub enum EngineError {
     /// Reference table `table` is missing or its rows don't fit its columns.
     Table { table: String, problem: String },
     /// A state limit was reached (open groups, window rows); the clause is named.
-    Limit { pump: String, what: String, limit: u64 },
+    Limit {
+        pump: String,
+        what: String,
+        limit: u64,
+    },
     /// The plan itself is inconsistent (an index out of range, a window of
     /// width 0, a pump reading a stream that a later pump writes). The
     /// compiler never produces one; a hand-made or damaged plan can.
@@ -105,7 +128,9 @@ impl EngineError {
             EngineError::Limit { pump, what, limit } => {
                 format!("pump {pump} stopped: more than {limit} {what}")
             }
-            EngineError::BadPlan { problem } => format!("the compiled plan is inconsistent: {problem}"),
+            EngineError::BadPlan { problem } => {
+                format!("the compiled plan is inconsistent: {problem}")
+            }
         }
     }
 }
@@ -124,7 +149,11 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Limits {
-        Limits { open_groups: 100_000, window_rows: 1_000_000, held_rows: 1_000_000 }
+        Limits {
+            open_groups: 100_000,
+            window_rows: 1_000_000,
+            held_rows: 1_000_000,
+        }
     }
 }
 
@@ -182,14 +211,26 @@ pub struct SqlApp {
 }
 
 fn bad(problem: impl Into<String>) -> EngineError {
-    EngineError::BadPlan { problem: problem.into() }
+    EngineError::BadPlan {
+        problem: problem.into(),
+    }
 }
 
 /// Calls `f` on each direct child of `e`.
 fn children<'a>(e: &'a Expr, f: &mut impl FnMut(&'a Expr)) {
     match e {
-        Expr::Col(_) | Expr::RowTime | Expr::Lit(_) | Expr::Key(_) | Expr::Agg(_) | Expr::WindowStart | Expr::WindowEnd => {}
-        Expr::Unary(_, x) | Expr::Cast(x, _) | Expr::FloorTo(x, _) | Expr::CeilTo(x, _) | Expr::Step(x, _) => f(x),
+        Expr::Col(_)
+        | Expr::RowTime
+        | Expr::Lit(_)
+        | Expr::Key(_)
+        | Expr::Agg(_)
+        | Expr::WindowStart
+        | Expr::WindowEnd => {}
+        Expr::Unary(_, x)
+        | Expr::Cast(x, _)
+        | Expr::FloorTo(x, _)
+        | Expr::CeilTo(x, _)
+        | Expr::Step(x, _) => f(x),
         Expr::IsNull { expr, .. } => f(expr),
         Expr::Binary(_, a, b) => {
             f(a);
@@ -199,7 +240,9 @@ fn children<'a>(e: &'a Expr, f: &mut impl FnMut(&'a Expr)) {
             f(expr);
             f(pattern)
         }
-        Expr::Between { expr, low, high, .. } => {
+        Expr::Between {
+            expr, low, high, ..
+        } => {
             f(expr);
             f(low);
             f(high)
@@ -208,7 +251,11 @@ fn children<'a>(e: &'a Expr, f: &mut impl FnMut(&'a Expr)) {
             f(expr);
             list.iter().for_each(f)
         }
-        Expr::Case { operand, whens, otherwise } => {
+        Expr::Case {
+            operand,
+            whens,
+            otherwise,
+        } => {
             if let Some(o) = operand {
                 f(o)
             }
@@ -261,7 +308,12 @@ fn query_exprs<'a>(q: &'a Query, f: &mut impl FnMut(&'a Expr)) {
     };
     match &q.shape {
         Shape::Rows => {}
-        Shape::Tumbling { keys, aggs, having, .. } | Shape::Stagger { keys, aggs, having, .. } => {
+        Shape::Tumbling {
+            keys, aggs, having, ..
+        }
+        | Shape::Stagger {
+            keys, aggs, having, ..
+        } => {
             keys.iter().for_each(&mut *f);
             aggs_of(aggs, f);
             if let Some(h) = having {
@@ -278,7 +330,9 @@ fn query_exprs<'a>(q: &'a Query, f: &mut impl FnMut(&'a Expr)) {
                 }
             }
         }
-        Shape::EventTime { time, keys, aggs, .. } => {
+        Shape::EventTime {
+            time, keys, aggs, ..
+        } => {
             f(time);
             keys.iter().for_each(&mut *f);
             aggs_of(aggs, f);
@@ -300,21 +354,40 @@ impl SqlApp {
             return Err(bad("there is no input stream"));
         }
         if tables.len() != plan.tables.len() {
-            let missing = plan.tables.get(tables.len()).map(|t| t.name.clone()).unwrap_or_else(|| "(extra)".into());
+            let missing = plan
+                .tables
+                .get(tables.len())
+                .map(|t| t.name.clone())
+                .unwrap_or_else(|| "(extra)".into());
             return Err(EngineError::Table {
                 table: missing,
-                problem: format!("{} tables given, the application uses {}", tables.len(), plan.tables.len()),
+                problem: format!(
+                    "{} tables given, the application uses {}",
+                    tables.len(),
+                    plan.tables.len()
+                ),
             });
         }
         for (def, rows) in plan.tables.iter().zip(&tables) {
-            if let Some((i, r)) = rows.rows.iter().enumerate().find(|(_, r)| r.len() != def.columns.len()) {
+            if let Some((i, r)) = rows
+                .rows
+                .iter()
+                .enumerate()
+                .find(|(_, r)| r.len() != def.columns.len())
+            {
                 return Err(EngineError::Table {
                     table: def.name.clone(),
-                    problem: format!("row {} has {} values, the table has {} columns", i + 1, r.len(), def.columns.len()),
+                    problem: format!(
+                        "row {} has {} values, the table has {} columns",
+                        i + 1,
+                        r.len(),
+                        def.columns.len()
+                    ),
                 });
             }
         }
-        let tables: Vec<Arc<Vec<Vec<Value>>>> = tables.into_iter().map(|t| Arc::new(t.rows)).collect();
+        let tables: Vec<Arc<Vec<Vec<Value>>>> =
+            tables.into_iter().map(|t| Arc::new(t.rows)).collect();
         let n = plan.streams.len();
         let mut pumps = Vec::new();
         let mut readers = vec![Vec::new(); n];
@@ -322,37 +395,87 @@ impl SqlApp {
             let mut too_deep = false;
             query_exprs(&pump.query, &mut |e| too_deep |= expr_depth(e) > MAX_DEPTH);
             if too_deep {
-                return Err(bad(format!("pump {p} has an expression nested more than {MAX_DEPTH} deep")));
+                return Err(bad(format!(
+                    "pump {p} has an expression nested more than {MAX_DEPTH} deep"
+                )));
             }
             let target = pump.target;
             let Some(tdef) = plan.streams.get(target) else {
-                return Err(bad(format!("pump {p} writes stream {target}, which does not exist")));
+                return Err(bad(format!(
+                    "pump {p} writes stream {target}, which does not exist"
+                )));
             };
             if pump.columns.len() != pump.query.select.len() {
-                return Err(bad(format!("pump {p} selects {} values into {} columns", pump.query.select.len(), pump.columns.len())));
+                return Err(bad(format!(
+                    "pump {p} selects {} values into {} columns",
+                    pump.query.select.len(),
+                    pump.columns.len()
+                )));
             }
             if let Some(c) = pump.columns.iter().find(|c| **c >= tdef.columns.len()) {
-                return Err(bad(format!("pump {p} writes column {c} of {}, which has {}", tdef.name, tdef.columns.len())));
+                return Err(bad(format!(
+                    "pump {p} writes column {c} of {}, which has {}",
+                    tdef.name,
+                    tdef.columns.len()
+                )));
             }
-            let mut b = BuildCx { plan: &plan, tables: &tables, seed, label: if pump.name.is_empty() { format!("pump{p}") } else { pump.name.clone() }, calls: 0 };
+            let mut b = BuildCx {
+                plan: &plan,
+                tables: &tables,
+                seed,
+                label: if pump.name.is_empty() {
+                    format!("pump{p}")
+                } else {
+                    pump.name.clone()
+                },
+                calls: 0,
+            };
             let query = query::build(&pump.query, p, &mut b, 0)?;
             let src = query.stream();
-            if let Some(q) = plan.pumps.iter().enumerate().skip(p).find(|(_, q)| q.target == src) {
+            if let Some(q) = plan
+                .pumps
+                .iter()
+                .enumerate()
+                .skip(p)
+                .find(|(_, q)| q.target == src)
+            {
                 return Err(bad(format!(
                     "pump {p} reads {} which pump {} (not an earlier one) writes",
                     plan.streams[src].name, q.0
                 )));
             }
             readers[src].push(p);
-            let identity = pump.columns.len() == tdef.columns.len() && pump.columns.iter().enumerate().all(|(i, c)| i == *c);
-            pumps.push(PumpOp { query, target, columns: pump.columns.clone(), identity });
+            let identity = pump.columns.len() == tdef.columns.len()
+                && pump.columns.iter().enumerate().all(|(i, c)| i == *c);
+            pumps.push(PumpOp {
+                query,
+                target,
+                columns: pump.columns.clone(),
+                identity,
+            });
         }
-        let types: Vec<Vec<SqlType>> = plan.streams.iter().map(|s| s.columns.iter().map(|c| c.ty).collect()).collect();
-        let arrival_col = plan.streams[0].columns.last().is_some_and(|c| c.name == super::ARRIVAL_COLUMN);
+        let types: Vec<Vec<SqlType>> = plan
+            .streams
+            .iter()
+            .map(|s| s.columns.iter().map(|c| c.ty).collect())
+            .collect();
+        let arrival_col = plan.streams[0]
+            .columns
+            .last()
+            .is_some_and(|c| c.name == super::ARRIVAL_COLUMN);
         let pump_names = plan
             .pumps
             .iter()
-            .map(|p| if p.name.is_empty() { plan.streams.get(p.target).map(|s| s.name.clone()).unwrap_or_default() } else { p.name.clone() })
+            .map(|p| {
+                if p.name.is_empty() {
+                    plan.streams
+                        .get(p.target)
+                        .map(|s| s.name.clone())
+                        .unwrap_or_default()
+                } else {
+                    p.name.clone()
+                }
+            })
             .collect();
         Ok(SqlApp {
             pumps,
@@ -385,16 +508,27 @@ impl SqlApp {
 
     /// Inserts one input row (the input stream's columns without
     /// APPROXIMATE_ARRIVAL_TIME, which is `arrival`).
-    pub fn insert(&mut self, rowtime: i64, arrival: i64, mut row: Vec<Value>) -> Result<(), EngineError> {
+    pub fn insert(
+        &mut self,
+        rowtime: i64,
+        arrival: i64,
+        mut row: Vec<Value>,
+    ) -> Result<(), EngineError> {
         if let Some(e) = &self.stopped {
             return Err(e.clone());
         }
         let expected = self.types[0].len() - self.arrival_col as usize;
         if row.len() != expected {
-            return Err(EngineError::Arity { expected, given: row.len() });
+            return Err(EngineError::Arity {
+                expected,
+                given: row.len(),
+            });
         }
         if rowtime < self.now {
-            return Err(EngineError::TimeWentBack { last: self.now, given: rowtime });
+            return Err(EngineError::TimeWentBack {
+                last: self.now,
+                given: rowtime,
+            });
         }
         let r = self.run_to(rowtime).and_then(|()| {
             self.now = rowtime;
@@ -484,7 +618,11 @@ impl SqlApp {
     }
 
     pub fn stats(&self) -> EngineStats {
-        let (g, r) = self.pumps.iter().map(|p| p.query.state_size()).fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
+        let (g, r) = self
+            .pumps
+            .iter()
+            .map(|p| p.query.state_size())
+            .fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
         EngineStats {
             rows: self.rows.clone(),
             late_rows: self.cx.late,
@@ -564,9 +702,16 @@ impl SqlApp {
         let rt = rt.max(self.last[stream]);
         self.last[stream] = rt;
         self.rows[stream] += 1;
-        self.cx.event(SqlEvent::RowIn { stream, rowtime: rt });
+        self.cx.event(SqlEvent::RowIn {
+            stream,
+            rowtime: rt,
+        });
         let slot = if self.capture[stream] {
-            self.output.push(OutRow { stream, rowtime: rt, values: Vec::new() });
+            self.output.push(OutRow {
+                stream,
+                rowtime: rt,
+                values: Vec::new(),
+            });
             Some(self.output.len() - 1)
         } else {
             None

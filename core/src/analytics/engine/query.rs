@@ -58,7 +58,11 @@ impl Cx {
     pub fn report(&mut self, pump: usize, rowtime: i64) {
         if let Some(message) = self.err.take() {
             self.row_errors += 1;
-            self.event(SqlEvent::RowError { pump, rowtime, message });
+            self.event(SqlEvent::RowError {
+                pump,
+                rowtime,
+                message,
+            });
         }
     }
 
@@ -98,7 +102,10 @@ fn add_aggs(accs: &mut [Acc], aggs: &[Agg], ctx: &Ctx, cx: &mut Cx) -> u64 {
 }
 
 fn finish(accs: &[Acc], aggs: &[Agg]) -> Vec<Value> {
-    accs.iter().zip(aggs).map(|(acc, a)| acc.finish(a.func)).collect()
+    accs.iter()
+        .zip(aggs)
+        .map(|(acc, a)| acc.finish(a.func))
+        .collect()
 }
 
 fn distinct_len(accs: &[Acc]) -> u64 {
@@ -127,8 +134,18 @@ struct Emitter {
 }
 
 impl Emitter {
-    fn emit(&mut self, ctx: &Ctx, rowtime: i64, cx: &mut Cx, out: &mut Out) -> Result<(), EngineError> {
-        let vals: Vec<Value> = self.select.iter().map(|e| eval(e, ctx, &mut cx.err)).collect();
+    fn emit(
+        &mut self,
+        ctx: &Ctx,
+        rowtime: i64,
+        cx: &mut Cx,
+        out: &mut Out,
+    ) -> Result<(), EngineError> {
+        let vals: Vec<Value> = self
+            .select
+            .iter()
+            .map(|e| eval(e, ctx, &mut cx.err))
+            .collect();
         match &mut self.order {
             None => {
                 cx.report(self.pump, rowtime);
@@ -148,7 +165,10 @@ impl Emitter {
                     return Err(cx.limit(self.pump, "rows held for ORDER BY", cx.limits.held_rows));
                 }
                 o.held += 1;
-                o.buckets.entry(start.saturating_add(o.width)).or_default().push((keys, vals));
+                o.buckets
+                    .entry(start.saturating_add(o.width))
+                    .or_default()
+                    .push((keys, vals));
             }
         }
         Ok(())
@@ -169,7 +189,11 @@ impl Emitter {
     }
 
     fn deadline(&self) -> Option<i64> {
-        self.order.as_ref()?.buckets.first_key_value().map(|(k, _)| *k)
+        self.order
+            .as_ref()?
+            .buckets
+            .first_key_value()
+            .map(|(k, _)| *k)
     }
 }
 
@@ -194,12 +218,18 @@ impl GroupSet {
     /// check the limit first: returned as `Err(())`).
     #[inline]
     fn find(&self, keys: &[Value], h: u64) -> Option<usize> {
-        self.index.find(h, |i| keys_eq(&self.groups[i as usize].keys, keys)).map(|i| i as usize)
+        self.index
+            .find(h, |i| keys_eq(&self.groups[i as usize].keys, keys))
+            .map(|i| i as usize)
     }
 
     fn add(&mut self, keys: &[Value], h: u64, aggs: &[Agg]) -> usize {
         let i = self.groups.len();
-        self.groups.push(Group { keys: keys.to_vec(), accs: aggs.iter().map(Acc::new).collect(), rows: 0 });
+        self.groups.push(Group {
+            keys: keys.to_vec(),
+            accs: aggs.iter().map(Acc::new).collect(),
+            rows: 0,
+        });
         self.index.insert(h, i as u32);
         i
     }
@@ -244,7 +274,12 @@ impl Tumbling {
                 self.open += 1;
                 if cx.wants_events() {
                     let key = key_text(&self.scratch, Some(self.time_key));
-                    cx.event(SqlEvent::WindowOpen { pump, key, start: tv, end: tv.saturating_add(self.step) });
+                    cx.event(SqlEvent::WindowOpen {
+                        pump,
+                        key,
+                        start: tv,
+                        end: tv.saturating_add(self.step),
+                    });
                 }
                 set.add(&self.scratch, h, &self.aggs)
             }
@@ -259,22 +294,44 @@ impl Tumbling {
         Ok(())
     }
 
-    fn advance(&mut self, now: i64, pump: usize, em: &mut Emitter, cx: &mut Cx, out: &mut Out) -> Result<(), EngineError> {
+    fn advance(
+        &mut self,
+        now: i64,
+        pump: usize,
+        em: &mut Emitter,
+        cx: &mut Cx,
+        out: &mut Out,
+    ) -> Result<(), EngineError> {
         while let Some((&tv, _)) = self.windows.first_key_value() {
             let end = tv.saturating_add(self.step);
             if end > now {
                 break;
             }
-            let Some((_, set)) = self.windows.pop_first() else { break };
+            let Some((_, set)) = self.windows.pop_first() else {
+                break;
+            };
             self.open -= set.groups.len() as u64;
             for g in set.groups {
                 self.distinct -= distinct_len(&g.accs);
                 let aggv = finish(&g.accs, &self.aggs);
                 if cx.wants_events() {
                     let key = key_text(&g.keys, Some(self.time_key));
-                    cx.event(SqlEvent::WindowFire { pump, key, start: tv, end, rows: g.rows });
+                    cx.event(SqlEvent::WindowFire {
+                        pump,
+                        key,
+                        start: tv,
+                        end,
+                        rows: g.rows,
+                    });
                 }
-                let ctx = Ctx { row: &[], rowtime: end, keys: &g.keys, aggs: &aggv, wstart: tv, wend: end };
+                let ctx = Ctx {
+                    row: &[],
+                    rowtime: end,
+                    keys: &g.keys,
+                    aggs: &aggv,
+                    wstart: tv,
+                    wend: end,
+                };
                 if let Some(h) = &self.having {
                     let keep = truthy(&eval(h, &ctx, &mut cx.err));
                     if !keep {
@@ -289,7 +346,9 @@ impl Tumbling {
     }
 
     fn deadline(&self) -> Option<i64> {
-        self.windows.first_key_value().map(|(tv, _)| tv.saturating_add(self.step))
+        self.windows
+            .first_key_value()
+            .map(|(tv, _)| tv.saturating_add(self.step))
     }
 }
 
@@ -364,7 +423,16 @@ impl Sliding {
         out: &mut Out,
     ) -> Result<(), EngineError> {
         let ctx = Ctx::row(row, rt);
-        let Sliding { wins, aggs, has_range, kept, parts_open, scratch, aggv, .. } = self;
+        let Sliding {
+            wins,
+            aggs,
+            has_range,
+            kept,
+            parts_open,
+            scratch,
+            aggv,
+            ..
+        } = self;
         aggv.clear();
         aggv.resize(aggs.len(), Value::Null);
         let mut parts = Vec::new();
@@ -399,7 +467,11 @@ impl Sliding {
             }
             let h = hash_key(scratch);
             let parts_ref = &win.parts;
-            let found = win.index.find(h, |i| parts_ref[i as usize].as_ref().is_some_and(|p| keys_eq(&p.keys, scratch)));
+            let found = win.index.find(h, |i| {
+                parts_ref[i as usize]
+                    .as_ref()
+                    .is_some_and(|p| keys_eq(&p.keys, scratch))
+            });
             let pi = match found {
                 Some(i) => i,
                 None => {
@@ -429,12 +501,18 @@ impl Sliding {
                     i
                 }
             };
-            let Some(part) = win.parts[pi as usize].as_mut() else { continue };
+            let Some(part) = win.parts[pi as usize].as_mut() else {
+                continue;
+            };
             let seq = part.next_seq;
             part.next_seq += 1;
             for (k, &j) in win.aggs.iter().enumerate() {
                 let a = &aggs[j];
-                let v = a.arg.as_ref().map(|e| eval(e, &ctx, &mut cx.err)).unwrap_or(Value::Null);
+                let v = a
+                    .arg
+                    .as_ref()
+                    .map(|e| eval(e, &ctx, &mut cx.err))
+                    .unwrap_or(Value::Null);
                 if let Err(m) = part.accs[k].add(a.func, seq, a.arg.is_some().then_some(&v)) {
                     cx.note(|| m);
                 }
@@ -465,16 +543,34 @@ impl Sliding {
             if self.pending.len() as u64 >= cx.limits.held_rows {
                 return Err(cx.limit(pump, "rows with one ROWTIME", cx.limits.held_rows));
             }
-            self.pending.push(Pending { row: row.to_vec(), rt, parts, aggv: aggv.clone() });
+            self.pending.push(Pending {
+                row: row.to_vec(),
+                rt,
+                parts,
+                aggv: aggv.clone(),
+            });
             self.pending_t = rt;
             Ok(())
         } else {
-            let c = Ctx { row, rowtime: rt, keys: &[], aggs: aggv, wstart: rt, wend: rt };
+            let c = Ctx {
+                row,
+                rowtime: rt,
+                keys: &[],
+                aggs: aggv,
+                wstart: rt,
+                wend: rt,
+            };
             em.emit(&c, rt, cx, out)
         }
     }
 
-    fn advance(&mut self, now: i64, em: &mut Emitter, cx: &mut Cx, out: &mut Out) -> Result<(), EngineError> {
+    fn advance(
+        &mut self,
+        now: i64,
+        em: &mut Emitter,
+        cx: &mut Cx,
+        out: &mut Out,
+    ) -> Result<(), EngineError> {
         if self.pending.is_empty() || now <= self.pending_t {
             return Ok(());
         }
@@ -485,14 +581,26 @@ impl Sliding {
                 if !matches!(win.frame, Frame::Range(_)) {
                     continue;
                 }
-                if let Some(part) = p.parts.get(r).and_then(|&pi| win.parts.get(pi as usize)).and_then(|x| x.as_ref()) {
+                if let Some(part) = p
+                    .parts
+                    .get(r)
+                    .and_then(|&pi| win.parts.get(pi as usize))
+                    .and_then(|x| x.as_ref())
+                {
                     for (k, &j) in win.aggs.iter().enumerate() {
                         p.aggv[j] = part.accs[k].finish(self.aggs[j].func);
                     }
                 }
                 r += 1;
             }
-            let c = Ctx { row: &p.row, rowtime: p.rt, keys: &[], aggs: &p.aggv, wstart: p.rt, wend: p.rt };
+            let c = Ctx {
+                row: &p.row,
+                rowtime: p.rt,
+                keys: &[],
+                aggs: &p.aggv,
+                wstart: p.rt,
+                wend: p.rt,
+            };
             em.emit(&c, p.rt, cx, out)?;
         }
         Ok(())
@@ -542,7 +650,11 @@ impl Stagger {
         let h = hash_key(&self.scratch);
         let slots = &self.slots;
         let scratch = &self.scratch;
-        let found = self.index.find(h, |i| slots[i as usize].as_ref().is_some_and(|g| keys_eq(&g.keys, scratch)));
+        let found = self.index.find(h, |i| {
+            slots[i as usize]
+                .as_ref()
+                .is_some_and(|g| keys_eq(&g.keys, scratch))
+        });
         let si = match found {
             Some(i) => i,
             None => {
@@ -574,7 +686,12 @@ impl Stagger {
                 self.seq += 1;
                 if cx.wants_events() {
                     let key = key_text(&self.scratch, None);
-                    cx.event(SqlEvent::WindowOpen { pump, key, start: rt, end: close });
+                    cx.event(SqlEvent::WindowOpen {
+                        pump,
+                        key,
+                        start: rt,
+                        end: close,
+                    });
                 }
                 i
             }
@@ -590,13 +707,22 @@ impl Stagger {
         Ok(())
     }
 
-    fn advance(&mut self, now: i64, pump: usize, em: &mut Emitter, cx: &mut Cx, out: &mut Out) -> Result<(), EngineError> {
+    fn advance(
+        &mut self,
+        now: i64,
+        pump: usize,
+        em: &mut Emitter,
+        cx: &mut Cx,
+        out: &mut Out,
+    ) -> Result<(), EngineError> {
         while let Some((&(close, _), &si)) = self.closes.first_key_value() {
             if close > now {
                 break;
             }
             self.closes.pop_first();
-            let Some(g) = self.slots.get_mut(si as usize).and_then(|s| s.take()) else { continue };
+            let Some(g) = self.slots.get_mut(si as usize).and_then(|s| s.take()) else {
+                continue;
+            };
             self.free.push(si);
             self.index.remove(g.hash, si);
             self.open -= 1;
@@ -604,9 +730,22 @@ impl Stagger {
             let aggv = finish(&g.accs, &self.aggs);
             if cx.wants_events() {
                 let key = key_text(&g.keys, None);
-                cx.event(SqlEvent::WindowFire { pump, key, start: g.open, end: g.close, rows: g.rows });
+                cx.event(SqlEvent::WindowFire {
+                    pump,
+                    key,
+                    start: g.open,
+                    end: g.close,
+                    rows: g.rows,
+                });
             }
-            let ctx = Ctx { row: &[], rowtime: close, keys: &g.keys, aggs: &aggv, wstart: g.open, wend: close };
+            let ctx = Ctx {
+                row: &[],
+                rowtime: close,
+                keys: &g.keys,
+                aggs: &aggv,
+                wstart: g.open,
+                wend: close,
+            };
             if let Some(h) = &self.having {
                 if !truthy(&eval(h, &ctx, &mut cx.err)) {
                     cx.report(pump, close);
@@ -682,7 +821,12 @@ impl EventTime {
                         self.open += 1;
                         if cx.wants_events() {
                             let key = key_text(&self.scratch, None);
-                            cx.event(SqlEvent::WindowOpen { pump, key, start: s, end });
+                            cx.event(SqlEvent::WindowOpen {
+                                pump,
+                                key,
+                                start: s,
+                                end,
+                            });
                         }
                         set.add(&self.scratch, h, &self.aggs)
                     }
@@ -692,13 +836,19 @@ impl EventTime {
                 self.distinct += add_aggs(&mut g.accs, &self.aggs, &ctx, cx);
                 any = true;
             }
-            let Some(prev) = s.checked_sub(self.slide) else { break };
+            let Some(prev) = s.checked_sub(self.slide) else {
+                break;
+            };
             s = prev;
         }
         cx.report(pump, rt);
         if !any {
             cx.late += 1;
-            cx.event(SqlEvent::Late { pump, rowtime: rt, event_time: ts });
+            cx.event(SqlEvent::Late {
+                pump,
+                rowtime: rt,
+                event_time: ts,
+            });
             return Ok(());
         }
         if self.distinct > cx.limits.window_rows {
@@ -710,16 +860,31 @@ impl EventTime {
             if end > self.watermark {
                 break;
             }
-            let Some((_, set)) = self.windows.pop_first() else { break };
+            let Some((_, set)) = self.windows.pop_first() else {
+                break;
+            };
             self.open -= set.groups.len() as u64;
             for g in set.groups {
                 self.distinct -= distinct_len(&g.accs);
                 let aggv = finish(&g.accs, &self.aggs);
                 if cx.wants_events() {
                     let key = key_text(&g.keys, None);
-                    cx.event(SqlEvent::WindowFire { pump, key, start, end, rows: g.rows });
+                    cx.event(SqlEvent::WindowFire {
+                        pump,
+                        key,
+                        start,
+                        end,
+                        rows: g.rows,
+                    });
                 }
-                let ctx = Ctx { row: &[], rowtime: rt, keys: &g.keys, aggs: &aggv, wstart: start, wend: end };
+                let ctx = Ctx {
+                    row: &[],
+                    rowtime: rt,
+                    keys: &g.keys,
+                    aggs: &aggv,
+                    wstart: start,
+                    wend: end,
+                };
                 em.emit(&ctx, rt, cx, out)?;
             }
         }
@@ -747,7 +912,13 @@ struct Core {
 }
 
 impl Core {
-    fn process(&mut self, rt: i64, row: &[Value], cx: &mut Cx, out: &mut Out) -> Result<(), EngineError> {
+    fn process(
+        &mut self,
+        rt: i64,
+        row: &[Value],
+        cx: &mut Cx,
+        out: &mut Out,
+    ) -> Result<(), EngineError> {
         self.advance(rt, cx, out)?;
         if let Some(f) = &self.filter {
             let keep = truthy(&eval(f, &Ctx::row(row, rt), &mut cx.err));
@@ -809,9 +980,16 @@ struct JoinOp {
 
 #[derive(Clone, Debug)]
 enum Source {
-    Stream { stream: StreamId, join: Option<JoinOp> },
+    Stream {
+        stream: StreamId,
+        join: Option<JoinOp>,
+    },
     Sub(Box<QueryOp>),
-    TableFn { state: Box<TableFnState>, input: Box<QueryOp>, tmp: Out },
+    TableFn {
+        state: Box<TableFnState>,
+        input: Box<QueryOp>,
+        tmp: Out,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -831,17 +1009,33 @@ impl QueryOp {
         }
     }
 
-    pub fn push(&mut self, rt: i64, row: &[Value], cx: &mut Cx, out: &mut Out) -> Result<(), EngineError> {
+    pub fn push(
+        &mut self,
+        rt: i64,
+        row: &[Value],
+        cx: &mut Cx,
+        out: &mut Out,
+    ) -> Result<(), EngineError> {
         match &mut self.source {
             Source::Stream { join: None, .. } => self.core.process(rt, row, cx, out),
             Source::Stream { join: Some(j), .. } => {
                 let key = eval(&j.left_key, &Ctx::row(row, rt), &mut cx.err);
                 cx.report(self.core.pump, rt);
-                let JoinOp { outer, width, rows, index, buf, .. } = j;
+                let JoinOp {
+                    outer,
+                    width,
+                    rows,
+                    index,
+                    buf,
+                    ..
+                } = j;
                 let hits: &[u32] = if matches!(key, Value::Null) {
                     &[]
                 } else {
-                    index.get(&OrdValue(key)).map(|v| v.as_slice()).unwrap_or(&[])
+                    index
+                        .get(&OrdValue(key))
+                        .map(|v| v.as_slice())
+                        .unwrap_or(&[])
                 };
                 if hits.is_empty() {
                     if *outer {
@@ -872,7 +1066,11 @@ impl QueryOp {
                 self.tmp = tmp;
                 Ok(())
             }
-            Source::TableFn { state, input, tmp: fn_out } => {
+            Source::TableFn {
+                state,
+                input,
+                tmp: fn_out,
+            } => {
                 let mut tmp = std::mem::take(&mut self.tmp);
                 input.push(rt, row, cx, &mut tmp)?;
                 for (t, r) in tmp.drain(..) {
@@ -898,7 +1096,11 @@ impl QueryOp {
                 }
                 self.tmp = tmp;
             }
-            Source::TableFn { state, input, tmp: fn_out } => {
+            Source::TableFn {
+                state,
+                input,
+                tmp: fn_out,
+            } => {
                 let mut tmp = std::mem::take(&mut self.tmp);
                 input.advance(now, cx, &mut tmp)?;
                 for (t, r) in tmp.drain(..) {
@@ -918,7 +1120,9 @@ impl QueryOp {
         let src = match &self.source {
             Source::Stream { .. } => None,
             Source::Sub(q) => q.deadline(),
-            Source::TableFn { state, input, .. } => min_opt(state.next_deadline(), input.deadline()),
+            Source::TableFn { state, input, .. } => {
+                min_opt(state.next_deadline(), input.deadline())
+            }
         };
         min_opt(src, self.core.deadline())
     }
@@ -948,7 +1152,13 @@ impl QueryOp {
             ShapeOp::Stagger(s) => {
                 for &si in s.closes.values() {
                     if let Some(g) = s.slots.get(si as usize).and_then(|x| x.as_ref()) {
-                        out.push(OpenWindow { pump, key: key_text(&g.keys, None), start: g.open, end: g.close, rows: g.rows });
+                        out.push(OpenWindow {
+                            pump,
+                            key: key_text(&g.keys, None),
+                            start: g.open,
+                            end: g.close,
+                            rows: g.rows,
+                        });
                     }
                 }
             }
@@ -1004,25 +1214,45 @@ pub(crate) struct BuildCx<'a> {
 }
 
 fn bad(problem: impl Into<String>) -> EngineError {
-    EngineError::BadPlan { problem: problem.into() }
+    EngineError::BadPlan {
+        problem: problem.into(),
+    }
 }
 
-pub(crate) fn build(q: &Query, pump: usize, b: &mut BuildCx, depth: usize) -> Result<QueryOp, EngineError> {
+pub(crate) fn build(
+    q: &Query,
+    pump: usize,
+    b: &mut BuildCx,
+    depth: usize,
+) -> Result<QueryOp, EngineError> {
     if depth > 16 {
         return Err(bad("queries are nested too deeply"));
     }
     let source = match &q.from {
         From::Stream { stream, join } => {
             if *stream >= b.plan.streams.len() {
-                return Err(bad(format!("pump {pump} reads stream {stream}, which does not exist")));
+                return Err(bad(format!(
+                    "pump {pump} reads stream {stream}, which does not exist"
+                )));
             }
             let join = match join {
                 None => None,
                 Some(j) => {
-                    let def = b.plan.tables.get(j.table).ok_or_else(|| bad(format!("table {} does not exist", j.table)))?;
-                    let rows = b.tables.get(j.table).cloned().ok_or_else(|| bad(format!("no rows for table {}", def.name)))?;
+                    let def = b
+                        .plan
+                        .tables
+                        .get(j.table)
+                        .ok_or_else(|| bad(format!("table {} does not exist", j.table)))?;
+                    let rows = b
+                        .tables
+                        .get(j.table)
+                        .cloned()
+                        .ok_or_else(|| bad(format!("no rows for table {}", def.name)))?;
                     if j.right_col >= def.columns.len() {
-                        return Err(bad(format!("table {} has no column {}", def.name, j.right_col)));
+                        return Err(bad(format!(
+                            "table {} has no column {}",
+                            def.name, j.right_col
+                        )));
                     }
                     let mut index: BTreeMap<OrdValue, Vec<u32>> = BTreeMap::new();
                     for (i, r) in rows.iter().enumerate() {
@@ -1041,7 +1271,10 @@ pub(crate) fn build(q: &Query, pump: usize, b: &mut BuildCx, depth: usize) -> Re
                     })
                 }
             };
-            Source::Stream { stream: *stream, join }
+            Source::Stream {
+                stream: *stream,
+                join,
+            }
         }
         From::Subquery(inner) => Source::Sub(Box::new(build(inner, pump, b, depth + 1)?)),
         From::TableFn { func, input } => {
@@ -1050,21 +1283,39 @@ pub(crate) fn build(q: &Query, pump: usize, b: &mut BuildCx, depth: usize) -> Re
                 .names
                 .iter()
                 .zip(&input.types)
-                .map(|(n, t)| ColumnDef { name: n.clone(), ty: *t })
+                .map(|(n, t)| ColumnDef {
+                    name: n.clone(),
+                    ty: *t,
+                })
                 .collect();
             let label = format!("{}#{}", b.label, b.calls);
             b.calls += 1;
-            Source::TableFn { state: Box::new(TableFnState::new(func, &cols, b.seed, &label)), input: Box::new(inner), tmp: Vec::new() }
+            Source::TableFn {
+                state: Box::new(TableFnState::new(func, &cols, b.seed, &label)),
+                input: Box::new(inner),
+                tmp: Vec::new(),
+            }
         }
     };
     let shape = match &q.shape {
         Shape::Rows => ShapeOp::Rows,
-        Shape::Tumbling { keys, time_key, step_ms, aggs, having } => {
+        Shape::Tumbling {
+            keys,
+            time_key,
+            step_ms,
+            aggs,
+            having,
+        } => {
             if *time_key >= keys.len() {
-                return Err(bad(format!("pump {pump}: the time key {time_key} is not one of {} keys", keys.len())));
+                return Err(bad(format!(
+                    "pump {pump}: the time key {time_key} is not one of {} keys",
+                    keys.len()
+                )));
             }
             if *step_ms <= 0 {
-                return Err(bad(format!("pump {pump}: a tumbling window of {step_ms} ms")));
+                return Err(bad(format!(
+                    "pump {pump}: a tumbling window of {step_ms} ms"
+                )));
             }
             ShapeOp::Tumbling(Box::new(Tumbling {
                 keys: keys.clone(),
@@ -1082,7 +1333,9 @@ pub(crate) fn build(q: &Query, pump: usize, b: &mut BuildCx, depth: usize) -> Re
             let mut wins: Vec<SWin> = Vec::new();
             for w in windows {
                 match w.frame {
-                    Frame::Range(ms) if ms <= 0 => return Err(bad(format!("pump {pump}: a RANGE of {ms} ms"))),
+                    Frame::Range(ms) if ms <= 0 => {
+                        return Err(bad(format!("pump {pump}: a RANGE of {ms} ms")))
+                    }
                     _ => {}
                 }
                 wins.push(SWin {
@@ -1096,7 +1349,9 @@ pub(crate) fn build(q: &Query, pump: usize, b: &mut BuildCx, depth: usize) -> Re
                 });
             }
             for (j, (_, w)) in aggs.iter().enumerate() {
-                let win = wins.get_mut(*w).ok_or_else(|| bad(format!("pump {pump}: aggregate {j} uses window {w}")))?;
+                let win = wins
+                    .get_mut(*w)
+                    .ok_or_else(|| bad(format!("pump {pump}: aggregate {j} uses window {w}")))?;
                 win.aggs.push(j);
             }
             let has_range = wins.iter().any(|w| matches!(w.frame, Frame::Range(_)));
@@ -1112,9 +1367,16 @@ pub(crate) fn build(q: &Query, pump: usize, b: &mut BuildCx, depth: usize) -> Re
                 aggv: Vec::new(),
             }))
         }
-        Shape::Stagger { keys, range_ms, aggs, having } => {
+        Shape::Stagger {
+            keys,
+            range_ms,
+            aggs,
+            having,
+        } => {
             if *range_ms <= 0 {
-                return Err(bad(format!("pump {pump}: a stagger RANGE of {range_ms} ms")));
+                return Err(bad(format!(
+                    "pump {pump}: a stagger RANGE of {range_ms} ms"
+                )));
             }
             ShapeOp::Stagger(Box::new(Stagger {
                 keys: keys.clone(),
@@ -1131,12 +1393,23 @@ pub(crate) fn build(q: &Query, pump: usize, b: &mut BuildCx, depth: usize) -> Re
                 scratch: Vec::new(),
             }))
         }
-        Shape::EventTime { time, size_ms, slide_ms, delay_ms, keys, aggs } => {
+        Shape::EventTime {
+            time,
+            size_ms,
+            slide_ms,
+            delay_ms,
+            keys,
+            aggs,
+        } => {
             if *size_ms <= 0 || *slide_ms <= 0 || *delay_ms < 0 {
-                return Err(bad(format!("pump {pump}: a window of size {size_ms} ms, slide {slide_ms} ms, delay {delay_ms} ms")));
+                return Err(bad(format!(
+                    "pump {pump}: a window of size {size_ms} ms, slide {slide_ms} ms, delay {delay_ms} ms"
+                )));
             }
             if size_ms / slide_ms > 1000 {
-                return Err(bad(format!("pump {pump}: each row would fall into more than 1000 windows")));
+                return Err(bad(format!(
+                    "pump {pump}: each row would fall into more than 1000 windows"
+                )));
             }
             ShapeOp::EventTime(Box::new(EventTime {
                 time: time.clone(),
@@ -1157,7 +1430,10 @@ pub(crate) fn build(q: &Query, pump: usize, b: &mut BuildCx, depth: usize) -> Re
         None => None,
         Some(o) => {
             if o.width_ms <= 0 {
-                return Err(bad(format!("pump {pump}: an ORDER BY bucket of {} ms", o.width_ms)));
+                return Err(bad(format!(
+                    "pump {pump}: an ORDER BY bucket of {} ms",
+                    o.width_ms
+                )));
             }
             Some(OrderState {
                 bucket: o.bucket.clone(),
@@ -1171,7 +1447,16 @@ pub(crate) fn build(q: &Query, pump: usize, b: &mut BuildCx, depth: usize) -> Re
     };
     Ok(QueryOp {
         source,
-        core: Core { pump, filter: q.filter.clone(), shape, em: Emitter { pump, select: q.select.clone(), order } },
+        core: Core {
+            pump,
+            filter: q.filter.clone(),
+            shape,
+            em: Emitter {
+                pump,
+                select: q.select.clone(),
+                order,
+            },
+        },
         tmp: Vec::new(),
     })
 }

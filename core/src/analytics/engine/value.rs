@@ -124,7 +124,10 @@ fn hash_value(mut h: u64, v: &Value) -> u64 {
             let b = s.as_bytes();
             let mut chunks = b.chunks_exact(8);
             for c in &mut chunks {
-                h = mix(h, u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]));
+                h = mix(
+                    h,
+                    u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]),
+                );
             }
             let mut last = [0u8; 8];
             let r = chunks.remainder();
@@ -230,7 +233,12 @@ pub fn ts_text(ms: i64) -> String {
     let days = ms.div_euclid(86_400_000);
     let rem = ms.rem_euclid(86_400_000);
     let (y, m, d) = civil_from_days(days);
-    let (h, mi, s, milli) = (rem / 3_600_000, rem / 60_000 % 60, rem / 1000 % 60, rem % 1000);
+    let (h, mi, s, milli) = (
+        rem / 3_600_000,
+        rem / 60_000 % 60,
+        rem / 1000 % 60,
+        rem % 1000,
+    );
     format!("{y:04}-{m:02}-{d:02} {h:02}:{mi:02}:{s:02}.{milli:03}")
 }
 
@@ -414,7 +422,14 @@ pub fn cast(v: Value, ty: SqlType) -> Result<Value, String> {
     if fits(&v, ty) {
         return Ok(v);
     }
-    let fail = |v: &Value| Err(format!("cannot cast {} ({}) to {}", kind_name(v), text(v), type_name(ty)));
+    let fail = |v: &Value| {
+        Err(format!(
+            "cannot cast {} ({}) to {}",
+            kind_name(v),
+            text(v),
+            type_name(ty)
+        ))
+    };
     match ty {
         SqlType::Boolean => match &v {
             Value::Bool(_) => Ok(v),
@@ -469,7 +484,10 @@ pub fn cast(v: Value, ty: SqlType) -> Result<Value, String> {
             };
             if s.chars().count() > n as usize {
                 let cut: String = s.chars().take(n as usize).collect();
-                Err(format!("'{s}' is longer than {}: cut to '{cut}'", type_name(ty)))
+                Err(format!(
+                    "'{s}' is longer than {}: cut to '{cut}'",
+                    type_name(ty)
+                ))
             } else {
                 Ok(Value::Str(s))
             }
@@ -504,12 +522,16 @@ pub fn cast_store(v: Value, ty: SqlType) -> (Value, Option<String>) {
     match cast(v.clone(), ty) {
         Ok(x) => (x, None),
         Err(msg) => match (v, ty) {
-            (Value::Str(s), SqlType::Char(n) | SqlType::Varchar(n)) => {
-                (Value::Str(Arc::from(s.chars().take(n as usize).collect::<String>())), Some(msg))
-            }
+            (Value::Str(s), SqlType::Char(n) | SqlType::Varchar(n)) => (
+                Value::Str(Arc::from(s.chars().take(n as usize).collect::<String>())),
+                Some(msg),
+            ),
             (other, SqlType::Char(n) | SqlType::Varchar(n)) if !matches!(other, Value::Str(_)) => {
                 let t = text(&other);
-                (Value::Str(Arc::from(t.chars().take(n as usize).collect::<String>())), Some(msg))
+                (
+                    Value::Str(Arc::from(t.chars().take(n as usize).collect::<String>())),
+                    Some(msg),
+                )
             }
             _ => (Value::Null, Some(msg)),
         },
