@@ -12,6 +12,9 @@
 //! input records. After the last record the clock runs on until every window
 //! has closed.
 //!
+//! A column named like an earlier key of its line gets a number appended
+//! (`PRICE0`), so every line is JSON with distinct keys.
+//!
 //! Errors in the SQL print as `app.sql:LINE:COL: message`; every failure
 //! exits with code 2. Records that do not fit the schema are reported on
 //! stderr (KDA sends them to its error stream) and skipped.
@@ -190,13 +193,24 @@ pub fn run(args: &SqlArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Resu
 }
 
 /// `{"stream": …, "ROWTIME": …, <column>: <value>…}` with the keys in this
-/// order (serde_json's map would sort them).
+/// order (serde_json's map would sort them). A column whose name is already
+/// a key (AWS's tumbling example selects `ROWTIME` and two columns both
+/// named `Price`) gets the first free number appended, as Calcite names
+/// duplicate fields: `ROWTIME0`, `PRICE0`.
 fn row_json<'a>(stream: &str, rowtime: i64, names: impl Iterator<Item = &'a str>, values: &[Value]) -> String {
     let q = |s: &str| serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into());
     let mut s = format!("{{\"stream\":{},\"ROWTIME\":{}", q(stream), q(&format_time_ms(rowtime)));
+    let mut used: Vec<String> = vec!["stream".into(), "ROWTIME".into()];
     for (name, v) in names.zip(values) {
+        let mut key = name.to_string();
+        let mut k = 0;
+        while used.contains(&key) {
+            key = format!("{name}{k}");
+            k += 1;
+        }
+        used.push(key.clone());
         s.push(',');
-        s.push_str(&q(name));
+        s.push_str(&q(&key));
         s.push(':');
         s.push_str(&value_json(v));
     }

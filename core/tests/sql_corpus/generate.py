@@ -267,6 +267,25 @@ def main():
     for fx, seed in [("21-sliding-ex1-select", 21), ("22-sliding-ex1-app", 22), ("23-sliding-ex2-select", 23),
                      ("24-sliding-ex2-app", 24), ("25-sliding-ex3-rows", 25), ("26-throttled-alerts", 26)]:
         write(fx, query(fx), STOCK_COLS, stock(seed, n=260, spacing_ms=(50, 900)))
+    # sliding-window-concepts.md walks a 5-second window over records at t1,
+    # t2, t6, t7 and three at t8 (seconds after t0), counting 1, 2, 2, 2 and 5
+    # for each of the last three. The page gives no query for it; this one
+    # is ours.
+    walk = """-- Our own query for the 5-second walk-through (the page shows no SQL):
+-- one output per record, counting the records of the last 5 seconds.
+CREATE OR REPLACE STREAM "DESTINATION_SQL_STREAM" (record_count INTEGER);
+
+CREATE OR REPLACE PUMP "STREAM_PUMP" AS INSERT INTO "DESTINATION_SQL_STREAM"
+    SELECT STREAM COUNT(*) OVER W1 AS record_count
+    FROM "SOURCE_SQL_STREAM_001"
+    WINDOW W1 AS (RANGE INTERVAL '5' SECOND PRECEDING);
+"""
+    t0 = at("2016-07-19T17:05:00")
+    secs = [1, 2, 6, 7, 8, 8, 8]
+    recs = [{"arrival": iso(t0 + timedelta(seconds=s_)), "data": {"TICKER_SYMBOL": "AMZN", "SECTOR": "RETAIL", "CHANGE": 0.5, "PRICE": 180.0}} for s_ in secs]
+    exp = [{"stream": "DESTINATION_SQL_STREAM", "ROWTIME": iso(t0 + timedelta(seconds=s_)), "RECORD_COUNT": n}
+           for s_, n in zip(secs, [1, 2, 2, 2, 5, 5, 5])]
+    write("28-sliding-walkthrough", walk, STOCK_COLS, recs, expected=exp)
     write("27-partial-results", query("27-partial-results"), STOCK_COLS, stock(27, n=500, spacing_ms=(300, 2600)))
 
     # --- reference data ------------------------------------------------------
