@@ -33,3 +33,13 @@ fn wasm_routing_agrees_with_native_cli() {
     }
     assert!(checked >= 800, "fixture too small: {checked} lines");
 }
+
+/// The SQL table functions (RANDOM_CUT_FOREST scores, the HyperLogLog
+/// estimate) give the same bits in wasm32 as natively: the native test
+/// `parity_probe_matches_the_fixture_shared_with_wasm` in
+/// core/tests/sql_tablefn.rs checks the same file.
+#[wasm_bindgen_test]
+fn wasm_table_functions_agree_with_native() {
+    let native = include_str!("../../core/tests/sql_tablefn_parity.txt");
+    assert_eq!(kinesis_lab_core::analytics::tablefn::parity_probe(), native);
+}

@@ -517,3 +517,14 @@ fn hotspots_finds_a_dense_cluster_and_not_the_background() {
     };
     assert_eq!(early.as_ref(), r#"{"hotspots":[]}"#);
 }
+
+// ------------------------------------------------------- native/wasm parity
+
+/// The probe's bits natively; `app/tests/wasm_parity.rs` checks the same
+/// file in wasm32 (Chromium). After a deliberate change to the algorithms,
+/// regenerate with `UPDATE_EXPECT=1`.
+#[test]
+fn parity_probe_matches_the_fixture_shared_with_wasm() {
+    let probe = kinesis_lab_core::analytics::tablefn::parity_probe();
+    expect_test::expect_file!["sql_tablefn_parity.txt"].assert_eq(&probe);
+}

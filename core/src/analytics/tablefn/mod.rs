@@ -228,3 +228,69 @@ impl TableFnState {
         self.open.map(|s| s.saturating_add(self.window_ms))
     }
 }
+
+/// A fixed seeded workload whose bits must be the same natively and in
+/// wasm32: 2,000 RANDOM_CUT_FOREST scores (100 trees, 256 samples, shingle
+/// 2, three DOUBLE columns with a spike every 97th row) and the HyperLogLog
+/// estimate of 100,000 seeded strings. Returns one line: an FNV-1a digest of
+/// every score's bits, the last score's bits and the estimate's bits.
+/// `core/tests/sql_tablefn.rs` checks it natively against
+/// `core/tests/sql_tablefn_parity.txt`; `app/tests/wasm_parity.rs` checks it
+/// in Chromium against the same file.
+#[doc(hidden)]
+pub fn parity_probe() -> String {
+    use rand::Rng;
+    fn fnv(h: &mut u64, bytes: &[u8]) {
+        for &b in bytes {
+            *h ^= b as u64;
+            *h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    let cols: Vec<ColumnDef> = (0..3)
+        .map(|i| ColumnDef {
+            name: format!("C{i}"),
+            ty: super::types::SqlType::Double,
+        })
+        .collect();
+    let func = TableFn::RandomCutForest {
+        numeric: vec![0, 1, 2],
+        trees: rcf::DEFAULT_TREES,
+        sample_size: rcf::DEFAULT_SAMPLE_SIZE,
+        time_decay: rcf::DEFAULT_TIME_DECAY,
+        shingle: 2,
+    };
+    let mut f = TableFnState::new(&func, &cols, 2026, "parity");
+    let mut rng = crate::rng::component_rng(99, "parity-data");
+    let mut out = Vec::new();
+    let mut h = 0xcbf2_9ce4_8422_2325u64;
+    let mut last = 0.0f64;
+    let rows = 2_000;
+    for i in 0..rows {
+        let mut row: Vec<Value> = (0..3)
+            .map(|_| Value::Double(rng.random::<f64>() * 10.0))
+            .collect();
+        if i % 97 == 0 {
+            row[1] = Value::Double(1000.0 + i as f64);
+        }
+        out.clear();
+        f.push(i as i64 * 10, &row, &mut out);
+        if let Some((_, v)) = out.first() {
+            if let Some(Value::Double(s)) = v.get(3) {
+                fnv(&mut h, &s.to_bits().to_le_bytes());
+                last = *s;
+            }
+        }
+    }
+    let mut hll = HyperLogLog::new();
+    for i in 0..100_000u64 {
+        hll.insert(&Value::Str(
+            format!("k{}", rng.random::<u64>() % 1_000_000 + i).into(),
+        ));
+    }
+    let est = hll.estimate();
+    format!(
+        "rcf {rows} scores fnv {h:016x} last {:016x} ({last:.6}); hll {:016x} ({est:.3})\n",
+        last.to_bits(),
+        est.to_bits()
+    )
+}

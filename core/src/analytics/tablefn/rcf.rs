@@ -115,6 +115,15 @@ struct Tree {
     sample: BinaryHeap<Entry>,
 }
 
+/// The bounding box of node `n`, as (lo, hi) slices (a leaf's is its point).
+fn bbox(nodes: &[Node], n: usize) -> (&[f64], &[f64]) {
+    match &nodes[n] {
+        Node::Leaf { point, .. } => (point, point),
+        Node::Internal { lo, hi, .. } => (lo, hi),
+        Node::Free => (&[], &[]),
+    }
+}
+
 /// A uniform number in the open interval (0, 1), from 53 random bits.
 fn open_unit(rng: &mut ComponentRng) -> f64 {
     ((rng.next_u64() >> 11) as f64 + 0.5) * (1.0 / (1u64 << 53) as f64)
@@ -180,19 +189,22 @@ impl Tree {
 
     /// The bounding box of a node, as (lo, hi) slices.
     fn bbox(&self, n: usize) -> (&[f64], &[f64]) {
-        match &self.nodes[n] {
-            Node::Leaf { point, .. } => (point, point),
-            Node::Internal { lo, hi, .. } => (lo, hi),
-            Node::Free => (&[], &[]),
-        }
+        bbox(&self.nodes, n)
     }
 
-    /// Draws a cut on the box `lo..hi`: a dimension with probability ∝ its
-    /// side, a value uniform along it. None if the box is a single point.
-    fn random_cut(rng: &mut ComponentRng, lo: &[f64], hi: &[f64]) -> Option<(usize, f64)> {
+    /// Draws a cut on the box `lo..hi` extended by `p`: a dimension with
+    /// probability ∝ its side, a value uniform along it. None if the
+    /// extended box is a single point.
+    fn random_cut(
+        rng: &mut ComponentRng,
+        lo: &[f64],
+        hi: &[f64],
+        p: &[f64],
+    ) -> Option<(usize, f64)> {
+        let side = |d: usize| hi[d].max(p[d]) - lo[d].min(p[d]);
         let mut total = 0.0;
         for d in 0..lo.len() {
-            total += hi[d] - lo[d];
+            total += side(d);
         }
         if !(total > 0.0) {
             return None;
@@ -200,18 +212,18 @@ impl Tree {
         let mut r = rng.random::<f64>() * total;
         let mut last = None;
         for d in 0..lo.len() {
-            let side = hi[d] - lo[d];
+            let side = side(d);
             if !(side > 0.0) {
                 continue;
             }
             if r < side {
-                return Some((d, lo[d] + r));
+                return Some((d, lo[d].min(p[d]) + r));
             }
             r -= side;
             last = Some(d);
         }
         // Rounding left r at or past the last side: cut at that side's start.
-        last.map(|d| (d, lo[d]))
+        last.map(|d| (d, lo[d].min(p[d])))
     }
 
     fn insert(&mut self, p: &Point) {
@@ -231,14 +243,10 @@ impl Tree {
                     return;
                 }
             }
-            let (lo, hi) = self.bbox(n);
             let is_leaf = matches!(self.nodes[n], Node::Leaf { .. });
-            let lo2: Vec<f64> = lo.iter().zip(p.iter()).map(|(a, b)| a.min(*b)).collect();
-            let hi2: Vec<f64> = hi.iter().zip(p.iter()).map(|(a, b)| a.max(*b)).collect();
-            let cut = Self::random_cut(&mut self.rng, &lo2, &hi2);
-            let (lo, hi) = self.bbox(n);
+            let (lo, hi) = bbox(&self.nodes, n);
             let mut split = None;
-            if let Some((d, c)) = cut {
+            if let Some((d, c)) = Self::random_cut(&mut self.rng, lo, hi, p) {
                 if (p[d] < lo[d] && c < lo[d]) || (p[d] > hi[d] && c >= hi[d] && c < p[d]) {
                     split = Some((d, c));
                 } else if is_leaf {
@@ -250,6 +258,8 @@ impl Tree {
             }
             match split {
                 Some((d, c)) => {
+                    let lo2: Vec<f64> = lo.iter().zip(p.iter()).map(|(a, b)| a.min(*b)).collect();
+                    let hi2: Vec<f64> = hi.iter().zip(p.iter()).map(|(a, b)| a.max(*b)).collect();
                     let parent = self.parent(n);
                     let node_mass = self.mass(n);
                     let leaf = self.alloc(Node::Leaf {
@@ -289,8 +299,10 @@ impl Tree {
                     else {
                         return; // unreachable: a leaf always splits
                     };
-                    *lo = lo2;
-                    *hi = hi2;
+                    for k in 0..p.len() {
+                        lo[k] = lo[k].min(p[k]);
+                        hi[k] = hi[k].max(p[k]);
+                    }
                     *mass += 1;
                     n = if p[*dim] <= *cut { *left } else { *right };
                 }
@@ -320,14 +332,24 @@ impl Tree {
 
     /// Recomputes the box of an internal node from its children.
     fn refit(&mut self, n: usize) {
-        let (l, r) = match &self.nodes[n] {
-            Node::Internal { left, right, .. } => (*left, *right),
+        let (l, r, mut lo, mut hi) = match &mut self.nodes[n] {
+            Node::Internal {
+                left,
+                right,
+                lo,
+                hi,
+                ..
+            } => (*left, *right, std::mem::take(lo), std::mem::take(hi)),
             _ => return,
         };
-        let (llo, lhi) = self.bbox(l);
-        let (rlo, rhi) = self.bbox(r);
-        let lo: Vec<f64> = llo.iter().zip(rlo).map(|(a, b)| a.min(*b)).collect();
-        let hi: Vec<f64> = lhi.iter().zip(rhi).map(|(a, b)| a.max(*b)).collect();
+        {
+            let (llo, lhi) = bbox(&self.nodes, l);
+            let (rlo, rhi) = bbox(&self.nodes, r);
+            for k in 0..lo.len() {
+                lo[k] = llo[k].min(rlo[k]);
+                hi[k] = lhi[k].max(rhi[k]);
+            }
+        }
         let total = self.mass(l) + self.mass(r);
         if let Node::Internal {
             lo: nlo,
