@@ -528,3 +528,62 @@ fn parity_probe_matches_the_fixture_shared_with_wasm() {
     let probe = kinesis_lab_core::analytics::tablefn::parity_probe();
     expect_test::expect_file!["sql_tablefn_parity.txt"].assert_eq(&probe);
 }
+
+#[test]
+fn hotspots_depend_only_on_the_last_window_size_rows() {
+    // The incremental state after many rows equals a fresh one fed only the
+    // last windowSize rows, and a cluster that left the window is gone.
+    let mut rng = component_rng(8, "hotspots-window");
+    let func = TableFn::Hotspots {
+        numeric: vec![0, 1, 2],
+        window_size: 150,
+        scan_radius: 0.5,
+        min_points: 6,
+    };
+    let input = cols(&[SqlType::Double, SqlType::Integer, SqlType::Double]);
+    let rows: Vec<Vec<Value>> = (0..600)
+        .map(|i| {
+            let clustered = (i / 100) % 2 == 0 && i < 400 && i % 2 == 0;
+            let (x, z) = if clustered {
+                (
+                    1.0 + rng.random::<f64>() * 0.4,
+                    -2.0 + rng.random::<f64>() * 0.4,
+                )
+            } else {
+                (rng.random::<f64>() * 20.0, rng.random::<f64>() * 20.0)
+            };
+            vec![
+                Value::Double(x),
+                Value::Int(rng.random_range(0..3u32) as i64),
+                Value::Double(z),
+            ]
+        })
+        .collect();
+    let mut long = TableFnState::new(&func, &input, 1, "a");
+    let mut out = Out::new();
+    let mut found = 0;
+    for (i, r) in rows.iter().enumerate() {
+        out.clear();
+        long.push(i as i64, r, &mut out);
+        if i >= 150 && i % 37 == 0 {
+            let mut fresh = TableFnState::new(&func, &input, 1, "b");
+            let mut fresh_out = Out::new();
+            for (j, r) in rows[i + 1 - 150..=i].iter().enumerate() {
+                fresh_out.clear();
+                fresh.push(j as i64, r, &mut fresh_out);
+            }
+            assert_eq!(out[0].1[3], fresh_out[0].1[3], "row {i}");
+            let Value::Str(json) = &out[0].1[3] else {
+                panic!()
+            };
+            let v: serde_json::Value = serde_json::from_str(json).unwrap();
+            found += v["hotspots"].as_array().unwrap().len();
+        }
+    }
+    assert!(found > 0, "the clusters were seen at least once");
+    // Rows 300…599 have no cluster: the last result is empty.
+    let Value::Str(last) = &out[0].1[3] else {
+        panic!()
+    };
+    assert_eq!(last.as_ref(), r#"{"hotspots":[]}"#);
+}

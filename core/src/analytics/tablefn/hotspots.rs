@@ -23,31 +23,45 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use crate::analytics::types::Value;
 
+/// A cube of the grid: the window's points inside it (oldest first) and the
+/// number of points in its neighbourhood.
+#[derive(Clone, Debug, Default)]
+struct Cube {
+    points: VecDeque<Vec<f64>>,
+    around: u32,
+}
+
+/// The state is kept incrementally, so a row costs O(3^d log n) plus the size
+/// of the hotspots it reports, whatever the window size.
 #[derive(Clone, Debug)]
 pub struct Hotspots {
     numeric: Vec<usize>,
     window: usize,
     radius: f64,
     min_points: u32,
-    points: VecDeque<(Vec<i64>, Vec<f64>)>,
-    cells: BTreeMap<Vec<i64>, u32>,
+    /// The cube of every point in the window, oldest first.
+    order: VecDeque<Vec<i64>>,
+    /// Cubes that hold points or have points around them.
+    cubes: BTreeMap<Vec<i64>, Cube>,
+    dense: BTreeSet<Vec<i64>>,
 }
 
 impl Hotspots {
-    /// Parameters are clamped: window 1…100,000 points, radius > 0 (a
+    /// Parameters are clamped: window 1…1,000,000 points, radius > 0 (a
     /// non-positive or non-finite radius becomes 1), min points ≥ 1.
     pub fn new(numeric: &[usize], window_size: u32, scan_radius: f64, min_points: u32) -> Hotspots {
         Hotspots {
             numeric: numeric.to_vec(),
-            window: window_size.clamp(1, 100_000) as usize,
+            window: window_size.clamp(1, 1_000_000) as usize,
             radius: if scan_radius.is_finite() && scan_radius > 0.0 {
                 scan_radius
             } else {
                 1.0
             },
             min_points: min_points.max(1),
-            points: VecDeque::new(),
-            cells: BTreeMap::new(),
+            order: VecDeque::new(),
+            cubes: BTreeMap::new(),
+            dense: BTreeSet::new(),
         }
     }
 
@@ -73,9 +87,8 @@ impl Hotspots {
         if c.len() > 6 {
             return vec![c.to_vec()];
         }
-        let mut out = vec![c.to_vec()];
-        out.clear();
         let n = 3usize.pow(c.len() as u32);
+        let mut out = Vec::with_capacity(n);
         for mut code in 0..n {
             let mut v = Vec::with_capacity(c.len());
             for x in c {
@@ -87,6 +100,24 @@ impl Hotspots {
         out
     }
 
+    /// Adds `delta` (±1) to the neighbourhood counts around `c` and updates
+    /// which cubes are dense.
+    fn spread(&mut self, c: &[i64], delta: i32) {
+        for n in Self::neighbourhood(c) {
+            let cube = self.cubes.entry(n.clone()).or_default();
+            cube.around = cube.around.saturating_add_signed(delta);
+            let dense = !cube.points.is_empty() && cube.around >= self.min_points;
+            if cube.points.is_empty() && cube.around == 0 {
+                self.cubes.remove(&n);
+            }
+            if dense {
+                self.dense.insert(n);
+            } else {
+                self.dense.remove(&n);
+            }
+        }
+    }
+
     /// Adds the row's point (if usable) and returns `HOTSPOTS_RESULT`.
     pub fn push(&mut self, row: &[Value]) -> Option<String> {
         if self.numeric.is_empty() {
@@ -94,72 +125,67 @@ impl Hotspots {
         }
         let p = self.point(row)?;
         let c = self.cell(&p);
-        *self.cells.entry(c.clone()).or_insert(0) += 1;
-        self.points.push_back((c, p));
-        if self.points.len() > self.window {
-            if let Some((old, _)) = self.points.pop_front() {
-                if let Some(n) = self.cells.get_mut(&old) {
-                    *n -= 1;
-                    if *n == 0 {
-                        self.cells.remove(&old);
-                    }
+        self.cubes.entry(c.clone()).or_default().points.push_back(p);
+        self.spread(&c, 1);
+        self.order.push_back(c);
+        if self.order.len() > self.window {
+            if let Some(old) = self.order.pop_front() {
+                if let Some(cube) = self.cubes.get_mut(&old) {
+                    cube.points.pop_front();
                 }
+                self.spread(&old, -1);
             }
         }
         Some(self.result())
     }
 
     fn result(&self) -> String {
-        let dense: BTreeSet<&Vec<i64>> = self
-            .cells
-            .keys()
-            .filter(|c| {
-                let around: u32 = Self::neighbourhood(c)
-                    .iter()
-                    .filter_map(|n| self.cells.get(n))
-                    .sum();
-                around >= self.min_points
-            })
-            .collect();
-        // Groups of touching dense cubes.
+        // Groups of touching dense cubes, numbered in cube order.
         let mut group_of: BTreeMap<&Vec<i64>, usize> = BTreeMap::new();
-        let mut groups = 0usize;
-        for &start in &dense {
+        let mut members: Vec<Vec<&Vec<i64>>> = Vec::new();
+        for start in &self.dense {
             if group_of.contains_key(start) {
                 continue;
             }
+            let g = members.len();
+            let mut list = vec![start];
             let mut stack = vec![start];
-            group_of.insert(start, groups);
+            group_of.insert(start, g);
             while let Some(c) = stack.pop() {
                 for n in Self::neighbourhood(c) {
-                    if let Some(&d) = dense.get(&n) {
+                    if let Some(d) = self.dense.get(&n) {
                         if !group_of.contains_key(d) {
-                            group_of.insert(d, groups);
+                            group_of.insert(d, g);
                             stack.push(d);
+                            list.push(d);
                         }
                     }
                 }
             }
-            groups += 1;
+            members.push(list);
         }
         let dims = self.numeric.len();
-        let mut spots: Vec<(u32, Vec<f64>, Vec<f64>)> = (0..groups)
-            .map(|_| (0, vec![f64::INFINITY; dims], vec![f64::NEG_INFINITY; dims]))
-            .collect();
-        for (c, p) in &self.points {
-            if let Some(&g) = group_of.get(c) {
-                let s = &mut spots[g];
-                s.0 += 1;
-                for k in 0..dims {
-                    s.1[k] = s.1[k].min(p[k]);
-                    s.2[k] = s.2[k].max(p[k]);
+        let mut spots: Vec<(u32, Vec<f64>, Vec<f64>)> = members
+            .iter()
+            .map(|cubes| {
+                let mut lo = vec![f64::INFINITY; dims];
+                let mut hi = vec![f64::NEG_INFINITY; dims];
+                let mut n = 0u32;
+                for c in cubes {
+                    for p in &self.cubes[*c].points {
+                        n += 1;
+                        for k in 0..dims {
+                            lo[k] = lo[k].min(p[k]);
+                            hi[k] = hi[k].max(p[k]);
+                        }
+                    }
                 }
-            }
-        }
-        // Groups are numbered in cube order, so a stable sort by count keeps
-        // the smallest cube first on ties.
+                (n, lo, hi)
+            })
+            .collect();
+        // A stable sort by count keeps the smallest cube first on ties.
         spots.sort_by(|a, b| b.0.cmp(&a.0));
-        let total = self.points.len() as f64;
+        let total = self.order.len() as f64;
         let list: Vec<serde_json::Value> = spots
             .into_iter()
             .map(|(n, lo, hi)| {
