@@ -1316,6 +1316,8 @@ pub fn replay(app: &mut SqlApp, schema: &RecordSchema, records: &[InputRecord], 
             .or(r.arrival)
             .unwrap_or_else(|| last_rowtime.map_or(start_ms, |t| t.saturating_add(1)));
         let arrival = r.arrival.unwrap_or(rowtime);
+        // A record that fails the schema still takes its place in time.
+        last_rowtime = Some(last_rowtime.map_or(rowtime, |t| t.max(rowtime)));
         advance(app, rowtime, &mut done.rows);
         let row = match schema.row(&r.data) {
             Ok(row) => row,
@@ -1329,7 +1331,6 @@ pub fn replay(app: &mut SqlApp, schema: &RecordSchema, records: &[InputRecord], 
             done.rows.extend(app.take_output());
             return done;
         }
-        last_rowtime = Some(rowtime);
         done.rows.extend(app.take_output());
     }
     // Run on until nothing is pending.
