@@ -65,8 +65,9 @@ impl IsNull for Value {
 /// Equality for grouping and DISTINCT: NULL equals NULL.
 pub fn eq_total(a: &Value, b: &Value) -> bool {
     match (a, b) {
-        (Value::Str(x), Value::Str(y)) => x == y,
+        (Value::Str(x), Value::Str(y)) => Arc::ptr_eq(x, y) || x == y,
         (Value::Int(x), Value::Int(y)) => x == y,
+        (Value::Ts(x), Value::Ts(y)) => x == y,
         _ => cmp_total(a, b) == Ordering::Equal,
     }
 }
