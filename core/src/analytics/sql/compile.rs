@@ -556,6 +556,10 @@ impl<'a> Compiler<'a> {
             }
         }
         let Some(mut last) = last else { return s };
+        // A call whose span stops at its name: take its arguments too.
+        if matches!(toks[last].0, Token::Word(_)) && toks.get(last + 1).is_some_and(|t| t.0 == Token::LParen) {
+            last = self.close_paren(last + 1).unwrap_or(last);
+        }
         if toks.get(last + 1).is_some_and(|t| super::rewrite::is_kw(&t.0, sqlparser::keywords::Keyword::OVER)) {
             last += 1;
             if toks.get(last + 1).is_some_and(|t| t.0 == Token::LParen) {
@@ -1750,7 +1754,7 @@ impl<'a> Compiler<'a> {
     fn expr(&mut self, e: &ast::Expr, cx: &mut Cx) -> R<(Expr, Ty)> {
         cx.depth += 1;
         let r = if cx.depth > MAX_DEPTH {
-            Err(err(self.sp(e.span()), SqlErrorKind::TooDeep))
+            Err(err(self.stmt_span, SqlErrorKind::TooDeep))
         } else {
             self.expr_inner(e, cx)
         };
@@ -2425,14 +2429,16 @@ impl<'a> Compiler<'a> {
                         }),
                         _ => Err(err(espan, SqlErrorKind::WindowFrameForm { found: e.to_string() })),
                     },
-                    ast::Expr::UnaryOp { op: UnaryOperator::Minus, .. } => Err(err(espan, SqlErrorKind::WindowNegative)),
+                    ast::Expr::UnaryOp { op: UnaryOperator::Minus, .. } => {
+                        Err(err(frame_span, SqlErrorKind::WindowNegative))
+                    }
                     _ => Err(err(espan, SqlErrorKind::WindowFrameForm { found: e.to_string() })),
                 },
                 (WindowFrameUnits::Range, ast::Expr::Interval(iv)) => interval_ms(iv).ok_or_else(|| {
                     err(espan, SqlErrorKind::BadLiteral { what: "interval".into(), text: e.to_string() })
                 }),
                 (WindowFrameUnits::Range, ast::Expr::UnaryOp { op: UnaryOperator::Minus, .. }) => {
-                    Err(err(espan, SqlErrorKind::WindowNegative))
+                    Err(err(frame_span, SqlErrorKind::WindowNegative))
                 }
                 _ => Err(err(espan, SqlErrorKind::WindowFrameForm { found: format!("{} {e}", frame.units) })),
             }
@@ -2448,10 +2454,7 @@ impl<'a> Compiler<'a> {
             WindowFrameBound::Preceding(Some(e)) => {
                 let v = value(self, e)?;
                 if v < 0 {
-                    return Err(err(self.sp(e.span()), SqlErrorKind::WindowNegative));
-                }
-                if v == 0 {
-                    return Err(err(frame_span, SqlErrorKind::WindowZeroPreceding));
+                    return Err(err(frame_span, SqlErrorKind::WindowNegative));
                 }
                 v
             }
@@ -2466,6 +2469,9 @@ impl<'a> Compiler<'a> {
                 let kind = if v > start || v < 0 { SqlErrorKind::WindowNegative } else { SqlErrorKind::WindowOffset };
                 return Err(err(frame_span, kind));
             }
+        }
+        if start == 0 && matches!(frame.start_bound, WindowFrameBound::Preceding(_)) {
+            return Err(err(frame_span, SqlErrorKind::WindowZeroPreceding));
         }
         let frame = match frame.units {
             WindowFrameUnits::Rows => Frame::Rows(start.min(u32::MAX as i64) as u32),

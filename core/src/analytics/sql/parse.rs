@@ -69,6 +69,11 @@ pub fn parse(src: &str) -> Result<Parsed, Vec<SqlError>> {
             .collect();
         let (Some(first), Some(last)) = (sig.first(), sig.last()) else { continue };
         let (start, end) = (first.1, last.2);
+        if longest_chain(&sig) > MAX_CHAIN {
+            errors.push(SqlError { span: lines.span(&text, start, end), kind: SqlErrorKind::TooDeep });
+            tokens.extend(sig);
+            continue;
+        }
         let index = stmts.len() + errors.len();
         let result = Parser::new(&KdaDialect)
             .with_recursion_limit(RECURSION_LIMIT)
@@ -88,6 +93,53 @@ pub fn parse(src: &str) -> Result<Parsed, Vec<SqlError>> {
         return Err(errors);
     }
     Ok(Parsed { src: src.to_string(), text, lines, stmts, edits: rw.edits, tokens })
+}
+
+/// The longest run of operators at one parenthesis level allowed. sqlparser
+/// builds `a + a + a + …` as a left-deep tree without counting it against
+/// its recursion limit, and walking (or dropping) a very deep tree overflows
+/// the stack, so such statements are refused before parsing.
+pub const MAX_CHAIN: usize = 100;
+
+fn longest_chain(sig: &[(Token, usize, usize)]) -> usize {
+    use sqlparser::keywords::Keyword;
+    let mut stack = vec![0usize];
+    let mut longest = 0;
+    for (t, _, _) in sig {
+        match t {
+            Token::LParen | Token::LBracket => stack.push(0),
+            Token::RParen | Token::RBracket => {
+                if stack.len() > 1 {
+                    stack.pop();
+                }
+            }
+            Token::Comma => {
+                if let Some(n) = stack.last_mut() {
+                    *n = 0;
+                }
+            }
+            Token::Word(w) => {
+                if matches!(
+                    w.keyword,
+                    Keyword::AND | Keyword::OR | Keyword::IS | Keyword::NOT | Keyword::LIKE | Keyword::IN
+                        | Keyword::BETWEEN | Keyword::COLLATE | Keyword::AT
+                ) {
+                    if let Some(n) = stack.last_mut() {
+                        *n += 1;
+                        longest = longest.max(*n);
+                    }
+                }
+            }
+            Token::Number(..) | Token::SingleQuotedString(_) | Token::SemiColon | Token::Period => {}
+            _ => {
+                if let Some(n) = stack.last_mut() {
+                    *n += 1;
+                    longest = longest.max(*n);
+                }
+            }
+        }
+    }
+    longest
 }
 
 /// The parser's message as a located, student-friendly error.
