@@ -17,9 +17,16 @@ fn tumbling(c: &mut Criterion) {
     g.throughput(Throughput::Elements(ROWS as u64));
     // 2,000 rows a simulated second: 500 s of input, nine 60 s windows.
     let rows = tumbling_rows(ROWS, 500, 2_000, T0);
-    g.bench_function("tumbling GROUP BY ticker + STEP 60 s, COUNT/SUM, 500 keys", |b| {
-        b.iter_batched(|| rows.clone(), |rows| black_box(run_tumbling(rows)), BatchSize::LargeInput)
-    });
+    g.bench_function(
+        "tumbling GROUP BY ticker + STEP 60 s, COUNT/SUM, 500 keys",
+        |b| {
+            b.iter_batched(
+                || rows.clone(),
+                |rows| black_box(run_tumbling(rows)),
+                BatchSize::LargeInput,
+            )
+        },
+    );
     g.finish();
 }
 

@@ -1868,3 +1868,148 @@ proptest! {
         }
     }
 }
+
+// ------------------------------------------------------------ through the compiler
+
+mod through_sql {
+    use super::*;
+    use kinesis_lab_core::analytics::sql::compile;
+    use kinesis_lab_core::analytics::types::Schema;
+
+    fn compiled(src: &str, input: &[(&str, SqlType)]) -> SqlApp {
+        let schema = Schema {
+            columns: input.iter().map(|(n, t)| c(n, *t)).collect(),
+        };
+        let p = compile(src, &schema, &[]).unwrap_or_else(|e| {
+            panic!(
+                "{src}\n{:?}",
+                e.iter().map(|e| (e.span, e.kind.en())).collect::<Vec<_>>()
+            )
+        });
+        SqlApp::new(p, vec![], 3).unwrap()
+    }
+
+    const TICKER_COLS: [(&str, SqlType); 3] = [
+        ("TICKER", SqlType::Varchar(4)),
+        ("PRICE", SqlType::Double),
+        ("EVENT_TIME", SqlType::Timestamp),
+    ];
+
+    #[test]
+    fn tumbling_group_by_step_matches_the_oracle() {
+        let src = r#"
+            CREATE OR REPLACE STREAM "OUT" (ticker VARCHAR(4), n BIGINT, total DOUBLE, lo DOUBLE, hi DOUBLE, mean DOUBLE);
+            CREATE OR REPLACE PUMP "P" AS INSERT INTO "OUT"
+              SELECT STREAM ticker, COUNT(*), SUM(price), MIN(price), MAX(price), AVG(price)
+              FROM "SOURCE_SQL_STREAM_001"
+              GROUP BY ticker, STEP("SOURCE_SQL_STREAM_001".ROWTIME BY INTERVAL '60' SECOND);"#;
+        let mut a = compiled(src, &TICKER_COLS);
+        let out = a.stream_id("OUT").unwrap();
+        let rows = ticks(3_000, 31, 700);
+        let got = of_stream(&run(&mut a, &rows, Some(1_000)), out);
+        let want: Vec<_> = tumbling_oracle(&rows, 60_000)
+            .into_iter()
+            .map(|(t, mut v)| {
+                (t, {
+                    v.truncate(6);
+                    v
+                })
+            })
+            .collect();
+        assert_rows_close(&got, &want);
+    }
+
+    #[test]
+    fn floor_to_minute_groups_like_step() {
+        let src = r#"
+            CREATE OR REPLACE STREAM "OUT" (ticker VARCHAR(4), n BIGINT);
+            CREATE OR REPLACE PUMP "P" AS INSERT INTO "OUT"
+              SELECT STREAM ticker, COUNT(*) FROM "SOURCE_SQL_STREAM_001"
+              GROUP BY ticker, FLOOR("SOURCE_SQL_STREAM_001".ROWTIME TO MINUTE);"#;
+        let mut a = compiled(src, &TICKER_COLS);
+        let out = a.stream_id("OUT").unwrap();
+        let rows = ticks(2_000, 32, 700);
+        let got = of_stream(&run(&mut a, &rows, None), out);
+        let want: Vec<_> = tumbling_oracle(&rows, 60_000)
+            .into_iter()
+            .map(|(t, v)| (t, vec![v[0].clone(), v[1].clone()]))
+            .collect();
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn sliding_window_clause_matches_the_oracle() {
+        let src = r#"
+            CREATE OR REPLACE STREAM "OUT" (ticker VARCHAR(4), n BIGINT, total DOUBLE, lo DOUBLE, hi DOUBLE, mean DOUBLE);
+            CREATE OR REPLACE PUMP "P" AS INSERT INTO "OUT"
+              SELECT STREAM ticker, COUNT(*) OVER W1, SUM(price) OVER W1, MIN(price) OVER W1,
+                     MAX(price) OVER W1, AVG(price) OVER W1
+              FROM "SOURCE_SQL_STREAM_001"
+              WINDOW W1 AS (PARTITION BY ticker RANGE INTERVAL '1' MINUTE PRECEDING);"#;
+        let mut a = compiled(src, &TICKER_COLS);
+        let out = a.stream_id("OUT").unwrap();
+        let rows = ticks(2_000, 33, 900);
+        let got = of_stream(&run(&mut a, &rows, Some(50)), out);
+        assert_rows_close(&got, &sliding_oracle(&rows, Frame::Range(60_000), true));
+    }
+
+    #[test]
+    fn stateless_where_case_and_functions() {
+        let src = r#"
+            CREATE OR REPLACE STREAM "OUT" (ticker VARCHAR(4), band VARCHAR(8), cents BIGINT);
+            CREATE OR REPLACE PUMP "P" AS INSERT INTO "OUT"
+              SELECT STREAM LOWER(ticker),
+                     CASE WHEN price > 50 THEN 'high' ELSE 'low' END,
+                     CAST(price * 100 AS BIGINT)
+              FROM "SOURCE_SQL_STREAM_001"
+              WHERE ticker LIKE 'A%' AND ABS(price - 50) > 10;"#;
+        let mut a = compiled(src, &TICKER_COLS);
+        let out = a.stream_id("OUT").unwrap();
+        let rows = ticks(1_000, 34, 900);
+        let got = of_stream(&run(&mut a, &rows, None), out);
+        let want: Vec<_> = rows
+            .iter()
+            .filter(|r| r.ticker.starts_with('A') && (r.price - 50.0).abs() > 10.0)
+            .map(|r| {
+                let band = if r.price > 50.0 { "high" } else { "low" };
+                (
+                    r.rt,
+                    vec![
+                        s(&r.ticker.to_lowercase()),
+                        s(band),
+                        Value::Int((r.price * 100.0).trunc() as i64),
+                    ],
+                )
+            })
+            .collect();
+        assert!(!want.is_empty());
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn flink_hop_runs_on_event_time_with_the_watermark() {
+        let src = "CREATE TABLE Bid (item STRING, price DOUBLE, bidtime TIMESTAMP(3),
+                WATERMARK FOR bidtime AS bidtime - INTERVAL '5' SECOND) WITH ('connector' = 'kinesis', 'stream' = 'bids');
+            CREATE TABLE counts (window_start TIMESTAMP(3), window_end TIMESTAMP(3), item STRING, n BIGINT)
+                WITH ('connector' = 'kinesis', 'stream' = 'counts');
+            INSERT INTO counts
+            SELECT window_start, window_end, item, COUNT(*) AS n
+            FROM TABLE(HOP(TABLE Bid, DESCRIPTOR(bidtime), INTERVAL '20' SECONDS, INTERVAL '1' MINUTES))
+            GROUP BY window_start, window_end, item;";
+        let mut a = compiled(
+            src,
+            &[
+                ("ITEM", SqlType::Varchar(4)),
+                ("PRICE", SqlType::Double),
+                ("BIDTIME", SqlType::Timestamp),
+            ],
+        );
+        let out = a.stream_id("COUNTS").unwrap();
+        let rows = ticks(1_500, 35, 2_000);
+        let got = of_stream(&run(&mut a, &rows, Some(20_000)), out);
+        let (want, late) = event_oracle(&rows, 60_000, 20_000, 5_000);
+        assert!(late > 0);
+        assert_eq!(got, want);
+        assert_eq!(a.stats().late_rows, late);
+    }
+}
