@@ -587,3 +587,160 @@ fn hotspots_depend_only_on_the_last_window_size_rows() {
     };
     assert_eq!(last.as_ref(), r#"{"hotspots":[]}"#);
 }
+
+// ------------------------------------------- through the compiler and engine
+
+mod end_to_end {
+    use super::*;
+    use kinesis_lab_core::analytics::engine::SqlApp;
+    use kinesis_lab_core::analytics::sql::compile;
+    use kinesis_lab_core::analytics::types::Schema;
+
+    fn app(sql: &str, input: &[(&str, SqlType)]) -> SqlApp {
+        let schema = Schema {
+            columns: input
+                .iter()
+                .map(|(n, t)| ColumnDef {
+                    name: n.to_string(),
+                    ty: *t,
+                })
+                .collect(),
+        };
+        let plan = compile(sql, &schema, &[]).unwrap_or_else(|e| panic!("{e:?}"));
+        SqlApp::new(plan, vec![], 17).expect("engine")
+    }
+
+    /// The rows of `stream`, as (ROWTIME, values).
+    fn rows_of(app: &mut SqlApp, stream: &str) -> Out {
+        let id = app.stream_id(stream).expect("stream");
+        app.take_output()
+            .into_iter()
+            .filter(|r| r.stream == id)
+            .map(|r| (r.rowtime, r.values))
+            .collect()
+    }
+
+    #[test]
+    fn heart_rate_spikes_get_the_highest_anomaly_scores() {
+        let sql = r#"
+            CREATE OR REPLACE STREAM "SCORED" ("heartRate" INTEGER, "rateType" VARCHAR(20), "ANOMALY_SCORE" DOUBLE);
+            CREATE OR REPLACE PUMP "SCORE_PUMP" AS INSERT INTO "SCORED"
+                SELECT STREAM "heartRate", "rateType", ANOMALY_SCORE
+                FROM TABLE(RANDOM_CUT_FOREST(CURSOR(SELECT STREAM * FROM "SOURCE_SQL_STREAM_001"), 40, 128));
+        "#;
+        let mut a = app(
+            sql,
+            &[
+                ("heartRate", SqlType::Integer),
+                ("rateType", SqlType::Varchar(20)),
+            ],
+        );
+        let mut rng = component_rng(6, "heart");
+        for i in 0..800i64 {
+            let high = i >= 300 && i % 100 == 0;
+            let rate = if high {
+                170 + rng.random_range(0..20u32) as i64
+            } else {
+                60 + rng.random_range(0..40u32) as i64
+            };
+            let t = 1_700_000_000_000 + i * 100;
+            a.insert(
+                t,
+                t,
+                vec![Value::Int(rate), s(if high { "HIGH" } else { "NORMAL" })],
+            )
+            .unwrap();
+        }
+        a.advance_to(1_800_000_000_000);
+        let out = rows_of(&mut a, "SCORED");
+        assert_eq!(out.len(), 800, "one row per input row");
+        let score = |r: &(i64, Vec<Value>)| match r.1[2] {
+            Value::Double(x) => x,
+            ref v => panic!("{v:?}"),
+        };
+        let normal: Vec<f64> = out[100..]
+            .iter()
+            .filter(|r| r.1[1] == s("NORMAL"))
+            .map(score)
+            .collect();
+        let high: Vec<f64> = out
+            .iter()
+            .filter(|r| r.1[1] == s("HIGH"))
+            .map(score)
+            .collect();
+        assert_eq!(high.len(), 5);
+        let max_normal = normal.iter().copied().fold(0.0, f64::max);
+        let mean_normal = normal.iter().sum::<f64>() / normal.len() as f64;
+        println!("normal mean {mean_normal:.3} max {max_normal:.3}; high {high:.3?}");
+        assert!(high
+            .iter()
+            .all(|&h| h > max_normal && h > 2.0 * mean_normal));
+    }
+
+    #[test]
+    fn top_k_and_count_distinct_match_exact_counts_per_minute() {
+        let sql = r#"
+            CREATE OR REPLACE STREAM "TOP" ("TICKER" VARCHAR(4), "MOST_FREQUENT_VALUES" BIGINT);
+            CREATE OR REPLACE STREAM "DISTINCT" ("NUMBER_OF_DISTINCT_ITEMS" BIGINT);
+            CREATE OR REPLACE PUMP "P1" AS INSERT INTO "TOP"
+                SELECT STREAM * FROM TABLE(TOP_K_ITEMS_TUMBLING(
+                    CURSOR(SELECT STREAM * FROM "SOURCE_SQL_STREAM_001"), 'TICKER', 3, 60));
+            CREATE OR REPLACE PUMP "P2" AS INSERT INTO "DISTINCT"
+                SELECT STREAM * FROM TABLE(COUNT_DISTINCT_ITEMS_TUMBLING(
+                    CURSOR(SELECT STREAM * FROM "SOURCE_SQL_STREAM_001"), 'TICKER', 60));
+        "#;
+        let tickers = ["AAPL", "AMZN", "MSFT", "INTC", "TBV", "ABC"];
+        let mut a = app(
+            sql,
+            &[("TICKER", SqlType::Varchar(4)), ("PRICE", SqlType::Double)],
+        );
+        let mut rng = component_rng(2, "tickers");
+        let start = 1_700_000_020_000i64; // 40 s into a minute
+        let mut per_minute: BTreeMap<i64, BTreeMap<&str, (i64, usize)>> = BTreeMap::new();
+        for i in 0..900i64 {
+            let t = start + i * 250;
+            // Skewed: the first tickers are more frequent.
+            let k = (rng.random::<f64>().powi(2) * tickers.len() as f64) as usize;
+            let m = per_minute
+                .entry(t.div_euclid(60_000) * 60_000 + 60_000)
+                .or_default();
+            let first = m.len();
+            m.entry(tickers[k]).or_insert((0, first)).0 += 1;
+            a.insert(t, t, vec![s(tickers[k]), Value::Double(1.0)])
+                .unwrap();
+        }
+        a.advance_to(start + 10 * 60_000);
+        let (top_id, distinct_id) = (
+            a.stream_id("TOP").unwrap(),
+            a.stream_id("DISTINCT").unwrap(),
+        );
+        let all = a.take_output();
+        let pick = |id| -> Out {
+            all.iter()
+                .filter(|r| r.stream == id)
+                .map(|r| (r.rowtime, r.values.clone()))
+                .collect()
+        };
+        let (top, distinct) = (pick(top_id), pick(distinct_id));
+        // Expected: per window end, the 3 most frequent (count desc, first seen).
+        let mut expected_top = Out::new();
+        for (end, m) in &per_minute {
+            let mut v: Vec<(&&str, &(i64, usize))> = m.iter().collect();
+            v.sort_by(|a, b| b.1 .0.cmp(&a.1 .0).then(a.1 .1.cmp(&b.1 .1)));
+            for (t, (n, _)) in v.into_iter().take(3) {
+                expected_top.push((*end, vec![s(t), Value::Int(*n)]));
+            }
+        }
+        assert_eq!(top, expected_top);
+        let expected_distinct: Out = per_minute
+            .iter()
+            .map(|(end, m)| (*end, vec![Value::Int(m.len() as i64)]))
+            .collect();
+        assert_eq!(distinct, expected_distinct);
+        assert_eq!(
+            distinct.len(),
+            5,
+            "225 s of rows from 40 s into a minute: 5 windows"
+        );
+    }
+}
