@@ -1428,6 +1428,14 @@ fn sql_what_vi(what: &str) -> String {
         "window" => "cửa sổ".into(),
         "pump" => "pump".into(),
         "stream or table" => "stream hay bảng".into(),
+        "string" => "chuỗi".into(),
+        "quoted name" => "tên trong ngoặc kép".into(),
+        "comment" => "chú thích".into(),
+        "output column" => "cột đầu ra".into(),
+        "reference table" => "bảng tham chiếu".into(),
+        "table function" => "hàm bảng".into(),
+        "column of the cursor" => "cột của CURSOR".into(),
+        other if other.starts_with("column of ") => format!("cột của {}", &other["column of ".len()..]),
         other => other.into(),
     }
 }
@@ -1440,6 +1448,73 @@ pub fn sql_error(lang: Lang, kind: &kinesis_lab_core::analytics::SqlErrorKind) -
         (Lang::Vi, K::Syntax { expected, found }) => format!("chỗ này cần {expected}, nhưng lại gặp {found}"),
         (Lang::Vi, K::Unknown { what, name }) => format!("không có {} nào tên là {name}", sql_what_vi(what)),
         (Lang::Vi, K::Other(s)) => s.clone(),
+        (Lang::Vi, K::UnexpectedEnd { expected }) => format!("câu lệnh kết thúc quá sớm: còn thiếu {expected}"),
+        (Lang::Vi, K::Unterminated { what }) => format!("{} này chưa được đóng lại", sql_what_vi(what)),
+        (Lang::Vi, K::BadToken { message }) => format!("không đọc được câu SQL ở chỗ này: {message}"),
+        (Lang::Vi, K::TooDeep) => "biểu thức lồng nhau quá sâu; hãy tách ra thành các biểu thức đơn giản hơn".into(),
+        (Lang::Vi, K::Unsupported { what }) => format!("lab này chưa hỗ trợ {what}"),
+        (Lang::Vi, K::Duplicate { what, name }) => format!("{} {name} được khai báo hai lần", sql_what_vi(what)),
+        (Lang::Vi, K::Ambiguous { name }) => {
+            format!("{name} là cột của nhiều stream hoặc bảng ở đây; hãy ghi rõ nguồn (s.{name})")
+        }
+        (Lang::Vi, K::TypeMismatch { expected, found }) => format!("chỗ này cần {expected}, nhưng lại là {found}"),
+        (Lang::Vi, K::ArgCount { func, expected, given }) => format!("{func} nhận {expected} đối số chứ không phải {given}"),
+        (Lang::Vi, K::ArgRange { func, arg, min, max, given }) => {
+            format!("đối số {arg} của {func} phải nằm trong khoảng {min} đến {max}, không phải {given}")
+        }
+        (Lang::Vi, K::ArgForm { func, arg, expected }) => format!("đối số {arg} của {func} phải là {expected}"),
+        (Lang::Vi, K::GroupByNotMonotonic) => "GROUP BY trong truy vấn trên luồng cần một biểu thức thời gian đơn điệu, \
+            không phải hằng số, chẳng hạn STEP(ROWTIME BY INTERVAL '60' SECOND) hay FLOOR(ROWTIME TO MINUTE): thiếu nó thì \
+            nhóm không bao giờ đóng lại, và truy vấn sẽ không bao giờ cho ra dòng nào"
+            .into(),
+        (Lang::Vi, K::OrderByNotMonotonic) => {
+            "ORDER BY trong truy vấn trên luồng phải bắt đầu bằng một biểu thức thời gian đơn điệu, chẳng hạn FLOOR(ROWTIME TO SECOND)".into()
+        }
+        (Lang::Vi, K::AggregateInWhere) => "không dùng được hàm gộp (COUNT, SUM, …) trong WHERE; muốn lọc nhóm thì dùng HAVING".into(),
+        (Lang::Vi, K::AggregateWithoutWindow { func }) => {
+            format!("{func} trên một luồng cần có cửa sổ: GROUP BY STEP(ROWTIME BY …), WINDOWED BY STAGGER(…) hoặc OVER w")
+        }
+        (Lang::Vi, K::NestedAggregate) => "không thể đặt một hàm gộp bên trong một hàm gộp khác".into(),
+        (Lang::Vi, K::NotGrouped { column }) => {
+            format!("{column} phải có trong GROUP BY hoặc nằm trong một hàm gộp, ví dụ MIN({column})")
+        }
+        (Lang::Vi, K::WindowUnbounded { following: true }) => {
+            "không được dùng UNBOUNDED FOLLOWING: cửa sổ không thể chờ những dòng chưa tới".into()
+        }
+        (Lang::Vi, K::WindowUnbounded { following: false }) => {
+            "không được dùng UNBOUNDED PRECEDING: cửa sổ trên luồng phải có kích thước hữu hạn".into()
+        }
+        (Lang::Vi, K::WindowNegative) => "cửa sổ không thể có kích thước âm".into(),
+        (Lang::Vi, K::WindowOffset) => "cửa sổ phải kết thúc ở dòng hiện tại (chưa hỗ trợ cửa sổ lệch)".into(),
+        (Lang::Vi, K::WindowZeroPreceding) => "không dùng 0 PRECEDING ở đây; hãy viết CURRENT ROW".into(),
+        (Lang::Vi, K::WindowOrderBy) => "không dùng ORDER BY trong cửa sổ; các dòng vốn đã theo thứ tự ROWTIME".into(),
+        (Lang::Vi, K::WindowNoFrame) => {
+            "cửa sổ cần có kích thước: RANGE INTERVAL 'n' đơn vị PRECEDING hoặc ROWS n PRECEDING".into()
+        }
+        (Lang::Vi, K::WindowFrameForm { found }) => {
+            format!("cần RANGE INTERVAL 'n' SECOND|MINUTE|HOUR PRECEDING hoặc ROWS n PRECEDING, nhưng lại gặp {found}")
+        }
+        (Lang::Vi, K::WindowOverHour { ms }) => {
+            format!("cửa sổ trượt này dài {} phút; nên giữ cửa sổ không quá một giờ", ms / 60_000)
+        }
+        (Lang::Vi, K::StaggerWithoutRange) => {
+            "STAGGER cần có RANGE INTERVAL …: WINDOWED BY STAGGER (PARTITION BY … RANGE INTERVAL '1' MINUTE)".into()
+        }
+        (Lang::Vi, K::StaggerWithoutWindowedBy) => "STAGGER phải được viết là WINDOWED BY STAGGER (…)".into(),
+        (Lang::Vi, K::PumpWithoutInsert { pump }) => format!("sau pump {pump} phải là INSERT INTO một stream, rồi mới tới câu SELECT"),
+        (Lang::Vi, K::InsertArity { target, columns, values }) => {
+            format!("INSERT INTO {target} liệt kê {columns} cột nhưng câu SELECT cho ra {values} giá trị")
+        }
+        (Lang::Vi, K::InsertIntoInput) => {
+            "pump không được ghi vào SOURCE_SQL_STREAM_001; chỉ nguồn dữ liệu mới ghi vào stream đó".into()
+        }
+        (Lang::Vi, K::PumpCycle { pump }) => format!("pump {pump} nằm trong một vòng các pump ghi qua lại cho nhau"),
+        (Lang::Vi, K::FlinkWindowGroup) => "truy vấn TUMBLE hoặc HOP phải GROUP BY window_start, window_end".into(),
+        (Lang::Vi, K::DistinctInWindow) => "không dùng được hàm gộp DISTINCT trên cửa sổ trượt".into(),
+        (Lang::Vi, K::NoNumericColumns { func }) => {
+            format!("{func} cần ít nhất một cột số (INTEGER, BIGINT, REAL, DOUBLE …) trong dữ liệu vào")
+        }
+        (Lang::Vi, K::BadLiteral { what, text }) => format!("{text} không phải là một {what} hợp lệ"),
         (_, k) => k.en(),
     }
 }

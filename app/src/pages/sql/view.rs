@@ -38,7 +38,7 @@ pub fn RunPanel(sq: Sq) -> impl IntoView {
                 fallback=move || view! { <p class="help" id="sql-not-running">{move || ctx.t(T::SqlNotRunning)}</p> }>
                 <div class="time-bar">
                     <span class="sim-time"><span class="label">{move || ctx.t(T::FhSimTime)} ": "</span>
-                        <strong id="sql-time" class="mono" data-ms=move || clock.now_ms.get()>{move || secs(lang(), clock.now_ms.get())}</strong></span>
+                        <strong id="sql-time" class="mono" data-ms=move || clock.now_ms.get() data-engine=move || snap.with(|s| s.as_ref().map(|s| s.engine_ms)) data-backlog=move || snap.with(|s| s.as_ref().map(|s| s.backlog))>{move || secs(lang(), clock.now_ms.get())}</strong></span>
                     <button type="button" id="sql-play" class="button primary"
                         on:click=move |_| clock.running.update(|r| *r = !*r)>
                         {move || if clock.running.get() { ctx.t(T::Pause) } else { ctx.t(T::Start) }}
