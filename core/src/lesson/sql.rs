@@ -294,12 +294,11 @@ impl SqlLab {
 
     fn plan(&mut self, sql: &str) -> Result<Plan, SqlLabError> {
         if !self.plans.contains_key(sql) {
-            // PENDING(compiler): compile here once analytics::sql::compile lands.
-            // #[cfg(feature = "sql")]
-            // {
-            //     let compiled = crate::analytics::sql::compile(sql, &feed_schema(), &[]);
-            //     self.plans.insert(sql.to_string(), compiled);
-            // }
+            #[cfg(feature = "sql")]
+            {
+                let compiled = crate::analytics::sql::compile(sql, &feed_schema(), &[]);
+                self.plans.insert(sql.to_string(), compiled);
+            }
         }
         match self.plans.get(sql) {
             Some(Ok(p)) => Ok(p.clone()),

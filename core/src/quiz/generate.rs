@@ -14,7 +14,7 @@ fn text(en: String, vi: String) -> Text {
 
 /// One generated item of difficulty `level` (1–3); `n` makes its id unique.
 pub fn generate(rng: &mut ComponentRng, level: u8, n: usize) -> Item {
-    match rng.random_range(0..9) {
+    match rng.random_range(0..12) {
         0 => shards_for_workload(rng, level, n),
         1 => shard_from_hash_key(rng, level, n),
         2 => get_records_budget(rng, level, n),
@@ -23,6 +23,9 @@ pub fn generate(rng: &mut ComponentRng, level: u8, n: usize) -> Item {
         5 => polling_apps(rng, level, n),
         6 => firehose_objects(rng, level, n),
         7 => firehose_first_object(rng, level, n),
+        8 => sql_tumbling_rows(rng, level, n),
+        9 => sql_sliding_count(rng, level, n),
+        10 => sql_stagger_rows(rng, level, n),
         _ => kpl_kinesis_records(rng, level, n),
     }
 }
@@ -576,4 +579,86 @@ mod tests {
             }
         }
     }
+}
+
+/// `hh:mm:ss` of `s` seconds after 10:00:00.
+fn clock(s: u32) -> String {
+    format!("{:02}:{:02}:{:02}", 10 + s / 3600, (s / 60) % 60, s % 60)
+}
+
+/// Rows a tumbling window writes.
+fn sql_tumbling_rows(rng: &mut ComponentRng, level: u8, n: usize) -> Item {
+    let keys = rng.random_range(2..=6u32);
+    let window = if level == 1 { 60 } else { [10, 20, 30, 60][rng.random_range(0..4)] };
+    let start = rng.random_range(0..window);
+    let seconds = rng.random_range(window / 2..=window * 3);
+    let end = start + seconds - 1;
+    numeric(
+        format!("gen-sql-tumbling-{n}"),
+        Topic::Analytics,
+        level,
+        text(
+            format!("{keys} tickers each trade once a second, from {} to {} inclusive. A Kinesis Data Analytics application runs `SELECT STREAM TICKER_SYMBOL, COUNT(*) … GROUP BY TICKER_SYMBOL, STEP(ROWTIME BY INTERVAL '{window}' SECOND)`, with ROWTIME the second of each trade. How many rows does it write once every window has closed?", clock(start), clock(end)),
+            format!("{keys} mã cổ phiếu, mỗi mã có một giao dịch mỗi giây, từ {} tới hết {}. Một ứng dụng Kinesis Data Analytics chạy `SELECT STREAM TICKER_SYMBOL, COUNT(*) … GROUP BY TICKER_SYMBOL, STEP(ROWTIME BY INTERVAL '{window}' SECOND)`, với ROWTIME là giây của từng giao dịch. Khi mọi cửa sổ đã đóng, ứng dụng ghi ra bao nhiêu dòng?", clock(start), clock(end)),
+        ),
+        Calc::SqlTumblingRows { keys, start_s: start, seconds, window_s: window },
+        text("rows".into(), "dòng".into()),
+        text(
+            format!("STEP cuts time into {window}-second windows aligned to the clock (10:00:00, then every {window} s). Each window that holds at least one trade gives one row per ticker, so the answer is {keys} × the number of windows the trades touch. The lab's SQL engine runs the query to get it."),
+            format!("STEP cắt thời gian thành các cửa sổ {window} giây khớp theo đồng hồ (10:00:00, rồi cứ {window} giây một). Mỗi cửa sổ có ít nhất một giao dịch cho ra một dòng cho mỗi mã, nên đáp án là {keys} × số cửa sổ mà các giao dịch chạm tới. Engine SQL của lab chạy câu truy vấn để ra con số này."),
+        ),
+        link("tumbling-windows", 1),
+    )
+}
+
+/// The COUNT of a sliding RANGE window at a given row.
+fn sql_sliding_count(rng: &mut ComponentRng, level: u8, n: usize) -> Item {
+    let every = rng.random_range(1..=5u32);
+    let range = if level == 1 { every * rng.random_range(2..=6u32) + 1 } else { every * rng.random_range(2..=6u32) };
+    let at = every * rng.random_range(6..=15u32);
+    numeric(
+        format!("gen-sql-sliding-{n}"),
+        Topic::Analytics,
+        level,
+        text(
+            format!("A sensor sends a row every {every} s, the first at second 0. A query computes `COUNT(*) OVER (PARTITION BY SENSOR RANGE INTERVAL '{range}' SECOND PRECEDING)`. What count does the row at second {at} get?"),
+            format!("Một cảm biến gửi một dòng mỗi {every} giây, dòng đầu tiên ở giây 0. Một truy vấn tính `COUNT(*) OVER (PARTITION BY SENSOR RANGE INTERVAL '{range}' SECOND PRECEDING)`. Dòng ở giây {at} nhận được giá trị đếm bao nhiêu?"),
+        ),
+        Calc::SqlSlidingCount { every_s: every, range_s: range, at_s: at },
+        text("rows".into(), "dòng".into()),
+        text(
+            format!("The window of the row at second {at} holds the rows with ROWTIME after {at} − {range} and up to {at}, the row itself included; a row exactly {range} s older has just left it. The lab's SQL engine computes the count."),
+            format!("Cửa sổ của dòng ở giây {at} gồm các dòng có ROWTIME lớn hơn {at} − {range} và không quá {at}, kể cả chính dòng đó; dòng cũ hơn đúng {range} giây vừa rời khỏi cửa sổ. Engine SQL của lab tính ra số đếm này."),
+        ),
+        link("sliding-windows", 1),
+    )
+}
+
+/// Windows a stagger window opens for one key.
+fn sql_stagger_rows(rng: &mut ComponentRng, level: u8, n: usize) -> Item {
+    let range = [30, 60][rng.random_range(0..2)];
+    let count = 4 + level as usize * 2;
+    let mut t = 0u32;
+    let mut times = Vec::new();
+    for _ in 0..count {
+        times.push(t);
+        t += rng.random_range(5..=range);
+    }
+    let list = times.iter().map(|s| s.to_string()).collect::<Vec<_>>().join(", ");
+    numeric(
+        format!("gen-sql-stagger-{n}"),
+        Topic::Analytics,
+        level,
+        text(
+            format!("Rows of one device arrive at seconds {list}. The query uses `WINDOWED BY STAGGER (PARTITION BY DEVICE RANGE INTERVAL '{range}' SECOND)` with COUNT(*). How many rows does it write?"),
+            format!("Các dòng của một thiết bị tới vào các giây {list}. Truy vấn dùng `WINDOWED BY STAGGER (PARTITION BY DEVICE RANGE INTERVAL '{range}' SECOND)` với COUNT(*). Nó ghi ra bao nhiêu dòng?"),
+        ),
+        Calc::SqlStaggerRows { times_s: times.clone(), range_s: range },
+        text("rows".into(), "dòng".into()),
+        text(
+            format!("A window opens at the first row, takes every row for {range} s, and writes one row when it closes; the next row after that opens a new window. The lab's SQL engine runs the rows through a stagger window to count them."),
+            format!("Một cửa sổ mở ở dòng đầu tiên, nhận mọi dòng trong {range} giây, rồi ghi ra một dòng khi đóng; dòng kế tiếp sau đó mở một cửa sổ mới. Engine SQL của lab cho các dòng chạy qua một cửa sổ stagger để đếm."),
+        ),
+        link("stagger-windows", 1),
+    )
 }

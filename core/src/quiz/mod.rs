@@ -136,6 +136,15 @@ pub enum Calc {
         buffer_mib: u32,
         interval_s: u32,
     },
+    /// Rows a tumbling `GROUP BY KEY, STEP(ROWTIME BY window_s)` writes when
+    /// `keys` keys each send a row a second for `seconds` from `start_s`
+    /// seconds past a whole hour (the SQL engine runs it).
+    SqlTumblingRows { keys: u32, start_s: u32, seconds: u32, window_s: u32 },
+    /// `COUNT(*) OVER (RANGE INTERVAL 'range_s' SECOND PRECEDING)` in the row at
+    /// `at_s` of a key sending a row every `every_s` seconds from 0.
+    SqlSlidingCount { every_s: u32, range_s: u32, at_s: u32 },
+    /// Rows a stagger window of `range_s` writes for rows at these seconds.
+    SqlStaggerRows { times_s: Vec<u32>, range_s: u32 },
     /// Seconds from the first record to the first object.
     FirehoseFirstDeliverySeconds {
         records_per_second: u32,
@@ -405,6 +414,16 @@ impl Calc {
                 let d =
                     firehose_first(*records_per_second, *record_bytes, *buffer_mib, *interval_s)?;
                 (d.bytes as f64 / 1024.0).round()
+            }
+            Calc::SqlTumblingRows { keys, start_s, seconds, window_s } => {
+                crate::lesson::sql::window_calc::tumbling_rows(*keys, *start_s, *seconds, *window_s)
+                    .ok()? as f64
+            }
+            Calc::SqlSlidingCount { every_s, range_s, at_s } => {
+                crate::lesson::sql::window_calc::sliding_count(*every_s, *range_s, *at_s).ok()? as f64
+            }
+            Calc::SqlStaggerRows { times_s, range_s } => {
+                crate::lesson::sql::window_calc::stagger_rows(times_s, *range_s).ok()? as f64
             }
             Calc::FirehoseFirstDeliverySeconds {
                 records_per_second,
