@@ -2,9 +2,10 @@
 //! query and the rules AWS documents for streaming SQL.
 
 use sqlparser::ast::{
-    self as ast, BinaryOperator, CeilFloorKind, DataType, DateTimeField, FunctionArg, FunctionArgExpr,
-    FunctionArguments, GroupByExpr, JoinConstraint, JoinOperator, NamedWindowExpr, ObjectName, SelectItem,
-    SetExpr, Spanned, Statement, TableFactor, UnaryOperator, WindowFrameBound, WindowFrameUnits, WindowType,
+    self as ast, BinaryOperator, CeilFloorKind, DataType, DateTimeField, FunctionArg,
+    FunctionArgExpr, FunctionArguments, GroupByExpr, JoinConstraint, JoinOperator, NamedWindowExpr,
+    ObjectName, SelectItem, SetExpr, Spanned, Statement, TableFactor, UnaryOperator,
+    WindowFrameBound, WindowFrameUnits, WindowType,
 };
 use sqlparser::tokenizer::Token;
 
@@ -14,8 +15,8 @@ use super::rewrite::EditKind;
 use super::text::span_of;
 use crate::analytics::error::{Span, SqlError, SqlErrorKind};
 use crate::analytics::plan::{
-    Agg, AggFunc, BinaryOp, Expr, Frame, From, Func, Join, OrderBy, Plan, Pump, Query, Shape, StreamDef,
-    StreamId, StreamKind, TableDef, TableFn, TimeUnit, UnaryOp, Window,
+    Agg, AggFunc, BinaryOp, Expr, Frame, From, Func, Join, OrderBy, Plan, Pump, Query, Shape,
+    StreamDef, StreamId, StreamKind, TableDef, TableFn, TimeUnit, UnaryOp, Window,
 };
 use crate::analytics::types::{ColumnDef, Schema, SqlType, Value};
 use crate::analytics::{ARRIVAL_COLUMN, SOURCE_STREAM};
@@ -38,7 +39,10 @@ pub fn fold(id: &ast::Ident) -> String {
 }
 
 fn fold_object(name: &ObjectName) -> Vec<String> {
-    name.0.iter().map(|p| p.as_ident().map(fold).unwrap_or_else(|| p.to_string())).collect()
+    name.0
+        .iter()
+        .map(|p| p.as_ident().map(fold).unwrap_or_else(|| p.to_string()))
+        .collect()
 }
 
 /// The implicit output stream of the `n`-th bare SELECT (1-based).
@@ -50,7 +54,11 @@ pub fn implicit_stream_name(n: usize) -> String {
     }
 }
 
-pub fn compile(parsed: &Parsed, input: &Schema, tables: &[TableDef]) -> Result<Plan, Vec<SqlError>> {
+pub fn compile(
+    parsed: &Parsed,
+    input: &Schema,
+    tables: &[TableDef],
+) -> Result<Plan, Vec<SqlError>> {
     let mut c = Compiler {
         p: parsed,
         ref_tables: tables,
@@ -65,14 +73,27 @@ pub fn compile(parsed: &Parsed, input: &Schema, tables: &[TableDef]) -> Result<P
         stmt_index: 0,
     };
     let mut columns = input.columns.clone();
-    columns.push(ColumnDef { name: ARRIVAL_COLUMN.into(), ty: SqlType::Timestamp });
-    c.streams.push(StreamDef { name: SOURCE_STREAM.into(), columns, kind: StreamKind::Input, span: Span::default() });
+    columns.push(ColumnDef {
+        name: ARRIVAL_COLUMN.into(),
+        ty: SqlType::Timestamp,
+    });
+    c.streams.push(StreamDef {
+        name: SOURCE_STREAM.into(),
+        columns,
+        kind: StreamKind::Input,
+        span: Span::default(),
+    });
     c.run();
     if !c.errors.is_empty() {
         return Err(c.errors);
     }
     let pumps = c.order_pumps().map_err(|e| vec![e])?;
-    Ok(Plan { streams: c.streams, tables: c.tables, pumps, warnings: c.warnings })
+    Ok(Plan {
+        streams: c.streams,
+        tables: c.tables,
+        pumps,
+        warnings: c.warnings,
+    })
 }
 
 struct FlinkTable {
@@ -129,9 +150,17 @@ enum Mode<'m> {
     /// Over the input row, no aggregates.
     Row(RowWhy),
     /// A select list without GROUP BY: aggregates need OVER (then the query is sliding).
-    Free { named: &'m [ast::NamedWindowDefinition], windows: Vec<(Window, Span)>, aggs: Vec<(Agg, usize)> },
+    Free {
+        named: &'m [ast::NamedWindowDefinition],
+        windows: Vec<(Window, Span)>,
+        aggs: Vec<(Agg, usize)>,
+    },
     /// A grouped select list or HAVING: keys, aggregates, ROWTIME (window end).
-    Grouped { keys: Vec<Expr>, aggs: Vec<Agg>, flink: bool },
+    Grouped {
+        keys: Vec<Expr>,
+        aggs: Vec<Agg>,
+        flink: bool,
+    },
 }
 
 struct Cx<'s, 'm> {
@@ -167,7 +196,10 @@ fn is_numeric(t: SqlType) -> bool {
 }
 
 fn is_integer(t: SqlType) -> bool {
-    matches!(t, SqlType::TinyInt | SqlType::SmallInt | SqlType::Integer | SqlType::BigInt)
+    matches!(
+        t,
+        SqlType::TinyInt | SqlType::SmallInt | SqlType::Integer | SqlType::BigInt
+    )
 }
 
 fn is_string(t: SqlType) -> bool {
@@ -223,7 +255,9 @@ fn unify(a: Ty, b: Ty) -> Option<Ty> {
         (None, x) | (x, None) => Some(x),
         (Some(a), Some(b)) if a == b => Some(Some(a)),
         (Some(a), Some(b)) if is_numeric(a) && is_numeric(b) => Some(Some(wider(a, b))),
-        (Some(a), Some(b)) if is_string(a) && is_string(b) => Some(Some(SqlType::Varchar(len(a).max(len(b))))),
+        (Some(a), Some(b)) if is_string(a) && is_string(b) => {
+            Some(Some(SqlType::Varchar(len(a).max(len(b)))))
+        }
         _ => None,
     }
 }
@@ -270,7 +304,9 @@ fn comparable(a: Ty, b: Ty) -> bool {
 pub fn sql_type(dt: &DataType) -> Option<SqlType> {
     use ast::{CharacterLength, ExactNumberInfo};
     let chars = |l: &Option<CharacterLength>, default: u32| match l {
-        Some(CharacterLength::IntegerLength { length, .. }) => (*length).min(u32::MAX as u64) as u32,
+        Some(CharacterLength::IntegerLength { length, .. }) => {
+            (*length).min(u32::MAX as u64) as u32
+        }
         Some(CharacterLength::Max) => u32::MAX,
         None => default,
     };
@@ -281,14 +317,19 @@ pub fn sql_type(dt: &DataType) -> Option<SqlType> {
         DataType::Int(_) | DataType::Integer(_) | DataType::Int4(_) => SqlType::Integer,
         DataType::BigInt(_) | DataType::Int8(_) => SqlType::BigInt,
         DataType::Real | DataType::Float4 => SqlType::Real,
-        DataType::Float(_) | DataType::Double(_) | DataType::DoublePrecision | DataType::Float8 => SqlType::Double,
+        DataType::Float(_) | DataType::Double(_) | DataType::DoublePrecision | DataType::Float8 => {
+            SqlType::Double
+        }
         DataType::Decimal(info) | DataType::Numeric(info) | DataType::Dec(info) => {
             let (p, s) = match info {
                 ExactNumberInfo::None => (18, 0),
                 ExactNumberInfo::Precision(p) => (*p, 0),
                 ExactNumberInfo::PrecisionAndScale(p, s) => (*p, (*s).max(0) as u64),
             };
-            SqlType::Decimal { precision: p.min(255) as u8, scale: s.min(255) as u8 }
+            SqlType::Decimal {
+                precision: p.min(255) as u8,
+                scale: s.min(255) as u8,
+            }
         }
         DataType::Char(l) | DataType::Character(l) => SqlType::Char(chars(l, 1)),
         DataType::Varchar(l) | DataType::CharVarying(l) | DataType::CharacterVarying(l) => {
@@ -327,9 +368,14 @@ fn interval_ms(iv: &ast::Interval) -> Option<i64> {
             ast::Value::Number(n, _) => (n.clone(), false),
             _ => return None,
         },
-        ast::Expr::UnaryOp { op: UnaryOperator::Minus, expr } => match expr.as_ref() {
+        ast::Expr::UnaryOp {
+            op: UnaryOperator::Minus,
+            expr,
+        } => match expr.as_ref() {
             ast::Expr::Value(v) => match &v.value {
-                ast::Value::SingleQuotedString(s) | ast::Value::Number(s, _) => (s.trim().to_string(), true),
+                ast::Value::SingleQuotedString(s) | ast::Value::Number(s, _) => {
+                    (s.trim().to_string(), true)
+                }
                 _ => return None,
             },
             _ => return None,
@@ -395,7 +441,11 @@ fn parse_timestamp(s: &str) -> Option<i64> {
     let h: i64 = t.next()?.parse().ok()?;
     let mi: i64 = t.next().unwrap_or("0").parse().ok()?;
     let sec: f64 = t.next().unwrap_or("0").parse().ok()?;
-    if t.next().is_some() || !(0..24).contains(&h) || !(0..60).contains(&mi) || !(0.0..61.0).contains(&sec) {
+    if t.next().is_some()
+        || !(0..24).contains(&h)
+        || !(0..60).contains(&mi)
+        || !(0.0..61.0).contains(&sec)
+    {
         return None;
     }
     let days = crate::calendar::days_from_civil(y, m, day);
@@ -408,7 +458,9 @@ fn monotonic(e: &Expr) -> Option<i64> {
         Expr::RowTime => Some(1),
         Expr::Step(x, ms) => monotonic(x).map(|_| *ms),
         Expr::FloorTo(x, u) | Expr::CeilTo(x, u) => monotonic(x).map(|_| u.ms()),
-        Expr::Binary(BinaryOp::Add | BinaryOp::Sub, x, k) if matches!(**k, Expr::Lit(_)) => monotonic(x),
+        Expr::Binary(BinaryOp::Add | BinaryOp::Sub, x, k) if matches!(**k, Expr::Lit(_)) => {
+            monotonic(x)
+        }
         Expr::Binary(BinaryOp::Add, k, x) if matches!(**k, Expr::Lit(_)) => monotonic(x),
         Expr::Cast(x, SqlType::Timestamp) => monotonic(x),
         Expr::Call(Func::Monotonic, args) => Some(args.first().and_then(monotonic).unwrap_or(1)),
@@ -419,18 +471,30 @@ fn monotonic(e: &Expr) -> Option<i64> {
 fn uses_col(e: &Expr, pred: &dyn Fn(usize) -> bool) -> bool {
     match e {
         Expr::Col(i) => pred(*i),
-        Expr::Unary(_, a) | Expr::Cast(a, _) | Expr::FloorTo(a, _) | Expr::CeilTo(a, _) | Expr::Step(a, _) => {
-            uses_col(a, pred)
-        }
+        Expr::Unary(_, a)
+        | Expr::Cast(a, _)
+        | Expr::FloorTo(a, _)
+        | Expr::CeilTo(a, _)
+        | Expr::Step(a, _) => uses_col(a, pred),
         Expr::IsNull { expr, .. } => uses_col(expr, pred),
         Expr::Binary(_, a, b) => uses_col(a, pred) || uses_col(b, pred),
         Expr::Like { expr, pattern, .. } => uses_col(expr, pred) || uses_col(pattern, pred),
-        Expr::Between { expr, low, high, .. } => uses_col(expr, pred) || uses_col(low, pred) || uses_col(high, pred),
-        Expr::InList { expr, list, .. } => uses_col(expr, pred) || list.iter().any(|x| uses_col(x, pred)),
+        Expr::Between {
+            expr, low, high, ..
+        } => uses_col(expr, pred) || uses_col(low, pred) || uses_col(high, pred),
+        Expr::InList { expr, list, .. } => {
+            uses_col(expr, pred) || list.iter().any(|x| uses_col(x, pred))
+        }
         Expr::Call(_, args) => args.iter().any(|x| uses_col(x, pred)),
-        Expr::Case { operand, whens, otherwise } => {
+        Expr::Case {
+            operand,
+            whens,
+            otherwise,
+        } => {
             operand.as_deref().is_some_and(|x| uses_col(x, pred))
-                || whens.iter().any(|(a, b)| uses_col(a, pred) || uses_col(b, pred))
+                || whens
+                    .iter()
+                    .any(|(a, b)| uses_col(a, pred) || uses_col(b, pred))
                 || otherwise.as_deref().is_some_and(|x| uses_col(x, pred))
         }
         _ => false,
@@ -440,7 +504,11 @@ fn uses_col(e: &Expr, pred: &dyn Fn(usize) -> bool) -> bool {
 const AGGREGATES: [&str; 5] = ["COUNT", "SUM", "AVG", "MIN", "MAX"];
 
 fn func_name(f: &ast::Function) -> String {
-    fold_object(&f.name).last().cloned().unwrap_or_default().to_ascii_uppercase()
+    fold_object(&f.name)
+        .last()
+        .cloned()
+        .unwrap_or_default()
+        .to_ascii_uppercase()
 }
 
 /// Whether an aggregate call (without OVER) appears in `e`.
@@ -455,13 +523,18 @@ fn has_aggregate(e: &ast::Expr, depth: usize) -> bool {
                 || match &f.args {
                     FunctionArguments::List(l) => l.args.iter().any(|a| match a {
                         FunctionArg::Unnamed(FunctionArgExpr::Expr(x))
-                        | FunctionArg::Named { arg: FunctionArgExpr::Expr(x), .. } => has_aggregate(x, d),
+                        | FunctionArg::Named {
+                            arg: FunctionArgExpr::Expr(x),
+                            ..
+                        } => has_aggregate(x, d),
                         _ => false,
                     }),
                     _ => false,
                 }
         }
-        ast::Expr::BinaryOp { left, right, .. } => has_aggregate(left, d) || has_aggregate(right, d),
+        ast::Expr::BinaryOp { left, right, .. } => {
+            has_aggregate(left, d) || has_aggregate(right, d)
+        }
         ast::Expr::UnaryOp { expr, .. }
         | ast::Expr::Nested(expr)
         | ast::Expr::Cast { expr, .. }
@@ -472,18 +545,29 @@ fn has_aggregate(e: &ast::Expr, depth: usize) -> bool {
         ast::Expr::IsDistinctFrom(a, b) | ast::Expr::IsNotDistinctFrom(a, b) => {
             has_aggregate(a, d) || has_aggregate(b, d)
         }
-        ast::Expr::Between { expr, low, high, .. } => {
-            has_aggregate(expr, d) || has_aggregate(low, d) || has_aggregate(high, d)
+        ast::Expr::Between {
+            expr, low, high, ..
+        } => has_aggregate(expr, d) || has_aggregate(low, d) || has_aggregate(high, d),
+        ast::Expr::Like { expr, pattern, .. } => {
+            has_aggregate(expr, d) || has_aggregate(pattern, d)
         }
-        ast::Expr::Like { expr, pattern, .. } => has_aggregate(expr, d) || has_aggregate(pattern, d),
-        ast::Expr::Case { operand, conditions, else_result, .. } => {
+        ast::Expr::Case {
+            operand,
+            conditions,
+            else_result,
+            ..
+        } => {
             operand.as_deref().is_some_and(|x| has_aggregate(x, d))
-                || conditions.iter().any(|w| has_aggregate(&w.condition, d) || has_aggregate(&w.result, d))
+                || conditions
+                    .iter()
+                    .any(|w| has_aggregate(&w.condition, d) || has_aggregate(&w.result, d))
                 || else_result.as_deref().is_some_and(|x| has_aggregate(x, d))
         }
-        ast::Expr::In { expr, target: ast::InTarget::List(l), .. } => {
-            has_aggregate(expr, d) || l.iter().any(|x| has_aggregate(x, d))
-        }
+        ast::Expr::In {
+            expr,
+            target: ast::InTarget::List(l),
+            ..
+        } => has_aggregate(expr, d) || l.iter().any(|x| has_aggregate(x, d)),
         _ => false,
     }
 }
@@ -498,7 +582,9 @@ impl<'a> Compiler<'a> {
     }
 
     fn offset(&self, pos: crate::analytics::error::Pos) -> usize {
-        self.p.lines.offset(self.text(), pos.line as u64, pos.column as u64)
+        self.p
+            .lines
+            .offset(self.text(), pos.line as u64, pos.column as u64)
     }
 
     /// The span of an AST node, or the statement's when sqlparser has none.
@@ -557,10 +643,15 @@ impl<'a> Compiler<'a> {
         }
         let Some(mut last) = last else { return s };
         // A call whose span stops at its name: take its arguments too.
-        if matches!(toks[last].0, Token::Word(_)) && toks.get(last + 1).is_some_and(|t| t.0 == Token::LParen) {
+        if matches!(toks[last].0, Token::Word(_))
+            && toks.get(last + 1).is_some_and(|t| t.0 == Token::LParen)
+        {
             last = self.close_paren(last + 1).unwrap_or(last);
         }
-        if toks.get(last + 1).is_some_and(|t| super::rewrite::is_kw(&t.0, sqlparser::keywords::Keyword::OVER)) {
+        if toks
+            .get(last + 1)
+            .is_some_and(|t| super::rewrite::is_kw(&t.0, sqlparser::keywords::Keyword::OVER))
+        {
             last += 1;
             if toks.get(last + 1).is_some_and(|t| t.0 == Token::LParen) {
                 last = self.close_paren(last + 1).unwrap_or(last + 1);
@@ -613,8 +704,18 @@ impl<'a> Compiler<'a> {
                     }
                 },
                 other => {
-                    let what = other.to_string().split_whitespace().take(2).collect::<Vec<_>>().join(" ");
-                    Err(err(self.stmt_span, SqlErrorKind::Unsupported { what: format!("the statement {what}") }))
+                    let what = other
+                        .to_string()
+                        .split_whitespace()
+                        .take(2)
+                        .collect::<Vec<_>>()
+                        .join(" ");
+                    Err(err(
+                        self.stmt_span,
+                        SqlErrorKind::Unsupported {
+                            what: format!("the statement {what}"),
+                        },
+                    ))
                 }
             };
             if let Err(e) = result {
@@ -643,7 +744,11 @@ impl<'a> Compiler<'a> {
     fn edit_pump(&self) -> Option<(String, Span)> {
         self.edits().find_map(|e| match &e.kind {
             EditKind::Pump { name, quoted, .. } => {
-                let name = if *quoted { name.clone() } else { name.to_ascii_uppercase() };
+                let name = if *quoted {
+                    name.clone()
+                } else {
+                    name.to_ascii_uppercase()
+                };
                 Some((name, self.span_bytes(e.start, e.end)))
             }
             _ => None,
@@ -659,13 +764,29 @@ impl<'a> Compiler<'a> {
         let parts = fold_object(&ct.name);
         let name_span = self.sp(ct.name.span());
         let [name] = parts.as_slice() else {
-            return Err(err(name_span, SqlErrorKind::Unsupported { what: "a qualified stream name".into() }));
+            return Err(err(
+                name_span,
+                SqlErrorKind::Unsupported {
+                    what: "a qualified stream name".into(),
+                },
+            ));
         };
         if self.stream_id(name).is_some() {
-            return Err(err(name_span, SqlErrorKind::Duplicate { what: "stream".into(), name: name.clone() }));
+            return Err(err(
+                name_span,
+                SqlErrorKind::Duplicate {
+                    what: "stream".into(),
+                    name: name.clone(),
+                },
+            ));
         }
         if ct.query.is_some() {
-            return Err(err(self.stmt_span, SqlErrorKind::Unsupported { what: "CREATE … AS SELECT".into() }));
+            return Err(err(
+                self.stmt_span,
+                SqlErrorKind::Unsupported {
+                    what: "CREATE … AS SELECT".into(),
+                },
+            ));
         }
         let mut columns: Vec<ColumnDef> = Vec::new();
         for c in &ct.columns {
@@ -673,38 +794,70 @@ impl<'a> Compiler<'a> {
             let ty = sql_type(&c.data_type).ok_or_else(|| {
                 err(
                     self.sp(c.span()),
-                    SqlErrorKind::Unsupported { what: format!("the column type {}", c.data_type) },
+                    SqlErrorKind::Unsupported {
+                        what: format!("the column type {}", c.data_type),
+                    },
                 )
             })?;
             if columns.iter().any(|x| x.name == cname) {
-                return Err(err(self.sp(c.name.span), SqlErrorKind::Duplicate { what: "column".into(), name: cname }));
+                return Err(err(
+                    self.sp(c.name.span),
+                    SqlErrorKind::Duplicate {
+                        what: "column".into(),
+                        name: cname,
+                    },
+                ));
             }
             columns.push(ColumnDef { name: cname, ty });
         }
         if columns.is_empty() {
-            return Err(err(name_span, SqlErrorKind::UnexpectedEnd { expected: "a list of columns".into() }));
+            return Err(err(
+                name_span,
+                SqlErrorKind::UnexpectedEnd {
+                    expected: "a list of columns".into(),
+                },
+            ));
         }
         let id = self.streams.len();
-        self.streams.push(StreamDef { name: name.clone(), columns, kind: StreamKind::Declared, span: self.stmt_span });
+        self.streams.push(StreamDef {
+            name: name.clone(),
+            columns,
+            kind: StreamKind::Declared,
+            span: self.stmt_span,
+        });
         if !is_stream {
             let mut watermark = None;
             let wm: Option<(String, String, Span)> = self.edits().find_map(|e| match &e.kind {
-                EditKind::Watermark { column, expr } => {
-                    Some((column.clone(), expr.clone(), self.span_bytes(e.start, e.end)))
-                }
+                EditKind::Watermark { column, expr } => Some((
+                    column.clone(),
+                    expr.clone(),
+                    self.span_bytes(e.start, e.end),
+                )),
                 _ => None,
             });
             if let Some((column, expr, span)) = wm {
                 watermark = Some(self.watermark(&column, &expr, span)?);
             }
-            self.flink.push(FlinkTable { stream: id, watermark, span: self.stmt_span });
+            self.flink.push(FlinkTable {
+                stream: id,
+                watermark,
+                span: self.stmt_span,
+            });
         }
         Ok(())
     }
 
     /// `col AS col [- INTERVAL …]` → (column, delay ms).
     fn watermark(&self, column: &str, expr: &str, span: Span) -> R<(String, i64)> {
-        let bad = || err(span, SqlErrorKind::BadLiteral { what: "watermark".into(), text: expr.trim().to_string() });
+        let bad = || {
+            err(
+                span,
+                SqlErrorKind::BadLiteral {
+                    what: "watermark".into(),
+                    text: expr.trim().to_string(),
+                },
+            )
+        };
         let mut tk = sqlparser::tokenizer::Tokenizer::new(&KdaDialect, column);
         let col = match tk.tokenize().ok().as_deref() {
             Some([Token::Word(w)]) if w.quote_style.is_some() => w.value.clone(),
@@ -718,7 +871,11 @@ impl<'a> Compiler<'a> {
         let same = |x: &ast::Expr| matches!(x, ast::Expr::Identifier(i) if fold(i) == col);
         let delay = match &e {
             x if same(x) => 0,
-            ast::Expr::BinaryOp { left, op: BinaryOperator::Minus, right } if same(left) => match right.as_ref() {
+            ast::Expr::BinaryOp {
+                left,
+                op: BinaryOperator::Minus,
+                right,
+            } if same(left) => match right.as_ref() {
                 ast::Expr::Interval(iv) => interval_ms(iv).filter(|d| *d >= 0).ok_or_else(bad)?,
                 _ => return Err(bad()),
             },
@@ -729,20 +886,38 @@ impl<'a> Compiler<'a> {
 
     fn insert(&mut self, ins: &ast::Insert, pump: Option<(String, Span)>) -> R<()> {
         let ast::TableObject::TableName(tname) = &ins.table else {
-            return Err(err(self.stmt_span, SqlErrorKind::Unsupported { what: "INSERT INTO a function".into() }));
+            return Err(err(
+                self.stmt_span,
+                SqlErrorKind::Unsupported {
+                    what: "INSERT INTO a function".into(),
+                },
+            ));
         };
         let tspan = self.sp(tname.span());
         let parts = fold_object(tname);
         let tn = parts.last().cloned().unwrap_or_default();
         let target = match (parts.len(), self.stream_id(&tn)) {
             (1, Some(t)) => t,
-            _ => return Err(err(tspan, SqlErrorKind::Unknown { what: "stream".into(), name: parts.join(".") })),
+            _ => {
+                return Err(err(
+                    tspan,
+                    SqlErrorKind::Unknown {
+                        what: "stream".into(),
+                        name: parts.join("."),
+                    },
+                ))
+            }
         };
         if target == 0 {
             return Err(err(tspan, SqlErrorKind::InsertIntoInput));
         }
         let Some(source) = &ins.source else {
-            return Err(err(self.stmt_span, SqlErrorKind::Unsupported { what: "INSERT without SELECT".into() }));
+            return Err(err(
+                self.stmt_span,
+                SqlErrorKind::Unsupported {
+                    what: "INSERT without SELECT".into(),
+                },
+            ));
         };
         let (query, reads) = self.top_query(source)?;
         let tcols = self.streams[target].columns.clone();
@@ -757,7 +932,10 @@ impl<'a> Compiler<'a> {
                     None => {
                         return Err(err(
                             self.sp(c.span()),
-                            SqlErrorKind::Unknown { what: format!("column of {tn}"), name },
+                            SqlErrorKind::Unknown {
+                                what: format!("column of {tn}"),
+                                name,
+                            },
                         ))
                     }
                 }
@@ -765,11 +943,23 @@ impl<'a> Compiler<'a> {
             v
         };
         if columns.len() != query.select.len() {
-            let span = if ins.columns.is_empty() { self.sp(source.span()) } else { tspan };
-            let span = if ins.columns.is_empty() { self.select_list_span(source).unwrap_or(span) } else { span };
+            let span = if ins.columns.is_empty() {
+                self.sp(source.span())
+            } else {
+                tspan
+            };
+            let span = if ins.columns.is_empty() {
+                self.select_list_span(source).unwrap_or(span)
+            } else {
+                span
+            };
             return Err(err(
                 span,
-                SqlErrorKind::InsertArity { target: tn, columns: columns.len(), values: query.select.len() },
+                SqlErrorKind::InsertArity {
+                    target: tn,
+                    columns: columns.len(),
+                    values: query.select.len(),
+                },
             ));
         }
         for (k, &c) in columns.iter().enumerate() {
@@ -778,20 +968,45 @@ impl<'a> Compiler<'a> {
                 return Err(err(
                     span,
                     SqlErrorKind::TypeMismatch {
-                        expected: format!("{} for column {}", class_name(tcols[c].ty), tcols[c].name),
+                        expected: format!(
+                            "{} for column {}",
+                            class_name(tcols[c].ty),
+                            tcols[c].name
+                        ),
                         found: type_name(Some(query.types[k])),
                     },
                 ));
             }
         }
         let (name, span) = match pump {
-            Some((n, s)) => (n, Span { start: s.start, end: self.stmt_span.end }),
+            Some((n, s)) => (
+                n,
+                Span {
+                    start: s.start,
+                    end: self.stmt_span.end,
+                },
+            ),
             None => (String::new(), self.stmt_span),
         };
         if !name.is_empty() && self.pumps.iter().any(|(p, _)| p.name == name) {
-            return Err(err(span, SqlErrorKind::Duplicate { what: "pump".into(), name }));
+            return Err(err(
+                span,
+                SqlErrorKind::Duplicate {
+                    what: "pump".into(),
+                    name,
+                },
+            ));
         }
-        self.pumps.push((Pump { name, target, columns, query, span }, reads));
+        self.pumps.push((
+            Pump {
+                name,
+                target,
+                columns,
+                query,
+                span,
+            },
+            reads,
+        ));
         Ok(())
     }
 
@@ -807,7 +1022,10 @@ impl<'a> Compiler<'a> {
         let s = Self::select_of(q)?;
         let a = span_of(s.projection.first()?.span())?;
         let b = span_of(s.projection.last()?.span())?;
-        Some(Span { start: a.start, end: b.end })
+        Some(Span {
+            start: a.start,
+            end: b.end,
+        })
     }
 
     fn select_item_span(&self, q: &ast::Query, k: usize) -> Option<Span> {
@@ -818,8 +1036,15 @@ impl<'a> Compiler<'a> {
 
     fn bare_query(&mut self, q: &ast::Query, n: usize) -> R<()> {
         let (query, reads) = self.top_query(q)?;
-        let columns: Vec<ColumnDef> =
-            query.names.iter().zip(&query.types).map(|(n, t)| ColumnDef { name: n.clone(), ty: *t }).collect();
+        let columns: Vec<ColumnDef> = query
+            .names
+            .iter()
+            .zip(&query.types)
+            .map(|(n, t)| ColumnDef {
+                name: n.clone(),
+                ty: *t,
+            })
+            .collect();
         let target = self.streams.len();
         self.streams.push(StreamDef {
             name: implicit_stream_name(n),
@@ -828,7 +1053,16 @@ impl<'a> Compiler<'a> {
             span: self.stmt_span,
         });
         let columns = (0..query.select.len()).collect();
-        self.pumps.push((Pump { name: String::new(), target, columns, query, span: self.stmt_span }, reads));
+        self.pumps.push((
+            Pump {
+                name: String::new(),
+                target,
+                columns,
+                query,
+                span: self.stmt_span,
+            },
+            reads,
+        ));
         Ok(())
     }
 
@@ -850,30 +1084,57 @@ impl<'a> Compiler<'a> {
                             span,
                             SqlErrorKind::TypeMismatch {
                                 expected: format!("{} for column {}", class_name(c.ty), c.name),
-                                found: format!("{} in {SOURCE_STREAM}", type_name(Some(input[i].ty))),
+                                found: format!(
+                                    "{} in {SOURCE_STREAM}",
+                                    type_name(Some(input[i].ty))
+                                ),
                             },
                         ))
                     }
                     None => {
                         return Err(err(
                             span,
-                            SqlErrorKind::Unknown { what: format!("column of {SOURCE_STREAM}"), name: c.name.clone() },
+                            SqlErrorKind::Unknown {
+                                what: format!("column of {SOURCE_STREAM}"),
+                                name: c.name.clone(),
+                            },
                         ))
                     }
                 }
             }
             let query = Query {
-                from: From::Stream { stream: 0, join: None },
+                from: From::Stream {
+                    stream: 0,
+                    join: None,
+                },
                 filter: None,
                 shape: Shape::Rows,
                 names: def.columns.iter().map(|c| c.name.clone()).collect(),
-                types: select.iter().map(|e| if let Expr::Col(i) = e { input[*i].ty } else { SqlType::Boolean }).collect(),
+                types: select
+                    .iter()
+                    .map(|e| {
+                        if let Expr::Col(i) = e {
+                            input[*i].ty
+                        } else {
+                            SqlType::Boolean
+                        }
+                    })
+                    .collect(),
                 select,
                 order_by: None,
                 span,
             };
             let columns = (0..def.columns.len()).collect();
-            self.pumps.push((Pump { name: def.name.clone(), target: sid, columns, query, span }, vec![0]));
+            self.pumps.push((
+                Pump {
+                    name: def.name.clone(),
+                    target: sid,
+                    columns,
+                    query,
+                    span,
+                },
+                vec![0],
+            ));
         }
         Ok(())
     }
@@ -886,9 +1147,10 @@ impl<'a> Compiler<'a> {
         while order.len() < n {
             let next = (0..n).find(|&i| {
                 !done[i]
-                    && self.pumps[i].1.iter().all(|&s| {
-                        (0..n).all(|j| done[j] || j == i || self.pumps[j].0.target != s)
-                    })
+                    && self.pumps[i]
+                        .1
+                        .iter()
+                        .all(|&s| (0..n).all(|j| done[j] || j == i || self.pumps[j].0.target != s))
             });
             match next {
                 Some(i) => {
@@ -898,11 +1160,19 @@ impl<'a> Compiler<'a> {
                 None => {
                     let i = (0..n).find(|&i| !done[i]).unwrap_or(0);
                     let p = &self.pumps[i].0;
-                    return Err(err(p.span, SqlErrorKind::PumpCycle { pump: p.name.clone() }));
+                    return Err(err(
+                        p.span,
+                        SqlErrorKind::PumpCycle {
+                            pump: p.name.clone(),
+                        },
+                    ));
                 }
             }
         }
-        let mut slots: Vec<Option<Pump>> = std::mem::take(&mut self.pumps).into_iter().map(|(p, _)| Some(p)).collect();
+        let mut slots: Vec<Option<Pump>> = std::mem::take(&mut self.pumps)
+            .into_iter()
+            .map(|(p, _)| Some(p))
+            .collect();
         Ok(order.into_iter().filter_map(|i| slots[i].take()).collect())
     }
 
@@ -919,40 +1189,91 @@ impl<'a> Compiler<'a> {
         }
         let qspan = self.sp(q.span());
         if q.with.is_some() {
-            return Err(err(qspan, SqlErrorKind::Unsupported { what: "WITH".into() }));
+            return Err(err(
+                qspan,
+                SqlErrorKind::Unsupported {
+                    what: "WITH".into(),
+                },
+            ));
         }
         if q.limit_clause.is_some() || q.fetch.is_some() {
-            return Err(err(qspan, SqlErrorKind::Unsupported { what: "LIMIT on a stream".into() }));
+            return Err(err(
+                qspan,
+                SqlErrorKind::Unsupported {
+                    what: "LIMIT on a stream".into(),
+                },
+            ));
         }
         let select = match q.body.as_ref() {
             SetExpr::Select(s) => s.as_ref(),
-            SetExpr::Query(inner) if q.order_by.is_none() => return self.query(inner, reads, depth + 1),
-            SetExpr::SetOperation { op, .. } => {
-                return Err(err(qspan, SqlErrorKind::Unsupported { what: format!("{op}") }));
+            SetExpr::Query(inner) if q.order_by.is_none() => {
+                return self.query(inner, reads, depth + 1)
             }
-            _ => return Err(err(qspan, SqlErrorKind::Unsupported { what: "this kind of query".into() })),
+            SetExpr::SetOperation { op, .. } => {
+                return Err(err(
+                    qspan,
+                    SqlErrorKind::Unsupported {
+                        what: format!("{op}"),
+                    },
+                ));
+            }
+            _ => {
+                return Err(err(
+                    qspan,
+                    SqlErrorKind::Unsupported {
+                        what: "this kind of query".into(),
+                    },
+                ))
+            }
         };
         let sspan = self.sp(select.span());
         if select.distinct.is_some() {
-            return Err(err(sspan, SqlErrorKind::Unsupported { what: "SELECT DISTINCT".into() }));
+            return Err(err(
+                sspan,
+                SqlErrorKind::Unsupported {
+                    what: "SELECT DISTINCT".into(),
+                },
+            ));
         }
-        if select.top.is_some() || select.into.is_some() || select.qualify.is_some() || !select.sort_by.is_empty() {
-            return Err(err(sspan, SqlErrorKind::Unsupported { what: "this SELECT clause".into() }));
+        if select.top.is_some()
+            || select.into.is_some()
+            || select.qualify.is_some()
+            || !select.sort_by.is_empty()
+        {
+            return Err(err(
+                sspan,
+                SqlErrorKind::Unsupported {
+                    what: "this SELECT clause".into(),
+                },
+            ));
         }
         let from = match select.from.as_slice() {
             [one] => one,
-            [] => return Err(err(sspan, SqlErrorKind::Unsupported { what: "a SELECT without FROM".into() })),
+            [] => {
+                return Err(err(
+                    sspan,
+                    SqlErrorKind::Unsupported {
+                        what: "a SELECT without FROM".into(),
+                    },
+                ))
+            }
             [_, second, ..] => {
                 return Err(err(
                     self.sp(second.relation.span()),
-                    SqlErrorKind::Unsupported { what: "several streams in FROM (use JOIN with a reference table)".into() },
+                    SqlErrorKind::Unsupported {
+                        what: "several streams in FROM (use JOIN with a reference table)".into(),
+                    },
                 ))
             }
         };
         let (from_plan, scope, flink) = self.from(from, reads, depth)?;
         let filter = match &select.selection {
             Some(w) => {
-                let mut cx = Cx { scope: &scope, mode: Mode::Row(RowWhy::Where), depth: 0 };
+                let mut cx = Cx {
+                    scope: &scope,
+                    mode: Mode::Row(RowWhy::Where),
+                    depth: 0,
+                };
                 let (e, t) = self.expr(w, &mut cx)?;
                 self.expect_bool(w, t)?;
                 Some(e)
@@ -961,7 +1282,14 @@ impl<'a> Compiler<'a> {
         };
         let group: &[ast::Expr] = match &select.group_by {
             GroupByExpr::Expressions(v, mods) if mods.is_empty() => v,
-            _ => return Err(err(sspan, SqlErrorKind::Unsupported { what: "this GROUP BY form".into() })),
+            _ => {
+                return Err(err(
+                    sspan,
+                    SqlErrorKind::Unsupported {
+                        what: "this GROUP BY form".into(),
+                    },
+                ))
+            }
         };
         let stagger_call = group.iter().find_map(|g| match g {
             ast::Expr::Function(f) if func_name(f) == "STAGGER" => Some((g, f)),
@@ -971,26 +1299,45 @@ impl<'a> Compiler<'a> {
             self.flink_select(select, group, &scope, fl)?
         } else if let Some((g, f)) = stagger_call {
             if group.len() != 1 {
-                return Err(err(self.sp(g.span()), SqlErrorKind::Unsupported { what: "STAGGER with GROUP BY".into() }));
+                return Err(err(
+                    self.sp(g.span()),
+                    SqlErrorKind::Unsupported {
+                        what: "STAGGER with GROUP BY".into(),
+                    },
+                ));
             }
             self.stagger_select(select, g, f, &scope)?
         } else if !group.is_empty() {
             self.tumbling_select(select, group, &scope)?
         } else {
             if let Some(h) = &select.having {
-                return Err(err(self.sp(h.span()), SqlErrorKind::Unsupported { what: "HAVING without GROUP BY".into() }));
+                return Err(err(
+                    self.sp(h.span()),
+                    SqlErrorKind::Unsupported {
+                        what: "HAVING without GROUP BY".into(),
+                    },
+                ));
             }
             let mut cx = Cx {
                 scope: &scope,
-                mode: Mode::Free { named: &select.named_window, windows: Vec::new(), aggs: Vec::new() },
+                mode: Mode::Free {
+                    named: &select.named_window,
+                    windows: Vec::new(),
+                    aggs: Vec::new(),
+                },
                 depth: 0,
             };
             let (sel, names, types) = self.select_list(select, &mut cx)?;
-            let Mode::Free { windows, aggs, .. } = cx.mode else { unreachable!() };
+            let Mode::Free { windows, aggs, .. } = cx.mode else {
+                unreachable!()
+            };
             let shape = if aggs.is_empty() {
                 Shape::Rows
             } else {
-                Shape::Sliding { windows: windows.into_iter().map(|(w, _)| w).collect(), aggs }
+                Shape::Sliding {
+                    windows: windows.into_iter().map(|(w, _)| w).collect(),
+                    aggs,
+                }
             };
             (shape, sel, names, types)
         };
@@ -998,7 +1345,16 @@ impl<'a> Compiler<'a> {
             None => None,
             Some(ob) => Some(self.order_by(ob, &scope, &shape, &names)?),
         };
-        Ok(Query { from: from_plan, filter, shape, select: select_exprs, names, types, order_by, span: qspan })
+        Ok(Query {
+            from: from_plan,
+            filter,
+            shape,
+            select: select_exprs,
+            names,
+            types,
+            order_by,
+            span: qspan,
+        })
     }
 
     fn expect_bool(&self, e: &ast::Expr, t: Ty) -> R<()> {
@@ -1006,13 +1362,20 @@ impl<'a> Compiler<'a> {
             None | Some(SqlType::Boolean) => Ok(()),
             Some(t) => Err(err(
                 self.sp(e.span()),
-                SqlErrorKind::TypeMismatch { expected: "a condition (BOOLEAN)".into(), found: type_name(Some(t)) },
+                SqlErrorKind::TypeMismatch {
+                    expected: "a condition (BOOLEAN)".into(),
+                    found: type_name(Some(t)),
+                },
             )),
         }
     }
 
     /// The select list: expressions, output names and types.
-    fn select_list(&mut self, select: &ast::Select, cx: &mut Cx) -> R<(Vec<Expr>, Vec<String>, Vec<SqlType>)> {
+    fn select_list(
+        &mut self,
+        select: &ast::Select,
+        cx: &mut Cx,
+    ) -> R<(Vec<Expr>, Vec<String>, Vec<SqlType>)> {
         let (mut exprs, mut names, mut types) = (Vec::new(), Vec::new(), Vec::new());
         for item in &select.projection {
             match item {
@@ -1036,23 +1399,39 @@ impl<'a> Compiler<'a> {
                 SelectItem::ExprWithAliases { .. } => {
                     return Err(err(
                         self.sp(item.span()),
-                        SqlErrorKind::Unsupported { what: "several aliases for one item".into() },
+                        SqlErrorKind::Unsupported {
+                            what: "several aliases for one item".into(),
+                        },
                     ))
                 }
                 SelectItem::Wildcard(_) | SelectItem::QualifiedWildcard(..) => {
                     let span = self.sp(item.span());
                     let rels: Vec<Rel> = match item {
-                        SelectItem::QualifiedWildcard(ast::SelectItemQualifiedWildcardKind::ObjectName(n), _) => {
+                        SelectItem::QualifiedWildcard(
+                            ast::SelectItemQualifiedWildcardKind::ObjectName(n),
+                            _,
+                        ) => {
                             let q = fold_object(n).join(".");
                             match cx.scope.rels.iter().find(|r| r.names.contains(&q)) {
                                 Some(r) => vec![r.clone()],
                                 None => {
-                                    return Err(err(span, SqlErrorKind::Unknown { what: "stream".into(), name: q }))
+                                    return Err(err(
+                                        span,
+                                        SqlErrorKind::Unknown {
+                                            what: "stream".into(),
+                                            name: q,
+                                        },
+                                    ))
                                 }
                             }
                         }
                         SelectItem::QualifiedWildcard(..) => {
-                            return Err(err(span, SqlErrorKind::Unsupported { what: "this wildcard".into() }))
+                            return Err(err(
+                                span,
+                                SqlErrorKind::Unsupported {
+                                    what: "this wildcard".into(),
+                                },
+                            ))
                         }
                         _ => cx.scope.rels.clone(),
                     };
@@ -1060,10 +1439,17 @@ impl<'a> Compiler<'a> {
                         for (k, (n, t)) in r.cols.iter().enumerate() {
                             let row = Expr::Col(r.offset + k);
                             let x = match &cx.mode {
-                                Mode::Grouped { keys, .. } => match keys.iter().position(|key| *key == row) {
-                                    Some(i) => Expr::Key(i),
-                                    None => return Err(err(span, SqlErrorKind::NotGrouped { column: n.clone() })),
-                                },
+                                Mode::Grouped { keys, .. } => {
+                                    match keys.iter().position(|key| *key == row) {
+                                        Some(i) => Expr::Key(i),
+                                        None => {
+                                            return Err(err(
+                                                span,
+                                                SqlErrorKind::NotGrouped { column: n.clone() },
+                                            ))
+                                        }
+                                    }
+                                }
                                 _ => row,
                             };
                             exprs.push(x);
@@ -1081,7 +1467,11 @@ impl<'a> Compiler<'a> {
     fn keys(&mut self, group: &[&ast::Expr], scope: &Scope) -> R<Vec<(Expr, Span)>> {
         let mut keys = Vec::new();
         for g in group {
-            let mut cx = Cx { scope, mode: Mode::Row(RowWhy::Key), depth: 0 };
+            let mut cx = Cx {
+                scope,
+                mode: Mode::Row(RowWhy::Key),
+                depth: 0,
+            };
             let (x, _) = self.expr(g, &mut cx)?;
             let span = self.sp(g.span());
             let span = if matches!(g, ast::Expr::Floor { .. } | ast::Expr::Ceil { .. }) {
@@ -1102,14 +1492,31 @@ impl<'a> Compiler<'a> {
     ) -> R<(Shape, Vec<Expr>, Vec<String>, Vec<SqlType>)> {
         let refs: Vec<&ast::Expr> = group.iter().collect();
         let keys = self.keys(&refs, scope)?;
-        let Some((time_key, step_ms)) = keys.iter().enumerate().find_map(|(i, (k, _))| monotonic(k).map(|w| (i, w)))
+        let Some((time_key, step_ms)) = keys
+            .iter()
+            .enumerate()
+            .find_map(|(i, (k, _))| monotonic(k).map(|w| (i, w)))
         else {
             let first = keys.first().map(|k| k.1).unwrap_or(self.stmt_span);
             let last = keys.last().map(|k| k.1).unwrap_or(first);
-            return Err(err(Span { start: first.start, end: last.end }, SqlErrorKind::GroupByNotMonotonic));
+            return Err(err(
+                Span {
+                    start: first.start,
+                    end: last.end,
+                },
+                SqlErrorKind::GroupByNotMonotonic,
+            ));
         };
         let keys: Vec<Expr> = keys.into_iter().map(|k| k.0).collect();
-        let mut cx = Cx { scope, mode: Mode::Grouped { keys: keys.clone(), aggs: Vec::new(), flink: false }, depth: 0 };
+        let mut cx = Cx {
+            scope,
+            mode: Mode::Grouped {
+                keys: keys.clone(),
+                aggs: Vec::new(),
+                flink: false,
+            },
+            depth: 0,
+        };
         let (sel, names, types) = self.select_list(select, &mut cx)?;
         let having = match &select.having {
             Some(h) => {
@@ -1119,8 +1526,21 @@ impl<'a> Compiler<'a> {
             }
             None => None,
         };
-        let Mode::Grouped { aggs, .. } = cx.mode else { unreachable!() };
-        Ok((Shape::Tumbling { keys, time_key, step_ms, aggs, having }, sel, names, types))
+        let Mode::Grouped { aggs, .. } = cx.mode else {
+            unreachable!()
+        };
+        Ok((
+            Shape::Tumbling {
+                keys,
+                time_key,
+                step_ms,
+                aggs,
+                having,
+            },
+            sel,
+            names,
+            types,
+        ))
     }
 
     fn stagger_select(
@@ -1130,13 +1550,20 @@ impl<'a> Compiler<'a> {
         f: &ast::Function,
         scope: &Scope,
     ) -> R<(Shape, Vec<Expr>, Vec<String>, Vec<SqlType>)> {
-        let at = span_of(g.span()).map(|s| self.offset(s.start)).unwrap_or(self.stmt_start);
+        let at = span_of(g.span())
+            .map(|s| self.offset(s.start))
+            .unwrap_or(self.stmt_start);
         let edit = self.edits().find_map(|e| match e.kind {
-            EditKind::Stagger { range } if e.start <= at && at < e.end => Some((range, self.span_bytes(e.start, e.end))),
+            EditKind::Stagger { range } if e.start <= at && at < e.end => {
+                Some((range, self.span_bytes(e.start, e.end)))
+            }
             _ => None,
         });
         let Some((range, espan)) = edit else {
-            return Err(err(self.widen(self.sp(g.span())), SqlErrorKind::StaggerWithoutWindowedBy));
+            return Err(err(
+                self.widen(self.sp(g.span())),
+                SqlErrorKind::StaggerWithoutWindowedBy,
+            ));
         };
         if !range {
             return Err(err(espan, SqlErrorKind::StaggerWithoutRange));
@@ -1150,18 +1577,36 @@ impl<'a> Compiler<'a> {
             other => {
                 return Err(err(
                     self.sp(other.span()),
-                    SqlErrorKind::ArgForm { func: "STAGGER".into(), arg: "RANGE".into(), expected: "INTERVAL".into() },
+                    SqlErrorKind::ArgForm {
+                        func: "STAGGER".into(),
+                        arg: "RANGE".into(),
+                        expected: "INTERVAL".into(),
+                    },
                 ))
             }
         };
         if keys_ast.is_empty() {
             return Err(err(
                 espan,
-                SqlErrorKind::UnexpectedEnd { expected: "PARTITION BY and at least one expression".into() },
+                SqlErrorKind::UnexpectedEnd {
+                    expected: "PARTITION BY and at least one expression".into(),
+                },
             ));
         }
-        let keys: Vec<Expr> = self.keys(keys_ast, scope)?.into_iter().map(|k| k.0).collect();
-        let mut cx = Cx { scope, mode: Mode::Grouped { keys: keys.clone(), aggs: Vec::new(), flink: false }, depth: 0 };
+        let keys: Vec<Expr> = self
+            .keys(keys_ast, scope)?
+            .into_iter()
+            .map(|k| k.0)
+            .collect();
+        let mut cx = Cx {
+            scope,
+            mode: Mode::Grouped {
+                keys: keys.clone(),
+                aggs: Vec::new(),
+                flink: false,
+            },
+            depth: 0,
+        };
         let (sel, names, types) = self.select_list(select, &mut cx)?;
         let having = match &select.having {
             Some(h) => {
@@ -1171,8 +1616,20 @@ impl<'a> Compiler<'a> {
             }
             None => None,
         };
-        let Mode::Grouped { aggs, .. } = cx.mode else { unreachable!() };
-        Ok((Shape::Stagger { keys, range_ms, aggs, having }, sel, names, types))
+        let Mode::Grouped { aggs, .. } = cx.mode else {
+            unreachable!()
+        };
+        Ok((
+            Shape::Stagger {
+                keys,
+                range_ms,
+                aggs,
+                having,
+            },
+            sel,
+            names,
+            types,
+        ))
     }
 
     fn flink_select(
@@ -1193,14 +1650,31 @@ impl<'a> Compiler<'a> {
             return Err(err(span, SqlErrorKind::FlinkWindowGroup));
         }
         if let Some(h) = &select.having {
-            return Err(err(self.sp(h.span()), SqlErrorKind::Unsupported { what: "HAVING with TUMBLE/HOP".into() }));
+            return Err(err(
+                self.sp(h.span()),
+                SqlErrorKind::Unsupported {
+                    what: "HAVING with TUMBLE/HOP".into(),
+                },
+            ));
         }
-        let rest: Vec<&ast::Expr> =
-            group.iter().filter(|g| !is(g, "WINDOW_START") && !is(g, "WINDOW_END")).collect();
+        let rest: Vec<&ast::Expr> = group
+            .iter()
+            .filter(|g| !is(g, "WINDOW_START") && !is(g, "WINDOW_END"))
+            .collect();
         let keys: Vec<Expr> = self.keys(&rest, scope)?.into_iter().map(|k| k.0).collect();
-        let mut cx = Cx { scope, mode: Mode::Grouped { keys: keys.clone(), aggs: Vec::new(), flink: true }, depth: 0 };
+        let mut cx = Cx {
+            scope,
+            mode: Mode::Grouped {
+                keys: keys.clone(),
+                aggs: Vec::new(),
+                flink: true,
+            },
+            depth: 0,
+        };
         let (sel, names, types) = self.select_list(select, &mut cx)?;
-        let Mode::Grouped { aggs, .. } = cx.mode else { unreachable!() };
+        let Mode::Grouped { aggs, .. } = cx.mode else {
+            unreachable!()
+        };
         let _ = fl.stream;
         Ok((
             Shape::EventTime {
@@ -1217,9 +1691,20 @@ impl<'a> Compiler<'a> {
         ))
     }
 
-    fn order_by(&mut self, ob: &ast::OrderBy, scope: &Scope, shape: &Shape, names: &[String]) -> R<OrderBy> {
+    fn order_by(
+        &mut self,
+        ob: &ast::OrderBy,
+        scope: &Scope,
+        shape: &Shape,
+        names: &[String],
+    ) -> R<OrderBy> {
         let ast::OrderByKind::Expressions(items) = &ob.kind else {
-            return Err(err(self.stmt_span, SqlErrorKind::Unsupported { what: "ORDER BY ALL".into() }));
+            return Err(err(
+                self.stmt_span,
+                SqlErrorKind::Unsupported {
+                    what: "ORDER BY ALL".into(),
+                },
+            ));
         };
         let Some((first, rest)) = items.split_first() else {
             return Err(err(self.stmt_span, SqlErrorKind::OrderByNotMonotonic));
@@ -1233,10 +1718,16 @@ impl<'a> Compiler<'a> {
         if !matches!(shape, Shape::Rows) {
             return Err(err(
                 fspan,
-                SqlErrorKind::Unsupported { what: "ORDER BY in a windowed query (sort in a following pump)".into() },
+                SqlErrorKind::Unsupported {
+                    what: "ORDER BY in a windowed query (sort in a following pump)".into(),
+                },
             ));
         }
-        let mut cx = Cx { scope, mode: Mode::Row(RowWhy::Plain), depth: 0 };
+        let mut cx = Cx {
+            scope,
+            mode: Mode::Row(RowWhy::Plain),
+            depth: 0,
+        };
         let (bucket, _) = self.expr(&first.expr, &mut cx)?;
         let Some(width_ms) = monotonic(&bucket) else {
             return Err(err(fspan, SqlErrorKind::OrderByNotMonotonic));
@@ -1247,11 +1738,23 @@ impl<'a> Compiler<'a> {
             let col = match &it.expr {
                 ast::Expr::Identifier(i) => {
                     let n = fold(i);
-                    names.iter().position(|x| *x == n).ok_or(SqlErrorKind::Unknown { what: "output column".into(), name: n })
+                    names
+                        .iter()
+                        .position(|x| *x == n)
+                        .ok_or(SqlErrorKind::Unknown {
+                            what: "output column".into(),
+                            name: n,
+                        })
                 }
                 ast::Expr::CompoundIdentifier(v) => {
                     let n = v.last().map(fold).unwrap_or_default();
-                    names.iter().position(|x| *x == n).ok_or(SqlErrorKind::Unknown { what: "output column".into(), name: n })
+                    names
+                        .iter()
+                        .position(|x| *x == n)
+                        .ok_or(SqlErrorKind::Unknown {
+                            what: "output column".into(),
+                            name: n,
+                        })
                 }
                 ast::Expr::Value(v) => match &v.value {
                     ast::Value::Number(n, _) => n
@@ -1259,16 +1762,27 @@ impl<'a> Compiler<'a> {
                         .ok()
                         .filter(|k| (1..=names.len()).contains(k))
                         .map(|k| k - 1)
-                        .ok_or(SqlErrorKind::Unknown { what: "output column".into(), name: n.clone() }),
-                    _ => Err(SqlErrorKind::Unsupported { what: "ORDER BY a literal".into() }),
+                        .ok_or(SqlErrorKind::Unknown {
+                            what: "output column".into(),
+                            name: n.clone(),
+                        }),
+                    _ => Err(SqlErrorKind::Unsupported {
+                        what: "ORDER BY a literal".into(),
+                    }),
                 },
-                _ => Err(SqlErrorKind::Unsupported { what: "ORDER BY an expression (name a selected column)".into() }),
+                _ => Err(SqlErrorKind::Unsupported {
+                    what: "ORDER BY an expression (name a selected column)".into(),
+                }),
             };
             let col = col.map_err(|k| err(span, k))?;
             let desc = matches!(it.options.sort, Some(ast::OrderBySort::Desc));
             keys.push((Expr::Col(col), desc));
         }
-        Ok(OrderBy { bucket, width_ms, keys })
+        Ok(OrderBy {
+            bucket,
+            width_ms,
+            keys,
+        })
     }
 
     /// FROM: the plan's source, the names in scope, and a Flink window if any.
@@ -1283,7 +1797,12 @@ impl<'a> Compiler<'a> {
             alias.iter().map(|a| fold(&a.name)).collect()
         };
         let (from, mut scope, flink) = match &twj.relation {
-            TableFactor::Table { name, alias, args: None, .. } => {
+            TableFactor::Table {
+                name,
+                alias,
+                args: None,
+                ..
+            } => {
                 let parts = fold_object(name);
                 let n = parts.last().cloned().unwrap_or_default();
                 let Some(sid) = self.stream_id(&n).filter(|_| parts.len() == 1) else {
@@ -1291,34 +1810,87 @@ impl<'a> Compiler<'a> {
                         return Err(err(
                             rel_span,
                             SqlErrorKind::Unsupported {
-                                what: "reading a reference table on its own (JOIN it to a stream)".into(),
+                                what: "reading a reference table on its own (JOIN it to a stream)"
+                                    .into(),
                             },
                         ));
                     } else {
                         "stream"
                     };
-                    return Err(err(rel_span, SqlErrorKind::Unknown { what: what.into(), name: parts.join(".") }));
+                    return Err(err(
+                        rel_span,
+                        SqlErrorKind::Unknown {
+                            what: what.into(),
+                            name: parts.join("."),
+                        },
+                    ));
                 };
                 reads.push(sid);
                 let mut names = vec![n];
                 names.extend(alias_names(alias));
-                let cols = self.streams[sid].columns.iter().map(|c| (c.name.clone(), c.ty)).collect();
-                let rel = Rel { names, cols, offset: 0, rowtime: true, flink: false };
-                (From::Stream { stream: sid, join: None }, Scope { rels: vec![rel] }, None)
+                let cols = self.streams[sid]
+                    .columns
+                    .iter()
+                    .map(|c| (c.name.clone(), c.ty))
+                    .collect();
+                let rel = Rel {
+                    names,
+                    cols,
+                    offset: 0,
+                    rowtime: true,
+                    flink: false,
+                };
+                (
+                    From::Stream {
+                        stream: sid,
+                        join: None,
+                    },
+                    Scope { rels: vec![rel] },
+                    None,
+                )
             }
-            TableFactor::Derived { subquery, alias, .. } => {
+            TableFactor::Derived {
+                subquery, alias, ..
+            } => {
                 let sub = self.query(subquery, reads, depth + 1)?;
-                let cols = sub.names.iter().cloned().zip(sub.types.iter().copied()).collect();
-                let rel = Rel { names: alias_names(alias), cols, offset: 0, rowtime: true, flink: false };
-                (From::Subquery(Box::new(sub)), Scope { rels: vec![rel] }, None)
+                let cols = sub
+                    .names
+                    .iter()
+                    .cloned()
+                    .zip(sub.types.iter().copied())
+                    .collect();
+                let rel = Rel {
+                    names: alias_names(alias),
+                    cols,
+                    offset: 0,
+                    rowtime: true,
+                    flink: false,
+                };
+                (
+                    From::Subquery(Box::new(sub)),
+                    Scope { rels: vec![rel] },
+                    None,
+                )
             }
             TableFactor::TableFunction { expr, alias } => {
                 let ast::Expr::Function(f) = expr else {
-                    return Err(err(rel_span, SqlErrorKind::Unsupported { what: "TABLE(…) of this expression".into() }));
+                    return Err(err(
+                        rel_span,
+                        SqlErrorKind::Unsupported {
+                            what: "TABLE(…) of this expression".into(),
+                        },
+                    ));
                 };
                 self.table_function(f, alias_names(alias), reads, depth)?
             }
-            _ => return Err(err(rel_span, SqlErrorKind::Unsupported { what: "this kind of FROM".into() })),
+            _ => {
+                return Err(err(
+                    rel_span,
+                    SqlErrorKind::Unsupported {
+                        what: "this kind of FROM".into(),
+                    },
+                ))
+            }
         };
         match twj.joins.as_slice() {
             [] => {}
@@ -1326,16 +1898,27 @@ impl<'a> Compiler<'a> {
                 let From::Stream { stream, .. } = from else {
                     return Err(err(
                         self.sp(j.relation.span()),
-                        SqlErrorKind::Unsupported { what: "a JOIN after a subquery or table function".into() },
+                        SqlErrorKind::Unsupported {
+                            what: "a JOIN after a subquery or table function".into(),
+                        },
                     ));
                 };
                 let join = self.join(j, &mut scope)?;
-                return Ok((From::Stream { stream, join: Some(join) }, scope, flink));
+                return Ok((
+                    From::Stream {
+                        stream,
+                        join: Some(join),
+                    },
+                    scope,
+                    flink,
+                ));
             }
             [_, second, ..] => {
                 return Err(err(
                     self.sp(second.relation.span()),
-                    SqlErrorKind::Unsupported { what: "more than one JOIN".into() },
+                    SqlErrorKind::Unsupported {
+                        what: "more than one JOIN".into(),
+                    },
                 ))
             }
         }
@@ -1347,18 +1930,52 @@ impl<'a> Compiler<'a> {
         let (outer, constraint) = match &j.join_operator {
             JoinOperator::Join(c) | JoinOperator::Inner(c) => (false, c),
             JoinOperator::Left(c) | JoinOperator::LeftOuter(c) => (true, c),
-            _ => return Err(err(jspan, SqlErrorKind::Unsupported { what: "this kind of JOIN".into() })),
+            _ => {
+                return Err(err(
+                    jspan,
+                    SqlErrorKind::Unsupported {
+                        what: "this kind of JOIN".into(),
+                    },
+                ))
+            }
         };
-        let TableFactor::Table { name, alias, args: None, .. } = &j.relation else {
-            return Err(err(jspan, SqlErrorKind::Unsupported { what: "a JOIN with something other than a reference table".into() }));
+        let TableFactor::Table {
+            name,
+            alias,
+            args: None,
+            ..
+        } = &j.relation
+        else {
+            return Err(err(
+                jspan,
+                SqlErrorKind::Unsupported {
+                    what: "a JOIN with something other than a reference table".into(),
+                },
+            ));
         };
         let parts = fold_object(name);
         let n = parts.last().cloned().unwrap_or_default();
         if self.stream_id(&n).is_some() {
-            return Err(err(jspan, SqlErrorKind::Unsupported { what: "joining two streams".into() }));
+            return Err(err(
+                jspan,
+                SqlErrorKind::Unsupported {
+                    what: "joining two streams".into(),
+                },
+            ));
         }
-        let Some(def) = self.ref_tables.iter().find(|t| t.name == n).filter(|_| parts.len() == 1) else {
-            return Err(err(jspan, SqlErrorKind::Unknown { what: "reference table".into(), name: parts.join(".") }));
+        let Some(def) = self
+            .ref_tables
+            .iter()
+            .find(|t| t.name == n)
+            .filter(|_| parts.len() == 1)
+        else {
+            return Err(err(
+                jspan,
+                SqlErrorKind::Unknown {
+                    what: "reference table".into(),
+                    name: parts.join("."),
+                },
+            ));
         };
         let table = match self.tables.iter().position(|t| t.name == n) {
             Some(i) => i,
@@ -1371,32 +1988,64 @@ impl<'a> Compiler<'a> {
         let mut names = vec![n];
         names.extend(alias.iter().map(|a| fold(&a.name)));
         let cols = def.columns.iter().map(|c| (c.name.clone(), c.ty)).collect();
-        scope.rels.push(Rel { names, cols, offset, rowtime: false, flink: false });
+        scope.rels.push(Rel {
+            names,
+            cols,
+            offset,
+            rowtime: false,
+            flink: false,
+        });
         let JoinConstraint::On(on) = constraint else {
-            return Err(err(jspan, SqlErrorKind::Unsupported { what: "a JOIN without ON".into() }));
+            return Err(err(
+                jspan,
+                SqlErrorKind::Unsupported {
+                    what: "a JOIN without ON".into(),
+                },
+            ));
         };
-        let form = || {
-            SqlErrorKind::Unsupported { what: "a join condition other than stream_expression = table.column".into() }
+        let form = || SqlErrorKind::Unsupported {
+            what: "a join condition other than stream_expression = table.column".into(),
         };
-        let ast::Expr::BinaryOp { left, op: BinaryOperator::Eq, right } = on else {
+        let ast::Expr::BinaryOp {
+            left,
+            op: BinaryOperator::Eq,
+            right,
+        } = on
+        else {
             return Err(err(self.sp(on.span()), form()));
         };
-        let mut cx = Cx { scope, mode: Mode::Row(RowWhy::Plain), depth: 0 };
+        let mut cx = Cx {
+            scope,
+            mode: Mode::Row(RowWhy::Plain),
+            depth: 0,
+        };
         let (l, lt) = self.expr(left, &mut cx)?;
         let (r, rt) = self.expr(right, &mut cx)?;
         let in_table = |i: usize| i >= offset;
         let (key, kt, col, ct) = match (&l, &r) {
-            (_, Expr::Col(c)) if *c >= offset && !uses_col(&l, &in_table) => (l.clone(), lt, *c, rt),
-            (Expr::Col(c), _) if *c >= offset && !uses_col(&r, &in_table) => (r.clone(), rt, *c, lt),
+            (_, Expr::Col(c)) if *c >= offset && !uses_col(&l, &in_table) => {
+                (l.clone(), lt, *c, rt)
+            }
+            (Expr::Col(c), _) if *c >= offset && !uses_col(&r, &in_table) => {
+                (r.clone(), rt, *c, lt)
+            }
             _ => return Err(err(self.sp(on.span()), form())),
         };
         if !comparable(kt, ct) {
             return Err(err(
                 self.sp(on.span()),
-                SqlErrorKind::TypeMismatch { expected: type_name(ct), found: type_name(kt) },
+                SqlErrorKind::TypeMismatch {
+                    expected: type_name(ct),
+                    found: type_name(kt),
+                },
             ));
         }
-        Ok(Join { table, left_key: key, right_col: col - offset, outer })
+        Ok(Join {
+            table,
+            left_key: key,
+            right_col: col - offset,
+            outer,
+        })
     }
 
     /// The unnamed expression arguments of a call.
@@ -1406,11 +2055,20 @@ impl<'a> Compiler<'a> {
             FunctionArguments::None => Ok(Vec::new()),
             FunctionArguments::Subquery(_) => Err(err(
                 fspan,
-                SqlErrorKind::ArgForm { func: name.into(), arg: "the argument".into(), expected: "an expression".into() },
+                SqlErrorKind::ArgForm {
+                    func: name.into(),
+                    arg: "the argument".into(),
+                    expected: "an expression".into(),
+                },
             )),
             FunctionArguments::List(l) => {
                 if !l.clauses.is_empty() {
-                    return Err(err(fspan, SqlErrorKind::Unsupported { what: format!("this form of {name}(…)") }));
+                    return Err(err(
+                        fspan,
+                        SqlErrorKind::Unsupported {
+                            what: format!("this form of {name}(…)"),
+                        },
+                    ));
                 }
                 let mut v = Vec::new();
                 for a in &l.args {
@@ -1435,8 +2093,15 @@ impl<'a> Compiler<'a> {
 
     fn positive_interval(&self, iv: &ast::Interval, e: &ast::Expr) -> R<i64> {
         let span = self.sp(e.span());
-        let ms = interval_ms(iv)
-            .ok_or_else(|| err(span, SqlErrorKind::BadLiteral { what: "interval".into(), text: e.to_string() }))?;
+        let ms = interval_ms(iv).ok_or_else(|| {
+            err(
+                span,
+                SqlErrorKind::BadLiteral {
+                    what: "interval".into(),
+                    text: e.to_string(),
+                },
+            )
+        })?;
         if ms <= 0 {
             return Err(err(span, SqlErrorKind::WindowNegative));
         }
@@ -1450,7 +2115,10 @@ impl<'a> Compiler<'a> {
                 ast::Value::Number(n, _) => n.parse::<i64>().ok(),
                 _ => None,
             },
-            ast::Expr::UnaryOp { op: UnaryOperator::Minus, expr } => match expr.as_ref() {
+            ast::Expr::UnaryOp {
+                op: UnaryOperator::Minus,
+                expr,
+            } => match expr.as_ref() {
                 ast::Expr::Value(v) => match &v.value {
                     ast::Value::Number(n, _) => n.parse::<i64>().ok().map(|x| -x),
                     _ => None,
@@ -1462,7 +2130,11 @@ impl<'a> Compiler<'a> {
         let Some(v) = v else {
             return Err(err(
                 span,
-                SqlErrorKind::ArgForm { func: func.into(), arg: arg.into(), expected: "a whole number".into() },
+                SqlErrorKind::ArgForm {
+                    func: func.into(),
+                    arg: arg.into(),
+                    expected: "a whole number".into(),
+                },
             ));
         };
         if v < min || v > max {
@@ -1490,7 +2162,14 @@ impl<'a> Compiler<'a> {
             _ => None,
         };
         v.filter(|x| x.is_finite() && *x > 0.0).ok_or_else(|| {
-            err(span, SqlErrorKind::ArgForm { func: func.into(), arg: arg.into(), expected: "a positive number".into() })
+            err(
+                span,
+                SqlErrorKind::ArgForm {
+                    func: func.into(),
+                    arg: arg.into(),
+                    expected: "a positive number".into(),
+                },
+            )
         })
     }
 
@@ -1515,11 +2194,30 @@ impl<'a> Compiler<'a> {
             "RANDOM_CUT_FOREST_WITH_EXPLANATION" | "REGEX_LOG_PARSE" | "SLIDING_WINDOW" => {
                 return Err(err(fspan, SqlErrorKind::Unsupported { what: name }))
             }
-            _ => return Err(err(fspan, SqlErrorKind::Unknown { what: "table function".into(), name })),
+            _ => {
+                return Err(err(
+                    fspan,
+                    SqlErrorKind::Unknown {
+                        what: "table function".into(),
+                        name,
+                    },
+                ))
+            }
         };
         if args.len() < min || args.len() > max {
-            let expected = if min == max { min.to_string() } else { format!("{min} to {max}") };
-            return Err(err(fspan, SqlErrorKind::ArgCount { func: name, expected, given: args.len() }));
+            let expected = if min == max {
+                min.to_string()
+            } else {
+                format!("{min} to {max}")
+            };
+            return Err(err(
+                fspan,
+                SqlErrorKind::ArgCount {
+                    func: name,
+                    expected,
+                    given: args.len(),
+                },
+            ));
         }
         // The cursor.
         let cursor_form = || SqlErrorKind::ArgForm {
@@ -1534,14 +2232,27 @@ impl<'a> Compiler<'a> {
             },
             other => return Err(err(self.sp(other.span()), cursor_form())),
         };
-        let in_cols: Vec<(String, SqlType)> = input.names.iter().cloned().zip(input.types.iter().copied()).collect();
+        let in_cols: Vec<(String, SqlType)> = input
+            .names
+            .iter()
+            .cloned()
+            .zip(input.types.iter().copied())
+            .collect();
         let column_arg = |this: &Self, e: &ast::Expr| -> R<usize> {
             let span = this.sp(e.span());
             match e {
                 ast::Expr::Value(v) => match &v.value {
-                    ast::Value::SingleQuotedString(s) => in_cols.iter().position(|c| c.0 == *s).ok_or_else(|| {
-                        err(span, SqlErrorKind::Unknown { what: "column of the cursor".into(), name: s.clone() })
-                    }),
+                    ast::Value::SingleQuotedString(s) => {
+                        in_cols.iter().position(|c| c.0 == *s).ok_or_else(|| {
+                            err(
+                                span,
+                                SqlErrorKind::Unknown {
+                                    what: "column of the cursor".into(),
+                                    name: s.clone(),
+                                },
+                            )
+                        })
+                    }
                     _ => Err(err(
                         span,
                         SqlErrorKind::ArgForm {
@@ -1572,8 +2283,18 @@ impl<'a> Compiler<'a> {
                 let column = column_arg(self, args[1])?;
                 let k = self.int_arg(args[2], &name, "K", 1, 100_000)? as u32;
                 let window_s = self.int_arg(args[3], &name, "windowSize", 1, 3600)? as u32;
-                let cols = vec![in_cols[column].clone(), ("MOST_FREQUENT_VALUES".to_string(), SqlType::BigInt)];
-                (TableFn::TopK { column, k, window_s }, cols)
+                let cols = vec![
+                    in_cols[column].clone(),
+                    ("MOST_FREQUENT_VALUES".to_string(), SqlType::BigInt),
+                ];
+                (
+                    TableFn::TopK {
+                        column,
+                        k,
+                        window_s,
+                    },
+                    cols,
+                )
             }
             "COUNT_DISTINCT_ITEMS_TUMBLING" => {
                 let column = column_arg(self, args[1])?;
@@ -1599,24 +2320,60 @@ impl<'a> Compiler<'a> {
                 }
                 let mut cols = in_cols.clone();
                 cols.push(("ANOMALY_SCORE".to_string(), SqlType::Double));
-                (TableFn::RandomCutForest { numeric, trees, sample_size, time_decay, shingle }, cols)
+                (
+                    TableFn::RandomCutForest {
+                        numeric,
+                        trees,
+                        sample_size,
+                        time_decay,
+                        shingle,
+                    },
+                    cols,
+                )
             }
             _ => {
                 let window_size = self.int_arg(args[1], &name, "windowSize", 1, 1_000_000)? as u32;
                 let scan_radius = self.num_arg(args[2], &name, "scanRadius")?;
-                let min_points = self.int_arg(args[3], &name, "minimumNumberOfPointsInAHotspot", 1, 1_000_000)? as u32;
+                let min_points = self.int_arg(
+                    args[3],
+                    &name,
+                    "minimumNumberOfPointsInAHotspot",
+                    1,
+                    1_000_000,
+                )? as u32;
                 if numeric.is_empty() {
                     return Err(err(fspan, SqlErrorKind::NoNumericColumns { func: name }));
                 }
                 let mut cols = in_cols.clone();
                 cols.push(("HOTSPOTS_RESULT".to_string(), SqlType::Varchar(10_000)));
-                (TableFn::Hotspots { numeric, window_size, scan_radius, min_points }, cols)
+                (
+                    TableFn::Hotspots {
+                        numeric,
+                        window_size,
+                        scan_radius,
+                        min_points,
+                    },
+                    cols,
+                )
             }
         };
         let mut names = alias;
         names.push(name);
-        let rel = Rel { names, cols, offset: 0, rowtime: true, flink: false };
-        Ok((From::TableFn { func, input: Box::new(input) }, Scope { rels: vec![rel] }, None))
+        let rel = Rel {
+            names,
+            cols,
+            offset: 0,
+            rowtime: true,
+            flink: false,
+        };
+        Ok((
+            From::TableFn {
+                func,
+                input: Box::new(input),
+            },
+            Scope { rels: vec![rel] },
+            None,
+        ))
     }
 
     /// Flink `TUMBLE(TABLE t, DESCRIPTOR(ts), size)` / `HOP(TABLE t, DESCRIPTOR(ts), slide, size)`.
@@ -1633,7 +2390,11 @@ impl<'a> Compiler<'a> {
         if args.len() != want {
             return Err(err(
                 fspan,
-                SqlErrorKind::ArgCount { func: name.into(), expected: want.to_string(), given: args.len() },
+                SqlErrorKind::ArgCount {
+                    func: name.into(),
+                    expected: want.to_string(),
+                    given: args.len(),
+                },
             ));
         }
         let form = |arg: &str, expected: &str| SqlErrorKind::ArgForm {
@@ -1642,32 +2403,66 @@ impl<'a> Compiler<'a> {
             expected: expected.into(),
         };
         let ast::Expr::Identifier(t) = args[0] else {
-            return Err(err(self.sp(args[0].span()), form("the first argument", "TABLE and a table name")));
+            return Err(err(
+                self.sp(args[0].span()),
+                form("the first argument", "TABLE and a table name"),
+            ));
         };
         let tn = fold(t);
         let Some(sid) = self.stream_id(&tn) else {
-            return Err(err(self.sp(t.span), SqlErrorKind::Unknown { what: "table".into(), name: tn }));
+            return Err(err(
+                self.sp(t.span),
+                SqlErrorKind::Unknown {
+                    what: "table".into(),
+                    name: tn,
+                },
+            ));
         };
         reads.push(sid);
-        let cols: Vec<(String, SqlType)> = self.streams[sid].columns.iter().map(|c| (c.name.clone(), c.ty)).collect();
+        let cols: Vec<(String, SqlType)> = self.streams[sid]
+            .columns
+            .iter()
+            .map(|c| (c.name.clone(), c.ty))
+            .collect();
         let col = match args[1] {
-            ast::Expr::Function(d) if func_name(d) == "DESCRIPTOR" => match self.plain_args(d, "DESCRIPTOR")?.as_slice() {
-                [ast::Expr::Identifier(c)] => {
-                    let cn = fold(c);
-                    let i = cols.iter().position(|x| x.0 == cn).ok_or_else(|| {
-                        err(self.sp(c.span), SqlErrorKind::Unknown { what: format!("column of {tn}"), name: cn.clone() })
-                    })?;
-                    if cols[i].1 != SqlType::Timestamp {
-                        return Err(err(
-                            self.sp(c.span),
-                            SqlErrorKind::TypeMismatch { expected: "a TIMESTAMP".into(), found: type_name(Some(cols[i].1)) },
-                        ));
+            ast::Expr::Function(d) if func_name(d) == "DESCRIPTOR" => {
+                match self.plain_args(d, "DESCRIPTOR")?.as_slice() {
+                    [ast::Expr::Identifier(c)] => {
+                        let cn = fold(c);
+                        let i = cols.iter().position(|x| x.0 == cn).ok_or_else(|| {
+                            err(
+                                self.sp(c.span),
+                                SqlErrorKind::Unknown {
+                                    what: format!("column of {tn}"),
+                                    name: cn.clone(),
+                                },
+                            )
+                        })?;
+                        if cols[i].1 != SqlType::Timestamp {
+                            return Err(err(
+                                self.sp(c.span),
+                                SqlErrorKind::TypeMismatch {
+                                    expected: "a TIMESTAMP".into(),
+                                    found: type_name(Some(cols[i].1)),
+                                },
+                            ));
+                        }
+                        i
                     }
-                    i
+                    _ => {
+                        return Err(err(
+                            self.sp(args[1].span()),
+                            form("the second argument", "DESCRIPTOR(column)"),
+                        ))
+                    }
                 }
-                _ => return Err(err(self.sp(args[1].span()), form("the second argument", "DESCRIPTOR(column)"))),
-            },
-            _ => return Err(err(self.sp(args[1].span()), form("the second argument", "DESCRIPTOR(column)"))),
+            }
+            _ => {
+                return Err(err(
+                    self.sp(args[1].span()),
+                    form("the second argument", "DESCRIPTOR(column)"),
+                ))
+            }
         };
         let mut ivs = Vec::new();
         for a in &args[2..] {
@@ -1676,9 +2471,16 @@ impl<'a> Compiler<'a> {
                 other => return Err(err(self.sp(other.span()), form("the size", "INTERVAL"))),
             }
         }
-        let (slide_ms, size_ms) = if ivs.len() == 1 { (ivs[0], ivs[0]) } else { (ivs[0], ivs[1]) };
+        let (slide_ms, size_ms) = if ivs.len() == 1 {
+            (ivs[0], ivs[0])
+        } else {
+            (ivs[0], ivs[1])
+        };
         if size_ms % slide_ms != 0 {
-            return Err(err(self.sp(args[3].span()), form("the size", "a multiple of the slide")));
+            return Err(err(
+                self.sp(args[3].span()),
+                form("the size", "a multiple of the slide"),
+            ));
         }
         let delay_ms = self
             .flink
@@ -1689,9 +2491,28 @@ impl<'a> Compiler<'a> {
             .map_or(0, |(_, d)| *d);
         let mut names = vec![tn];
         names.extend(alias);
-        let rel = Rel { names, cols, offset: 0, rowtime: true, flink: true };
-        let fl = Flink { stream: sid, time: Expr::Col(col), size_ms, slide_ms, delay_ms };
-        Ok((From::Stream { stream: sid, join: None }, Scope { rels: vec![rel] }, Some(fl)))
+        let rel = Rel {
+            names,
+            cols,
+            offset: 0,
+            rowtime: true,
+            flink: true,
+        };
+        let fl = Flink {
+            stream: sid,
+            time: Expr::Col(col),
+            size_ms,
+            slide_ms,
+            delay_ms,
+        };
+        Ok((
+            From::Stream {
+                stream: sid,
+                join: None,
+            },
+            Scope { rels: vec![rel] },
+            Some(fl),
+        ))
     }
 
     /// A name in scope: a column, ROWTIME, or a Flink window bound.
@@ -1701,16 +2522,29 @@ impl<'a> Compiler<'a> {
         let (rels, col): (Vec<&Rel>, &String) = match names.as_slice() {
             [c] => (cx.scope.rels.iter().collect(), c),
             [q, c] => {
-                let rels: Vec<&Rel> = cx.scope.rels.iter().filter(|r| r.names.contains(q)).collect();
+                let rels: Vec<&Rel> = cx
+                    .scope
+                    .rels
+                    .iter()
+                    .filter(|r| r.names.contains(q))
+                    .collect();
                 if rels.is_empty() {
-                    return Err(err(span, SqlErrorKind::Unknown { what: "stream".into(), name: q.clone() }));
+                    return Err(err(
+                        span,
+                        SqlErrorKind::Unknown {
+                            what: "stream".into(),
+                            name: q.clone(),
+                        },
+                    ));
                 }
                 (rels, c)
             }
             _ => {
                 return Err(err(
                     span,
-                    SqlErrorKind::Unsupported { what: format!("the name {} (a field of a row)", names.join(".")) },
+                    SqlErrorKind::Unsupported {
+                        what: format!("the name {} (a field of a row)", names.join(".")),
+                    },
                 ))
             }
         };
@@ -1731,23 +2565,41 @@ impl<'a> Compiler<'a> {
         if flink && matches!(col.as_str(), "WINDOW_START" | "WINDOW_END" | "WINDOW_TIME") {
             let grouped = matches!(cx.mode, Mode::Grouped { flink: true, .. });
             if !grouped {
-                return Err(err(span, SqlErrorKind::Unsupported { what: format!("{col} outside the select list") }));
+                return Err(err(
+                    span,
+                    SqlErrorKind::Unsupported {
+                        what: format!("{col} outside the select list"),
+                    },
+                ));
             }
             let e = match col.as_str() {
                 "WINDOW_START" => Expr::WindowStart,
                 "WINDOW_END" => Expr::WindowEnd,
-                _ => Expr::Binary(BinaryOp::Sub, Box::new(Expr::WindowEnd), Box::new(Expr::Lit(Value::Interval(1)))),
+                _ => Expr::Binary(
+                    BinaryOp::Sub,
+                    Box::new(Expr::WindowEnd),
+                    Box::new(Expr::Lit(Value::Interval(1))),
+                ),
             };
             return Ok((e, Some(SqlType::Timestamp)));
         }
         if col == "CURRENT_ROW_TIMESTAMP" && idents.len() == 1 {
-            return Ok((Expr::Call(Func::CurrentRowTimestamp, Vec::new()), Some(SqlType::Timestamp)));
+            return Ok((
+                Expr::Call(Func::CurrentRowTimestamp, Vec::new()),
+                Some(SqlType::Timestamp),
+            ));
         }
         let what = match names.len() {
             1 => "column".to_string(),
             _ => format!("column of {}", names[0]),
         };
-        Err(err(span, SqlErrorKind::Unknown { what, name: col.clone() }))
+        Err(err(
+            span,
+            SqlErrorKind::Unknown {
+                what,
+                name: col.clone(),
+            },
+        ))
     }
 
     /// Compiles an expression in its context; returns it with its type.
@@ -1768,12 +2620,20 @@ impl<'a> Compiler<'a> {
         if let Mode::Grouped { keys, .. } = &cx.mode {
             if !keys.is_empty() && !matches!(e, ast::Expr::Value(_)) && !has_aggregate(e, 0) {
                 let keys = keys.clone();
-                let mut row = Cx { scope: cx.scope, mode: Mode::Row(RowWhy::Plain), depth: cx.depth };
+                let mut row = Cx {
+                    scope: cx.scope,
+                    mode: Mode::Row(RowWhy::Plain),
+                    depth: cx.depth,
+                };
                 if let Ok((x, t)) = self.expr_inner(e, &mut row) {
                     if let Some(i) = keys.iter().position(|k| *k == x) {
                         return Ok((Expr::Key(i), t));
                     }
-                    if let (Expr::Col(_), ast::Expr::Identifier(_) | ast::Expr::CompoundIdentifier(_)) = (&x, e) {
+                    if let (
+                        Expr::Col(_),
+                        ast::Expr::Identifier(_) | ast::Expr::CompoundIdentifier(_),
+                    ) = (&x, e)
+                    {
                         let column = e.to_string();
                         return Err(err(span, SqlErrorKind::NotGrouped { column }));
                     }
@@ -1792,8 +2652,15 @@ impl<'a> Compiler<'a> {
             ast::Expr::Nested(x) => self.expr(x, cx),
             ast::Expr::Value(v) => self.literal(&v.value, span),
             ast::Expr::Interval(iv) => {
-                let ms = interval_ms(iv)
-                    .ok_or_else(|| err(span, SqlErrorKind::BadLiteral { what: "interval".into(), text: e.to_string() }))?;
+                let ms = interval_ms(iv).ok_or_else(|| {
+                    err(
+                        span,
+                        SqlErrorKind::BadLiteral {
+                            what: "interval".into(),
+                            text: e.to_string(),
+                        },
+                    )
+                })?;
                 Ok((Expr::Lit(Value::Interval(ms)), Some(SqlType::Interval)))
             }
             ast::Expr::TypedString(ts) => {
@@ -1804,11 +2671,22 @@ impl<'a> Compiler<'a> {
                 match &ts.data_type {
                     DataType::Timestamp(..) | DataType::Datetime(_) | DataType::Date => {
                         let ms = parse_timestamp(&text).ok_or_else(|| {
-                            err(span, SqlErrorKind::BadLiteral { what: "TIMESTAMP".into(), text: text.clone() })
+                            err(
+                                span,
+                                SqlErrorKind::BadLiteral {
+                                    what: "TIMESTAMP".into(),
+                                    text: text.clone(),
+                                },
+                            )
                         })?;
                         Ok((Expr::Lit(Value::Ts(ms)), Some(SqlType::Timestamp)))
                     }
-                    other => Err(err(span, SqlErrorKind::Unsupported { what: format!("{other} literals") })),
+                    other => Err(err(
+                        span,
+                        SqlErrorKind::Unsupported {
+                            what: format!("{other} literals"),
+                        },
+                    )),
                 }
             }
             ast::Expr::UnaryOp { op, expr } => {
@@ -1829,36 +2707,72 @@ impl<'a> Compiler<'a> {
                     }
                     UnaryOperator::Not => {
                         self.expect_bool(expr, t)?;
-                        Ok((Expr::Unary(UnaryOp::Not, Box::new(x)), Some(SqlType::Boolean)))
+                        Ok((
+                            Expr::Unary(UnaryOp::Not, Box::new(x)),
+                            Some(SqlType::Boolean),
+                        ))
                     }
-                    other => Err(err(span, SqlErrorKind::Unsupported { what: format!("the operator {other}") })),
+                    other => Err(err(
+                        span,
+                        SqlErrorKind::Unsupported {
+                            what: format!("the operator {other}"),
+                        },
+                    )),
                 }
             }
             ast::Expr::BinaryOp { left, op, right } => self.binary(left, op, right, span, cx),
             ast::Expr::IsNull(x) | ast::Expr::IsNotNull(x) => {
                 let (x2, _) = self.expr(x, cx)?;
                 let negated = matches!(e, ast::Expr::IsNotNull(_));
-                Ok((Expr::IsNull { expr: Box::new(x2), negated }, Some(SqlType::Boolean)))
+                Ok((
+                    Expr::IsNull {
+                        expr: Box::new(x2),
+                        negated,
+                    },
+                    Some(SqlType::Boolean),
+                ))
             }
             ast::Expr::IsDistinctFrom(a, b) | ast::Expr::IsNotDistinctFrom(a, b) => {
                 let (x, xt) = self.expr(a, cx)?;
                 let (y, yt) = self.expr(b, cx)?;
                 self.expect_comparable(b, xt, yt)?;
-                let op = if matches!(e, ast::Expr::IsDistinctFrom(..)) { BinaryOp::Distinct } else { BinaryOp::NotDistinct };
-                Ok((Expr::Binary(op, Box::new(x), Box::new(y)), Some(SqlType::Boolean)))
+                let op = if matches!(e, ast::Expr::IsDistinctFrom(..)) {
+                    BinaryOp::Distinct
+                } else {
+                    BinaryOp::NotDistinct
+                };
+                Ok((
+                    Expr::Binary(op, Box::new(x), Box::new(y)),
+                    Some(SqlType::Boolean),
+                ))
             }
-            ast::Expr::Between { expr, negated, low, high } => {
+            ast::Expr::Between {
+                expr,
+                negated,
+                low,
+                high,
+            } => {
                 let (x, xt) = self.expr(expr, cx)?;
                 let (l, lt) = self.expr(low, cx)?;
                 let (h, ht) = self.expr(high, cx)?;
                 self.expect_comparable(low, xt, lt)?;
                 self.expect_comparable(high, xt, ht)?;
                 Ok((
-                    Expr::Between { expr: Box::new(x), low: Box::new(l), high: Box::new(h), negated: *negated },
+                    Expr::Between {
+                        expr: Box::new(x),
+                        low: Box::new(l),
+                        high: Box::new(h),
+                        negated: *negated,
+                    },
                     Some(SqlType::Boolean),
                 ))
             }
-            ast::Expr::In { expr, target: ast::InTarget::List(list), negated, .. } => {
+            ast::Expr::In {
+                expr,
+                target: ast::InTarget::List(list),
+                negated,
+                ..
+            } => {
                 let (x, xt) = self.expr(expr, cx)?;
                 let mut items = Vec::new();
                 for it in list {
@@ -1866,23 +2780,58 @@ impl<'a> Compiler<'a> {
                     self.expect_comparable(it, xt, yt)?;
                     items.push(y);
                 }
-                Ok((Expr::InList { expr: Box::new(x), list: items, negated: *negated }, Some(SqlType::Boolean)))
+                Ok((
+                    Expr::InList {
+                        expr: Box::new(x),
+                        list: items,
+                        negated: *negated,
+                    },
+                    Some(SqlType::Boolean),
+                ))
             }
-            ast::Expr::Like { negated, any: false, expr, pattern, escape_char: None } => {
+            ast::Expr::Like {
+                negated,
+                any: false,
+                expr,
+                pattern,
+                escape_char: None,
+            } => {
                 let (x, xt) = self.expr(expr, cx)?;
                 let (p, pt) = self.expr(pattern, cx)?;
                 self.expect_class(expr, xt, &[1], "a string (VARCHAR)")?;
                 self.expect_class(pattern, pt, &[1], "a string (VARCHAR)")?;
-                Ok((Expr::Like { expr: Box::new(x), pattern: Box::new(p), negated: *negated }, Some(SqlType::Boolean)))
+                Ok((
+                    Expr::Like {
+                        expr: Box::new(x),
+                        pattern: Box::new(p),
+                        negated: *negated,
+                    },
+                    Some(SqlType::Boolean),
+                ))
             }
-            ast::Expr::Cast { kind: ast::CastKind::Cast, expr, data_type, format: None } => {
+            ast::Expr::Cast {
+                kind: ast::CastKind::Cast,
+                expr,
+                data_type,
+                format: None,
+            } => {
                 let (x, _) = self.expr(expr, cx)?;
                 let ty = sql_type(data_type).ok_or_else(|| {
-                    err(span, SqlErrorKind::Unsupported { what: format!("the type {data_type}") })
+                    err(
+                        span,
+                        SqlErrorKind::Unsupported {
+                            what: format!("the type {data_type}"),
+                        },
+                    )
                 })?;
                 Ok((Expr::Cast(Box::new(x), ty), Some(ty)))
             }
-            ast::Expr::Case { operand, conditions, else_result, .. } => {
+            ast::Expr::Case {
+                operand,
+                conditions,
+                else_result,
+                ..
+            } => {
                 let op = match operand {
                     Some(o) => Some(self.expr(o, cx)?),
                     None => None,
@@ -1907,7 +2856,14 @@ impl<'a> Compiler<'a> {
                     }
                     None => None,
                 };
-                Ok((Expr::Case { operand: op.map(|o| Box::new(o.0)), whens, otherwise }, ty))
+                Ok((
+                    Expr::Case {
+                        operand: op.map(|o| Box::new(o.0)),
+                        whens,
+                        otherwise,
+                    },
+                    ty,
+                ))
             }
             ast::Expr::Floor { expr, field } | ast::Expr::Ceil { expr, field } => {
                 let floor = matches!(e, ast::Expr::Floor { .. });
@@ -1916,25 +2872,42 @@ impl<'a> Compiler<'a> {
                 match field {
                     CeilFloorKind::DateTimeField(DateTimeField::NoDateTime) => {
                         self.expect_class(expr, t, &[0], "a number")?;
-                        Ok((Expr::Call(if floor { Func::Floor } else { Func::Ceil }, vec![x]), t))
+                        Ok((
+                            Expr::Call(if floor { Func::Floor } else { Func::Ceil }, vec![x]),
+                            t,
+                        ))
                     }
                     CeilFloorKind::DateTimeField(f) => {
                         let Some(unit) = time_unit(f) else {
                             return Err(err(
                                 self.floor_span(span),
-                                SqlErrorKind::Unsupported { what: format!("{fname} … TO {f}") },
+                                SqlErrorKind::Unsupported {
+                                    what: format!("{fname} … TO {f}"),
+                                },
                             ));
                         };
                         self.expect_class(expr, t, &[2], "a TIMESTAMP")?;
-                        let x = if floor { Expr::FloorTo(Box::new(x), unit) } else { Expr::CeilTo(Box::new(x), unit) };
+                        let x = if floor {
+                            Expr::FloorTo(Box::new(x), unit)
+                        } else {
+                            Expr::CeilTo(Box::new(x), unit)
+                        };
                         Ok((x, Some(SqlType::Timestamp)))
                     }
-                    CeilFloorKind::Scale(_) => {
-                        Err(err(self.floor_span(span), SqlErrorKind::Unsupported { what: format!("{fname} with a scale") }))
-                    }
+                    CeilFloorKind::Scale(_) => Err(err(
+                        self.floor_span(span),
+                        SqlErrorKind::Unsupported {
+                            what: format!("{fname} with a scale"),
+                        },
+                    )),
                 }
             }
-            ast::Expr::Substring { expr, substring_from, substring_for, .. } => {
+            ast::Expr::Substring {
+                expr,
+                substring_from,
+                substring_for,
+                ..
+            } => {
                 let (s, st) = self.expr(expr, cx)?;
                 self.expect_class(expr, st, &[1], "a string (VARCHAR)")?;
                 let mut args = vec![s];
@@ -1946,16 +2919,27 @@ impl<'a> Compiler<'a> {
                 if args.len() == 1 {
                     args.push(Expr::Lit(Value::Int(1)));
                 }
-                Ok((Expr::Call(Func::Substring, args), st.map(|t| SqlType::Varchar(len(t)))))
+                Ok((
+                    Expr::Call(Func::Substring, args),
+                    st.map(|t| SqlType::Varchar(len(t))),
+                ))
             }
             ast::Expr::Position { expr, r#in } => {
                 let (n, nt) = self.expr(expr, cx)?;
                 let (h, ht) = self.expr(r#in, cx)?;
                 self.expect_class(expr, nt, &[1], "a string (VARCHAR)")?;
                 self.expect_class(r#in, ht, &[1], "a string (VARCHAR)")?;
-                Ok((Expr::Call(Func::Position, vec![n, h]), Some(SqlType::Integer)))
+                Ok((
+                    Expr::Call(Func::Position, vec![n, h]),
+                    Some(SqlType::Integer),
+                ))
             }
-            ast::Expr::Trim { trim_where, trim_what, expr, trim_characters: None } => {
+            ast::Expr::Trim {
+                trim_where,
+                trim_what,
+                expr,
+                trim_characters: None,
+            } => {
                 let (s, st) = self.expr(expr, cx)?;
                 self.expect_class(expr, st, &[1], "a string (VARCHAR)")?;
                 let chars = match trim_what {
@@ -1976,7 +2960,12 @@ impl<'a> Compiler<'a> {
             ast::Expr::Function(f) => self.function(f, span, cx),
             other => {
                 let text: String = other.to_string().chars().take(40).collect();
-                Err(err(span, SqlErrorKind::Unsupported { what: format!("the expression {text}") }))
+                Err(err(
+                    span,
+                    SqlErrorKind::Unsupported {
+                        what: format!("the expression {text}"),
+                    },
+                ))
             }
         }
     }
@@ -1984,7 +2973,12 @@ impl<'a> Compiler<'a> {
     /// A column reached in a grouped select outside every key and aggregate.
     fn check_grouped(&self, x: Expr, t: Ty, span: Span, cx: &Cx, e: &ast::Expr) -> R<(Expr, Ty)> {
         if let (Mode::Grouped { .. }, Expr::Col(_)) = (&cx.mode, &x) {
-            return Err(err(span, SqlErrorKind::NotGrouped { column: e.to_string() }));
+            return Err(err(
+                span,
+                SqlErrorKind::NotGrouped {
+                    column: e.to_string(),
+                },
+            ));
         }
         Ok((x, t))
     }
@@ -1993,7 +2987,10 @@ impl<'a> Compiler<'a> {
         match t {
             Some(t) if !classes.contains(&class(t)) => Err(err(
                 self.widen(self.sp(e.span())),
-                SqlErrorKind::TypeMismatch { expected: expected.into(), found: type_name(Some(t)) },
+                SqlErrorKind::TypeMismatch {
+                    expected: expected.into(),
+                    found: type_name(Some(t)),
+                },
             )),
             _ => Ok(()),
         }
@@ -2003,7 +3000,10 @@ impl<'a> Compiler<'a> {
         match t {
             Some(t) if !is_integer(t) => Err(err(
                 self.widen(self.sp(e.span())),
-                SqlErrorKind::TypeMismatch { expected: "a whole number".into(), found: type_name(Some(t)) },
+                SqlErrorKind::TypeMismatch {
+                    expected: "a whole number".into(),
+                    found: type_name(Some(t)),
+                },
             )),
             _ => Ok(()),
         }
@@ -2039,23 +3039,43 @@ impl<'a> Compiler<'a> {
         Ok(match v {
             ast::Value::Number(n, _) => {
                 if let Ok(i) = n.parse::<i64>() {
-                    let t = if i32::try_from(i).is_ok() { SqlType::Integer } else { SqlType::BigInt };
+                    let t = if i32::try_from(i).is_ok() {
+                        SqlType::Integer
+                    } else {
+                        SqlType::BigInt
+                    };
                     (Expr::Lit(Value::Int(i)), Some(t))
                 } else {
                     match n.parse::<f64>() {
-                        Ok(d) if d.is_finite() => (Expr::Lit(Value::Double(d)), Some(SqlType::Double)),
+                        Ok(d) if d.is_finite() => {
+                            (Expr::Lit(Value::Double(d)), Some(SqlType::Double))
+                        }
                         _ => {
-                            return Err(err(span, SqlErrorKind::BadLiteral { what: "number".into(), text: n.clone() }))
+                            return Err(err(
+                                span,
+                                SqlErrorKind::BadLiteral {
+                                    what: "number".into(),
+                                    text: n.clone(),
+                                },
+                            ))
                         }
                     }
                 }
             }
-            ast::Value::SingleQuotedString(s) => {
-                (Expr::Lit(Value::Str(s.as_str().into())), Some(SqlType::Varchar(s.chars().count() as u32)))
-            }
+            ast::Value::SingleQuotedString(s) => (
+                Expr::Lit(Value::Str(s.as_str().into())),
+                Some(SqlType::Varchar(s.chars().count() as u32)),
+            ),
             ast::Value::Boolean(b) => (Expr::Lit(Value::Bool(*b)), Some(SqlType::Boolean)),
             ast::Value::Null => (Expr::Lit(Value::Null), None),
-            other => return Err(err(span, SqlErrorKind::Unsupported { what: format!("the literal {other}") })),
+            other => {
+                return Err(err(
+                    span,
+                    SqlErrorKind::Unsupported {
+                        what: format!("the literal {other}"),
+                    },
+                ))
+            }
         })
     }
 
@@ -2084,7 +3104,14 @@ impl<'a> Compiler<'a> {
             BinaryOperator::GtEq => BinaryOp::GtEq,
             BinaryOperator::And => BinaryOp::And,
             BinaryOperator::Or => BinaryOp::Or,
-            other => return Err(err(span, SqlErrorKind::Unsupported { what: format!("the operator {other}") })),
+            other => {
+                return Err(err(
+                    span,
+                    SqlErrorKind::Unsupported {
+                        what: format!("the operator {other}"),
+                    },
+                ))
+            }
         };
         let ty: Ty = match bop {
             BinaryOp::And | BinaryOp::Or => {
@@ -2092,14 +3119,21 @@ impl<'a> Compiler<'a> {
                 self.expect_bool(right, rt)?;
                 Some(SqlType::Boolean)
             }
-            BinaryOp::Eq | BinaryOp::NotEq | BinaryOp::Lt | BinaryOp::LtEq | BinaryOp::Gt | BinaryOp::GtEq => {
+            BinaryOp::Eq
+            | BinaryOp::NotEq
+            | BinaryOp::Lt
+            | BinaryOp::LtEq
+            | BinaryOp::Gt
+            | BinaryOp::GtEq => {
                 self.expect_comparable(right, lt, rt)?;
                 Some(SqlType::Boolean)
             }
             BinaryOp::Concat => {
                 self.expect_class(left, lt, &[1], "a string (VARCHAR)")?;
                 self.expect_class(right, rt, &[1], "a string (VARCHAR)")?;
-                Some(SqlType::Varchar(lt.map_or(0, len).saturating_add(rt.map_or(0, len))))
+                Some(SqlType::Varchar(
+                    lt.map_or(0, len).saturating_add(rt.map_or(0, len)),
+                ))
             }
             _ => {
                 let c = |t: Ty| t.map(class);
@@ -2114,17 +3148,26 @@ impl<'a> Compiler<'a> {
                             (a, b) => a.or(b),
                         }
                     }
-                    (BinaryOp::Add | BinaryOp::Sub, Some(2), Some(3) | None) => Some(SqlType::Timestamp),
+                    (BinaryOp::Add | BinaryOp::Sub, Some(2), Some(3) | None) => {
+                        Some(SqlType::Timestamp)
+                    }
                     (BinaryOp::Add, Some(3), Some(2)) => Some(SqlType::Timestamp),
                     (BinaryOp::Sub, Some(2), Some(2)) => Some(SqlType::Interval),
                     (BinaryOp::Add | BinaryOp::Sub, Some(3), Some(3)) => Some(SqlType::Interval),
                     (BinaryOp::Mul | BinaryOp::Div, Some(3), Some(0)) => Some(SqlType::Interval),
                     (BinaryOp::Mul, Some(0), Some(3)) => Some(SqlType::Interval),
                     _ => {
-                        let (bad, bt) = if matches!(c(lt), Some(0) | Some(2) | Some(3) | None) { (right, rt) } else { (left, lt) };
+                        let (bad, bt) = if matches!(c(lt), Some(0) | Some(2) | Some(3) | None) {
+                            (right, rt)
+                        } else {
+                            (left, lt)
+                        };
                         return Err(err(
                             self.widen(self.sp(bad.span())),
-                            SqlErrorKind::TypeMismatch { expected: "a number".into(), found: type_name(bt) },
+                            SqlErrorKind::TypeMismatch {
+                                expected: "a number".into(),
+                                found: type_name(bt),
+                            },
                         ));
                     }
                 }
@@ -2137,21 +3180,42 @@ impl<'a> Compiler<'a> {
         let name = func_name(f);
         let wspan = self.widen(span);
         if f.filter.is_some() || f.null_treatment.is_some() || !f.within_group.is_empty() {
-            return Err(err(wspan, SqlErrorKind::Unsupported { what: format!("this form of {name}(…)") }));
+            return Err(err(
+                wspan,
+                SqlErrorKind::Unsupported {
+                    what: format!("this form of {name}(…)"),
+                },
+            ));
         }
         if AGGREGATES.contains(&name.as_str()) {
             return self.aggregate(f, &name, wspan, cx);
         }
         if f.over.is_some() {
-            return Err(err(wspan, SqlErrorKind::Unsupported { what: format!("{name}(…) OVER") }));
+            return Err(err(
+                wspan,
+                SqlErrorKind::Unsupported {
+                    what: format!("{name}(…) OVER"),
+                },
+            ));
         }
         let args = self.plain_args(f, &name)?;
         let arity = |n: std::ops::RangeInclusive<usize>| -> R<()> {
             if n.contains(&args.len()) {
                 Ok(())
             } else {
-                let expected = if n.start() == n.end() { n.start().to_string() } else { format!("{} to {}", n.start(), n.end()) };
-                Err(err(wspan, SqlErrorKind::ArgCount { func: name.clone(), expected, given: args.len() }))
+                let expected = if n.start() == n.end() {
+                    n.start().to_string()
+                } else {
+                    format!("{} to {}", n.start(), n.end())
+                };
+                Err(err(
+                    wspan,
+                    SqlErrorKind::ArgCount {
+                        func: name.clone(),
+                        expected,
+                        given: args.len(),
+                    },
+                ))
             }
         };
         if name == "STEP" {
@@ -2163,7 +3227,11 @@ impl<'a> Compiler<'a> {
                 other => {
                     return Err(err(
                         self.sp(other.span()),
-                        SqlErrorKind::ArgForm { func: "STEP".into(), arg: "BY".into(), expected: "INTERVAL".into() },
+                        SqlErrorKind::ArgForm {
+                            func: "STEP".into(),
+                            arg: "BY".into(),
+                            expected: "INTERVAL".into(),
+                        },
                     ))
                 }
             };
@@ -2174,7 +3242,10 @@ impl<'a> Compiler<'a> {
         }
         if name == "CURRENT_ROW_TIMESTAMP" {
             arity(0..=0)?;
-            return Ok((Expr::Call(Func::CurrentRowTimestamp, Vec::new()), Some(SqlType::Timestamp)));
+            return Ok((
+                Expr::Call(Func::CurrentRowTimestamp, Vec::new()),
+                Some(SqlType::Timestamp),
+            ));
         }
         let func = match name.as_str() {
             "ABS" => Func::Abs,
@@ -2190,16 +3261,32 @@ impl<'a> Compiler<'a> {
             "COALESCE" => Func::Coalesce,
             "NULLIF" => Func::NullIf,
             "MONOTONIC" => Func::Monotonic,
-            "REGEX_LOG_PARSE" | "CURSOR" | "TOP_K_ITEMS_TUMBLING" | "COUNT_DISTINCT_ITEMS_TUMBLING"
-            | "RANDOM_CUT_FOREST" | "HOTSPOTS" | "CURRENT_TIMESTAMP" | "LOCALTIMESTAMP" => {
+            "REGEX_LOG_PARSE"
+            | "CURSOR"
+            | "TOP_K_ITEMS_TUMBLING"
+            | "COUNT_DISTINCT_ITEMS_TUMBLING"
+            | "RANDOM_CUT_FOREST"
+            | "HOTSPOTS"
+            | "CURRENT_TIMESTAMP"
+            | "LOCALTIMESTAMP" => {
                 let what = match name.as_str() {
                     "REGEX_LOG_PARSE" => name.clone(),
-                    "CURRENT_TIMESTAMP" | "LOCALTIMESTAMP" => format!("{name} (use CURRENT_ROW_TIMESTAMP or ROWTIME)"),
+                    "CURRENT_TIMESTAMP" | "LOCALTIMESTAMP" => {
+                        format!("{name} (use CURRENT_ROW_TIMESTAMP or ROWTIME)")
+                    }
                     _ => format!("{name} here (it goes in FROM TABLE(…))"),
                 };
                 return Err(err(wspan, SqlErrorKind::Unsupported { what }));
             }
-            _ => return Err(err(self.widen(self.sp(f.name.span())), SqlErrorKind::Unknown { what: "function".into(), name })),
+            _ => {
+                return Err(err(
+                    self.widen(self.sp(f.name.span())),
+                    SqlErrorKind::Unknown {
+                        what: "function".into(),
+                        name,
+                    },
+                ))
+            }
         };
         let mut xs = Vec::new();
         let mut ts = Vec::new();
@@ -2209,7 +3296,8 @@ impl<'a> Compiler<'a> {
             ts.push(t);
         }
         let num = |this: &Self, i: usize| this.expect_class(args[i], ts[i], &[0], "a number");
-        let s = |this: &Self, i: usize| this.expect_class(args[i], ts[i], &[1], "a string (VARCHAR)");
+        let s =
+            |this: &Self, i: usize| this.expect_class(args[i], ts[i], &[1], "a string (VARCHAR)");
         let ty: Ty = match func {
             Func::Abs => {
                 arity(1..=1)?;
@@ -2275,7 +3363,13 @@ impl<'a> Compiler<'a> {
         Ok((Expr::Call(func, xs), ty))
     }
 
-    fn aggregate(&mut self, f: &ast::Function, name: &str, span: Span, cx: &mut Cx) -> R<(Expr, Ty)> {
+    fn aggregate(
+        &mut self,
+        f: &ast::Function,
+        name: &str,
+        span: Span,
+        cx: &mut Cx,
+    ) -> R<(Expr, Ty)> {
         let func = match name {
             "COUNT" => AggFunc::Count,
             "SUM" => AggFunc::Sum,
@@ -2289,36 +3383,64 @@ impl<'a> Compiler<'a> {
                 let kind = match why {
                     RowWhy::Where => SqlErrorKind::AggregateInWhere,
                     RowWhy::AggArg => SqlErrorKind::NestedAggregate,
-                    RowWhy::Key => SqlErrorKind::Unsupported { what: "an aggregate in GROUP BY".into() },
+                    RowWhy::Key => SqlErrorKind::Unsupported {
+                        what: "an aggregate in GROUP BY".into(),
+                    },
                     RowWhy::Plain => SqlErrorKind::AggregateWithoutWindow { func: name.into() },
                 };
                 return Err(err(span, kind));
             }
             (Mode::Free { .. }, false) => {
-                return Err(err(span, SqlErrorKind::AggregateWithoutWindow { func: name.into() }));
+                return Err(err(
+                    span,
+                    SqlErrorKind::AggregateWithoutWindow { func: name.into() },
+                ));
             }
             (Mode::Grouped { .. }, true) => {
-                return Err(err(span, SqlErrorKind::Unsupported { what: "OVER in a GROUP BY query".into() }));
+                return Err(err(
+                    span,
+                    SqlErrorKind::Unsupported {
+                        what: "OVER in a GROUP BY query".into(),
+                    },
+                ));
             }
             _ => {}
         }
         let (distinct, args) = match &f.args {
             FunctionArguments::List(l) => (
-                matches!(l.duplicate_treatment, Some(ast::DuplicateTreatment::Distinct)),
+                matches!(
+                    l.duplicate_treatment,
+                    Some(ast::DuplicateTreatment::Distinct)
+                ),
                 l.args.as_slice(),
             ),
             _ => (false, &[][..]),
         };
         let arg = match args {
-            [FunctionArg::Unnamed(FunctionArgExpr::Wildcard)] if func == AggFunc::Count && !distinct => None,
+            [FunctionArg::Unnamed(FunctionArgExpr::Wildcard)]
+                if func == AggFunc::Count && !distinct =>
+            {
+                None
+            }
             [FunctionArg::Unnamed(FunctionArgExpr::Expr(a))] => Some(a),
             _ => {
-                return Err(err(span, SqlErrorKind::ArgCount { func: name.into(), expected: "1".into(), given: args.len() }))
+                return Err(err(
+                    span,
+                    SqlErrorKind::ArgCount {
+                        func: name.into(),
+                        expected: "1".into(),
+                        given: args.len(),
+                    },
+                ))
             }
         };
         let (arg_expr, at) = match arg {
             Some(a) => {
-                let mut row = Cx { scope: cx.scope, mode: Mode::Row(RowWhy::AggArg), depth: cx.depth };
+                let mut row = Cx {
+                    scope: cx.scope,
+                    mode: Mode::Row(RowWhy::AggArg),
+                    depth: cx.depth,
+                };
                 let (x, t) = self.expr(a, &mut row)?;
                 if matches!(func, AggFunc::Sum | AggFunc::Avg) {
                     self.expect_class(a, t, &[0], "a number")?;
@@ -2337,7 +3459,11 @@ impl<'a> Compiler<'a> {
             AggFunc::Avg => Some(SqlType::Double),
             _ => at,
         };
-        let agg = Agg { func, arg: arg_expr, distinct };
+        let agg = Agg {
+            func,
+            arg: arg_expr,
+            distinct,
+        };
         match &mut cx.mode {
             Mode::Grouped { aggs, .. } => {
                 aggs.push(agg);
@@ -2348,7 +3474,9 @@ impl<'a> Compiler<'a> {
                     return Err(err(span, SqlErrorKind::DistinctInWindow));
                 }
                 let w = self.window(f.over.as_ref(), span, cx)?;
-                let Mode::Free { aggs, .. } = &mut cx.mode else { unreachable!() };
+                let Mode::Free { aggs, .. } = &mut cx.mode else {
+                    unreachable!()
+                };
                 aggs.push((agg, w));
                 Ok((Expr::Agg(aggs.len() - 1), ty))
             }
@@ -2358,7 +3486,9 @@ impl<'a> Compiler<'a> {
 
     /// The window of `agg OVER …`: its index in the query's windows.
     fn window(&mut self, over: Option<&WindowType>, call_span: Span, cx: &mut Cx) -> R<usize> {
-        let Mode::Free { named, .. } = &cx.mode else { return Err(err(call_span, SqlErrorKind::WindowNoFrame)) };
+        let Mode::Free { named, .. } = &cx.mode else {
+            return Err(err(call_span, SqlErrorKind::WindowNoFrame));
+        };
         let named: &[ast::NamedWindowDefinition] = named;
         // Resolve named windows (a chain of at most a few names).
         let (spec, wspan) = match over {
@@ -2370,11 +3500,16 @@ impl<'a> Compiler<'a> {
                     let Some(def) = named.iter().find(|d| fold(&d.0) == name) else {
                         return Err(err(
                             self.sp(n.span),
-                            SqlErrorKind::Unknown { what: "window".into(), name: name.clone() },
+                            SqlErrorKind::Unknown {
+                                what: "window".into(),
+                                name: name.clone(),
+                            },
                         ));
                     };
                     match &def.1 {
-                        NamedWindowExpr::WindowSpec(s) => break (s.clone(), self.named_window_span(&def.0)),
+                        NamedWindowExpr::WindowSpec(s) => {
+                            break (s.clone(), self.named_window_span(&def.0))
+                        }
                         NamedWindowExpr::NamedWindow(next) => {
                             hops += 1;
                             if hops > 8 {
@@ -2388,17 +3523,32 @@ impl<'a> Compiler<'a> {
             None => return Err(err(call_span, SqlErrorKind::WindowNoFrame)),
         };
         if spec.window_name.is_some() {
-            return Err(err(wspan, SqlErrorKind::Unsupported { what: "a window built on another window".into() }));
+            return Err(err(
+                wspan,
+                SqlErrorKind::Unsupported {
+                    what: "a window built on another window".into(),
+                },
+            ));
         }
         let (a, b) = (self.offset(wspan.start), self.offset(wspan.end));
         let range_toks = |this: &Self, pred: &dyn Fn(&Token) -> bool| -> Option<Span> {
             let i = this.tok_at(a);
             let toks = &this.p.tokens;
-            (i..toks.len()).take_while(|&j| toks[j].1 < b).find(|&j| pred(&toks[j].0)).map(|j| {
-                let close = (j..toks.len()).take_while(|&k| toks[k].1 < b).last().unwrap_or(j);
-                let end = if toks[close].0 == Token::RParen && close > j { close - 1 } else { close };
-                this.span_bytes(toks[j].1, toks[end].2)
-            })
+            (i..toks.len())
+                .take_while(|&j| toks[j].1 < b)
+                .find(|&j| pred(&toks[j].0))
+                .map(|j| {
+                    let close = (j..toks.len())
+                        .take_while(|&k| toks[k].1 < b)
+                        .last()
+                        .unwrap_or(j);
+                    let end = if toks[close].0 == Token::RParen && close > j {
+                        close - 1
+                    } else {
+                        close
+                    };
+                    this.span_bytes(toks[j].1, toks[end].2)
+                })
         };
         use sqlparser::keywords::Keyword;
         let frame_span = range_toks(self, &|t| {
@@ -2407,14 +3557,24 @@ impl<'a> Compiler<'a> {
         .unwrap_or(wspan);
         if let Some(o) = spec.order_by.first() {
             let s = range_toks(self, &|t| super::rewrite::is_kw(t, Keyword::ORDER))
-                .map(|s| Span { start: s.start, end: self.sp(o.expr.span()).end })
+                .map(|s| Span {
+                    start: s.start,
+                    end: self.sp(o.expr.span()).end,
+                })
                 .unwrap_or(wspan);
             return Err(err(s, SqlErrorKind::WindowOrderBy));
         }
-        let Some(frame) = &spec.window_frame else { return Err(err(wspan, SqlErrorKind::WindowNoFrame)) };
+        let Some(frame) = &spec.window_frame else {
+            return Err(err(wspan, SqlErrorKind::WindowNoFrame));
+        };
         let unb = |following: bool| {
-            let kw = if following { Keyword::FOLLOWING } else { Keyword::PRECEDING };
-            let s = range_toks(self, &|t| super::rewrite::is_kw(t, Keyword::UNBOUNDED)).unwrap_or(frame_span);
+            let kw = if following {
+                Keyword::FOLLOWING
+            } else {
+                Keyword::PRECEDING
+            };
+            let s = range_toks(self, &|t| super::rewrite::is_kw(t, Keyword::UNBOUNDED))
+                .unwrap_or(frame_span);
             let _ = kw;
             err(s, SqlErrorKind::WindowUnbounded { following })
         };
@@ -2425,32 +3585,72 @@ impl<'a> Compiler<'a> {
                 (WindowFrameUnits::Rows, _) => match e {
                     ast::Expr::Value(v) => match &v.value {
                         ast::Value::Number(n, _) => n.parse::<i64>().map_err(|_| {
-                            err(espan, SqlErrorKind::WindowFrameForm { found: e.to_string() })
+                            err(
+                                espan,
+                                SqlErrorKind::WindowFrameForm {
+                                    found: e.to_string(),
+                                },
+                            )
                         }),
-                        _ => Err(err(espan, SqlErrorKind::WindowFrameForm { found: e.to_string() })),
+                        _ => Err(err(
+                            espan,
+                            SqlErrorKind::WindowFrameForm {
+                                found: e.to_string(),
+                            },
+                        )),
                     },
-                    ast::Expr::UnaryOp { op: UnaryOperator::Minus, .. } => {
-                        Err(err(frame_span, SqlErrorKind::WindowNegative))
-                    }
-                    _ => Err(err(espan, SqlErrorKind::WindowFrameForm { found: e.to_string() })),
+                    ast::Expr::UnaryOp {
+                        op: UnaryOperator::Minus,
+                        ..
+                    } => Err(err(frame_span, SqlErrorKind::WindowNegative)),
+                    _ => Err(err(
+                        espan,
+                        SqlErrorKind::WindowFrameForm {
+                            found: e.to_string(),
+                        },
+                    )),
                 },
-                (WindowFrameUnits::Range, ast::Expr::Interval(iv)) => interval_ms(iv).ok_or_else(|| {
-                    err(espan, SqlErrorKind::BadLiteral { what: "interval".into(), text: e.to_string() })
-                }),
-                (WindowFrameUnits::Range, ast::Expr::UnaryOp { op: UnaryOperator::Minus, .. }) => {
-                    Err(err(frame_span, SqlErrorKind::WindowNegative))
+                (WindowFrameUnits::Range, ast::Expr::Interval(iv)) => {
+                    interval_ms(iv).ok_or_else(|| {
+                        err(
+                            espan,
+                            SqlErrorKind::BadLiteral {
+                                what: "interval".into(),
+                                text: e.to_string(),
+                            },
+                        )
+                    })
                 }
-                _ => Err(err(espan, SqlErrorKind::WindowFrameForm { found: format!("{} {e}", frame.units) })),
+                (
+                    WindowFrameUnits::Range,
+                    ast::Expr::UnaryOp {
+                        op: UnaryOperator::Minus,
+                        ..
+                    },
+                ) => Err(err(frame_span, SqlErrorKind::WindowNegative)),
+                _ => Err(err(
+                    espan,
+                    SqlErrorKind::WindowFrameForm {
+                        found: format!("{} {e}", frame.units),
+                    },
+                )),
             }
         };
         if frame.units == WindowFrameUnits::Groups {
-            return Err(err(frame_span, SqlErrorKind::WindowFrameForm { found: "GROUPS".into() }));
+            return Err(err(
+                frame_span,
+                SqlErrorKind::WindowFrameForm {
+                    found: "GROUPS".into(),
+                },
+            ));
         }
         let start = match &frame.start_bound {
             WindowFrameBound::CurrentRow => 0,
             WindowFrameBound::Preceding(None) => return Err(unb(false)),
             WindowFrameBound::Following(None) => return Err(unb(true)),
-            WindowFrameBound::Following(Some(_)) => return Err(err(frame_span, SqlErrorKind::WindowOffset)),
+            WindowFrameBound::Following(Some(_)) => {
+                return Err(err(frame_span, SqlErrorKind::WindowOffset))
+            }
             WindowFrameBound::Preceding(Some(e)) => {
                 let v = value(self, e)?;
                 if v < 0 {
@@ -2463,10 +3663,16 @@ impl<'a> Compiler<'a> {
             None | Some(WindowFrameBound::CurrentRow) => {}
             Some(WindowFrameBound::Following(None)) => return Err(unb(true)),
             Some(WindowFrameBound::Preceding(None)) => return Err(unb(false)),
-            Some(WindowFrameBound::Following(Some(_))) => return Err(err(frame_span, SqlErrorKind::WindowOffset)),
+            Some(WindowFrameBound::Following(Some(_))) => {
+                return Err(err(frame_span, SqlErrorKind::WindowOffset))
+            }
             Some(WindowFrameBound::Preceding(Some(e))) => {
                 let v = value(self, e).unwrap_or(0);
-                let kind = if v > start || v < 0 { SqlErrorKind::WindowNegative } else { SqlErrorKind::WindowOffset };
+                let kind = if v > start || v < 0 {
+                    SqlErrorKind::WindowNegative
+                } else {
+                    SqlErrorKind::WindowOffset
+                };
                 return Err(err(frame_span, kind));
             }
         }
@@ -2477,18 +3683,25 @@ impl<'a> Compiler<'a> {
             WindowFrameUnits::Rows => Frame::Rows(start.min(u32::MAX as i64) as u32),
             _ => {
                 if start > 3_600_000 {
-                    self.warnings.push(err(frame_span, SqlErrorKind::WindowOverHour { ms: start }));
+                    self.warnings
+                        .push(err(frame_span, SqlErrorKind::WindowOverHour { ms: start }));
                 }
                 Frame::Range(start)
             }
         };
         let mut partition = Vec::new();
         for p in &spec.partition_by {
-            let mut row = Cx { scope: cx.scope, mode: Mode::Row(RowWhy::Plain), depth: cx.depth };
+            let mut row = Cx {
+                scope: cx.scope,
+                mode: Mode::Row(RowWhy::Plain),
+                depth: cx.depth,
+            };
             partition.push(self.expr(p, &mut row)?.0);
         }
         let window = Window { partition, frame };
-        let Mode::Free { windows, .. } = &mut cx.mode else { unreachable!() };
+        let Mode::Free { windows, .. } = &mut cx.mode else {
+            unreachable!()
+        };
         if let Some(i) = windows.iter().position(|(w, _)| *w == window) {
             return Ok(i);
         }

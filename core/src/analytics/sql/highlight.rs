@@ -30,7 +30,9 @@ pub struct Token {
 }
 
 /// Words that are keywords in KDA but not to sqlparser.
-const KDA_WORDS: [&str; 7] = ["STREAM", "PUMP", "STEP", "WINDOWED", "STAGGER", "ROWTIME", "CURSOR"];
+const KDA_WORDS: [&str; 7] = [
+    "STREAM", "PUMP", "STEP", "WINDOWED", "STAGGER", "ROWTIME", "CURSOR",
+];
 
 /// Classifies every token of `src` (whitespace is left out). Never fails: the
 /// part the tokenizer cannot read becomes one `Error` token up to the end.
@@ -48,17 +50,21 @@ pub fn highlight(src: &str) -> Vec<Token> {
     let mut last_end = 0;
     for t in &toks {
         let start = lines.offset(&text, t.span.start.line, t.span.start.column);
-        let end = lines.offset(&text, t.span.end.line, t.span.end.column).max(start);
+        let end = lines
+            .offset(&text, t.span.end.line, t.span.end.column)
+            .max(start);
         last_end = last_end.max(end);
         let class = match &t.token {
             SqlToken::EOF => continue,
-            SqlToken::Whitespace(Whitespace::SingleLineComment { .. } | Whitespace::MultiLineComment(_)) => {
-                TokenClass::Comment
-            }
+            SqlToken::Whitespace(
+                Whitespace::SingleLineComment { .. } | Whitespace::MultiLineComment(_),
+            ) => TokenClass::Comment,
             SqlToken::Whitespace(_) => continue,
             SqlToken::Word(w) if w.quote_style.is_some() => TokenClass::QuotedIdent,
             SqlToken::Word(w) => {
-                if w.keyword != Keyword::NoKeyword || KDA_WORDS.iter().any(|k| w.value.eq_ignore_ascii_case(k)) {
+                if w.keyword != Keyword::NoKeyword
+                    || KDA_WORDS.iter().any(|k| w.value.eq_ignore_ascii_case(k))
+                {
                     TokenClass::Keyword
                 } else {
                     TokenClass::Ident
@@ -70,10 +76,14 @@ pub fn highlight(src: &str) -> Vec<Token> {
             | SqlToken::NationalStringLiteral(_)
             | SqlToken::EscapedStringLiteral(_)
             | SqlToken::HexStringLiteral(_) => TokenClass::String,
-            SqlToken::Comma | SqlToken::SemiColon | SqlToken::LParen | SqlToken::RParen | SqlToken::Period => {
+            SqlToken::Comma
+            | SqlToken::SemiColon
+            | SqlToken::LParen
+            | SqlToken::RParen
+            | SqlToken::Period => TokenClass::Punct,
+            SqlToken::LBracket | SqlToken::RBracket | SqlToken::LBrace | SqlToken::RBrace => {
                 TokenClass::Punct
             }
-            SqlToken::LBracket | SqlToken::RBracket | SqlToken::LBrace | SqlToken::RBrace => TokenClass::Punct,
             SqlToken::Char(_) => TokenClass::Error,
             _ => TokenClass::Operator,
         };
@@ -88,7 +98,11 @@ pub fn highlight(src: &str) -> Vec<Token> {
             start += 1;
         }
         if start < src.len() {
-            out.push(Token { start, end: src.len(), class: TokenClass::Error });
+            out.push(Token {
+                start,
+                end: src.len(),
+                class: TokenClass::Error,
+            });
         }
     }
     out

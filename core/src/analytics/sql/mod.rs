@@ -16,8 +16,8 @@
 //! `(query)` (then `(query 2)`, …). A Flink `CREATE TABLE … WITH (…)` that no
 //! INSERT writes to is fed from `SOURCE_SQL_STREAM_001` by column name.
 
-pub mod dialect;
 mod compile;
+pub mod dialect;
 pub mod highlight;
 pub mod parse;
 pub mod print;

@@ -63,14 +63,21 @@ pub fn parse(src: &str) -> Result<Parsed, Vec<SqlError>> {
             .filter(|t| !matches!(t.token, Token::Whitespace(_)))
             .map(|t| {
                 let a = lines.offset(&text, t.span.start.line, t.span.start.column);
-                let b = lines.offset(&text, t.span.end.line, t.span.end.column).max(a);
+                let b = lines
+                    .offset(&text, t.span.end.line, t.span.end.column)
+                    .max(a);
                 (t.token.clone(), a, b)
             })
             .collect();
-        let (Some(first), Some(last)) = (sig.first(), sig.last()) else { continue };
+        let (Some(first), Some(last)) = (sig.first(), sig.last()) else {
+            continue;
+        };
         let (start, end) = (first.1, last.2);
         if longest_chain(&sig) > MAX_CHAIN {
-            errors.push(SqlError { span: lines.span(&text, start, end), kind: SqlErrorKind::TooDeep });
+            errors.push(SqlError {
+                span: lines.span(&text, start, end),
+                kind: SqlErrorKind::TooDeep,
+            });
             tokens.extend(sig);
             continue;
         }
@@ -82,7 +89,12 @@ pub fn parse(src: &str) -> Result<Parsed, Vec<SqlError>> {
         match result {
             Ok(parsed) => {
                 for ast in parsed {
-                    stmts.push(ParsedStmt { ast, index, start, end });
+                    stmts.push(ParsedStmt {
+                        ast,
+                        index,
+                        start,
+                        end,
+                    });
                 }
             }
             Err(e) => errors.push(parser_error(&text, &lines, &sig, start, end, &e)),
@@ -92,7 +104,14 @@ pub fn parse(src: &str) -> Result<Parsed, Vec<SqlError>> {
     if !errors.is_empty() {
         return Err(errors);
     }
-    Ok(Parsed { src: src.to_string(), text, lines, stmts, edits: rw.edits, tokens })
+    Ok(Parsed {
+        src: src.to_string(),
+        text,
+        lines,
+        stmts,
+        edits: rw.edits,
+        tokens,
+    })
 }
 
 /// The longest run of operators at one parenthesis level allowed. sqlparser
@@ -121,8 +140,15 @@ fn longest_chain(sig: &[(Token, usize, usize)]) -> usize {
             Token::Word(w) => {
                 if matches!(
                     w.keyword,
-                    Keyword::AND | Keyword::OR | Keyword::IS | Keyword::NOT | Keyword::LIKE | Keyword::IN
-                        | Keyword::BETWEEN | Keyword::COLLATE | Keyword::AT
+                    Keyword::AND
+                        | Keyword::OR
+                        | Keyword::IS
+                        | Keyword::NOT
+                        | Keyword::LIKE
+                        | Keyword::IN
+                        | Keyword::BETWEEN
+                        | Keyword::COLLATE
+                        | Keyword::AT
                 ) {
                     if let Some(n) = stack.last_mut() {
                         *n += 1;
@@ -130,7 +156,8 @@ fn longest_chain(sig: &[(Token, usize, usize)]) -> usize {
                     }
                 }
             }
-            Token::Number(..) | Token::SingleQuotedString(_) | Token::SemiColon | Token::Period => {}
+            Token::Number(..) | Token::SingleQuotedString(_) | Token::SemiColon | Token::Period => {
+            }
             _ => {
                 if let Some(n) = stack.last_mut() {
                     *n += 1;
@@ -153,41 +180,65 @@ fn parser_error(
 ) -> SqlError {
     let msg = match e {
         ParserError::RecursionLimitExceeded => {
-            return SqlError { span: lines.span(text, start, end), kind: SqlErrorKind::TooDeep };
+            return SqlError {
+                span: lines.span(text, start, end),
+                kind: SqlErrorKind::TooDeep,
+            };
         }
         ParserError::ParserError(m) | ParserError::TokenizerError(m) => m.as_str(),
     };
     let (body, at) = split_location(msg);
     let at = at.map(|(l, c)| lines.offset(text, l, c));
-    let (expected, found) = match body.strip_prefix("Expected: ").and_then(|r| r.split_once(", found: ")) {
+    let (expected, found) = match body
+        .strip_prefix("Expected: ")
+        .and_then(|r| r.split_once(", found: "))
+    {
         Some((x, y)) => (Some(x.trim()), Some(y.trim())),
         None => (None, None),
     };
     match (at, found) {
         (None, _) | (_, Some("EOF")) => {
-            let kind = SqlErrorKind::UnexpectedEnd { expected: friendly(expected.unwrap_or("more")) };
-            SqlError { span: lines.span(text, end, end), kind }
+            let kind = SqlErrorKind::UnexpectedEnd {
+                expected: friendly(expected.unwrap_or("more")),
+            };
+            SqlError {
+                span: lines.span(text, end, end),
+                kind,
+            }
         }
         (Some(a), found) => {
             let tok_end = sig.iter().find(|t| t.1 == a).map_or(a, |t| t.2);
-            let found = found.map(str::to_string).or_else(|| {
-                sig.iter().find(|t| t.1 == a).map(|t| t.0.to_string())
-            });
+            let found = found
+                .map(str::to_string)
+                .or_else(|| sig.iter().find(|t| t.1 == a).map(|t| t.0.to_string()));
             let kind = match (expected, found) {
-                (Some(x), Some(y)) => SqlErrorKind::Syntax { expected: friendly(x), found: y },
-                (None, Some(y)) => SqlErrorKind::Syntax { expected: "valid SQL".into(), found: y },
+                (Some(x), Some(y)) => SqlErrorKind::Syntax {
+                    expected: friendly(x),
+                    found: y,
+                },
+                (None, Some(y)) => SqlErrorKind::Syntax {
+                    expected: "valid SQL".into(),
+                    found: y,
+                },
                 _ => SqlErrorKind::Other(body.to_string()),
             };
-            SqlError { span: lines.span(text, a, tok_end), kind }
+            SqlError {
+                span: lines.span(text, a, tok_end),
+                kind,
+            }
         }
     }
 }
 
 /// Splits sqlparser's `" at Line: L, Column: C"` suffix off a message.
 fn split_location(msg: &str) -> (&str, Option<(u64, u64)>) {
-    let Some(i) = msg.rfind(" at Line: ") else { return (msg, None) };
+    let Some(i) = msg.rfind(" at Line: ") else {
+        return (msg, None);
+    };
     let tail = &msg[i + " at Line: ".len()..];
-    let Some((l, c)) = tail.split_once(", Column: ") else { return (msg, None) };
+    let Some((l, c)) = tail.split_once(", Column: ") else {
+        return (msg, None);
+    };
     match (l.trim().parse(), c.trim().parse()) {
         (Ok(l), Ok(c)) => (&msg[..i], Some((l, c))),
         _ => (msg, None),

@@ -67,7 +67,9 @@ fn commas(toks: &[Token], open: usize, end: usize) -> Vec<usize> {
 }
 
 fn print_statement(text: &str, kinds: &[&EditKind]) -> String {
-    let Ok(toks) = Tokenizer::new(&KdaDialect, text).tokenize() else { return text.to_string() };
+    let Ok(toks) = Tokenizer::new(&KdaDialect, text).tokenize() else {
+        return text.to_string();
+    };
     let mut piece: Vec<String> = toks.iter().map(|t| t.to_string()).collect();
     let mut prefix = String::new();
     let (mut sel, mut step, mut tvf) = (0usize, 0usize, 0usize);
@@ -79,7 +81,10 @@ fn print_statement(text: &str, kinds: &[&EditKind]) -> String {
                 piece[i] = "SELECT STREAM".into();
             }
             sel += 1;
-        } else if is_kw(t, Keyword::TABLE) && !create_done && kinds.contains(&&EditKind::CreateStream) {
+        } else if is_kw(t, Keyword::TABLE)
+            && !create_done
+            && kinds.contains(&&EditKind::CreateStream)
+        {
             piece[i] = "STREAM".into();
             create_done = true;
         } else if let (true, Some(open)) = (is_word(t, "STEP"), paren_next) {
@@ -98,8 +103,12 @@ fn print_statement(text: &str, kinds: &[&EditKind]) -> String {
             tvf += 1;
         } else if is_kw(t, Keyword::GROUP) {
             let by = next(&toks, i).filter(|&j| is_kw(&toks[j], Keyword::BY));
-            let st = by.and_then(|j| next(&toks, j)).filter(|&j| is_word(&toks[j], "STAGGER"));
-            let open = st.and_then(|j| next(&toks, j)).filter(|&j| toks[j] == Token::LParen);
+            let st = by
+                .and_then(|j| next(&toks, j))
+                .filter(|&j| is_word(&toks[j], "STAGGER"));
+            let open = st
+                .and_then(|j| next(&toks, j))
+                .filter(|&j| toks[j] == Token::LParen);
             let range = kinds.iter().find_map(|k| match k {
                 EditKind::Stagger { range } => Some(*range),
                 _ => None,
@@ -119,8 +128,16 @@ fn print_statement(text: &str, kinds: &[&EditKind]) -> String {
     }
     for k in kinds {
         match k {
-            EditKind::Pump { name, quoted, or_replace } => {
-                let name = if *quoted { format!("\"{}\"", name.replace('"', "\"\"")) } else { name.clone() };
+            EditKind::Pump {
+                name,
+                quoted,
+                or_replace,
+            } => {
+                let name = if *quoted {
+                    format!("\"{}\"", name.replace('"', "\"\""))
+                } else {
+                    name.clone()
+                };
                 let or = if *or_replace { "OR REPLACE " } else { "" };
                 prefix = format!("CREATE {or}PUMP {name} AS ");
             }

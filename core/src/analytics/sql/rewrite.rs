@@ -43,7 +43,11 @@ pub enum EditKind {
     /// `CREATE … STREAM` → `CREATE … TABLE`.
     CreateStream,
     /// `CREATE [OR REPLACE] PUMP name AS` blanked; `name` as written (without quotes).
-    Pump { name: String, quoted: bool, or_replace: bool },
+    Pump {
+        name: String,
+        quoted: bool,
+        or_replace: bool,
+    },
     /// The `BY` of the `step`-th `STEP(` call of the statement → `,`.
     StepBy { step: usize },
     /// `WINDOWED BY STAGGER (PARTITION BY … [RANGE …])` → `GROUP BY STAGGER(…, …)`;
@@ -143,20 +147,43 @@ pub(crate) fn is_tvf(t: &Token) -> bool {
 }
 
 /// A tokenizer error as a located SQL error.
-pub(crate) fn tokenizer_error(src: &str, lines: &LineIndex, e: &sqlparser::tokenizer::TokenizerError) -> SqlError {
-    let at = if e.location.line == 0 { src.len() } else { lines.offset(src, e.location.line, e.location.column) };
+pub(crate) fn tokenizer_error(
+    src: &str,
+    lines: &LineIndex,
+    e: &sqlparser::tokenizer::TokenizerError,
+) -> SqlError {
+    let at = if e.location.line == 0 {
+        src.len()
+    } else {
+        lines.offset(src, e.location.line, e.location.column)
+    };
     let m = e.message.to_ascii_lowercase();
     let kind = if m.contains("string") {
-        SqlErrorKind::Unterminated { what: "string".into() }
+        SqlErrorKind::Unterminated {
+            what: "string".into(),
+        }
     } else if m.contains("delimiter") {
-        SqlErrorKind::Unterminated { what: "quoted name".into() }
+        SqlErrorKind::Unterminated {
+            what: "quoted name".into(),
+        }
     } else if m.contains("comment") {
-        SqlErrorKind::Unterminated { what: "comment".into() }
+        SqlErrorKind::Unterminated {
+            what: "comment".into(),
+        }
     } else {
-        SqlErrorKind::BadToken { message: e.message.clone() }
+        SqlErrorKind::BadToken {
+            message: e.message.clone(),
+        }
     };
-    let end = if matches!(kind, SqlErrorKind::Unterminated { .. }) { src.len() } else { (at + 1).min(src.len()) };
-    SqlError { span: lines.span(src, at, end), kind }
+    let end = if matches!(kind, SqlErrorKind::Unterminated { .. }) {
+        src.len()
+    } else {
+        (at + 1).min(src.len())
+    };
+    SqlError {
+        span: lines.span(src, at, end),
+        kind,
+    }
 }
 
 /// Significant tokens of `text` with byte ranges and statement indexes.
@@ -179,17 +206,29 @@ pub(crate) fn significant(text: &str, lines: &LineIndex) -> Result<Vec<SigToken>
             continue;
         }
         let start = lines.offset(text, t.span.start.line, t.span.start.column);
-        let end = lines.offset(text, t.span.end.line, t.span.end.column).max(start);
+        let end = lines
+            .offset(text, t.span.end.line, t.span.end.column)
+            .max(start);
         if t.token == Token::SemiColon {
             if nonempty {
                 stmt += 1;
             }
             nonempty = false;
-            out.push(SigToken { token: t.token, start, end, stmt: usize::MAX });
+            out.push(SigToken {
+                token: t.token,
+                start,
+                end,
+                stmt: usize::MAX,
+            });
             continue;
         }
         nonempty = true;
-        out.push(SigToken { token: t.token, start, end, stmt });
+        out.push(SigToken {
+            token: t.token,
+            start,
+            end,
+            stmt,
+        });
     }
     Ok(out)
 }
@@ -204,8 +243,16 @@ pub fn rewrite(src: &str) -> Result<Rewritten, SqlError> {
     let text = String::from_utf8(out.clone()).unwrap_or_else(|_| src.to_string());
     let sig = significant(&text, &lines)?;
     for at in comments {
-        let stmt = sig.iter().find(|t| t.start > at).map(|t| if t.stmt == usize::MAX { 0 } else { t.stmt });
-        edits.push(Edit { stmt: stmt.unwrap_or(0), start: at, end: at + 2, kind: EditKind::SlashComment });
+        let stmt =
+            sig.iter()
+                .find(|t| t.start > at)
+                .map(|t| if t.stmt == usize::MAX { 0 } else { t.stmt });
+        edits.push(Edit {
+            stmt: stmt.unwrap_or(0),
+            start: at,
+            end: at + 2,
+            kind: EditKind::SlashComment,
+        });
     }
     // Per-statement ordinals of SELECT, STEP( and TUMBLE/HOP( (the printer counts the same way).
     let mut select_ord = vec![usize::MAX; sig.len()];
@@ -239,26 +286,43 @@ pub fn rewrite(src: &str) -> Result<Rewritten, SqlError> {
         if is_kw(t, Keyword::SELECT) && word_at(i + 1, &|n| is_word(n, "STREAM")) {
             let s = &sig[i + 1];
             blank(&mut out, src, s.start, s.end);
-            edits.push(Edit { stmt, start: s.start, end: s.end, kind: EditKind::SelectStream { select: select_ord[i] } });
+            edits.push(Edit {
+                stmt,
+                start: s.start,
+                end: s.end,
+                kind: EditKind::SelectStream {
+                    select: select_ord[i],
+                },
+            });
             i += 2;
             continue;
         }
         if is_kw(t, Keyword::CREATE) {
             let mut j = i + 1;
-            let or_replace = word_at(j, &|n| is_kw(n, Keyword::OR)) && word_at(j + 1, &|n| is_kw(n, Keyword::REPLACE));
+            let or_replace = word_at(j, &|n| is_kw(n, Keyword::OR))
+                && word_at(j + 1, &|n| is_kw(n, Keyword::REPLACE));
             if or_replace {
                 j += 2;
             }
             if word_at(j, &|n| is_word(n, "STREAM")) {
                 let s = &sig[j];
                 out[s.start..s.end].copy_from_slice(b"TABLE ");
-                edits.push(Edit { stmt, start: s.start, end: s.end, kind: EditKind::CreateStream });
+                edits.push(Edit {
+                    stmt,
+                    start: s.start,
+                    end: s.end,
+                    kind: EditKind::CreateStream,
+                });
                 i = j + 1;
                 continue;
             }
             if word_at(j, &|n| is_word(n, "PUMP")) {
                 let name = match sig.get(j + 1).map(|n| &n.token) {
-                    Some(Token::Word(w)) if w.quote_style.is_none() || w.quote_style == Some('"') => Some(w.clone()),
+                    Some(Token::Word(w))
+                        if w.quote_style.is_none() || w.quote_style == Some('"') =>
+                    {
+                        Some(w.clone())
+                    }
                     _ => None,
                 };
                 let has_as = word_at(j + 2, &|n| is_kw(n, Keyword::AS));
@@ -272,31 +336,41 @@ pub fn rewrite(src: &str) -> Result<Rewritten, SqlError> {
                             stmt,
                             start,
                             end,
-                            kind: EditKind::Pump { name: w.value, quoted, or_replace },
+                            kind: EditKind::Pump {
+                                name: w.value,
+                                quoted,
+                                or_replace,
+                            },
                         });
                         i = j + 3;
                         continue;
                     }
                     _ => {
-                        let (k, expected) =
-                            if has_as || sig.get(j + 1).is_none_or(|n| is_kw(&n.token, Keyword::AS)) {
-                                (j + 1, "the pump's name")
-                            } else {
-                                (j + 2, "AS after the pump's name")
-                            };
+                        let (k, expected) = if has_as
+                            || sig.get(j + 1).is_none_or(|n| is_kw(&n.token, Keyword::AS))
+                        {
+                            (j + 1, "the pump's name")
+                        } else {
+                            (j + 2, "AS after the pump's name")
+                        };
                         let (a, b, found) = match sig.get(k) {
                             Some(n) if n.stmt == stmt => (n.start, n.end, format!("{}", n.token)),
                             _ => {
                                 let e = sig[k - 1].end;
                                 return Err(SqlError {
                                     span: lines.span(src, e, e),
-                                    kind: SqlErrorKind::UnexpectedEnd { expected: expected.into() },
+                                    kind: SqlErrorKind::UnexpectedEnd {
+                                        expected: expected.into(),
+                                    },
                                 });
                             }
                         };
                         return Err(SqlError {
                             span: lines.span(src, a, b),
-                            kind: SqlErrorKind::Syntax { expected: expected.into(), found },
+                            kind: SqlErrorKind::Syntax {
+                                expected: expected.into(),
+                                found,
+                            },
                         });
                     }
                 }
@@ -311,7 +385,14 @@ pub fn rewrite(src: &str) -> Result<Rewritten, SqlError> {
         {
             let s = &sig[i];
             blank(&mut out, src, s.start, s.end);
-            edits.push(Edit { stmt, start: s.start, end: s.end, kind: EditKind::TableArg { call: tvf_ord[i - 2] } });
+            edits.push(Edit {
+                stmt,
+                start: s.start,
+                end: s.end,
+                kind: EditKind::TableArg {
+                    call: tvf_ord[i - 2],
+                },
+            });
             i += 1;
             continue;
         }
@@ -342,7 +423,12 @@ pub fn rewrite(src: &str) -> Result<Rewritten, SqlError> {
                 let column = src[sig[i + 2].start..sig[i + 2].end].to_string();
                 let expr = src[sig[i + 4].start..end].to_string();
                 blank(&mut out, src, start, end);
-                edits.push(Edit { stmt, start, end, kind: EditKind::Watermark { column, expr } });
+                edits.push(Edit {
+                    stmt,
+                    start,
+                    end,
+                    kind: EditKind::Watermark { column, expr },
+                });
                 i = j;
                 continue;
             }
@@ -396,7 +482,12 @@ pub fn rewrite(src: &str) -> Result<Rewritten, SqlError> {
                 let w = &sig[i - 2];
                 out[w.start..w.start + 8].copy_from_slice(b"GROUP   ");
                 let end = sig.get(j).map_or(src.len(), |t| t.end);
-                edits.push(Edit { stmt, start: w.start, end, kind: EditKind::Stagger { range } });
+                edits.push(Edit {
+                    stmt,
+                    start: w.start,
+                    end,
+                    kind: EditKind::Stagger { range },
+                });
             }
         }
         i += 1;

@@ -19,7 +19,10 @@ impl LineIndex {
                 starts.push(i + 1);
             }
         }
-        LineIndex { starts, len: text.len() }
+        LineIndex {
+            starts,
+            len: text.len(),
+        }
     }
 
     /// The byte offset of a 1-based (line, char column); past the end → the text's length.
@@ -27,11 +30,17 @@ impl LineIndex {
         if line == 0 {
             return self.len;
         }
-        let Some(&ls) = self.starts.get((line - 1) as usize) else { return self.len };
+        let Some(&ls) = self.starts.get((line - 1) as usize) else {
+            return self.len;
+        };
         let col = column.saturating_sub(1) as usize;
         let rest = &text[ls..];
         let line_end = rest.find('\n').unwrap_or(rest.len());
-        rest[..line_end].char_indices().nth(col).map(|(o, _)| ls + o).unwrap_or(ls + line_end)
+        rest[..line_end]
+            .char_indices()
+            .nth(col)
+            .map(|(o, _)| ls + o)
+            .unwrap_or(ls + line_end)
     }
 
     /// The 1-based position of a byte offset (clamped to the text).
@@ -45,17 +54,26 @@ impl LineIndex {
             Err(i) => i - 1,
         };
         let column = text[self.starts[line]..offset].chars().count() + 1;
-        Pos { line: line as u32 + 1, column: column as u32 }
+        Pos {
+            line: line as u32 + 1,
+            column: column as u32,
+        }
     }
 
     pub fn span(&self, text: &str, start: usize, end: usize) -> Span {
-        Span { start: self.pos(text, start), end: self.pos(text, end) }
+        Span {
+            start: self.pos(text, start),
+            end: self.pos(text, end),
+        }
     }
 }
 
 /// A sqlparser location as our position (both are 1-based, columns in chars).
 pub fn pos_of(l: Location) -> Pos {
-    Pos { line: l.line.min(u32::MAX as u64) as u32, column: l.column.min(u32::MAX as u64) as u32 }
+    Pos {
+        line: l.line.min(u32::MAX as u64) as u32,
+        column: l.column.min(u32::MAX as u64) as u32,
+    }
 }
 
 /// A sqlparser span as ours; `None` when sqlparser has no location for it.
@@ -63,5 +81,8 @@ pub fn span_of(s: sqlparser::tokenizer::Span) -> Option<Span> {
     if s.start.line == 0 {
         return None;
     }
-    Some(Span { start: pos_of(s.start), end: pos_of(s.end) })
+    Some(Span {
+        start: pos_of(s.start),
+        end: pos_of(s.end),
+    })
 }
