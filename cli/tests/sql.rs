@@ -7,11 +7,17 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn corpus(fixture: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../core/tests/sql_corpus").join(fixture)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../core/tests/sql_corpus")
+        .join(fixture)
 }
 
 fn sql(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kinesis-lab")).arg("sql").args(args).output().unwrap()
+    Command::new(env!("CARGO_BIN_EXE_kinesis-lab"))
+        .arg("sql")
+        .args(args)
+        .output()
+        .unwrap()
 }
 
 fn text(b: &[u8]) -> String {
@@ -19,8 +25,16 @@ fn text(b: &[u8]) -> String {
 }
 
 fn lines(o: &Output) -> Vec<Value> {
-    assert!(o.status.success(), "exit {:?}: {}", o.status.code(), text(&o.stderr));
-    text(&o.stdout).lines().map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{l}: {e}"))).collect()
+    assert!(
+        o.status.success(),
+        "exit {:?}: {}",
+        o.status.code(),
+        text(&o.stderr)
+    );
+    text(&o.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{l}: {e}")))
+        .collect()
 }
 
 fn path(p: &Path) -> String {
@@ -29,7 +43,9 @@ fn path(p: &Path) -> String {
 
 /// A scratch directory of this test binary (no temp-dir crate in the workspace).
 fn scratch(name: &str) -> PathBuf {
-    let d = Path::new(env!("CARGO_TARGET_TMPDIR")).join("sql-cli").join(name);
+    let d = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("sql-cli")
+        .join(name);
     std::fs::create_dir_all(&d).unwrap();
     d
 }
@@ -56,7 +72,10 @@ fn stagger_example_prints_the_documented_rows_in_column_order() {
     let first = text(&out.stdout).lines().next().unwrap().to_string();
     let at = |k: &str| first.find(&format!("\"{k}\"")).unwrap();
     assert!(at("stream") < at("ROWTIME") && at("ROWTIME") < at("EVENT_TIME"));
-    assert!(at("EVENT_TIME") < at("TICKER_SYMBOL") && at("TICKER_SYMBOL") < at("TICKER_COUNT"), "{first}");
+    assert!(
+        at("EVENT_TIME") < at("TICKER_SYMBOL") && at("TICKER_SYMBOL") < at("TICKER_COUNT"),
+        "{first}"
+    );
 }
 
 #[test]
@@ -77,21 +96,38 @@ fn reference_join_with_a_discovered_schema() {
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
     assert_eq!(rows.len(), inputs.len());
-    let names = [("AMZN", "Amazon"), ("ASD", "SomeCompanyA"), ("MMB", "SomeCompanyB"), ("WAS", "SomeCompanyC")];
+    let names = [
+        ("AMZN", "Amazon"),
+        ("ASD", "SomeCompanyA"),
+        ("MMB", "SomeCompanyB"),
+        ("WAS", "SomeCompanyC"),
+    ];
     for (row, input) in rows.iter().zip(&inputs) {
         assert_eq!(row["ROWTIME"], input["arrival"]);
         assert_eq!(row["TICKER_SYMBOL"], input["data"]["TICKER_SYMBOL"]);
         assert_eq!(row["PRICE"], input["data"]["PRICE"]);
-        let want = names.iter().find(|(t, _)| row["TICKER_SYMBOL"] == *t).map(|(_, c)| *c);
+        let want = names
+            .iter()
+            .find(|(t, _)| row["TICKER_SYMBOL"] == *t)
+            .map(|(_, c)| *c);
         match want {
             Some(c) => assert_eq!(row["Company"], c, "{row}"),
             None => assert!(row["Company"].is_null(), "{row}"),
         }
     }
     // The reference table is required.
-    let out = sql(&["--app", &path(&dir.join("app.sql")), "--input", &path(&dir.join("input.jsonl"))]);
+    let out = sql(&[
+        "--app",
+        &path(&dir.join("app.sql")),
+        "--input",
+        &path(&dir.join("input.jsonl")),
+    ]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("CompanyName"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("CompanyName"),
+        "{}",
+        text(&out.stderr)
+    );
 }
 
 #[test]
@@ -114,7 +150,11 @@ fn bad_sql_is_reported_at_line_and_column_with_exit_code_2() {
     assert!(err.contains("NOSUCH"), "{err}");
 
     // A syntax error: the position of the offending token.
-    std::fs::write(&app, "SELECT STREAM TICKER\nFROM \"SOURCE_SQL_STREAM_001\" WHERE WHERE;\n").unwrap();
+    std::fs::write(
+        &app,
+        "SELECT STREAM TICKER\nFROM \"SOURCE_SQL_STREAM_001\" WHERE WHERE;\n",
+    )
+    .unwrap();
     let out = sql(&["--app", &path(&app), "--input", &path(&input)]);
     assert_eq!(out.status.code(), Some(2));
     let err = text(&out.stderr);
@@ -125,7 +165,11 @@ fn bad_sql_is_reported_at_line_and_column_with_exit_code_2() {
 fn records_without_arrival_follow_each_other_by_a_millisecond_and_bad_ones_are_skipped() {
     let d = scratch("bare");
     let app = d.join("app.sql");
-    std::fs::write(&app, "SELECT STREAM ROWTIME, N, NAME FROM SOURCE_SQL_STREAM_001;\n").unwrap();
+    std::fs::write(
+        &app,
+        "SELECT STREAM ROWTIME, N, NAME FROM SOURCE_SQL_STREAM_001;\n",
+    )
+    .unwrap();
     let input = d.join("in.jsonl");
     std::fs::write(
         &input,
@@ -139,7 +183,14 @@ fn records_without_arrival_follow_each_other_by_a_millisecond_and_bad_ones_are_s
          [[column]]\nname = \"NAME\"\ntype = \"VARCHAR(8)\"\nmapping = \"$.name\"\n",
     )
     .unwrap();
-    let out = sql(&["--app", &path(&app), "--input", &path(&input), "--schema", &path(&schema)]);
+    let out = sql(&[
+        "--app",
+        &path(&app),
+        "--input",
+        &path(&input),
+        "--schema",
+        &path(&schema),
+    ]);
     let rows = lines(&out);
     let err = text(&out.stderr);
     // Line 2's N is not a number: skipped and named (KDA's error stream).
@@ -147,16 +198,34 @@ fn records_without_arrival_follow_each_other_by_a_millisecond_and_bad_ones_are_s
     assert_eq!(rows.len(), 2);
     assert_eq!(rows[0]["ROWTIME"], "2016-07-19T17:05:00.000Z");
     assert_eq!(rows[0]["ROWTIME0"], "2016-07-19T17:05:00.000Z");
-    assert_eq!((rows[0]["N"].as_i64(), rows[0]["NAME"].as_str()), (Some(1), Some("a")));
+    assert_eq!(
+        (rows[0]["N"].as_i64(), rows[0]["NAME"].as_str()),
+        (Some(1), Some("a"))
+    );
     // The skipped record still took its millisecond.
     assert_eq!(rows[1]["ROWTIME"], "2016-07-19T17:05:00.002Z");
     assert_eq!(rows[1]["N"], 3);
 
     // A schema error names its field.
-    std::fs::write(&schema, "format = \"json\"\n[[column]]\nname = \"N\"\ntype = \"NUMBER\"\nmapping = \"$.n\"\n").unwrap();
-    let out = sql(&["--app", &path(&app), "--input", &path(&input), "--schema", &path(&schema)]);
+    std::fs::write(
+        &schema,
+        "format = \"json\"\n[[column]]\nname = \"N\"\ntype = \"NUMBER\"\nmapping = \"$.n\"\n",
+    )
+    .unwrap();
+    let out = sql(&[
+        "--app",
+        &path(&app),
+        "--input",
+        &path(&input),
+        "--schema",
+        &path(&schema),
+    ]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("column[1].type"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("column[1].type"),
+        "{}",
+        text(&out.stderr)
+    );
 }
 
 #[test]
@@ -172,10 +241,16 @@ fn tumbling_fixture_emits_one_row_per_ticker_per_minute() {
     ]));
     // Distinct (minute, ticker) pairs of the input, counted here.
     let mut pairs = std::collections::BTreeSet::new();
-    for l in std::fs::read_to_string(dir.join("input.jsonl")).unwrap().lines() {
+    for l in std::fs::read_to_string(dir.join("input.jsonl"))
+        .unwrap()
+        .lines()
+    {
         let v: Value = serde_json::from_str(l).unwrap();
         let minute = v["arrival"].as_str().unwrap()[..16].to_string();
-        pairs.insert((minute, v["data"]["TICKER_SYMBOL"].as_str().unwrap().to_string()));
+        pairs.insert((
+            minute,
+            v["data"]["TICKER_SYMBOL"].as_str().unwrap().to_string(),
+        ));
     }
     assert_eq!(rows.len(), pairs.len());
     for r in &rows {
@@ -183,4 +258,65 @@ fn tumbling_fixture_emits_one_row_per_ticker_per_minute() {
         assert!(r["ROWTIME"].as_str().unwrap().ends_with(":00.000Z"), "{r}");
         assert!(r["MIN_PRICE"].as_f64().unwrap() <= r["MAX_PRICE"].as_f64().unwrap());
     }
+}
+
+#[test]
+fn csv_records_in_envelopes_with_a_written_and_a_discovered_schema() {
+    let d = scratch("csv");
+    let app = d.join("app.sql");
+    std::fs::write(
+        &app,
+        "CREATE OR REPLACE STREAM \"OUT\" (ticker VARCHAR(4), n INTEGER);\n\
+         CREATE OR REPLACE PUMP \"P\" AS INSERT INTO \"OUT\"\n\
+         SELECT STREAM COL1, COUNT(*) FROM \"SOURCE_SQL_STREAM_001\"\n\
+         GROUP BY COL1, STEP(\"SOURCE_SQL_STREAM_001\".ROWTIME BY INTERVAL '10' SECOND);\n",
+    )
+    .unwrap();
+    let input = d.join("in.jsonl");
+    let mut text = String::new();
+    for (i, t) in ["AMZN", "MSFT", "AMZN", "AMZN"].iter().enumerate() {
+        text.push_str(&format!(
+            "{{\"arrival\":\"2020-01-01T00:00:0{i}.250Z\",\"data\":\"{t}, {}.5\"}}\n",
+            10 + i
+        ));
+    }
+    text.push_str("{\"arrival\":\"2020-01-01T00:00:12Z\",\"data\":\"AMZN, 1\"}\n");
+    std::fs::write(&input, text).unwrap();
+    let discovered = lines(&sql(&["--app", &path(&app), "--input", &path(&input)]));
+    let schema = d.join("schema.toml");
+    std::fs::write(
+        &schema,
+        "format = \"csv\"\n[[column]]\nname = \"COL1\"\ntype = \"VARCHAR(4)\"\nmapping = 1\n\
+         [[column]]\nname = \"PRICE\"\ntype = \"DOUBLE\"\nmapping = 2\n",
+    )
+    .unwrap();
+    let written = lines(&sql(&[
+        "--app",
+        &path(&app),
+        "--input",
+        &path(&input),
+        "--schema",
+        &path(&schema),
+    ]));
+    assert_eq!(discovered, written);
+    let got: Vec<(String, String, i64)> = written
+        .iter()
+        .map(|r| {
+            (
+                r["ROWTIME"].as_str().unwrap().to_string(),
+                r["TICKER"].as_str().unwrap().to_string(),
+                r["N"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    let first = "2020-01-01T00:00:10.000Z".to_string();
+    let second = "2020-01-01T00:00:20.000Z".to_string();
+    assert_eq!(
+        got,
+        vec![
+            (first.clone(), "AMZN".into(), 3),
+            (first, "MSFT".into(), 1),
+            (second, "AMZN".into(), 1),
+        ]
+    );
 }
