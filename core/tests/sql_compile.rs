@@ -829,7 +829,7 @@ fn table_function_arguments_are_checked() {
     assert_eq!(
         e.kind,
         SqlErrorKind::Unknown {
-            what: "column of the cursor".into(),
+            what: "column".into(),
             name: "Ticker".into()
         }
     );

@@ -32,7 +32,10 @@ pub struct SqlError {
 pub enum SqlErrorKind {
     /// The parser expected something else here.
     Syntax { expected: String, found: String },
-    /// A name that is not a stream, table or column in scope.
+    /// A name that is not a stream, table or column in scope. `what` is one
+    /// of `stream`, `column`, `function`, `table function`, `reference
+    /// table`, `table` (Flink) or `window`; a qualified column's `name` is
+    /// `stream.column`.
     Unknown { what: String, name: String },
     /// Anything else, worded already (to be replaced by specific variants).
     Other(String),
@@ -45,22 +48,30 @@ pub enum SqlErrorKind {
     BadToken { message: String },
     /// Parentheses or expressions nested deeper than the compiler accepts.
     TooDeep,
-    /// Valid SQL that this lab does not run; `what` names the construct.
+    /// Valid SQL that this lab does not run; `what` is the construct as SQL
+    /// text (`UNION`, `REGEX_LOG_PARSE`, `FROM a, b`, `stream JOIN stream` …),
+    /// never prose, so it reads the same in every language.
     Unsupported { what: String },
     /// A stream, pump or window declared twice (`what`: `stream`, `pump`, `window`).
     Duplicate { what: String, name: String },
     /// A column name found in more than one stream or table of the FROM clause.
     Ambiguous { name: String },
-    /// A value of the wrong type: `expected` and `found` are SQL type names or
-    /// classes (`BOOLEAN`, `a number`, `TIMESTAMP`, `INTERVAL`, `VARCHAR`).
+    /// A value of the wrong type. `expected` is one of `a number`, `a whole
+    /// number`, `a string (VARCHAR)`, `a TIMESTAMP`, `an INTERVAL`, `a BOOLEAN`,
+    /// `a condition (BOOLEAN)`, `a value`, or a SQL type name; `found` is a
+    /// SQL type name (`VARCHAR(4)`, `DOUBLE`, `NULL` …).
     TypeMismatch { expected: String, found: String },
     /// A function called with the wrong number of arguments.
     ArgCount { func: String, expected: String, given: usize },
-    /// A function argument outside its documented range.
+    /// A function argument outside its documented range (`arg` is the
+    /// parameter's name in the AWS reference: `K`, `windowSize`, `numberOfTrees` …).
     ArgRange { func: String, arg: String, min: String, max: String, given: String },
-    /// A function argument of the wrong form (`expected` says which:
-    /// `a whole number`, `a number`, `a column name in single quotes`,
-    /// `CURSOR(SELECT STREAM …)`, `DESCRIPTOR(column)`, `INTERVAL`, `a stream`).
+    /// A function argument of the wrong form. `arg` is the parameter's name
+    /// (`inputStream`, `columnName`, `K`, `BY`, `RANGE`, `data`, `timecol`,
+    /// `size` …, or `(…)` for the argument list); `expected` is one of `a
+    /// whole number`, `a positive number`, `an expression`, `a column name in
+    /// single quotes`, `CURSOR(SELECT STREAM …)`, `DESCRIPTOR(column)`,
+    /// `TABLE t`, `INTERVAL`, `a multiple of the slide`.
     ArgForm { func: String, arg: String, expected: String },
     /// GROUP BY with no monotonic, non-constant (time) expression: the groups
     /// would never close, so the query could never emit a row.
@@ -110,7 +121,8 @@ pub enum SqlErrorKind {
     DistinctInWindow,
     /// RANDOM_CUT_FOREST/HOTSPOTS with an input that has no numeric column.
     NoNumericColumns { func: String },
-    /// An INTERVAL or TIMESTAMP literal that cannot be read.
+    /// A literal that cannot be read; `what` is `INTERVAL`, `TIMESTAMP`,
+    /// `NUMBER` or `WATERMARK`.
     BadLiteral { what: String, text: String },
 }
 

@@ -713,7 +713,7 @@ impl<'a> Compiler<'a> {
                     Err(err(
                         self.stmt_span,
                         SqlErrorKind::Unsupported {
-                            what: format!("the statement {what}"),
+                            what: what.to_string(),
                         },
                     ))
                 }
@@ -767,7 +767,7 @@ impl<'a> Compiler<'a> {
             return Err(err(
                 name_span,
                 SqlErrorKind::Unsupported {
-                    what: "a qualified stream name".into(),
+                    what: "schema.stream".into(),
                 },
             ));
         };
@@ -795,7 +795,7 @@ impl<'a> Compiler<'a> {
                 err(
                     self.sp(c.span()),
                     SqlErrorKind::Unsupported {
-                        what: format!("the column type {}", c.data_type),
+                        what: c.data_type.to_string(),
                     },
                 )
             })?;
@@ -814,7 +814,7 @@ impl<'a> Compiler<'a> {
             return Err(err(
                 name_span,
                 SqlErrorKind::UnexpectedEnd {
-                    expected: "a list of columns".into(),
+                    expected: "(column TYPE, …)".into(),
                 },
             ));
         }
@@ -853,7 +853,7 @@ impl<'a> Compiler<'a> {
             err(
                 span,
                 SqlErrorKind::BadLiteral {
-                    what: "watermark".into(),
+                    what: "WATERMARK".into(),
                     text: expr.trim().to_string(),
                 },
             )
@@ -889,7 +889,7 @@ impl<'a> Compiler<'a> {
             return Err(err(
                 self.stmt_span,
                 SqlErrorKind::Unsupported {
-                    what: "INSERT INTO a function".into(),
+                    what: "INSERT INTO f(…)".into(),
                 },
             ));
         };
@@ -915,7 +915,7 @@ impl<'a> Compiler<'a> {
             return Err(err(
                 self.stmt_span,
                 SqlErrorKind::Unsupported {
-                    what: "INSERT without SELECT".into(),
+                    what: "INSERT … VALUES".into(),
                 },
             ));
         };
@@ -933,8 +933,8 @@ impl<'a> Compiler<'a> {
                         return Err(err(
                             self.sp(c.span()),
                             SqlErrorKind::Unknown {
-                                what: format!("column of {tn}"),
-                                name,
+                                what: "column".into(),
+                                name: format!("{tn}.{name}"),
                             },
                         ))
                     }
@@ -968,11 +968,7 @@ impl<'a> Compiler<'a> {
                 return Err(err(
                     span,
                     SqlErrorKind::TypeMismatch {
-                        expected: format!(
-                            "{} for column {}",
-                            class_name(tcols[c].ty),
-                            tcols[c].name
-                        ),
+                        expected: class_name(tcols[c].ty).to_string(),
                         found: type_name(Some(query.types[k])),
                     },
                 ));
@@ -1083,11 +1079,8 @@ impl<'a> Compiler<'a> {
                         return Err(err(
                             span,
                             SqlErrorKind::TypeMismatch {
-                                expected: format!("{} for column {}", class_name(c.ty), c.name),
-                                found: format!(
-                                    "{} in {SOURCE_STREAM}",
-                                    type_name(Some(input[i].ty))
-                                ),
+                                expected: class_name(c.ty).to_string(),
+                                found: type_name(Some(input[i].ty)),
                             },
                         ))
                     }
@@ -1095,8 +1088,8 @@ impl<'a> Compiler<'a> {
                         return Err(err(
                             span,
                             SqlErrorKind::Unknown {
-                                what: format!("column of {SOURCE_STREAM}"),
-                                name: c.name.clone(),
+                                what: "column".into(),
+                                name: format!("{SOURCE_STREAM}.{}", c.name),
                             },
                         ))
                     }
@@ -1200,7 +1193,7 @@ impl<'a> Compiler<'a> {
             return Err(err(
                 qspan,
                 SqlErrorKind::Unsupported {
-                    what: "LIMIT on a stream".into(),
+                    what: "LIMIT".into(),
                 },
             ));
         }
@@ -1221,7 +1214,7 @@ impl<'a> Compiler<'a> {
                 return Err(err(
                     qspan,
                     SqlErrorKind::Unsupported {
-                        what: "this kind of query".into(),
+                        what: "VALUES".into(),
                     },
                 ))
             }
@@ -1243,7 +1236,7 @@ impl<'a> Compiler<'a> {
             return Err(err(
                 sspan,
                 SqlErrorKind::Unsupported {
-                    what: "this SELECT clause".into(),
+                    what: "TOP/INTO/QUALIFY/SORT BY".into(),
                 },
             ));
         }
@@ -1253,7 +1246,7 @@ impl<'a> Compiler<'a> {
                 return Err(err(
                     sspan,
                     SqlErrorKind::Unsupported {
-                        what: "a SELECT without FROM".into(),
+                        what: "SELECT … (without FROM)".into(),
                     },
                 ))
             }
@@ -1261,7 +1254,7 @@ impl<'a> Compiler<'a> {
                 return Err(err(
                     self.sp(second.relation.span()),
                     SqlErrorKind::Unsupported {
-                        what: "several streams in FROM (use JOIN with a reference table)".into(),
+                        what: "FROM a, b".into(),
                     },
                 ))
             }
@@ -1286,7 +1279,7 @@ impl<'a> Compiler<'a> {
                 return Err(err(
                     sspan,
                     SqlErrorKind::Unsupported {
-                        what: "this GROUP BY form".into(),
+                        what: "GROUP BY ALL/ROLLUP/CUBE".into(),
                     },
                 ))
             }
@@ -1302,7 +1295,7 @@ impl<'a> Compiler<'a> {
                 return Err(err(
                     self.sp(g.span()),
                     SqlErrorKind::Unsupported {
-                        what: "STAGGER with GROUP BY".into(),
+                        what: "GROUP BY … STAGGER(…)".into(),
                     },
                 ));
             }
@@ -1314,7 +1307,7 @@ impl<'a> Compiler<'a> {
                 return Err(err(
                     self.sp(h.span()),
                     SqlErrorKind::Unsupported {
-                        what: "HAVING without GROUP BY".into(),
+                        what: "HAVING (without GROUP BY)".into(),
                     },
                 ));
             }
@@ -1400,7 +1393,7 @@ impl<'a> Compiler<'a> {
                     return Err(err(
                         self.sp(item.span()),
                         SqlErrorKind::Unsupported {
-                            what: "several aliases for one item".into(),
+                            what: "AS (a, b)".into(),
                         },
                     ))
                 }
@@ -1426,12 +1419,7 @@ impl<'a> Compiler<'a> {
                             }
                         }
                         SelectItem::QualifiedWildcard(..) => {
-                            return Err(err(
-                                span,
-                                SqlErrorKind::Unsupported {
-                                    what: "this wildcard".into(),
-                                },
-                            ))
+                            return Err(err(span, SqlErrorKind::Unsupported { what: "*".into() }))
                         }
                         _ => cx.scope.rels.clone(),
                     };
@@ -1589,7 +1577,7 @@ impl<'a> Compiler<'a> {
             return Err(err(
                 espan,
                 SqlErrorKind::UnexpectedEnd {
-                    expected: "PARTITION BY and at least one expression".into(),
+                    expected: "PARTITION BY expression".into(),
                 },
             ));
         }
@@ -1653,7 +1641,7 @@ impl<'a> Compiler<'a> {
             return Err(err(
                 self.sp(h.span()),
                 SqlErrorKind::Unsupported {
-                    what: "HAVING with TUMBLE/HOP".into(),
+                    what: "HAVING + TUMBLE/HOP".into(),
                 },
             ));
         }
@@ -1719,7 +1707,7 @@ impl<'a> Compiler<'a> {
             return Err(err(
                 fspan,
                 SqlErrorKind::Unsupported {
-                    what: "ORDER BY in a windowed query (sort in a following pump)".into(),
+                    what: "ORDER BY + GROUP BY/WINDOWED BY/OVER".into(),
                 },
             ));
         }
@@ -1742,7 +1730,7 @@ impl<'a> Compiler<'a> {
                         .iter()
                         .position(|x| *x == n)
                         .ok_or(SqlErrorKind::Unknown {
-                            what: "output column".into(),
+                            what: "column".into(),
                             name: n,
                         })
                 }
@@ -1752,7 +1740,7 @@ impl<'a> Compiler<'a> {
                         .iter()
                         .position(|x| *x == n)
                         .ok_or(SqlErrorKind::Unknown {
-                            what: "output column".into(),
+                            what: "column".into(),
                             name: n,
                         })
                 }
@@ -1763,15 +1751,15 @@ impl<'a> Compiler<'a> {
                         .filter(|k| (1..=names.len()).contains(k))
                         .map(|k| k - 1)
                         .ok_or(SqlErrorKind::Unknown {
-                            what: "output column".into(),
+                            what: "column".into(),
                             name: n.clone(),
                         }),
                     _ => Err(SqlErrorKind::Unsupported {
-                        what: "ORDER BY a literal".into(),
+                        what: "ORDER BY '…'".into(),
                     }),
                 },
                 _ => Err(SqlErrorKind::Unsupported {
-                    what: "ORDER BY an expression (name a selected column)".into(),
+                    what: "ORDER BY f(…)".into(),
                 }),
             };
             let col = col.map_err(|k| err(span, k))?;
@@ -1810,8 +1798,7 @@ impl<'a> Compiler<'a> {
                         return Err(err(
                             rel_span,
                             SqlErrorKind::Unsupported {
-                                what: "reading a reference table on its own (JOIN it to a stream)"
-                                    .into(),
+                                what: "FROM reference_table (without a stream)".into(),
                             },
                         ));
                     } else {
@@ -1877,7 +1864,7 @@ impl<'a> Compiler<'a> {
                     return Err(err(
                         rel_span,
                         SqlErrorKind::Unsupported {
-                            what: "TABLE(…) of this expression".into(),
+                            what: "TABLE(…)".into(),
                         },
                     ));
                 };
@@ -1887,7 +1874,7 @@ impl<'a> Compiler<'a> {
                 return Err(err(
                     rel_span,
                     SqlErrorKind::Unsupported {
-                        what: "this kind of FROM".into(),
+                        what: "FROM …".into(),
                     },
                 ))
             }
@@ -1899,7 +1886,7 @@ impl<'a> Compiler<'a> {
                     return Err(err(
                         self.sp(j.relation.span()),
                         SqlErrorKind::Unsupported {
-                            what: "a JOIN after a subquery or table function".into(),
+                            what: "(SELECT …) JOIN".into(),
                         },
                     ));
                 };
@@ -1917,7 +1904,7 @@ impl<'a> Compiler<'a> {
                 return Err(err(
                     self.sp(second.relation.span()),
                     SqlErrorKind::Unsupported {
-                        what: "more than one JOIN".into(),
+                        what: "JOIN … JOIN".into(),
                     },
                 ))
             }
@@ -1934,7 +1921,7 @@ impl<'a> Compiler<'a> {
                 return Err(err(
                     jspan,
                     SqlErrorKind::Unsupported {
-                        what: "this kind of JOIN".into(),
+                        what: "RIGHT/FULL/CROSS JOIN".into(),
                     },
                 ))
             }
@@ -1949,7 +1936,7 @@ impl<'a> Compiler<'a> {
             return Err(err(
                 jspan,
                 SqlErrorKind::Unsupported {
-                    what: "a JOIN with something other than a reference table".into(),
+                    what: "JOIN (SELECT …)".into(),
                 },
             ));
         };
@@ -1959,7 +1946,7 @@ impl<'a> Compiler<'a> {
             return Err(err(
                 jspan,
                 SqlErrorKind::Unsupported {
-                    what: "joining two streams".into(),
+                    what: "stream JOIN stream".into(),
                 },
             ));
         }
@@ -1999,12 +1986,12 @@ impl<'a> Compiler<'a> {
             return Err(err(
                 jspan,
                 SqlErrorKind::Unsupported {
-                    what: "a JOIN without ON".into(),
+                    what: "JOIN … USING/NATURAL".into(),
                 },
             ));
         };
         let form = || SqlErrorKind::Unsupported {
-            what: "a join condition other than stream_expression = table.column".into(),
+            what: "JOIN … ON (not s.x = t.y)".into(),
         };
         let ast::Expr::BinaryOp {
             left,
@@ -2057,7 +2044,7 @@ impl<'a> Compiler<'a> {
                 fspan,
                 SqlErrorKind::ArgForm {
                     func: name.into(),
-                    arg: "the argument".into(),
+                    arg: "(…)".into(),
                     expected: "an expression".into(),
                 },
             )),
@@ -2066,7 +2053,7 @@ impl<'a> Compiler<'a> {
                     return Err(err(
                         fspan,
                         SqlErrorKind::Unsupported {
-                            what: format!("this form of {name}(…)"),
+                            what: format!("{name}(… FILTER/WITHIN GROUP/ORDER BY)"),
                         },
                     ));
                 }
@@ -2079,8 +2066,8 @@ impl<'a> Compiler<'a> {
                                 self.sp(a.span()),
                                 SqlErrorKind::ArgForm {
                                     func: name.into(),
-                                    arg: "each argument".into(),
-                                    expected: "an expression (not named, not *)".into(),
+                                    arg: "(…)".into(),
+                                    expected: "an expression".into(),
                                 },
                             ))
                         }
@@ -2097,7 +2084,7 @@ impl<'a> Compiler<'a> {
             err(
                 span,
                 SqlErrorKind::BadLiteral {
-                    what: "interval".into(),
+                    what: "INTERVAL".into(),
                     text: e.to_string(),
                 },
             )
@@ -2222,7 +2209,7 @@ impl<'a> Compiler<'a> {
         // The cursor.
         let cursor_form = || SqlErrorKind::ArgForm {
             func: name.clone(),
-            arg: "the first argument".into(),
+            arg: "inputStream".into(),
             expected: "CURSOR(SELECT STREAM …)".into(),
         };
         let input = match args[0] {
@@ -2247,7 +2234,7 @@ impl<'a> Compiler<'a> {
                             err(
                                 span,
                                 SqlErrorKind::Unknown {
-                                    what: "column of the cursor".into(),
+                                    what: "column".into(),
                                     name: s.clone(),
                                 },
                             )
@@ -2257,7 +2244,7 @@ impl<'a> Compiler<'a> {
                         span,
                         SqlErrorKind::ArgForm {
                             func: name.clone(),
-                            arg: "the column".into(),
+                            arg: "columnName".into(),
                             expected: "a column name in single quotes".into(),
                         },
                     )),
@@ -2266,7 +2253,7 @@ impl<'a> Compiler<'a> {
                     span,
                     SqlErrorKind::ArgForm {
                         func: name.clone(),
-                        arg: "the column".into(),
+                        arg: "columnName".into(),
                         expected: "a column name in single quotes".into(),
                     },
                 )),
@@ -2403,10 +2390,7 @@ impl<'a> Compiler<'a> {
             expected: expected.into(),
         };
         let ast::Expr::Identifier(t) = args[0] else {
-            return Err(err(
-                self.sp(args[0].span()),
-                form("the first argument", "TABLE and a table name"),
-            ));
+            return Err(err(self.sp(args[0].span()), form("data", "TABLE t")));
         };
         let tn = fold(t);
         let Some(sid) = self.stream_id(&tn) else {
@@ -2433,8 +2417,8 @@ impl<'a> Compiler<'a> {
                             err(
                                 self.sp(c.span),
                                 SqlErrorKind::Unknown {
-                                    what: format!("column of {tn}"),
-                                    name: cn.clone(),
+                                    what: "column".into(),
+                                    name: format!("{tn}.{cn}"),
                                 },
                             )
                         })?;
@@ -2452,7 +2436,7 @@ impl<'a> Compiler<'a> {
                     _ => {
                         return Err(err(
                             self.sp(args[1].span()),
-                            form("the second argument", "DESCRIPTOR(column)"),
+                            form("timecol", "DESCRIPTOR(column)"),
                         ))
                     }
                 }
@@ -2460,7 +2444,7 @@ impl<'a> Compiler<'a> {
             _ => {
                 return Err(err(
                     self.sp(args[1].span()),
-                    form("the second argument", "DESCRIPTOR(column)"),
+                    form("timecol", "DESCRIPTOR(column)"),
                 ))
             }
         };
@@ -2468,7 +2452,7 @@ impl<'a> Compiler<'a> {
         for a in &args[2..] {
             match a {
                 ast::Expr::Interval(iv) => ivs.push(self.positive_interval(iv, a)?),
-                other => return Err(err(self.sp(other.span()), form("the size", "INTERVAL"))),
+                other => return Err(err(self.sp(other.span()), form("size", "INTERVAL"))),
             }
         }
         let (slide_ms, size_ms) = if ivs.len() == 1 {
@@ -2479,7 +2463,7 @@ impl<'a> Compiler<'a> {
         if size_ms % slide_ms != 0 {
             return Err(err(
                 self.sp(args[3].span()),
-                form("the size", "a multiple of the slide"),
+                form("size", "a multiple of the slide"),
             ));
         }
         let delay_ms = self
@@ -2543,7 +2527,7 @@ impl<'a> Compiler<'a> {
                 return Err(err(
                     span,
                     SqlErrorKind::Unsupported {
-                        what: format!("the name {} (a field of a row)", names.join(".")),
+                        what: names.join("."),
                     },
                 ))
             }
@@ -2568,7 +2552,7 @@ impl<'a> Compiler<'a> {
                 return Err(err(
                     span,
                     SqlErrorKind::Unsupported {
-                        what: format!("{col} outside the select list"),
+                        what: format!("{col} (outside SELECT)"),
                     },
                 ));
             }
@@ -2589,15 +2573,11 @@ impl<'a> Compiler<'a> {
                 Some(SqlType::Timestamp),
             ));
         }
-        let what = match names.len() {
-            1 => "column".to_string(),
-            _ => format!("column of {}", names[0]),
-        };
         Err(err(
             span,
             SqlErrorKind::Unknown {
-                what,
-                name: col.clone(),
+                what: "column".into(),
+                name: names.join("."),
             },
         ))
     }
@@ -2656,7 +2636,7 @@ impl<'a> Compiler<'a> {
                     err(
                         span,
                         SqlErrorKind::BadLiteral {
-                            what: "interval".into(),
+                            what: "INTERVAL".into(),
                             text: e.to_string(),
                         },
                     )
@@ -2684,7 +2664,7 @@ impl<'a> Compiler<'a> {
                     other => Err(err(
                         span,
                         SqlErrorKind::Unsupported {
-                            what: format!("{other} literals"),
+                            what: format!("{other} '…'"),
                         },
                     )),
                 }
@@ -2715,7 +2695,7 @@ impl<'a> Compiler<'a> {
                     other => Err(err(
                         span,
                         SqlErrorKind::Unsupported {
-                            what: format!("the operator {other}"),
+                            what: other.to_string(),
                         },
                     )),
                 }
@@ -2820,7 +2800,7 @@ impl<'a> Compiler<'a> {
                     err(
                         span,
                         SqlErrorKind::Unsupported {
-                            what: format!("the type {data_type}"),
+                            what: data_type.to_string(),
                         },
                     )
                 })?;
@@ -2897,7 +2877,7 @@ impl<'a> Compiler<'a> {
                     CeilFloorKind::Scale(_) => Err(err(
                         self.floor_span(span),
                         SqlErrorKind::Unsupported {
-                            what: format!("{fname} with a scale"),
+                            what: format!("{fname}(x, scale)"),
                         },
                     )),
                 }
@@ -2960,12 +2940,7 @@ impl<'a> Compiler<'a> {
             ast::Expr::Function(f) => self.function(f, span, cx),
             other => {
                 let text: String = other.to_string().chars().take(40).collect();
-                Err(err(
-                    span,
-                    SqlErrorKind::Unsupported {
-                        what: format!("the expression {text}"),
-                    },
-                ))
+                Err(err(span, SqlErrorKind::Unsupported { what: text }))
             }
         }
     }
@@ -3054,7 +3029,7 @@ impl<'a> Compiler<'a> {
                             return Err(err(
                                 span,
                                 SqlErrorKind::BadLiteral {
-                                    what: "number".into(),
+                                    what: "NUMBER".into(),
                                     text: n.clone(),
                                 },
                             ))
@@ -3072,7 +3047,7 @@ impl<'a> Compiler<'a> {
                 return Err(err(
                     span,
                     SqlErrorKind::Unsupported {
-                        what: format!("the literal {other}"),
+                        what: other.to_string(),
                     },
                 ))
             }
@@ -3108,7 +3083,7 @@ impl<'a> Compiler<'a> {
                 return Err(err(
                     span,
                     SqlErrorKind::Unsupported {
-                        what: format!("the operator {other}"),
+                        what: other.to_string(),
                     },
                 ))
             }
@@ -3183,7 +3158,7 @@ impl<'a> Compiler<'a> {
             return Err(err(
                 wspan,
                 SqlErrorKind::Unsupported {
-                    what: format!("this form of {name}(…)"),
+                    what: format!("{name}(… FILTER/WITHIN GROUP/ORDER BY)"),
                 },
             ));
         }
@@ -3384,7 +3359,7 @@ impl<'a> Compiler<'a> {
                     RowWhy::Where => SqlErrorKind::AggregateInWhere,
                     RowWhy::AggArg => SqlErrorKind::NestedAggregate,
                     RowWhy::Key => SqlErrorKind::Unsupported {
-                        what: "an aggregate in GROUP BY".into(),
+                        what: "GROUP BY COUNT/SUM/…".into(),
                     },
                     RowWhy::Plain => SqlErrorKind::AggregateWithoutWindow { func: name.into() },
                 };
@@ -3400,7 +3375,7 @@ impl<'a> Compiler<'a> {
                 return Err(err(
                     span,
                     SqlErrorKind::Unsupported {
-                        what: "OVER in a GROUP BY query".into(),
+                        what: "OVER + GROUP BY".into(),
                     },
                 ));
             }
@@ -3526,7 +3501,7 @@ impl<'a> Compiler<'a> {
             return Err(err(
                 wspan,
                 SqlErrorKind::Unsupported {
-                    what: "a window built on another window".into(),
+                    what: "OVER (w …)".into(),
                 },
             ));
         }
@@ -3615,7 +3590,7 @@ impl<'a> Compiler<'a> {
                         err(
                             espan,
                             SqlErrorKind::BadLiteral {
-                                what: "interval".into(),
+                                what: "INTERVAL".into(),
                                 text: e.to_string(),
                             },
                         )

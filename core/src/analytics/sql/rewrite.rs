@@ -349,9 +349,9 @@ pub fn rewrite(src: &str) -> Result<Rewritten, SqlError> {
                         let (k, expected) = if has_as
                             || sig.get(j + 1).is_none_or(|n| is_kw(&n.token, Keyword::AS))
                         {
-                            (j + 1, "the pump's name")
+                            (j + 1, "a name")
                         } else {
-                            (j + 2, "AS after the pump's name")
+                            (j + 2, "AS")
                         };
                         let (a, b, found) = match sig.get(k) {
                             Some(n) if n.stmt == stmt => (n.start, n.end, format!("{}", n.token)),
