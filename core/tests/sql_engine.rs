@@ -2013,3 +2013,35 @@ mod through_sql {
         assert_eq!(a.stats().late_rows, late);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, .. ProptestConfig::default() })]
+
+    /// Random streams, random frame sizes and tick sizes: the incremental
+    /// sliding, tumbling and stagger operators agree with the naive recomputes.
+    #[test]
+    fn operators_agree_with_the_oracles(
+        seed in any::<u64>(),
+        n in 1usize..250,
+        gap in 1i64..20_000,
+        width in 1i64..120_000,
+        rows_n in 0u32..6,
+        tick in prop::option::of(1i64..30_000),
+    ) {
+        let rows = ticks(n, seed, gap);
+        for (frame, by) in [(Frame::Range(width), true), (Frame::Rows(rows_n), false)] {
+            let got = of_stream(&run(&mut app(sliding_plan(frame, by)), &rows, tick), 1);
+            assert_rows_close(&got, &sliding_oracle(&rows, frame, by));
+        }
+        let got = of_stream(&run(&mut app(tumbling_plan_all_aggs(width)), &rows, tick), 1);
+        assert_rows_close(&got, &tumbling_oracle(&rows, width));
+        let out = stream("OUT", vec![c("TICKER", SqlType::Varchar(4)), c("N", SqlType::BigInt)]);
+        let q = query(
+            from(0),
+            Shape::Stagger { keys: vec![Expr::Col(0)], range_ms: width, aggs: vec![agg(AggFunc::Count, None)], having: None },
+            vec![Expr::Key(0), Expr::Agg(0)],
+        );
+        let got = of_stream(&run(&mut app(plan(vec![ticker_input(), out], vec![pump(1, q)])), &rows, tick), 1);
+        prop_assert_eq!(got, stagger_oracle(&rows, width));
+    }
+}
