@@ -135,6 +135,28 @@ impl EngineError {
     }
 }
 
+/// The `what` of an [`EngineError::Limit`], one of these fixed English
+/// phrases so the page can word it in another language.
+pub mod limit_what {
+    pub const OPEN_GROUPS: &str = "open groups";
+    pub const OPEN_PARTITIONS: &str = "open partitions";
+    pub const OPEN_STAGGER_WINDOWS: &str = "open stagger windows";
+    pub const DISTINCT_VALUES: &str = "distinct values kept";
+    pub const SLIDING_ROWS: &str = "rows in sliding windows";
+    pub const PEER_ROWS: &str = "rows with one ROWTIME";
+    pub const ORDER_BY_ROWS: &str = "rows held for ORDER BY";
+    /// Every phrase above.
+    pub const ALL: [&str; 7] = [
+        OPEN_GROUPS,
+        OPEN_PARTITIONS,
+        OPEN_STAGGER_WINDOWS,
+        DISTINCT_VALUES,
+        SLIDING_ROWS,
+        PEER_ROWS,
+        ORDER_BY_ROWS,
+    ];
+}
+
 /// State limits; over one, the application stops with [`EngineError::Limit`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Limits {

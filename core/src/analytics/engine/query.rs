@@ -11,6 +11,7 @@ use std::sync::Arc;
 
 use super::agg::{Acc, SlideAcc};
 use super::eval::{cmp_keys, eval, truthy, Ctx, ErrSlot};
+use super::limit_what as W;
 use super::value::{hash_key, key_text, keys_eq, KeyIndex, OrdValue};
 use super::{EngineError, Limits, OpenWindow, SqlEvent};
 use crate::analytics::plan::{Agg, Expr, Frame, From, Plan, Query, Shape, StreamId};
@@ -162,7 +163,7 @@ impl Emitter {
                 let keys: Vec<Value> = o.keys.iter().map(|e| eval(e, &kcx, &mut cx.err)).collect();
                 cx.report(self.pump, rowtime);
                 if o.held >= cx.limits.held_rows {
-                    return Err(cx.limit(self.pump, "rows held for ORDER BY", cx.limits.held_rows));
+                    return Err(cx.limit(self.pump, W::ORDER_BY_ROWS, cx.limits.held_rows));
                 }
                 o.held += 1;
                 o.buckets
@@ -269,7 +270,7 @@ impl Tumbling {
             Some(i) => i,
             None => {
                 if self.open >= cx.limits.open_groups {
-                    return Err(cx.limit(pump, "open groups", cx.limits.open_groups));
+                    return Err(cx.limit(pump, W::OPEN_GROUPS, cx.limits.open_groups));
                 }
                 self.open += 1;
                 if cx.wants_events() {
@@ -289,7 +290,7 @@ impl Tumbling {
         self.distinct += add_aggs(&mut g.accs, &self.aggs, &ctx, cx);
         cx.report(pump, rt);
         if self.distinct > cx.limits.window_rows {
-            return Err(cx.limit(pump, "distinct values kept", cx.limits.window_rows));
+            return Err(cx.limit(pump, W::DISTINCT_VALUES, cx.limits.window_rows));
         }
         Ok(())
     }
@@ -476,7 +477,7 @@ impl Sliding {
                 Some(i) => i,
                 None => {
                     if *parts_open >= cx.limits.open_groups {
-                        return Err(cx.limit(pump, "open partitions", cx.limits.open_groups));
+                        return Err(cx.limit(pump, W::OPEN_PARTITIONS, cx.limits.open_groups));
                     }
                     *parts_open += 1;
                     let part = Part {
@@ -537,11 +538,11 @@ impl Sliding {
         }
         cx.report(pump, rt);
         if *kept > cx.limits.window_rows {
-            return Err(cx.limit(pump, "rows in sliding windows", cx.limits.window_rows));
+            return Err(cx.limit(pump, W::SLIDING_ROWS, cx.limits.window_rows));
         }
         if *has_range {
             if self.pending.len() as u64 >= cx.limits.held_rows {
-                return Err(cx.limit(pump, "rows with one ROWTIME", cx.limits.held_rows));
+                return Err(cx.limit(pump, W::PEER_ROWS, cx.limits.held_rows));
             }
             self.pending.push(Pending {
                 row: row.to_vec(),
@@ -659,7 +660,7 @@ impl Stagger {
             Some(i) => i,
             None => {
                 if self.open >= cx.limits.open_groups {
-                    return Err(cx.limit(pump, "open stagger windows", cx.limits.open_groups));
+                    return Err(cx.limit(pump, W::OPEN_STAGGER_WINDOWS, cx.limits.open_groups));
                 }
                 self.open += 1;
                 let close = rt.saturating_add(self.range);
@@ -702,7 +703,7 @@ impl Stagger {
         }
         cx.report(pump, rt);
         if self.distinct > cx.limits.window_rows {
-            return Err(cx.limit(pump, "distinct values kept", cx.limits.window_rows));
+            return Err(cx.limit(pump, W::DISTINCT_VALUES, cx.limits.window_rows));
         }
         Ok(())
     }
@@ -816,7 +817,7 @@ impl EventTime {
                     Some(i) => i,
                     None => {
                         if self.open >= cx.limits.open_groups {
-                            return Err(cx.limit(pump, "open groups", cx.limits.open_groups));
+                            return Err(cx.limit(pump, W::OPEN_GROUPS, cx.limits.open_groups));
                         }
                         self.open += 1;
                         if cx.wants_events() {
@@ -852,7 +853,7 @@ impl EventTime {
             return Ok(());
         }
         if self.distinct > cx.limits.window_rows {
-            return Err(cx.limit(pump, "distinct values kept", cx.limits.window_rows));
+            return Err(cx.limit(pump, W::DISTINCT_VALUES, cx.limits.window_rows));
         }
         self.watermark = self.watermark.max(ts.saturating_sub(self.delay));
         while let Some((&start, _)) = self.windows.first_key_value() {
