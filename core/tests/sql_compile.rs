@@ -399,6 +399,17 @@ fn a_pump_without_insert_is_rejected_at_its_header() {
         (e.span.start, e.span.end),
         (at(src, "CREATE"), after_nth(src, "AS", 0))
     );
+    // A pump header with nothing after it, then a statement that must keep its own edits.
+    let src = "CREATE PUMP \"P\" AS;\nSELECT STREAM TICKER FROM SOURCE_SQL_STREAM_001 WINDOWED BY STAGGER (PARTITION BY TICKER RANGE INTERVAL '1' MINUTE)";
+    let e = errors(src);
+    assert_eq!(e.len(), 1, "{}", show(src, &e));
+    assert_eq!(
+        e[0].kind,
+        SqlErrorKind::PumpWithoutInsert { pump: "P".into() }
+    );
+    let src = src.replace("CREATE PUMP \"P\" AS;", "-- none;");
+    let p = ok(&src);
+    assert!(matches!(p.pumps[0].query.shape, Shape::Stagger { .. }));
     // A pump without AS is a syntax error on the token after the name.
     let src = "CREATE PUMP p INSERT INTO x SELECT STREAM * FROM SOURCE_SQL_STREAM_001";
     let e = one_error(src);

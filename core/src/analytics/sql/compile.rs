@@ -685,6 +685,21 @@ impl<'a> Compiler<'a> {
                 }
             }
         }
+        // A pump header followed by nothing (`CREATE PUMP p AS;`).
+        for e in &self.p.edits {
+            if let EditKind::Pump { name, quoted, .. } = &e.kind {
+                if !stmts.iter().any(|st| st.index == e.stmt) {
+                    let pump = if *quoted {
+                        name.clone()
+                    } else {
+                        name.to_ascii_uppercase()
+                    };
+                    let span = self.span_bytes(e.start, e.end);
+                    self.errors
+                        .push(err(span, SqlErrorKind::PumpWithoutInsert { pump }));
+                }
+            }
+        }
         // Pass 2: pumps and bare queries.
         let mut implicit = 0;
         for st in stmts {

@@ -81,7 +81,12 @@ pub fn parse(src: &str) -> Result<Parsed, Vec<SqlError>> {
             tokens.extend(sig);
             continue;
         }
-        let index = stmts.len() + errors.len();
+        // The statement's index as the rewrite numbered it (a blanked pump
+        // header can make a statement start later than the rewrite saw it).
+        let index = rw
+            .stmt_starts
+            .partition_point(|&s| s <= start)
+            .saturating_sub(1);
         let result = Parser::new(&KdaDialect)
             .with_recursion_limit(RECURSION_LIMIT)
             .with_tokens_with_locations(seg)

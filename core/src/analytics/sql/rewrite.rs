@@ -64,6 +64,8 @@ pub enum EditKind {
 pub struct Rewritten {
     pub text: String,
     pub edits: Vec<Edit>,
+    /// The byte offset of each statement's first token (index = `Edit::stmt`).
+    pub stmt_starts: Vec<usize>,
 }
 
 /// Blanks `src[a..b]` in `buf` keeping both the byte length and (except for
@@ -242,6 +244,12 @@ pub fn rewrite(src: &str) -> Result<Rewritten, SqlError> {
     // The comment scan only swaps ASCII bytes for ASCII bytes.
     let text = String::from_utf8(out.clone()).unwrap_or_else(|_| src.to_string());
     let sig = significant(&text, &lines)?;
+    let mut stmt_starts = Vec::new();
+    for t in &sig {
+        if t.stmt != usize::MAX && t.stmt == stmt_starts.len() {
+            stmt_starts.push(t.start);
+        }
+    }
     for at in comments {
         let stmt =
             sig.iter()
@@ -495,7 +503,11 @@ pub fn rewrite(src: &str) -> Result<Rewritten, SqlError> {
     edits.sort_by_key(|e| e.start);
     // Only ASCII bytes were written over ASCII bytes, so this cannot fail.
     let text = String::from_utf8(out).unwrap_or_else(|_| src.to_string());
-    Ok(Rewritten { text, edits })
+    Ok(Rewritten {
+        text,
+        edits,
+        stmt_starts,
+    })
 }
 
 /// The text with `//` comments turned into `--` ones (for the highlighter),
