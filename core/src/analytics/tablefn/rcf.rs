@@ -71,8 +71,6 @@ enum Node {
         left: usize,
         right: usize,
         parent: Option<usize>,
-        lo: Vec<f64>,
-        hi: Vec<f64>,
         mass: u32,
     },
     Free,
@@ -109,17 +107,26 @@ impl Ord for Entry {
 #[derive(Clone, Debug)]
 struct Tree {
     rng: ComponentRng,
+    /// Dimensions of a point.
+    dims: usize,
     nodes: Vec<Node>,
+    /// The bounding boxes of internal nodes, flat: node i's lo is
+    /// `boxes[2·dims·i ..][..dims]` and its hi the next `dims` values (one
+    /// contiguous read per node, which is what the walks are bound by).
+    boxes: Vec<f64>,
     free: Vec<usize>,
     root: Option<usize>,
     sample: BinaryHeap<Entry>,
 }
 
 /// The bounding box of node `n`, as (lo, hi) slices (a leaf's is its point).
-fn bbox(nodes: &[Node], n: usize) -> (&[f64], &[f64]) {
+fn bbox<'a>(nodes: &'a [Node], boxes: &'a [f64], dims: usize, n: usize) -> (&'a [f64], &'a [f64]) {
     match &nodes[n] {
         Node::Leaf { point, .. } => (point, point),
-        Node::Internal { lo, hi, .. } => (lo, hi),
+        Node::Internal { .. } => {
+            let b = &boxes[2 * dims * n..2 * dims * (n + 1)];
+            b.split_at(dims)
+        }
         Node::Free => (&[], &[]),
     }
 }
@@ -130,10 +137,12 @@ fn open_unit(rng: &mut ComponentRng) -> f64 {
 }
 
 impl Tree {
-    fn new(rng: ComponentRng) -> Tree {
+    fn new(rng: ComponentRng, dims: usize) -> Tree {
         Tree {
             rng,
+            dims,
             nodes: Vec::new(),
+            boxes: Vec::new(),
             free: Vec::new(),
             root: None,
             sample: BinaryHeap::new(),
@@ -146,8 +155,15 @@ impl Tree {
             i
         } else {
             self.nodes.push(node);
+            self.boxes.resize(self.nodes.len() * 2 * self.dims, 0.0);
             self.nodes.len() - 1
         }
+    }
+
+    /// Node n's box slot (meaningful for internal nodes).
+    fn box_mut(&mut self, n: usize) -> &mut [f64] {
+        let d2 = 2 * self.dims;
+        &mut self.boxes[d2 * n..d2 * (n + 1)]
     }
 
     fn mass(&self, n: usize) -> u32 {
@@ -189,7 +205,7 @@ impl Tree {
 
     /// The bounding box of a node, as (lo, hi) slices.
     fn bbox(&self, n: usize) -> (&[f64], &[f64]) {
-        bbox(&self.nodes, n)
+        bbox(&self.nodes, &self.boxes, self.dims, n)
     }
 
     /// Draws a cut on the box `lo..hi` extended by `p`: a dimension with
@@ -244,7 +260,7 @@ impl Tree {
                 }
             }
             let is_leaf = matches!(self.nodes[n], Node::Leaf { .. });
-            let (lo, hi) = bbox(&self.nodes, n);
+            let (lo, hi) = bbox(&self.nodes, &self.boxes, self.dims, n);
             let mut split = None;
             if let Some((d, c)) = Self::random_cut(&mut self.rng, lo, hi, p) {
                 if (p[d] < lo[d] && c < lo[d]) || (p[d] > hi[d] && c >= hi[d] && c < p[d]) {
@@ -258,8 +274,9 @@ impl Tree {
             }
             match split {
                 Some((d, c)) => {
-                    let lo2: Vec<f64> = lo.iter().zip(p.iter()).map(|(a, b)| a.min(*b)).collect();
-                    let hi2: Vec<f64> = hi.iter().zip(p.iter()).map(|(a, b)| a.max(*b)).collect();
+                    let mut ext = Vec::with_capacity(2 * self.dims);
+                    ext.extend(lo.iter().zip(p.iter()).map(|(a, b)| a.min(*b)));
+                    ext.extend(hi.iter().zip(p.iter()).map(|(a, b)| a.max(*b)));
                     let parent = self.parent(n);
                     let node_mass = self.mass(n);
                     let leaf = self.alloc(Node::Leaf {
@@ -274,10 +291,9 @@ impl Tree {
                         left,
                         right,
                         parent,
-                        lo: lo2,
-                        hi: hi2,
                         mass: node_mass + 1,
                     });
+                    self.box_mut(inner).copy_from_slice(&ext);
                     self.replace_child(parent, n, inner);
                     self.set_parent(n, Some(inner));
                     self.set_parent(leaf, Some(inner));
@@ -286,23 +302,23 @@ impl Tree {
                 None => {
                     // The point falls inside this node's subtree: grow its box
                     // and mass, then follow the node's own cut.
+                    let dims = self.dims;
+                    let b = self.box_mut(n);
+                    for k in 0..dims {
+                        b[k] = b[k].min(p[k]);
+                        b[dims + k] = b[dims + k].max(p[k]);
+                    }
                     let Node::Internal {
                         dim,
                         cut,
                         left,
                         right,
-                        lo,
-                        hi,
                         mass,
                         ..
                     } = &mut self.nodes[n]
                     else {
                         return; // unreachable: a leaf always splits
                     };
-                    for k in 0..p.len() {
-                        lo[k] = lo[k].min(p[k]);
-                        hi[k] = hi[k].max(p[k]);
-                    }
                     *mass += 1;
                     n = if p[*dim] <= *cut { *left } else { *right };
                 }
@@ -330,36 +346,25 @@ impl Tree {
         }
     }
 
-    /// Recomputes the box of an internal node from its children.
+    /// Recomputes the box and mass of an internal node from its children.
     fn refit(&mut self, n: usize) {
-        let (l, r, mut lo, mut hi) = match &mut self.nodes[n] {
-            Node::Internal {
-                left,
-                right,
-                lo,
-                hi,
-                ..
-            } => (*left, *right, std::mem::take(lo), std::mem::take(hi)),
+        let (l, r) = match &self.nodes[n] {
+            Node::Internal { left, right, .. } => (*left, *right),
             _ => return,
         };
-        {
-            let (llo, lhi) = bbox(&self.nodes, l);
-            let (rlo, rhi) = bbox(&self.nodes, r);
-            for k in 0..lo.len() {
-                lo[k] = llo[k].min(rlo[k]);
-                hi[k] = lhi[k].max(rhi[k]);
-            }
+        let dims = self.dims;
+        for k in 0..dims {
+            let (lo, hi) = {
+                let (llo, lhi) = self.bbox(l);
+                let (rlo, rhi) = self.bbox(r);
+                (llo[k].min(rlo[k]), lhi[k].max(rhi[k]))
+            };
+            let b = self.box_mut(n);
+            b[k] = lo;
+            b[dims + k] = hi;
         }
         let total = self.mass(l) + self.mass(r);
-        if let Node::Internal {
-            lo: nlo,
-            hi: nhi,
-            mass,
-            ..
-        } = &mut self.nodes[n]
-        {
-            *nlo = lo;
-            *nhi = hi;
+        if let Node::Internal { mass, .. } = &mut self.nodes[n] {
             *mass = total;
         }
     }
@@ -520,8 +525,10 @@ impl RandomCutForest {
     ) -> RandomCutForest {
         let mut master = component_rng(seed, &format!("analytics/rcf/{label}"));
         let trees = trees.clamp(1, 1000);
+        let shingle_size = shingle.clamp(1, 64) as usize;
+        let dims = numeric.len() * shingle_size;
         let trees = (0..trees)
-            .map(|_| Tree::new(ComponentRng::from_seed(master.random())))
+            .map(|_| Tree::new(ComponentRng::from_seed(master.random()), dims))
             .collect();
         let sample_size = sample_size.clamp(2, 10_000) as usize;
         RandomCutForest {
@@ -533,7 +540,7 @@ impl RandomCutForest {
             } else {
                 1.0 / time_decay as f64
             },
-            shingle_size: shingle.clamp(1, 64) as usize,
+            shingle_size,
             shingle: VecDeque::new(),
             seq: 0,
             output_after: (sample_size as u64 / 4).max(1),
@@ -612,24 +619,22 @@ impl RandomCutForest {
                 let leaf = t.find_leaf(&e.point).expect("leaf");
                 assert!(matches!(&t.nodes[leaf], Node::Leaf { point, .. } if **point == *e.point));
             }
-            // Every internal node's box and mass fit its children.
+            // Every internal node's mass is its children's, and its box is
+            // exactly the union of theirs.
             for (i, n) in t.nodes.iter().enumerate() {
                 if let Node::Internal {
-                    left,
-                    right,
-                    lo,
-                    hi,
-                    mass,
-                    ..
+                    left, right, mass, ..
                 } = n
                 {
                     assert_eq!(*mass, t.mass(*left) + t.mass(*right));
-                    for c in [*left, *right] {
-                        assert_eq!(t.parent(c), Some(i));
-                        let (clo, chi) = t.bbox(c);
-                        for k in 0..lo.len() {
-                            assert!(lo[k] <= clo[k] && chi[k] <= hi[k]);
-                        }
+                    assert_eq!(t.parent(*left), Some(i));
+                    assert_eq!(t.parent(*right), Some(i));
+                    let (lo, hi) = t.bbox(i);
+                    let (llo, lhi) = t.bbox(*left);
+                    let (rlo, rhi) = t.bbox(*right);
+                    for k in 0..t.dims {
+                        assert_eq!(lo[k], llo[k].min(rlo[k]));
+                        assert_eq!(hi[k], lhi[k].max(rhi[k]));
                     }
                 }
             }
@@ -643,7 +648,12 @@ mod tests {
 
     #[test]
     fn trees_stay_consistent_through_insertions_and_evictions() {
-        let mut f = RandomCutForest::new(&[0, 1], 5, 16, 50, 1, 3, "t");
+        for shingle in [1, 3] {
+            consistent_through(RandomCutForest::new(&[0, 1], 5, 16, 50, shingle, 3, "t"));
+        }
+    }
+
+    fn consistent_through(mut f: RandomCutForest) {
         let mut rng = component_rng(9, "points");
         for i in 0..600 {
             // Some duplicates (small integer grid) and some fresh points.
