@@ -152,3 +152,28 @@ fn sql_lessons_show_what_their_texts_claim() {
     assert!(counted > 0.0);
     assert!(matches!(r.results().next().map(|o| &o.values[0]), Some(Value::Ts(_))));
 }
+
+/// "Load the X example" in a SQL lesson means the widget's example file:
+/// every SQL lesson's stored solution runs one of lessons/sql/*.sql.
+#[test]
+fn sql_solutions_run_the_widget_examples() {
+    use kinesis_lab_core::lesson::lab::Action;
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../lessons/sql");
+    let examples: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().extension().is_some_and(|x| x == "sql"))
+        .map(|e| std::fs::read_to_string(e.path()).unwrap().trim().to_string())
+        .collect();
+    assert!(examples.len() >= 6);
+    let mut seen = 0;
+    for lesson in &catalog().lessons {
+        for a in &lesson.solution {
+            if let Action::SqlRun { sql, .. } = a {
+                seen += 1;
+                assert!(examples.contains(&sql.trim().to_string()), "{}: its SQL is not an example", lesson.id);
+            }
+        }
+    }
+    assert!(seen >= 6);
+}

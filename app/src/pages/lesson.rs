@@ -4,6 +4,7 @@
 
 use super::lessons::tr;
 use crate::browser;
+use kinesis_lab_core::lesson::lab::Action as LabAction;
 use crate::catalog::catalog;
 use crate::i18n::{self, T};
 use crate::route::{Location, Page};
@@ -40,18 +41,64 @@ pub fn widget_view(widget: Widget, handle: LabHandle) -> AnyView {
     }
 }
 
-/// Replays a share link's actions. Returns a notice if any part failed.
-fn replay(handle: LabHandle, encoded: Option<&String>) -> Option<(T, String)> {
-    let encoded = encoded?;
+/// Replays a share link's actions; a part that fails sets `notice`.
+fn replay(handle: LabHandle, encoded: Option<&String>, notice: RwSignal<Option<(T, String)>>) {
+    let Some(encoded) = encoded else { return };
     match share::decode(encoded) {
-        Err(e) => Some((T::ShareNotice, format!("{e:?}"))),
-        Ok(actions) => {
-            for (i, a) in actions.into_iter().enumerate() {
-                if let Err(e) = handle.apply(a) {
-                    return Some((T::ShareReplayNotice, format!("#{}: {e}", i + 1)));
-                }
+        Err(e) => notice.set(Some((T::ShareNotice, format!("{e:?}")))),
+        Ok(actions) => replay_actions(handle, actions.into_iter().enumerate().collect(), notice),
+    }
+}
+
+/// Applies `rest` in order. A SQL run whose SQL the page has not compiled
+/// yet waits for the compiler worker, then the replay goes on from there.
+fn replay_actions(
+    handle: LabHandle,
+    mut rest: std::collections::VecDeque<(usize, LabAction)>,
+    notice: RwSignal<Option<(T, String)>>,
+) {
+    use crate::sql::{Answer, Compiler, Request};
+    use std::cell::RefCell;
+    use std::rc::Rc;
+    while let Some((i, a)) = rest.pop_front() {
+        if let LabAction::SqlRun { sql, .. } = &a {
+            if handle.lab.with_untracked(|l| l.sql.needs_compile(sql)) {
+                let text = sql.clone();
+                let waiting = Rc::new(RefCell::new(Some(rest)));
+                let slot: Rc<RefCell<Option<Compiler>>> = Rc::default();
+                let slot2 = slot.clone();
+                let text2 = text.clone();
+                let compiler = Compiler::new(move |answer| {
+                    if let Some(c) = slot2.borrow_mut().take() {
+                        c.shutdown();
+                    }
+                    let Some(mut rest) = waiting.borrow_mut().take() else { return };
+                    match answer {
+                        Answer::Reply(r) => {
+                            let compiled = match r.plan {
+                                Some(p) if r.errors.is_empty() => Ok(p),
+                                _ => Err(r.errors),
+                            };
+                            handle.lab.update(|l| l.sql.provide(&text2, compiled));
+                            rest.push_front((i, a.clone()));
+                            replay_actions(handle, rest, notice);
+                        }
+                        Answer::Failed(m) => notice.set(Some((T::ShareReplayNotice, format!("#{}: {m}", i + 1)))),
+                    }
+                });
+                compiler.compile(&Request {
+                    id: 1,
+                    sql: text,
+                    schema: kinesis_lab_core::lesson::sql::feed_schema(),
+                    tables: Vec::new(),
+                });
+                *slot.borrow_mut() = Some(compiler);
+                return;
             }
-            None
+        }
+        if let Err(e) = handle.apply(a) {
+            notice.set(Some((T::ShareReplayNotice, format!("#{}: {e}", i + 1))));
+            return;
         }
     }
 }
@@ -74,10 +121,9 @@ pub fn LessonPage(id: String) -> impl IntoView {
         return view! { <p class="error">{lesson.id.clone()}</p> }.into_any();
     };
     let handle = LabHandle::new(lab);
-    let link_notice = RwSignal::new(
-        ctx.location
-            .with_untracked(|l| replay(handle, l.query.get("s"))),
-    );
+    let link_notice = RwSignal::new(None);
+    ctx.location
+        .with_untracked(|l| replay(handle, l.query.get("s"), link_notice));
     let steps = lesson.steps.len();
     let step = Memo::new(move |_| {
         ctx.location.with(|l| match &l.page {

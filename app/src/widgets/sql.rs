@@ -1,9 +1,17 @@
 //! The SQL lessons' widget: the student's application over the lesson's
 //! stock ticker feed (core `lesson::sql`), its result rows and its windows.
 
-use crate::i18n::Lang;
+use super::LabHandle;
+use crate::i18n::{self, Lang};
+use crate::shell::use_ctx;
+use crate::sql::{Answer, Compiler, Request};
+use kinesis_lab_core::analytics::engine::SqlEvent;
+use kinesis_lab_core::analytics::{SqlError, Value};
+use kinesis_lab_core::error::{parse_count, Field};
 use kinesis_lab_core::lesson::goal::{Goal, Why};
-use kinesis_lab_core::lesson::sql::SqlFeature;
+use kinesis_lab_core::lesson::lab::{Action, LabError};
+use kinesis_lab_core::lesson::sql::{feed_schema, SqlFeature, SqlLabError, SqlRun, SQL_MAX_RATE, SQL_MAX_SECONDS};
+use leptos::prelude::*;
 
 fn feature_name(lang: Lang, f: SqlFeature) -> &'static str {
     match (f, lang) {
@@ -71,12 +79,397 @@ pub fn why_text(lang: Lang, w: &Why) -> String {
     }
 }
 
-use super::LabHandle;
-use leptos::prelude::*;
+type Pair = (&'static str, &'static str);
 
-/// The widget (filled in below as the lesson work lands).
+fn t(lang: Lang, p: Pair) -> &'static str {
+    match lang {
+        Lang::En => p.0,
+        Lang::Vi => p.1,
+    }
+}
+
+/// The example applications (lessons/sql/*.sql), by button.
+const EXAMPLES: [(&str, Pair, &str); 6] = [
+    ("filter", ("Filter", "Lọc"), include_str!("../../../lessons/sql/filter.sql")),
+    ("tumbling", ("Tumbling", "Tumbling"), include_str!("../../../lessons/sql/tumbling.sql")),
+    ("sliding", ("Sliding", "Sliding"), include_str!("../../../lessons/sql/sliding.sql")),
+    ("stagger", ("Stagger", "Stagger"), include_str!("../../../lessons/sql/stagger.sql")),
+    ("anomaly", ("Anomaly", "Anomaly"), include_str!("../../../lessons/sql/anomaly.sql")),
+    ("flink-tumble", ("Flink TUMBLE", "Flink TUMBLE"), include_str!("../../../lessons/sql/flink-tumble.sql")),
+];
+
+const HELP: Pair = (
+    "Your application reads SOURCE_SQL_STREAM_001: trades of six tickers with TICKER_SYMBOL, SECTOR, CHANGE, PRICE and EVENT_TIME. Load an example or write your own, choose the feed, and run. Every number below comes from the simulated Kinesis Data Analytics engine.",
+    "Ứng dụng của bạn đọc SOURCE_SQL_STREAM_001: các giao dịch của sáu mã cổ phiếu với TICKER_SYMBOL, SECTOR, CHANGE, PRICE và EVENT_TIME. Hãy nạp một ví dụ hoặc tự viết, chọn nguồn dữ liệu, rồi chạy. Mọi con số bên dưới đều do engine Kinesis Data Analytics mô phỏng tính ra.",
+);
+const EXAMPLES_LABEL: Pair = ("Examples", "Ví dụ");
+const SQL_LABEL: Pair = ("SQL application", "Ứng dụng SQL");
+const RATE: Pair = ("Records per second", "Số record mỗi giây");
+const SECONDS: Pair = ("Seconds", "Số giây");
+const SPIKE: Pair = ("Price spike at second (empty: none)", "Giây có cú tăng giá (để trống: không có)");
+const LATE: Pair = ("Late event every n records (empty: none)", "Cứ n record có một sự kiện đến muộn (để trống: không có)");
+const RUN: Pair = ("Run", "Chạy");
+const COMPILING: Pair = ("Compiling…", "Đang biên dịch…");
+const RUN_HINT: Pair = ("Ctrl+Enter runs.", "Ctrl+Enter để chạy.");
+const ROWS_IN: Pair = ("Rows in", "Dòng vào");
+const ROWS_OUT: Pair = ("Result rows", "Dòng kết quả");
+const FIRED: Pair = ("Windows closed", "Cửa sổ đã đóng");
+const LATE_DROPPED: Pair = ("Late rows dropped", "Dòng đến muộn bị bỏ");
+const ROW_ERRORS: Pair = ("Values that failed", "Giá trị tính lỗi");
+const RESULT: Pair = ("Result stream", "Stream kết quả");
+const SHOWN: Pair = ("first rows shown", "dòng đầu được hiển thị");
+const SPIKE_ROW: Pair = ("the spike", "cú tăng giá");
+const CHART: Pair = ("Chart of", "Biểu đồ của");
+const TIMELINE: Pair = ("Windows by key (first minutes)", "Cửa sổ theo từng key (những phút đầu)");
+const NO_RUN: Pair = ("Nothing has run yet.", "Chưa chạy lần nào.");
+const LINE_COL: Pair = ("line {l}, column {c}", "dòng {l}, cột {c}");
+const MAX_SHOWN: usize = 60;
+
+fn located(lang: Lang, e: &SqlError) -> String {
+    let at = t(lang, LINE_COL).replace("{l}", &e.span.start.line.to_string()).replace("{c}", &e.span.start.column.to_string());
+    format!("{at}: {}", i18n::sql_error(lang, &e.kind))
+}
+
+fn clock(ms: i64) -> String {
+    let s = ms.rem_euclid(86_400_000) / 1000;
+    format!("{:02}:{:02}:{:02}.{:03}", s / 3600, (s / 60) % 60, s % 60, ms.rem_euclid(1000))
+}
+
+fn cell(v: &Value) -> String {
+    match v {
+        Value::Null => "NULL".into(),
+        Value::Bool(b) => b.to_string().to_uppercase(),
+        Value::Int(i) => i.to_string(),
+        Value::Double(d) => {
+            if d.fract() == 0.0 && d.abs() < 1e15 {
+                format!("{d:.1}")
+            } else {
+                format!("{d:.4}").trim_end_matches('0').to_string()
+            }
+        }
+        Value::Str(s) => s.to_string(),
+        Value::Ts(ms) => clock(*ms),
+        Value::Interval(ms) => format!("{ms} ms"),
+    }
+}
+
+/// A simple line of one numeric column over the run (SVG, scaled to fit).
+fn sparkline(points: &[(i64, f64)], mark: Option<i64>) -> impl IntoView {
+    let (w, h) = (600.0, 120.0);
+    let (t0, t1) = points.iter().fold((i64::MAX, i64::MIN), |a, p| (a.0.min(p.0), a.1.max(p.0)));
+    let (v0, v1) = points.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |a, p| (a.0.min(p.1), a.1.max(p.1)));
+    let span_t = (t1 - t0).max(1) as f64;
+    let span_v = if v1 > v0 { v1 - v0 } else { 1.0 };
+    let x = move |t: i64| 4.0 + (t - t0) as f64 / span_t * (w - 8.0);
+    let y = move |v: f64| h - 4.0 - (v - v0) / span_v * (h - 8.0);
+    let line: String = points.iter().map(|p| format!("{:.1},{:.1}", x(p.0), y(p.1))).collect::<Vec<_>>().join(" ");
+    let marker = mark.and_then(|m| points.iter().find(|p| p.0 == m)).map(|p| {
+        view! { <circle class="sqlw-mark" cx=format!("{:.1}", x(p.0)) cy=format!("{:.1}", y(p.1)) r="5" /> }
+    });
+    view! {
+        <svg class="sqlw-chart" viewBox=format!("0 0 {w} {h}") role="img" preserveAspectRatio="none">
+            <polyline points=line fill="none" class="sqlw-line" />
+            {marker}
+        </svg>
+        <div class="sqlw-axis"><span>{format!("{v0:.3}")}</span><span>{format!("{v1:.3}")}</span></div>
+    }
+}
+
+/// Window boxes per key from the run's events, over its first minutes.
+fn timeline(run: &SqlRun) -> Option<impl IntoView> {
+    let mut boxes: Vec<(String, i64, i64)> = Vec::new();
+    for e in &run.events {
+        if let SqlEvent::WindowOpen { key, start, end, .. } = e {
+            boxes.push((key.clone(), *start, *end));
+        }
+    }
+    if boxes.is_empty() {
+        return None;
+    }
+    let t0 = run.input.first().map(|r| r.0).unwrap_or(0);
+    let horizon = t0 + 4 * 60_000;
+    boxes.retain(|b| b.1 < horizon);
+    let mut keys: Vec<String> = boxes.iter().map(|b| b.0.clone()).collect();
+    keys.sort();
+    keys.dedup();
+    keys.truncate(8);
+    let (w, lane) = (600.0, 18.0);
+    let h = lane * keys.len() as f64 + 16.0;
+    let x = move |t: i64| 70.0 + ((t - t0) as f64 / (horizon - t0) as f64).clamp(0.0, 1.0) * (w - 74.0);
+    let rects = boxes
+        .into_iter()
+        .filter_map(|(k, s, e)| {
+            let i = keys.iter().position(|x| *x == k)?;
+            Some(view! {
+                <rect class="sqlw-win" x=format!("{:.1}", x(s)) y=format!("{:.1}", i as f64 * lane + 2.0)
+                    width=format!("{:.1}", (x(e) - x(s)).max(1.5)) height=format!("{:.1}", lane - 4.0)>
+                    <title>{format!("{k}: {} – {}", clock(s), clock(e))}</title>
+                </rect>
+            })
+        })
+        .collect_view();
+    let labels = keys
+        .iter()
+        .enumerate()
+        .map(|(i, k)| {
+            let short: String = k.chars().take(10).collect();
+            view! { <text class="sqlw-key" x="2" y=format!("{:.1}", i as f64 * lane + lane - 5.0)>{short}</text> }
+        })
+        .collect_view();
+    let ticks = (0..=4)
+        .map(|m| {
+            let t = t0 - t0.rem_euclid(60_000) + m * 60_000;
+            view! {
+                <line class="sqlw-tick" x1=format!("{:.1}", x(t)) x2=format!("{:.1}", x(t)) y1="0" y2=format!("{:.1}", h - 14.0) />
+                <text class="sqlw-key" x=format!("{:.1}", x(t) - 18.0) y=format!("{:.1}", h - 2.0)>{clock(t)[..5].to_string()}</text>
+            }
+        })
+        .collect_view();
+    Some(view! {
+        <svg class="sqlw-timeline" viewBox=format!("0 0 {w} {h}") role="img">
+            {ticks}{labels}{rects}
+        </svg>
+    })
+}
+
+/// The widget: examples, the editor, the feed, and the latest run.
 #[component]
 pub fn SqlWidget(handle: LabHandle) -> impl IntoView {
-    let runs = move || handle.lab.with(|l| l.sql.runs.len());
-    view! { <div class="sqlw">{move || format!("{} run(s)", runs())}</div> }
+    let ctx = use_ctx();
+    let lang = move || ctx.lang.get();
+    let initial = handle.lab.with_untracked(|l| l.sql.last().map(|r| r.sql.clone())).unwrap_or_else(|| EXAMPLES[0].2.to_string());
+    let sql = RwSignal::new(initial);
+    let rate = RwSignal::new("5".to_string());
+    let seconds = RwSignal::new("60".to_string());
+    let spike = RwSignal::new(String::new());
+    let late = RwSignal::new(String::new());
+    let busy = RwSignal::new(false);
+    let errors = RwSignal::new(Vec::<SqlError>::new());
+    let message = RwSignal::new(None::<String>);
+    let chart_col = RwSignal::new(None::<String>);
+    // The SQL and the action waiting for the compiler's answer.
+    let pending = StoredValue::new(None::<(String, Action)>);
+
+    let apply = move |action: Action| {
+        let lang = ctx.lang.get_untracked();
+        match handle.apply(action) {
+            Ok(()) => {
+                errors.set(Vec::new());
+                message.set(None);
+            }
+            Err(LabError::Sql(SqlLabError::Compile(list))) => errors.set(list),
+            Err(LabError::Invalid(v)) => message.set(Some(i18n::validation_error(lang, &v))),
+            Err(e) => message.set(Some(e.to_string())),
+        }
+    };
+    let compiler = Compiler::new(move |answer| {
+        busy.set(false);
+        let Some((text, action)) = pending.get_value() else { return };
+        pending.set_value(None);
+        match answer {
+            Answer::Reply(r) => {
+                let compiled = match r.plan {
+                    Some(p) if r.errors.is_empty() => Ok(p),
+                    _ => Err(r.errors),
+                };
+                handle.lab.update(|l| l.sql.provide(&text, compiled));
+                apply(action);
+            }
+            Answer::Failed(m) => message.set(Some(m)),
+        }
+    });
+    let compiler = StoredValue::new_local(compiler);
+    on_cleanup(move || compiler.with_value(|c| c.shutdown()));
+
+    let optional = move |s: RwSignal<String>, field: Field, max: u32| -> Result<Option<u32>, String> {
+        let text = s.get_untracked();
+        if text.trim().is_empty() {
+            return Ok(None);
+        }
+        parse_count(field, text.trim(), max).map(Some).map_err(|e| i18n::validation_error(ctx.lang.get_untracked(), &e))
+    };
+    let run = move || {
+        if busy.get_untracked() {
+            return;
+        }
+        let lang = ctx.lang.get_untracked();
+        let parsed = (|| {
+            let r = parse_count(Field::RecordRate, rate.get_untracked().trim(), SQL_MAX_RATE).map_err(|e| i18n::validation_error(lang, &e))?;
+            let s = parse_count(Field::Duration, seconds.get_untracked().trim(), SQL_MAX_SECONDS).map_err(|e| i18n::validation_error(lang, &e))?;
+            let sp = optional(spike, Field::Duration, SQL_MAX_SECONDS)?;
+            let lt = optional(late, Field::RecordRate, 1_000)?;
+            Ok::<_, String>((r, s, sp, lt))
+        })();
+        let (r, s, sp, lt) = match parsed {
+            Ok(v) => v,
+            Err(m) => {
+                message.set(Some(m));
+                return;
+            }
+        };
+        let text = sql.get_untracked();
+        let action = Action::SqlRun { sql: text.clone(), records_per_second: r, seconds: s, spike_at_s: sp, late_every: lt };
+        if handle.lab.with_untracked(|l| l.sql.needs_compile(&text)) {
+            busy.set(true);
+            pending.set_value(Some((text.clone(), action)));
+            compiler.with_value(|c| c.compile(&Request { id: 1, sql: text, schema: feed_schema(), tables: Vec::new() }));
+        } else {
+            apply(action);
+        }
+    };
+
+    let examples = move || {
+        EXAMPLES
+            .iter()
+            .map(|(id, name, text)| {
+                let text = text.to_string();
+                view! {
+                    <button type="button" class="button sqlw-example" id=format!("sqlw-ex-{id}")
+                        on:click=move |_| { sql.set(text.clone()); errors.set(Vec::new()); }>
+                        {move || t(lang(), *name)}
+                    </button>
+                }
+            })
+            .collect_view()
+    };
+    let number_field = move |id: &'static str, label: Pair, sig: RwSignal<String>| {
+        view! {
+            <label class="sqlw-field" for=id>
+                <span>{move || t(lang(), label)}</span>
+                <input id=id type="text" inputmode="numeric" prop:value=move || sig.get()
+                    on:input=move |e| sig.set(event_target_value(&e))
+                    on:keydown=move |e| if e.key() == "Enter" { run() } />
+            </label>
+        }
+    };
+
+    let latest = move || handle.lab.with(|l| l.sql.last().cloned());
+    let stats = move || {
+        let lang = lang();
+        latest().map(|r| {
+            let items = [
+                (ROWS_IN, r.input.len() as u64, "sqlw-in"),
+                (ROWS_OUT, r.results().count() as u64, "sqlw-out"),
+                (FIRED, r.windows_fired, "sqlw-fired"),
+                (LATE_DROPPED, r.late, "sqlw-late"),
+                (ROW_ERRORS, r.row_errors, "sqlw-errors"),
+            ];
+            view! {
+                <dl class="sqlw-stats">
+                    {items.into_iter().map(|(label, n, id)| view! {
+                        <div><dt>{t(lang, label)}</dt><dd id=id>{i18n::int(lang, n)}</dd></div>
+                    }).collect_view()}
+                </dl>
+            }
+        })
+    };
+    let table = move || {
+        let lang = lang();
+        let Some(r) = latest() else { return view! { <p class="muted">{t(lang, NO_RUN)}</p> }.into_any() };
+        let Some(sid) = r.result_stream() else { return ().into_any() };
+        let stream = &r.plan.streams[sid];
+        let cols: Vec<String> = stream.columns.iter().map(|c| c.name.clone()).collect();
+        let spike_price = r.spike_ms.and_then(|s| r.input.iter().find(|x| x.0 == s)).and_then(|x| kinesis_lab_core::lesson::sql::number(x.1.get(3)));
+        let price_col = r.result_column("PRICE");
+        let total = r.results().count();
+        let rows = r
+            .results()
+            .take(MAX_SHOWN)
+            .map(|o| {
+                let is_spike = match (price_col, spike_price) {
+                    (Some(c), Some(p)) => kinesis_lab_core::lesson::sql::number(o.values.get(c)).is_some_and(|x| (x - p).abs() < 0.01),
+                    _ => false,
+                };
+                view! {
+                    <tr class:sqlw-spike=is_spike>
+                        <td>{clock(o.rowtime)}</td>
+                        {o.values.iter().map(|v| view! { <td>{cell(v)}</td> }).collect_view()}
+                        <td>{if is_spike { t(lang, SPIKE_ROW) } else { "" }}</td>
+                    </tr>
+                }
+            })
+            .collect_view();
+        view! {
+            <h4>{format!("{}: {} ({} {}, {})", t(lang, RESULT), stream.name, i18n::int(lang, total.min(MAX_SHOWN) as u64), t(lang, SHOWN), i18n::int(lang, total as u64))}</h4>
+            <div class="sqlw-table-wrap" tabindex="0">
+                <table class="sqlw-table" id="sqlw-result">
+                    <thead><tr><th>"ROWTIME"</th>{cols.into_iter().map(|c| view! { <th>{c}</th> }).collect_view()}<th></th></tr></thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+        }
+        .into_any()
+    };
+    let chart = move || {
+        let lang = lang();
+        let r = latest()?;
+        let sid = r.result_stream()?;
+        let numeric: Vec<(usize, String)> = r.plan.streams[sid]
+            .columns
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| {
+                use kinesis_lab_core::analytics::SqlType::*;
+                matches!(c.ty, TinyInt | SmallInt | Integer | BigInt | Real | Double | Decimal { .. })
+            })
+            .map(|(i, c)| (i, c.name.clone()))
+            .collect();
+        if numeric.is_empty() {
+            return None;
+        }
+        let chosen = chart_col.get().and_then(|n| numeric.iter().find(|c| c.1 == n).cloned()).unwrap_or_else(|| numeric.last().cloned().unwrap_or_default());
+        let points: Vec<(i64, f64)> = r.results().filter_map(|o| kinesis_lab_core::lesson::sql::number(o.values.get(chosen.0)).map(|v| (o.rowtime, v))).collect();
+        let options = numeric
+            .iter()
+            .map(|(_, n)| {
+                let sel = *n == chosen.1;
+                view! { <option value=n.clone() selected=sel>{n.clone()}</option> }
+            })
+            .collect_view();
+        Some(view! {
+            <div class="sqlw-chart-box">
+                <label for="sqlw-chart-col">{t(lang, CHART)}" "</label>
+                <select id="sqlw-chart-col" on:change=move |e| chart_col.set(Some(event_target_value(&e)))>{options}</select>
+                {sparkline(&points, r.spike_ms)}
+            </div>
+        })
+    };
+    let windows = move || {
+        let lang = lang();
+        latest().and_then(|r| timeline(&r).map(|v| view! { <h4>{t(lang, TIMELINE)}</h4>{v} }))
+    };
+
+    view! {
+        <div class="sqlw" id="sqlw">
+            <p class="muted">{move || t(lang(), HELP)}</p>
+            <div class="sqlw-examples" role="group" aria-label=move || t(lang(), EXAMPLES_LABEL)>
+                <span>{move || t(lang(), EXAMPLES_LABEL)}": "</span>{examples}
+            </div>
+            <label class="sqlw-sql-label" for="sqlw-sql">{move || t(lang(), SQL_LABEL)}</label>
+            <textarea id="sqlw-sql" class="sqlw-sql" rows="8" spellcheck="false" prop:value=move || sql.get()
+                on:input=move |e| sql.set(event_target_value(&e))
+                on:keydown=move |e| if e.key() == "Enter" && (e.ctrl_key() || e.meta_key()) { e.prevent_default(); run() }>
+            </textarea>
+            <ul class="sqlw-errors" id="sqlw-errors" role="alert">
+                {move || errors.get().iter().map(|e| view! { <li>{located(lang(), e)}</li> }).collect_view()}
+            </ul>
+            <div class="sqlw-feed">
+                {number_field("sqlw-rate", RATE, rate)}
+                {number_field("sqlw-seconds", SECONDS, seconds)}
+                {number_field("sqlw-spike", SPIKE, spike)}
+                {number_field("sqlw-late", LATE, late)}
+            </div>
+            <div class="sqlw-actions">
+                <button type="button" id="sqlw-run" class="button primary" disabled=move || busy.get() on:click=move |_| run()>
+                    {move || if busy.get() { t(lang(), COMPILING) } else { t(lang(), RUN) }}
+                </button>
+                <span class="muted">{move || t(lang(), RUN_HINT)}</span>
+                <span class="field-error" id="sqlw-message" role="status">{move || message.get()}</span>
+            </div>
+            {stats}
+            {chart}
+            {windows}
+            {table}
+        </div>
+    }
 }
