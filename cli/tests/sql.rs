@@ -320,3 +320,50 @@ fn csv_records_in_envelopes_with_a_written_and_a_discovered_schema() {
         ]
     );
 }
+
+#[test]
+fn arrivals_out_of_order_keep_rowtime_monotonic() {
+    let d = scratch("order");
+    let app = d.join("app.sql");
+    std::fs::write(
+        &app,
+        "SELECT STREAM ROWTIME AS RT, APPROXIMATE_ARRIVAL_TIME AS AT, K FROM \"SOURCE_SQL_STREAM_001\";\n",
+    )
+    .unwrap();
+    let input = d.join("in.jsonl");
+    std::fs::write(
+        &input,
+        "{\"arrival\":\"2020-01-01T00:00:05Z\",\"data\":{\"k\":1}}\n\
+         {\"arrival\":\"2020-01-01T00:00:03Z\",\"data\":{\"k\":2}}\n\
+         {\"arrival\":\"2020-01-01T00:00:06Z\",\"data\":{\"k\":3}}\n",
+    )
+    .unwrap();
+    let rows = lines(&sql(&["--app", &path(&app), "--input", &path(&input)]));
+    let got: Vec<(&str, &str)> = rows
+        .iter()
+        .map(|r| (r["RT"].as_str().unwrap(), r["AT"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("2020-01-01T00:00:05.000Z", "2020-01-01T00:00:05.000Z"),
+            // Arrived earlier than the row before it, inserted after it.
+            ("2020-01-01T00:00:05.000Z", "2020-01-01T00:00:03.000Z"),
+            ("2020-01-01T00:00:06.000Z", "2020-01-01T00:00:06.000Z"),
+        ]
+    );
+    // An explicit rowtime that goes back stops the run, naming the line.
+    std::fs::write(
+        &input,
+        "{\"arrival\":\"2020-01-01T00:00:05Z\",\"data\":{\"k\":1}}\n\
+         {\"rowtime\":\"2020-01-01T00:00:01Z\",\"data\":{\"k\":2}}\n",
+    )
+    .unwrap();
+    let out = sql(&["--app", &path(&app), "--input", &path(&input)]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("in.jsonl:2:"),
+        "{}",
+        text(&out.stderr)
+    );
+}

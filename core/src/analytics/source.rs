@@ -1527,8 +1527,9 @@ pub struct Replayed {
 const MAX_FINAL_STEPS: usize = 1_000_000;
 
 /// Runs `records` through `app` in simulated time. Record k gets ROWTIME =
-/// its `rowtime`, else its `arrival`, else the previous ROWTIME + 1 ms
-/// (`start_ms` for the first); APPROXIMATE_ARRIVAL_TIME = its `arrival`,
+/// its `rowtime`, else its `arrival` (or the previous ROWTIME if that is
+/// later), else the previous ROWTIME + 1 ms (`start_ms` for the first);
+/// APPROXIMATE_ARRIVAL_TIME = its `arrival`,
 /// else its ROWTIME. Before each insert the clock advances through every
 /// deadline up to the ROWTIME; after the last record it advances until
 /// nothing is pending, so every window closes.
@@ -1541,10 +1542,15 @@ pub fn replay(
     let mut done = Replayed::default();
     let mut last_rowtime: Option<i64> = None;
     for r in records {
-        let rowtime = r
-            .rowtime
-            .or(r.arrival)
-            .unwrap_or_else(|| last_rowtime.map_or(start_ms, |t| t.saturating_add(1)));
+        // ROWTIME is the insertion time, so it never goes back: a record
+        // whose arrival is before the last ROWTIME (arrivals interleave
+        // across shards) is inserted at the last ROWTIME. Only an explicit
+        // `rowtime` that goes back is an error (the engine's).
+        let rowtime = match (r.rowtime, r.arrival) {
+            (Some(t), _) => t,
+            (None, Some(a)) => last_rowtime.map_or(a, |l| l.max(a)),
+            (None, None) => last_rowtime.map_or(start_ms, |t| t.saturating_add(1)),
+        };
         let arrival = r.arrival.unwrap_or(rowtime);
         // A record that fails the schema still takes its place in time.
         last_rowtime = Some(last_rowtime.map_or(rowtime, |t| t.max(rowtime)));
