@@ -9,6 +9,7 @@ use sqlparser::tokenizer::{Token, Tokenizer};
 use super::dialect::KdaDialect;
 use super::parse::Parsed;
 use super::rewrite::{is_kw, is_tvf, is_word, EditKind};
+use super::text::LineIndex;
 
 pub fn print(parsed: &Parsed) -> String {
     let mut out = Vec::new();
@@ -67,10 +68,31 @@ fn commas(toks: &[Token], open: usize, end: usize) -> Vec<usize> {
 }
 
 fn print_statement(text: &str, kinds: &[&EditKind]) -> String {
-    let Ok(toks) = Tokenizer::new(&KdaDialect, text).tokenize() else {
+    let Ok(with_loc) = Tokenizer::new(&KdaDialect, text).tokenize_with_location() else {
         return text.to_string();
     };
-    let mut piece: Vec<String> = toks.iter().map(|t| t.to_string()).collect();
+    // Each token keeps its own text (a token's Display would lose the
+    // doubling of quotes inside strings); edits replace whole tokens.
+    let lines = LineIndex::new(text);
+    let mut toks = Vec::with_capacity(with_loc.len());
+    let mut piece: Vec<String> = Vec::with_capacity(with_loc.len());
+    let mut at = 0;
+    for t in with_loc {
+        if t.token == Token::EOF {
+            continue;
+        }
+        let end = lines
+            .offset(text, t.span.end.line, t.span.end.column)
+            .max(at);
+        piece.push(text.get(at..end).unwrap_or_default().to_string());
+        at = end;
+        toks.push(t.token);
+    }
+    if at < text.len() {
+        if let Some(last) = piece.last_mut() {
+            last.push_str(&text[at..]);
+        }
+    }
     let mut prefix = String::new();
     let (mut sel, mut step, mut tvf) = (0usize, 0usize, 0usize);
     let mut create_done = false;
