@@ -84,7 +84,9 @@ pub fn run(args: &SqlArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Resu
                 Ok(t) => t,
                 Err(e) => return fail(err, format!("--schema {}: {e}", path.display())),
             };
-            let is_json = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
+            let is_json = path
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("json"));
             let parsed = if is_json {
                 RecordSchema::from_json(&text)
             } else {
@@ -96,11 +98,18 @@ pub fn run(args: &SqlArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Resu
             }
         }
         None => {
-            let sample: Vec<&[u8]> = records.iter().take(DISCOVERY_SAMPLE).map(|r| r.data.as_slice()).collect();
+            let sample: Vec<&[u8]> = records
+                .iter()
+                .take(DISCOVERY_SAMPLE)
+                .map(|r| r.data.as_slice())
+                .collect();
             match discover(&sample) {
                 Ok(s) => s,
                 Err(e) => {
-                    return fail(err, format!("{}: cannot discover a schema: {e}", args.input.display()))
+                    return fail(
+                        err,
+                        format!("{}: cannot discover a schema: {e}", args.input.display()),
+                    )
                 }
             }
         }
@@ -136,7 +145,13 @@ pub fn run(args: &SqlArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Resu
         Err(errors) => {
             let shown = args.app.display();
             for e in &errors {
-                writeln!(err, "{shown}:{}:{}: {}", e.span.start.line, e.span.start.column, e.kind.en())?;
+                writeln!(
+                    err,
+                    "{shown}:{}:{}: {}",
+                    e.span.start.line,
+                    e.span.start.column,
+                    e.kind.en()
+                )?;
             }
             return Ok(ExitCode::from(2));
         }
@@ -156,14 +171,28 @@ pub fn run(args: &SqlArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Resu
     for t in &plan.tables {
         match defs.iter().position(|d| d.name == t.name) {
             Some(i) => plan_rows.push(rows[i].clone()),
-            None => return fail(err, format!("the SQL reads reference table {} but no --reference gives it", t.name)),
+            None => {
+                return fail(
+                    err,
+                    format!(
+                        "the SQL reads reference table {} but no --reference gives it",
+                        t.name
+                    ),
+                )
+            }
         }
     }
     let streams = plan.streams.clone();
     for name in &args.streams {
         if !streams.iter().any(|s| &s.name == name) {
             let known: Vec<&str> = streams.iter().map(|s| s.name.as_str()).collect();
-            return fail(err, format!("--stream {name}: the application has no such stream ({})", known.join(", ")));
+            return fail(
+                err,
+                format!(
+                    "--stream {name}: the application has no such stream ({})",
+                    known.join(", ")
+                ),
+            );
         }
     }
     let mut app = match SqlApp::new(plan, plan_rows, args.seed) {
@@ -173,17 +202,31 @@ pub fn run(args: &SqlArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Resu
     let done = replay(&mut app, &schema, &records, source::DEFAULT_START_MS);
     let input_name = args.input.display();
     for (line, e) in &done.rejected {
-        writeln!(err, "{input_name}:{line}: record skipped (error stream): {e}")?;
+        writeln!(
+            err,
+            "{input_name}:{line}: record skipped (error stream): {e}"
+        )?;
     }
     for row in &done.rows {
-        let Some(def) = streams.get(row.stream) else { continue };
+        let Some(def) = streams.get(row.stream) else {
+            continue;
+        };
         let wanted = if args.streams.is_empty() {
             def.name != SOURCE_STREAM
         } else {
             args.streams.contains(&def.name)
         };
         if wanted {
-            writeln!(out, "{}", row_json(&def.name, row.rowtime, def.columns.iter().map(|c| c.name.as_str()), &row.values))?;
+            writeln!(
+                out,
+                "{}",
+                row_json(
+                    &def.name,
+                    row.rowtime,
+                    def.columns.iter().map(|c| c.name.as_str()),
+                    &row.values
+                )
+            )?;
         }
     }
     if let Some((line, e)) = &done.stopped {
@@ -197,9 +240,18 @@ pub fn run(args: &SqlArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Resu
 /// a key (AWS's tumbling example selects `ROWTIME` and two columns both
 /// named `Price`) gets the first free number appended, as Calcite names
 /// duplicate fields: `ROWTIME0`, `PRICE0`.
-fn row_json<'a>(stream: &str, rowtime: i64, names: impl Iterator<Item = &'a str>, values: &[Value]) -> String {
+fn row_json<'a>(
+    stream: &str,
+    rowtime: i64,
+    names: impl Iterator<Item = &'a str>,
+    values: &[Value],
+) -> String {
     let q = |s: &str| serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into());
-    let mut s = format!("{{\"stream\":{},\"ROWTIME\":{}", q(stream), q(&format_time_ms(rowtime)));
+    let mut s = format!(
+        "{{\"stream\":{},\"ROWTIME\":{}",
+        q(stream),
+        q(&format_time_ms(rowtime))
+    );
     let mut used: Vec<String> = vec!["stream".into(), "ROWTIME".into()];
     for (name, v) in names.zip(values) {
         let mut key = name.to_string();
@@ -223,7 +275,9 @@ fn value_json(v: &Value) -> String {
         Value::Null => "null".into(),
         Value::Bool(b) => b.to_string(),
         Value::Int(i) => i.to_string(),
-        Value::Double(x) => serde_json::Number::from_f64(*x).map_or_else(|| "null".into(), |n| n.to_string()),
+        Value::Double(x) => {
+            serde_json::Number::from_f64(*x).map_or_else(|| "null".into(), |n| n.to_string())
+        }
         Value::Str(s) => serde_json::to_string(&**s).unwrap_or_else(|_| "\"\"".into()),
         Value::Ts(ms) => format!("\"{}\"", format_time_ms(*ms)),
         Value::Interval(ms) => ms.to_string(),
