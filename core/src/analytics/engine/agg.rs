@@ -79,6 +79,7 @@ pub struct Acc {
     count: i64,
     sum: Sum,
     best: Value,
+    #[allow(clippy::box_collection)] // one pointer when not DISTINCT
     seen: Option<Box<BTreeSet<OrdValue>>>,
 }
 
@@ -159,6 +160,7 @@ pub struct SlideAcc {
     count: i64,
     sum: Sum,
     mono: VecDeque<(u64, Value)>,
+    #[allow(clippy::box_collection)] // one pointer when not DISTINCT
     multi: Option<Box<BTreeMap<OrdValue, u32>>>,
 }
 

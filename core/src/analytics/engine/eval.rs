@@ -252,7 +252,7 @@ pub fn like(s: &str, p: &str) -> bool {
     j == p.len()
 }
 
-fn s_arg<'v>(v: &'v Value) -> Option<&'v str> {
+fn s_arg(v: &Value) -> Option<&str> {
     match v {
         Value::Str(s) => Some(s),
         _ => None,

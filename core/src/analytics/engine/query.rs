@@ -115,6 +115,9 @@ fn distinct_len(accs: &[Acc]) -> u64 {
 
 // ---------------------------------------------------------------- emitter
 
+/// (sort keys, output row)
+type Held = (Vec<Value>, Vec<Value>);
+
 #[derive(Clone, Debug)]
 struct OrderState {
     bucket: Expr,
@@ -122,7 +125,7 @@ struct OrderState {
     keys: Vec<Expr>,
     desc: Vec<bool>,
     /// bucket end → (sort keys, output row), in arrival order.
-    buckets: BTreeMap<i64, Vec<(Vec<Value>, Vec<Value>)>>,
+    buckets: BTreeMap<i64, Vec<Held>>,
     held: u64,
 }
 

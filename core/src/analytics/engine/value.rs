@@ -394,7 +394,7 @@ fn f64_to_int(d: f64, lo: i64, hi: i64) -> Option<i64> {
         return None;
     }
     let t = d.trunc();
-    if t < lo as f64 || t > hi as f64 || t >= 9.223_372_036_854_775_807e18 {
+    if t < lo as f64 || t > hi as f64 || t >= 9.223_372_036_854_776e18 {
         return None;
     }
     Some(t as i64)
