@@ -1,7 +1,7 @@
 //! A chart of one numeric output column against ROWTIME, drawn with
 //! plotters on a canvas in a `requestAnimationFrame` callback (at most once
-//! a frame), one line per value of the stream's first text column (the
-//! ticker), as the Stream Lab's charts are drawn.
+//! a frame), one line per value of the stream's first column when it is
+//! text (the ticker), as the Stream Lab's charts are drawn.
 
 use super::run::{number, Snap, StreamView, EPOCH_MS};
 use super::Sq;
@@ -39,11 +39,10 @@ fn chosen(sq: &Sq, s: &Snap) -> Option<(usize, usize)> {
     Some((stream, col))
 }
 
-/// (series name, points (seconds since the page's start, value)).
+/// (series name, points (seconds since the page's start, value)): one
+/// series per value of the first column when it is text (the ticker).
 fn series(out: &StreamView, col: usize) -> Vec<(String, Vec<(f64, f64)>)> {
-    let group = out.columns.iter().enumerate().position(|(i, _)| {
-        i != col && out.rows.iter().any(|r| matches!(r.values.get(i), Some(Value::Str(_))))
-    });
+    let group = (col != 0 && out.rows.iter().any(|r| matches!(r.values.first(), Some(Value::Str(_))))).then_some(0);
     let mut by: BTreeMap<String, Vec<(f64, f64)>> = BTreeMap::new();
     for r in &out.rows {
         let Some(y) = r.values.get(col).and_then(number) else { continue };

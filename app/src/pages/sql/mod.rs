@@ -137,6 +137,7 @@ pub fn SqlPage() -> impl IntoView {
     let run_pending = StoredValue::new(false);
     let latest = StoredValue::new((0u64, String::new()));
     let debounce = StoredValue::new_local(None::<Timeout>);
+    let edit_pending = StoredValue::new(false);
     let compiler = StoredValue::new_local(None::<Compiler>);
     let last_draw = StoredValue::new(0f64);
 
@@ -197,7 +198,7 @@ pub fn SqlPage() -> impl IntoView {
     };
 
     let send = move || {
-        debounce.set_value(None);
+        edit_pending.set_value(false);
         let id = latest.with_value(|l| l.0) + 1;
         let text = sql.get_untracked();
         latest.set_value((id, text.clone()));
@@ -255,13 +256,14 @@ pub fn SqlPage() -> impl IntoView {
         if first.is_none() {
             send();
         } else {
+            edit_pending.set_value(true);
             debounce.set_value(Some(Timeout::new(300, move || send())));
         }
     });
 
     let run_now = Callback::new(move |_| {
         let text = sql.get_untracked();
-        let fresh = reply.with_untracked(|r| r.as_ref().is_some_and(|(t, _)| *t == text)) && debounce.with_value(Option::is_none);
+        let fresh = reply.with_untracked(|r| r.as_ref().is_some_and(|(t, _)| *t == text)) && !edit_pending.get_value();
         if fresh && compiler_state.get_untracked() == CompilerState::Ready {
             if let Some(plan) = reply.with_untracked(|r| r.as_ref().and_then(|(_, r)| r.plan.clone())) {
                 start_run(plan);
@@ -339,12 +341,21 @@ pub fn SqlPage() -> impl IntoView {
         let now = clock.now_ms.get();
         let mut over = false;
         let mut stopped = None;
+        let mut behind = false;
         run.update_value(|r| {
             if let Some(r) = r.as_mut() {
                 over = !r.step(now, &wall_ms);
                 stopped = r.stopped();
+                behind = r.backlog() > 0;
             }
         });
+        // Rows still waiting (a big step, a slow query): go on next frame,
+        // even with the clock paused, a budget's worth at a time.
+        if behind && !over && stopped.is_none() && !clock.running.get_untracked() {
+            request_animation_frame(move || {
+                let _ = clock.now_ms.try_update(|t| *t += 0);
+            });
+        }
         if over {
             clock.running.set(false);
             notice.set(Some(T::SqlBackPaused.get(ctx.lang.get_untracked()).to_owned()));

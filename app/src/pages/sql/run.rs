@@ -353,7 +353,8 @@ impl SqlRun {
         }
         for ev in self.app.take_events() {
             match ev {
-                SqlEvent::RowIn { stream: 0, rowtime } => {
+                // One mark per distinct ROWTIME (a poll's rows share one).
+                SqlEvent::RowIn { stream: 0, rowtime } if self.ticks.back() != Some(&rowtime) => {
                     self.ticks.push_back(rowtime);
                     if self.ticks.len() > KEEP_TICKS {
                         self.ticks.pop_front();
