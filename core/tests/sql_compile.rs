@@ -964,6 +964,22 @@ fn flink_windows_compile_to_event_time() {
     let e = errors_with(&src, &flink_input(), &[]);
     assert_eq!(e[0].kind, SqlErrorKind::FlinkWindowGroup);
     assert_eq!(e[0].span.start, at(&src, "item;"));
+    // A sink table nobody writes or reads is not fed from the input (its columns aren't there).
+    let src =
+        format!("{FLINK}\nCREATE TABLE unused (nothing_here INT) WITH ('connector' = 'print');");
+    let p =
+        sql::compile(&src, &flink_input(), &[]).unwrap_or_else(|e| panic!("{}", show(&src, &e)));
+    assert_eq!(p.pumps.len(), 2);
+    // A source whose column is not in the input schema is named.
+    let src = FLINK.replacen("item STRING,", "item STRING, colour STRING,", 1);
+    let e = errors_with(&src, &flink_input(), &[]);
+    assert_eq!(
+        e[0].kind,
+        SqlErrorKind::Unknown {
+            what: "column".into(),
+            name: "SOURCE_SQL_STREAM_001.COLOUR".into()
+        }
+    );
     // TUMBLE without a watermark: delay 0.
     let src = "CREATE TABLE Bid (bidtime TIMESTAMP(3), price DOUBLE) WITH ('connector' = 'kinesis');\n\
                SELECT window_end, COUNT(*) FROM TABLE(TUMBLE(TABLE Bid, DESCRIPTOR(bidtime), INTERVAL '1' MINUTE)) GROUP BY window_start, window_end";

@@ -1077,11 +1077,15 @@ impl<'a> Compiler<'a> {
         Ok(())
     }
 
-    /// Flink source tables (never inserted into) are fed from the input by name.
+    /// Flink source tables (read by a query, never inserted into) are fed
+    /// from the input by column name.
     fn feed_flink_tables(&mut self) -> R<()> {
         let flink: Vec<(StreamId, Span)> = self.flink.iter().map(|f| (f.stream, f.span)).collect();
         for (sid, span) in flink {
-            if self.pumps.iter().any(|(p, _)| p.target == sid) {
+            // Written by an INSERT (a sink), or read by nothing: not a source.
+            let written = self.pumps.iter().any(|(p, _)| p.target == sid);
+            let read = self.pumps.iter().any(|(_, reads)| reads.contains(&sid));
+            if written || !read {
                 continue;
             }
             let input = self.streams[0].columns.clone();
