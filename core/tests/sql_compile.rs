@@ -688,7 +688,7 @@ fn disallowed_windows_are_rejected_at_their_frame() {
         let p = ok(&format!("SELECT STREAM AVG(PRICE) OVER W FROM SOURCE_SQL_STREAM_001 WINDOW W AS (PARTITION BY TICKER {frame})"));
         assert!(p.warnings.is_empty());
     }
-    let src = "SELECT STREAM AVG(PRICE) OVER (RANGE INTERVAL '2' HOUR PRECEDING) FROM SOURCE_SQL_STREAM_001";
+    let src = "SELECT STREAM AVG(PRICE) OVER (RANGE INTERVAL '2' HOUR PRECEDING), MAX(PRICE) OVER (RANGE INTERVAL '2' HOUR PRECEDING) FROM SOURCE_SQL_STREAM_001";
     let p = ok(src);
     assert_eq!(p.warnings.len(), 1);
     assert_eq!(
@@ -980,6 +980,7 @@ fn flink_windows_compile_to_event_time() {
             name: "SOURCE_SQL_STREAM_001.COLOUR".into()
         }
     );
+    assert_eq!(e[0].span.start, at(&src, "colour"));
     // TUMBLE without a watermark: delay 0.
     let src = "CREATE TABLE Bid (bidtime TIMESTAMP(3), price DOUBLE) WITH ('connector' = 'kinesis');\n\
                SELECT window_end, COUNT(*) FROM TABLE(TUMBLE(TABLE Bid, DESCRIPTOR(bidtime), INTERVAL '1' MINUTE)) GROUP BY window_start, window_end";

@@ -101,6 +101,8 @@ struct FlinkTable {
     /// (event-time column, delay in ms) from `WATERMARK FOR col AS col - INTERVAL …`.
     watermark: Option<(String, i64)>,
     span: Span,
+    /// Each column's span (errors about feeding it from the input point there).
+    col_spans: Vec<Span>,
 }
 
 struct Compiler<'a> {
@@ -804,7 +806,9 @@ impl<'a> Compiler<'a> {
             ));
         }
         let mut columns: Vec<ColumnDef> = Vec::new();
+        let mut col_spans = Vec::new();
         for c in &ct.columns {
+            col_spans.push(self.sp(c.name.span));
             let cname = fold(&c.name);
             let ty = sql_type(&c.data_type).ok_or_else(|| {
                 err(
@@ -857,6 +861,7 @@ impl<'a> Compiler<'a> {
                 stream: id,
                 watermark,
                 span: self.stmt_span,
+                col_spans,
             });
         }
         Ok(())
@@ -1080,8 +1085,12 @@ impl<'a> Compiler<'a> {
     /// Flink source tables (read by a query, never inserted into) are fed
     /// from the input by column name.
     fn feed_flink_tables(&mut self) -> R<()> {
-        let flink: Vec<(StreamId, Span)> = self.flink.iter().map(|f| (f.stream, f.span)).collect();
-        for (sid, span) in flink {
+        let flink: Vec<(StreamId, Span, Vec<Span>)> = self
+            .flink
+            .iter()
+            .map(|f| (f.stream, f.span, f.col_spans.clone()))
+            .collect();
+        for (sid, span, col_spans) in flink {
             // Written by an INSERT (a sink), or read by nothing: not a source.
             let written = self.pumps.iter().any(|(p, _)| p.target == sid);
             let read = self.pumps.iter().any(|(_, reads)| reads.contains(&sid));
@@ -1091,12 +1100,13 @@ impl<'a> Compiler<'a> {
             let input = self.streams[0].columns.clone();
             let def = self.streams[sid].clone();
             let mut select = Vec::new();
-            for c in &def.columns {
+            for (k, c) in def.columns.iter().enumerate() {
+                let cspan = col_spans.get(k).copied().unwrap_or(span);
                 match input.iter().position(|x| x.name == c.name) {
                     Some(i) if assignable(Some(input[i].ty), c.ty) => select.push(Expr::Col(i)),
                     Some(i) => {
                         return Err(err(
-                            span,
+                            cspan,
                             SqlErrorKind::TypeMismatch {
                                 expected: class_name(c.ty).to_string(),
                                 found: type_name(Some(input[i].ty)),
@@ -1105,7 +1115,7 @@ impl<'a> Compiler<'a> {
                     }
                     None => {
                         return Err(err(
-                            span,
+                            cspan,
                             SqlErrorKind::Unknown {
                                 what: "column".into(),
                                 name: format!("{SOURCE_STREAM}.{}", c.name),
@@ -3675,13 +3685,7 @@ impl<'a> Compiler<'a> {
         }
         let frame = match frame.units {
             WindowFrameUnits::Rows => Frame::Rows(start.min(u32::MAX as i64) as u32),
-            _ => {
-                if start > 3_600_000 {
-                    self.warnings
-                        .push(err(frame_span, SqlErrorKind::WindowOverHour { ms: start }));
-                }
-                Frame::Range(start)
-            }
+            _ => Frame::Range(start),
         };
         let mut partition = Vec::new();
         for p in &spec.partition_by {
@@ -3698,6 +3702,12 @@ impl<'a> Compiler<'a> {
         };
         if let Some(i) = windows.iter().position(|(w, _)| *w == window) {
             return Ok(i);
+        }
+        if let Frame::Range(ms) = window.frame {
+            if ms > 3_600_000 {
+                self.warnings
+                    .push(err(frame_span, SqlErrorKind::WindowOverHour { ms }));
+            }
         }
         windows.push((window, wspan));
         Ok(windows.len() - 1)
