@@ -13,7 +13,9 @@
 //!   smallest keys. That is weighted sampling without replacement with
 //!   weights `e^{λt}`, so recent points are favoured and a point's chance to
 //!   stay fades over about `timeDecay` points. A point that enters the sample
-//!   is inserted in the tree, the one it displaces is deleted.
+//!   is inserted in the tree, the one it displaces is deleted. Very large
+//!   parameters build fewer trees (at most [`MAX_TREE_WORK`] trees × samples
+//!   × dimensions, about 64 MB), so a browser tab cannot run out of memory.
 //! - **Cuts.** A node's cut picks a dimension with probability proportional
 //!   to the side of the bounding box in that dimension, then a value uniform
 //!   along that side. Insertion follows the paper: draw a cut on the node's
@@ -56,6 +58,11 @@ pub const DEFAULT_SHINGLE: u32 = 1;
 
 const CLAMP: f64 = 1e150;
 
+/// The most trees × subSampleSize × dimensions one forest may hold: its
+/// boxes take about 32 bytes per unit (two slots of 2·dims doubles per
+/// sampled point), so 2,000,000 ≈ 64 MB.
+pub const MAX_TREE_WORK: u64 = 2_000_000;
+
 type Point = Arc<[f64]>;
 
 #[derive(Clone, Debug)]
@@ -63,17 +70,29 @@ enum Node {
     Leaf {
         point: Point,
         mass: u32,
-        parent: Option<usize>,
+        parent: u32,
     },
     Internal {
-        dim: usize,
+        dim: u32,
         cut: f64,
-        left: usize,
-        right: usize,
-        parent: Option<usize>,
+        left: u32,
+        right: u32,
+        parent: u32,
         mass: u32,
     },
     Free,
+}
+
+/// No parent (the root). Node links are u32 so a node fits in 32 bytes: the
+/// walks are bound by memory reads.
+const NONE: u32 = u32::MAX;
+
+fn unlink(x: u32) -> Option<usize> {
+    (x != NONE).then_some(x as usize)
+}
+
+fn link(x: Option<usize>) -> u32 {
+    x.map_or(NONE, |x| x as u32)
 }
 
 /// One entry of a tree's reservoir; the heap's top is the largest key (the
@@ -175,14 +194,14 @@ impl Tree {
 
     fn parent(&self, n: usize) -> Option<usize> {
         match &self.nodes[n] {
-            Node::Leaf { parent, .. } | Node::Internal { parent, .. } => *parent,
+            Node::Leaf { parent, .. } | Node::Internal { parent, .. } => unlink(*parent),
             Node::Free => None,
         }
     }
 
     fn set_parent(&mut self, n: usize, p: Option<usize>) {
         match &mut self.nodes[n] {
-            Node::Leaf { parent, .. } | Node::Internal { parent, .. } => *parent = p,
+            Node::Leaf { parent, .. } | Node::Internal { parent, .. } => *parent = link(p),
             Node::Free => {}
         }
     }
@@ -193,10 +212,10 @@ impl Tree {
             None => self.root = Some(new),
             Some(p) => {
                 if let Node::Internal { left, right, .. } = &mut self.nodes[p] {
-                    if *left == old {
-                        *left = new;
-                    } else if *right == old {
-                        *right = new;
+                    if *left as usize == old {
+                        *left = new as u32;
+                    } else if *right as usize == old {
+                        *right = new as u32;
                     }
                 }
             }
@@ -247,7 +266,7 @@ impl Tree {
             let leaf = self.alloc(Node::Leaf {
                 point: p.clone(),
                 mass: 1,
-                parent: None,
+                parent: NONE,
             });
             self.root = Some(leaf);
             return;
@@ -282,15 +301,15 @@ impl Tree {
                     let leaf = self.alloc(Node::Leaf {
                         point: p.clone(),
                         mass: 1,
-                        parent: None,
+                        parent: NONE,
                     });
                     let (left, right) = if p[d] <= c { (leaf, n) } else { (n, leaf) };
                     let inner = self.alloc(Node::Internal {
-                        dim: d,
+                        dim: d as u32,
                         cut: c,
-                        left,
-                        right,
-                        parent,
+                        left: left as u32,
+                        right: right as u32,
+                        parent: link(parent),
                         mass: node_mass + 1,
                     });
                     self.box_mut(inner).copy_from_slice(&ext);
@@ -320,7 +339,11 @@ impl Tree {
                         return; // unreachable: a leaf always splits
                     };
                     *mass += 1;
-                    n = if p[*dim] <= *cut { *left } else { *right };
+                    n = if p[*dim as usize] <= *cut {
+                        *left
+                    } else {
+                        *right
+                    } as usize;
                 }
             }
         }
@@ -339,7 +362,11 @@ impl Tree {
                     right,
                     ..
                 } => {
-                    n = if p[*dim] <= *cut { *left } else { *right };
+                    n = if p[*dim as usize] <= *cut {
+                        *left
+                    } else {
+                        *right
+                    } as usize;
                 }
                 Node::Free => return None,
             }
@@ -349,7 +376,7 @@ impl Tree {
     /// Recomputes the box and mass of an internal node from its children.
     fn refit(&mut self, n: usize) {
         let (l, r) = match &self.nodes[n] {
-            Node::Internal { left, right, .. } => (*left, *right),
+            Node::Internal { left, right, .. } => (*left as usize, *right as usize),
             _ => return,
         };
         let dims = self.dims;
@@ -378,7 +405,7 @@ impl Tree {
                 point,
                 mass,
                 parent,
-            } if **point == *p => (*parent, *mass),
+            } if **point == *p => (unlink(*parent), *mass),
             _ => return, // not in this tree (cannot happen for a sampled point)
         };
         if mass > 1 {
@@ -389,7 +416,7 @@ impl Tree {
             while let Some(a) = up {
                 if let Node::Internal { mass, parent, .. } = &mut self.nodes[a] {
                     *mass -= 1;
-                    up = *parent;
+                    up = unlink(*parent);
                 } else {
                     break;
                 }
@@ -408,7 +435,14 @@ impl Tree {
                 right,
                 parent,
                 ..
-            } => (if *left == leaf { *right } else { *left }, *parent),
+            } => (
+                if *left as usize == leaf {
+                    *right
+                } else {
+                    *left
+                } as usize,
+                unlink(*parent),
+            ),
             _ => return,
         };
         self.nodes[par] = Node::Free;
@@ -465,7 +499,11 @@ impl Tree {
                     ..
                 } => {
                     path.push(n);
-                    n = if p[*dim] <= *cut { *left } else { *right };
+                    n = if p[*dim as usize] <= *cut {
+                        *left
+                    } else {
+                        *right
+                    } as usize;
                 }
                 _ => break,
             }
@@ -513,7 +551,10 @@ pub struct RandomCutForest {
 impl RandomCutForest {
     /// `numeric`: indexes of the numeric columns in a row. Parameters are
     /// clamped to workable ranges (trees 1…1000, sample 2…10,000, shingle
-    /// 1…64); `time_decay` 0 means no decay.
+    /// 1…64); `time_decay` 0 means no decay. So that one forest stays under
+    /// about 64 MB (a page must not run out of memory), the number of trees
+    /// is lowered until trees × sample × dimensions ≤ [`MAX_TREE_WORK`]
+    /// ([`RandomCutForest::trees`] tells how many were built).
     pub fn new(
         numeric: &[usize],
         trees: u32,
@@ -524,13 +565,14 @@ impl RandomCutForest {
         label: &str,
     ) -> RandomCutForest {
         let mut master = component_rng(seed, &format!("analytics/rcf/{label}"));
-        let trees = trees.clamp(1, 1000);
         let shingle_size = shingle.clamp(1, 64) as usize;
         let dims = numeric.len() * shingle_size;
+        let sample_size = sample_size.clamp(2, 10_000) as usize;
+        let affordable = MAX_TREE_WORK / (sample_size as u64 * dims.max(1) as u64);
+        let trees = (trees.clamp(1, 1000) as u64).min(affordable.max(1));
         let trees = (0..trees)
             .map(|_| Tree::new(ComponentRng::from_seed(master.random()), dims))
             .collect();
-        let sample_size = sample_size.clamp(2, 10_000) as usize;
         RandomCutForest {
             numeric: numeric.to_vec(),
             trees,
@@ -602,6 +644,11 @@ impl RandomCutForest {
         score
     }
 
+    /// The number of trees built (see [`MAX_TREE_WORK`]).
+    pub fn trees(&self) -> usize {
+        self.trees.len()
+    }
+
     /// Points offered so far.
     pub fn seen(&self) -> u64 {
         self.seq
@@ -626,12 +673,13 @@ impl RandomCutForest {
                     left, right, mass, ..
                 } = n
                 {
-                    assert_eq!(*mass, t.mass(*left) + t.mass(*right));
-                    assert_eq!(t.parent(*left), Some(i));
-                    assert_eq!(t.parent(*right), Some(i));
+                    let (left, right) = (*left as usize, *right as usize);
+                    assert_eq!(*mass, t.mass(left) + t.mass(right));
+                    assert_eq!(t.parent(left), Some(i));
+                    assert_eq!(t.parent(right), Some(i));
                     let (lo, hi) = t.bbox(i);
-                    let (llo, lhi) = t.bbox(*left);
-                    let (rlo, rhi) = t.bbox(*right);
+                    let (llo, lhi) = t.bbox(left);
+                    let (rlo, rhi) = t.bbox(right);
                     for k in 0..t.dims {
                         assert_eq!(lo[k], llo[k].min(rlo[k]));
                         assert_eq!(hi[k], lhi[k].max(rhi[k]));
@@ -651,6 +699,25 @@ mod tests {
         for shingle in [1, 3] {
             consistent_through(RandomCutForest::new(&[0, 1], 5, 16, 50, shingle, 3, "t"));
         }
+    }
+
+    #[test]
+    fn big_parameters_are_capped_by_the_memory_budget() {
+        // 3 columns × shingle 30 = 90 dimensions, 1000 samples: 22 trees.
+        let f = RandomCutForest::new(&[0, 1, 2], 1000, 1000, 100, 30, 1, "big");
+        assert_eq!(f.trees() as u64, MAX_TREE_WORK / (1000 * 90));
+        // The defaults on a few columns are untouched.
+        let f = RandomCutForest::new(&[0, 1, 2], 100, 256, 100_000, 1, 1, "small");
+        assert_eq!(f.trees(), 100);
+    }
+
+    #[test]
+    fn a_node_fits_in_32_bytes() {
+        assert!(
+            std::mem::size_of::<Node>() <= 32,
+            "{}",
+            std::mem::size_of::<Node>()
+        );
     }
 
     fn consistent_through(mut f: RandomCutForest) {
