@@ -5,7 +5,7 @@
 //! pump. The engine pushes every row of the function's input (the cursor
 //! query's output) in ROWTIME order and calls `advance_to` as time passes;
 //! the state appends output rows `(rowtime, values)` in the column layout that
-//! [`TableFn`](super::plan::TableFn) documents.
+//! [`TableFn`] documents.
 //!
 //! - TOP_K_ITEMS_TUMBLING and COUNT_DISTINCT_ITEMS_TUMBLING are tumbling on
 //!   ROWTIME: windows of `windowSize` seconds aligned to the epoch. A window
