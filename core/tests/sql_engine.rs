@@ -2045,3 +2045,171 @@ proptest! {
         prop_assert_eq!(got, stagger_oracle(&rows, width));
     }
 }
+
+fn any_expr() -> impl Strategy<Value = Expr> {
+    let unit = prop_oneof![
+        Just(TimeUnit::Second),
+        Just(TimeUnit::Minute),
+        Just(TimeUnit::Hour),
+        Just(TimeUnit::Day)
+    ];
+    let ty = prop_oneof![
+        Just(SqlType::Boolean),
+        Just(SqlType::TinyInt),
+        Just(SqlType::SmallInt),
+        Just(SqlType::Integer),
+        Just(SqlType::BigInt),
+        Just(SqlType::Real),
+        Just(SqlType::Double),
+        (0u8..20, 0u8..20).prop_map(|(p, s)| SqlType::Decimal {
+            precision: p,
+            scale: s
+        }),
+        (0u32..10).prop_map(SqlType::Varchar),
+        (0u32..10).prop_map(SqlType::Char),
+        Just(SqlType::Timestamp),
+        Just(SqlType::Interval),
+    ];
+    let leaf = prop_oneof![
+        (0usize..5).prop_map(Expr::Col),
+        Just(Expr::RowTime),
+        any_value().prop_map(Expr::Lit),
+        (0usize..3).prop_map(Expr::Key),
+        Just(Expr::WindowStart),
+    ];
+    leaf.prop_recursive(4, 40, 3, move |inner| {
+        let binop = prop_oneof![
+            Just(BinaryOp::Add),
+            Just(BinaryOp::Sub),
+            Just(BinaryOp::Mul),
+            Just(BinaryOp::Div),
+            Just(BinaryOp::Mod),
+            Just(BinaryOp::Eq),
+            Just(BinaryOp::Lt),
+            Just(BinaryOp::GtEq),
+            Just(BinaryOp::And),
+            Just(BinaryOp::Or),
+            Just(BinaryOp::Concat),
+            Just(BinaryOp::Distinct),
+        ];
+        let func = prop_oneof![
+            Just(Func::Abs),
+            Just(Func::Mod),
+            Just(Func::Floor),
+            Just(Func::Ceil),
+            Just(Func::Round),
+            Just(Func::Power),
+            Just(Func::Sqrt),
+            Just(Func::Ln),
+            Just(Func::Exp),
+            Just(Func::Upper),
+            Just(Func::Lower),
+            Just(Func::TrimBoth),
+            Just(Func::TrimTrailing),
+            Just(Func::Substring),
+            Just(Func::Position),
+            Just(Func::CharLength),
+            Just(Func::Coalesce),
+            Just(Func::NullIf),
+            Just(Func::CurrentRowTimestamp),
+            Just(Func::Monotonic),
+        ];
+        prop_oneof![
+            (binop, inner.clone(), inner.clone()).prop_map(|(o, a, b)| Expr::Binary(
+                o,
+                Box::new(a),
+                Box::new(b)
+            )),
+            inner
+                .clone()
+                .prop_map(|a| Expr::Unary(UnaryOp::Neg, Box::new(a))),
+            inner
+                .clone()
+                .prop_map(|a| Expr::Unary(UnaryOp::Not, Box::new(a))),
+            (inner.clone(), ty.clone()).prop_map(|(a, t)| Expr::Cast(Box::new(a), t)),
+            (func, prop::collection::vec(inner.clone(), 0..4))
+                .prop_map(|(f, args)| Expr::Call(f, args)),
+            (inner.clone(), unit.clone()).prop_map(|(a, u)| Expr::FloorTo(Box::new(a), u)),
+            (inner.clone(), unit.clone()).prop_map(|(a, u)| Expr::CeilTo(Box::new(a), u)),
+            (inner.clone(), -5i64..100_000).prop_map(|(a, ms)| Expr::Step(Box::new(a), ms)),
+            (inner.clone(), inner.clone(), any::<bool>()).prop_map(|(a, p, n)| Expr::Like {
+                expr: Box::new(a),
+                pattern: Box::new(p),
+                negated: n
+            }),
+            (inner.clone(), inner.clone(), inner.clone(), any::<bool>()).prop_map(
+                |(a, l, h, n)| Expr::Between {
+                    expr: Box::new(a),
+                    low: Box::new(l),
+                    high: Box::new(h),
+                    negated: n
+                }
+            ),
+            (
+                inner.clone(),
+                prop::collection::vec(inner.clone(), 0..3),
+                any::<bool>()
+            )
+                .prop_map(|(a, l, n)| Expr::InList {
+                    expr: Box::new(a),
+                    list: l,
+                    negated: n
+                }),
+            (
+                prop::option::of(inner.clone()),
+                prop::collection::vec((inner.clone(), inner.clone()), 0..3),
+                prop::option::of(inner)
+            )
+                .prop_map(|(o, w, e)| Expr::Case {
+                    operand: o.map(Box::new),
+                    whens: w,
+                    otherwise: e.map(Box::new)
+                }),
+        ]
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, .. ProptestConfig::default() })]
+
+    /// Any expression over any values, as a projection, a filter, a group
+    /// key and an aggregate argument, into columns of any type: no panic.
+    #[test]
+    fn random_expressions_never_panic(
+        e in any_expr(),
+        f in any_expr(),
+        rows in prop::collection::vec(prop::collection::vec(any_value(), 3), 1..6),
+        out_ty in prop_oneof![Just(SqlType::Varchar(3)), Just(SqlType::SmallInt), Just(SqlType::Double), Just(SqlType::Timestamp), Just(SqlType::Boolean)],
+    ) {
+        let out = stream("OUT", vec![c("X", out_ty), c("Y", SqlType::Varchar(50))]);
+        let mut rows_q = query(from(0), Shape::Rows, vec![e.clone(), f.clone()]);
+        rows_q.filter = Some(f.clone());
+        let grouped = query(
+            from(0),
+            Shape::Tumbling {
+                keys: vec![e.clone(), Expr::Step(Box::new(Expr::RowTime), 1_000)],
+                time_key: 1,
+                step_ms: 1_000,
+                aggs: vec![agg(AggFunc::Sum, Some(f.clone())), agg(AggFunc::Max, Some(e.clone()))],
+                having: Some(f.clone()),
+            },
+            vec![Expr::Key(0), Expr::Agg(0)],
+        );
+        let sliding = query(
+            from(0),
+            Shape::Sliding {
+                windows: vec![Window { partition: vec![e.clone()], frame: Frame::Range(2_000) }],
+                aggs: vec![(Agg { func: AggFunc::Avg, arg: Some(f.clone()), distinct: true }, 0), (agg(AggFunc::Min, Some(e)), 0)],
+            },
+            vec![Expr::Agg(0), Expr::Agg(1)],
+        );
+        let p = plan(vec![ticker_input(), out.clone(), out.clone(), out], vec![pump(1, rows_q), pump(2, grouped), pump(3, sliding)]);
+        let mut a = app(p);
+        for (i, r) in rows.into_iter().enumerate() {
+            let _ = a.insert(T0 + i as i64 * 700, T0, r);
+        }
+        a.advance_to(T0 + 1_000_000);
+        let _ = a.take_output();
+        let _ = a.take_events();
+    }
+}
