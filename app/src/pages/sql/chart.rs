@@ -1,7 +1,7 @@
 //! A chart of one numeric output column against ROWTIME, drawn with
 //! plotters on a canvas in a `requestAnimationFrame` callback (at most once
-//! a frame), one line per value of the stream's first column when it is
-//! text (the ticker), as the Stream Lab's charts are drawn.
+//! a frame), one line per group (the ticker of a GROUP BY / PARTITION BY),
+//! as the Stream Lab's charts are drawn.
 
 use super::run::{number, Snap, StreamView, EPOCH_MS};
 use super::Sq;
@@ -40,9 +40,9 @@ fn chosen(sq: &Sq, s: &Snap) -> Option<(usize, usize)> {
 }
 
 /// (series name, points (seconds since the page's start, value)): one
-/// series per value of the first column when it is text (the ticker).
+/// series per group (the ticker), when the query groups by a text key.
 fn series(out: &StreamView, col: usize) -> Vec<(String, Vec<(f64, f64)>)> {
-    let group = (col != 0 && out.rows.iter().any(|r| matches!(r.values.first(), Some(Value::Str(_))))).then_some(0);
+    let group = out.group.filter(|&g| g != col);
     let mut by: BTreeMap<String, Vec<(f64, f64)>> = BTreeMap::new();
     for r in &out.rows {
         let Some(y) = r.values.get(col).and_then(number) else { continue };

@@ -76,6 +76,8 @@ pub struct StreamView {
     pub columns: Vec<String>,
     /// Which columns hold numbers (for the chart).
     pub numeric: Vec<bool>,
+    /// The column whose values each get a line in the chart (the ticker).
+    pub group: Option<usize>,
     pub rows: Vec<OutRow>,
     pub total: u64,
 }
@@ -151,6 +153,34 @@ fn slide_of(plan: &Plan) -> Option<SlideFrame> {
             Frame::Rows(n) => SlideFrame::Rows(n),
         }),
         _ => None,
+    })
+}
+
+fn is_text(ty: kinesis_lab_core::analytics::SqlType) -> bool {
+    use kinesis_lab_core::analytics::SqlType as S;
+    matches!(ty, S::Char(_) | S::Varchar(_))
+}
+
+/// The column of `stream` that names a group (a text GROUP BY / PARTITION BY
+/// key the select list outputs as is, or a top-K item): the chart draws one
+/// line per value of it.
+fn group_column(plan: &Plan, stream: usize) -> Option<usize> {
+    use kinesis_lab_core::analytics::plan::{Expr, From, TableFn};
+    plan.pumps.iter().filter(|p| p.target == stream).find_map(|p| {
+        let q = &p.query;
+        let item = q.select.iter().enumerate().position(|(i, e)| {
+            let text = q.types.get(i).copied().is_some_and(is_text);
+            text && match (&q.shape, e) {
+                (Shape::Tumbling { time_key, .. }, Expr::Key(k)) => k != time_key,
+                (Shape::Stagger { .. } | Shape::EventTime { .. }, Expr::Key(_)) => true,
+                (Shape::Sliding { windows, .. }, Expr::Col(c)) => {
+                    windows.first().is_some_and(|w| w.partition.contains(&Expr::Col(*c)))
+                }
+                (Shape::Rows, Expr::Col(0)) => matches!(q.from, From::TableFn { func: TableFn::TopK { .. }, .. }),
+                _ => false,
+            }
+        })?;
+        p.columns.get(item).copied()
     })
 }
 
@@ -406,6 +436,7 @@ impl SqlRun {
                 name: s.name.clone(),
                 columns: s.columns.iter().map(|c| c.name.clone()).collect(),
                 numeric: s.columns.iter().map(|c| is_numeric(c.ty)).collect(),
+                group: group_column(&self.plan, i),
                 rows: self.outputs.get(i).map(|q| q.iter().cloned().collect()).unwrap_or_default(),
                 total: self.out_totals.get(i).copied().unwrap_or(0),
             })

@@ -12,7 +12,7 @@ use leptos::prelude::*;
 use std::collections::BTreeSet;
 
 const W: f64 = 1000.0;
-const LABEL_W: f64 = 130.0;
+const LABEL_W: f64 = 150.0;
 const LANE_H: f64 = 24.0;
 const TOP: f64 = 22.0;
 const MAX_LANES: usize = 10;
@@ -67,9 +67,35 @@ fn draw(s: &Snap, lang: i18n::Lang) -> AnyView {
     let keys: BTreeSet<&str> = visible.iter().map(|b| b.key.as_str()).collect();
     let shown: Vec<&str> = keys.iter().take(MAX_LANES).copied().collect();
     let hidden = keys.len().saturating_sub(shown.len());
-    let lanes = shown.len().max(if s.slide.is_some() { 0 } else { 1 });
-    let height = TOP + LANE_H * (lanes as f64 + 1.0) + 18.0;
-    let lane_y = |i: usize| TOP + LANE_H * (i as f64 + 1.0);
+    let lanes = shown.len().max(1);
+    // Overlapping windows of one key (HOP) get rows of their own in its lane:
+    // greedy interval partitioning, windows in start order.
+    let mut sub: Vec<usize> = vec![0; visible.len()];
+    let mut order: Vec<usize> = (0..visible.len()).collect();
+    order.sort_by_key(|&i| (visible[i].key.as_str(), visible[i].start, visible[i].end));
+    let mut rows_end: Vec<(&str, Vec<i64>)> = Vec::new();
+    for &i in &order {
+        let b = visible[i];
+        let at = match rows_end.iter().position(|(k, _)| *k == b.key.as_str()) {
+            Some(at) => at,
+            None => {
+                rows_end.push((b.key.as_str(), Vec::new()));
+                rows_end.len() - 1
+            }
+        };
+        let slot = &mut rows_end[at].1;
+        let r = slot.iter().position(|&e| e <= b.start).unwrap_or(slot.len()).min(3);
+        if r == slot.len() {
+            slot.push(b.end);
+        } else {
+            slot[r] = slot[r].max(b.end);
+        }
+        sub[i] = r;
+    }
+    let per_lane = sub.iter().copied().max().unwrap_or(0) + 1;
+    let lane_h = LANE_H * per_lane as f64 * if per_lane > 1 { 0.6 } else { 1.0 };
+    let height = TOP + LANE_H + lane_h * lanes as f64 + 18.0;
+    let lane_y = |i: usize| TOP + LANE_H + lane_h * i as f64;
     let step = label_step(t1 - t0);
     let first_label = (t0 / step + 1) * step;
     let labels: Vec<i64> = (0..12).map(|i| first_label + i * step).filter(|&t| t < t1).collect();
@@ -92,11 +118,13 @@ fn draw(s: &Snap, lang: i18n::Lang) -> AnyView {
     });
     let boxes = visible
         .iter()
-        .filter_map(|b| {
+        .zip(sub.iter())
+        .filter_map(|(b, &r)| {
             let lane = shown.iter().position(|k| *k == b.key)?;
             let (bx0, bx1) = (x(b.start), x(b.end));
-            let y = lane_y(lane) + 3.0;
-            let h = LANE_H - 6.0;
+            let row_h = lane_h / per_lane as f64;
+            let y = lane_y(lane) + 2.0 + row_h * r as f64;
+            let h = row_h - 4.0;
             let fired = b.rows.is_some();
             let fresh = fired && s.engine_ms - b.end < 1_500;
             let fill_to = if fired { bx1 } else { x(s.engine_ms.min(b.end)) };
@@ -110,7 +138,7 @@ fn draw(s: &Snap, lang: i18n::Lang) -> AnyView {
                 <g class=class data-key=b.key.clone() data-start=b.start data-end=b.end data-rows=b.rows.map(|n| n.to_string()).unwrap_or_default()>
                     <rect class="win-fill" x=bx0 y=y width=(fill_to - bx0).max(0.0) height=h />
                     <rect class="win-frame" x=bx0 y=y width=(bx1 - bx0).max(1.0) height=h rx="3" />
-                    {(fired && bx1 - bx0 > 24.0).then(|| view! {
+                    {(fired && bx1 - bx0 > 24.0 && h >= 10.0).then(|| view! {
                         <text class="win-count" x=(bx0 + bx1) / 2.0 y=y + h / 2.0 + 4.5 text-anchor="middle">{label}</text>
                     })}
                 </g>
@@ -133,12 +161,12 @@ fn draw(s: &Snap, lang: i18n::Lang) -> AnyView {
             </g>
             {bracket.map(|(b0, b1)| view! {
                 <g class="slide" id="sql-slide">
-                    <path d=format!("M{b0},{} v-6 H{b1} v6", TOP + LANE_H + 4.0) />
-                    <text class="axis" x=b0 y=TOP + LANE_H + 16.0>{T::SqlTimelineSliding.get(lang)}</text>
+                    <path d=format!("M{b0},{} v-8 H{b1} v8", TOP + LANE_H + 10.0) />
+                    <text class="axis" x=b0 y=TOP + LANE_H + 22.0>{T::SqlTimelineSliding.get(lang)}</text>
                 </g>
             })}
             {shown.iter().enumerate().map(|(i, k)| view! {
-                <text class="lane-label mono" x="4" y=lane_y(i) + LANE_H / 2.0 + 4.0>{truncate(k)}</text>
+                <text class="lane-label mono" x="4" y=lane_y(i) + lane_h / 2.0 + 4.0><title>{k.to_string()}</title>{truncate(k)}</text>
             }).collect_view()}
             {boxes}
             <line class="now" x1=now_x x2=now_x y1=TOP - 6.0 y2=height - 18.0 />
@@ -148,12 +176,50 @@ fn draw(s: &Snap, lang: i18n::Lang) -> AnyView {
     .into_any()
 }
 
+/// A key as its lane shows it: dates dropped from timestamps (the whole run
+/// is one day), then cut to 18 characters.
 fn truncate(k: &str) -> String {
-    if k.chars().count() > 16 {
-        let mut s: String = k.chars().take(15).collect();
+    let b = k.as_bytes();
+    let is_date = |i: usize| {
+        b.len() >= i + 11
+            && b[i..i + 4].iter().all(u8::is_ascii_digit)
+            && b[i + 4] == b'-'
+            && b[i + 5..i + 7].iter().all(u8::is_ascii_digit)
+            && b[i + 7] == b'-'
+            && b[i + 8..i + 10].iter().all(u8::is_ascii_digit)
+            && (b[i + 10] == b' ' || b[i + 10] == b'T')
+    };
+    let mut short = String::new();
+    let mut i = 0;
+    while i < b.len() {
+        if is_date(i) {
+            i += 11;
+            continue;
+        }
+        // Dates are ASCII, so `i` is a char boundary whenever it is not inside one.
+        let Some(c) = k.get(i..).and_then(|r| r.chars().next()) else { break };
+        short.push(c);
+        i += c.len_utf8();
+    }
+    let k = short.as_str();
+    if k.chars().count() > 18 {
+        let mut s: String = k.chars().take(17).collect();
         s.push('…');
         s
     } else {
         k.to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::truncate;
+
+    #[test]
+    fn lane_labels_drop_dates_and_stay_short() {
+        assert_eq!(truncate("2026-01-01 00:01:00, AMZN"), "00:01:00, AMZN");
+        assert_eq!(truncate("AMZN"), "AMZN");
+        assert_eq!(truncate("a very long key that goes on"), "a very long key t…");
+        assert_eq!(truncate("ÉÉÉ 2026-01-01T1"), "ÉÉÉ 1");
     }
 }
