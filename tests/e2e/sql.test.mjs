@@ -4,12 +4,13 @@
 // ROWTIME and arrival times), and the rows a naive recount of that input in
 // this test gives; a syntax error is listed with its line and column and
 // underlined at that place in the editor; Ctrl+Enter runs; both languages;
-// no console errors.
+// axe finds nothing serious; no console errors.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
+import AxeBuilder from '@axe-core/playwright';
 import { useLab, watchedPage, shot, CLI, OUTPUT } from './harness.mjs';
 
 const lab = useLab();
@@ -86,6 +87,9 @@ test('AWS tumbling example: one row per ticker per minute, the same rows as kine
   await page.locator('#sql-output tbody tr').first().waitFor();
   await page.locator('#sql-timeline .win.fired').first().waitFor();
   await shot(page, 'sql-tumbling');
+  const axe = await new AxeBuilder({ page }).analyze();
+  const bad = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  assert.deepEqual(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), []);
 
   const engineMs = Number(await page.locator('#sql-time').getAttribute('data-engine'));
   const rows = await outputRows(page);
