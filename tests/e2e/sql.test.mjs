@@ -228,3 +228,28 @@ test('every example compiles and runs without errors; the anomaly example scores
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('bad source settings are named beside their field and nothing panics', async () => {
+  const context = await lab.browser.newContext({ viewport: { width: 1366, height: 768 } });
+  const { page, problems } = await openSql(context);
+  await page.fill('#sql-rate', 'fast');
+  await page.fill('#sql-template', '{"TICKER_SYMBOL": "{{pick }}"}');
+  await page.click('#sql-run');
+  await page.locator('#sql-rate-error').waitFor();
+  await page.locator('#sql-template-error').waitFor();
+  assert.equal(await page.locator('#sql-time').count(), 0, 'nothing runs');
+  // A schema that is not JSON, and a reference table whose rows do not fit its header.
+  await page.click('.sql-source details summary');
+  await page.fill('#sql-schema', '{"format": "json", "column": [');
+  await page.locator('#sql-schema-invalid').waitFor();
+  await page.fill('#sql-ref-csv', 'Ticker, Company\n"AMZN, Amazon');
+  await page.locator('#sql-ref-invalid').waitFor();
+  // Byte soup in the editor: errors, no panic.
+  await page.fill('#sql-editor', 'SELECT STREAM (((( "\u0000 ; ;; WINDOWED BY STAGGER ( PARTITION');
+  await page.locator('#sql-error-list li').first().waitFor();
+  // Putting the example back runs again.
+  await page.click('#sql-ex-tumbling');
+  await page.locator('#sql-time').waitFor();
+  assert.deepEqual(problems, []);
+  await context.close();
+});
