@@ -510,7 +510,7 @@ fn hotspots_finds_a_dense_cluster_and_not_the_background() {
         "the box stays around the cluster"
     );
     let density = spots[0]["density"].as_f64().unwrap();
-    assert!(density >= 0.2 && density < 0.3, "{density}");
+    assert!((0.2..0.3).contains(&density), "{density}");
     // Early on (20 rows) nothing is dense.
     let Value::Str(early) = &out[19].1[2] else {
         panic!()

@@ -184,7 +184,7 @@ impl Hotspots {
             })
             .collect();
         // A stable sort by count keeps the smallest cube first on ties.
-        spots.sort_by(|a, b| b.0.cmp(&a.0));
+        spots.sort_by_key(|s| std::cmp::Reverse(s.0));
         let total = self.order.len() as f64;
         let list: Vec<serde_json::Value> = spots
             .into_iter()

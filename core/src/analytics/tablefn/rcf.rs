@@ -241,14 +241,14 @@ impl Tree {
         for d in 0..lo.len() {
             total += side(d);
         }
-        if !(total > 0.0) {
+        if total.is_nan() || total <= 0.0 {
             return None;
         }
         let mut r = rng.random::<f64>() * total;
         let mut last = None;
         for d in 0..lo.len() {
             let side = side(d);
-            if !(side > 0.0) {
+            if side.is_nan() || side <= 0.0 {
                 continue;
             }
             if r < side {
@@ -489,24 +489,20 @@ impl Tree {
         let tree_mass = self.mass(root) as f64;
         let mut path = Vec::with_capacity(32);
         let mut n = root;
-        loop {
-            match &self.nodes[n] {
-                Node::Internal {
-                    dim,
-                    cut,
-                    left,
-                    right,
-                    ..
-                } => {
-                    path.push(n);
-                    n = if p[*dim as usize] <= *cut {
-                        *left
-                    } else {
-                        *right
-                    } as usize;
-                }
-                _ => break,
-            }
+        while let Node::Internal {
+            dim,
+            cut,
+            left,
+            right,
+            ..
+        } = &self.nodes[n]
+        {
+            path.push(n);
+            n = if p[*dim as usize] <= *cut {
+                *left
+            } else {
+                *right
+            } as usize;
         }
         let depth = path.len() as f64;
         let mut score = match &self.nodes[n] {
