@@ -775,7 +775,7 @@ texts! {
     SqlTableName => "Table name", "Tên bảng";
     SqlTableCsv => "CSV", "CSV";
     SqlRunTitle => "Run", "Chạy";
-    SqlNotRunning => "Not running yet: press Run, or Ctrl+Enter in the editor.", "Chưa chạy: bấm Chạy, hoặc Ctrl+Enter trong khung soạn thảo.";
+    SqlNotRunning => "Not running yet: press Run SQL, or Ctrl+Enter in the editor.", "Chưa chạy: bấm Chạy SQL, hoặc nhấn Ctrl+Enter trong khung soạn thảo.";
     SqlStep => "+10 s", "+10 giây";
     SqlStepMinute => "+60 s", "+60 giây";
     SqlRecordsRead => "Records read", "Record đã đọc";
@@ -1440,15 +1440,38 @@ fn sql_what_vi(what: &str) -> String {
     }
 }
 
+/// The compiler's common expectations in Vietnamese (others are SQL words or
+/// sqlparser's own phrase, kept as they are).
+fn sql_expected_vi(expected: &str) -> String {
+    match expected {
+        "valid SQL" => "một câu SQL hợp lệ".into(),
+        "more" => "phần còn lại của câu lệnh".into(),
+        "an expression" => "một biểu thức".into(),
+        "a name" => "một cái tên".into(),
+        "the end of the statement (a ;)" => "dấu kết thúc câu lệnh (;)".into(),
+        "a statement (CREATE STREAM, CREATE PUMP, SELECT STREAM …)" => {
+            "một câu lệnh (CREATE STREAM, CREATE PUMP, SELECT STREAM …)".into()
+        }
+        "a column type (INTEGER, DOUBLE, VARCHAR(n), TIMESTAMP …)" => {
+            "một kiểu cột (INTEGER, DOUBLE, VARCHAR(n), TIMESTAMP …)".into()
+        }
+        other => other.into(),
+    }
+}
+
 /// A SQL error in the reader's language. Variants the page does not know
 /// yet fall back to the compiler's English wording.
 pub fn sql_error(lang: Lang, kind: &kinesis_lab_core::analytics::SqlErrorKind) -> String {
     use kinesis_lab_core::analytics::SqlErrorKind as K;
     match (lang, kind) {
-        (Lang::Vi, K::Syntax { expected, found }) => format!("chỗ này cần {expected}, nhưng lại gặp {found}"),
+        (Lang::Vi, K::Syntax { expected, found }) => {
+            format!("chỗ này cần {}, nhưng lại gặp {found}", sql_expected_vi(expected))
+        }
         (Lang::Vi, K::Unknown { what, name }) => format!("không có {} nào tên là {name}", sql_what_vi(what)),
         (Lang::Vi, K::Other(s)) => s.clone(),
-        (Lang::Vi, K::UnexpectedEnd { expected }) => format!("câu lệnh kết thúc quá sớm: còn thiếu {expected}"),
+        (Lang::Vi, K::UnexpectedEnd { expected }) => {
+            format!("câu lệnh kết thúc quá sớm: còn thiếu {}", sql_expected_vi(expected))
+        }
         (Lang::Vi, K::Unterminated { what }) => format!("{} này chưa được đóng lại", sql_what_vi(what)),
         (Lang::Vi, K::BadToken { message }) => format!("không đọc được câu SQL ở chỗ này: {message}"),
         (Lang::Vi, K::TooDeep) => "biểu thức lồng nhau quá sâu; hãy tách ra thành các biểu thức đơn giản hơn".into(),
