@@ -207,6 +207,19 @@ async function act(page, a) {
       assert.match(await page.locator('#w-produced li').first().innerText(), new RegExp(`^${a.stream} `));
       break;
     }
+    case 'sql_run': {
+      const runs = Number(await page.locator('#sqlw').getAttribute('data-runs'));
+      await page.fill('#sqlw-sql', a.sql);
+      await page.fill('#sqlw-rate', String(a.records_per_second));
+      await page.fill('#sqlw-seconds', String(a.seconds));
+      await page.fill('#sqlw-spike', a.spike_at_s == null ? '' : String(a.spike_at_s));
+      await page.fill('#sqlw-late', a.late_every == null ? '' : String(a.late_every));
+      // The SQL is compiled in the worker first (the page's module has no parser).
+      await page.click('#sqlw-run');
+      await page.waitForFunction((n) => Number(document.querySelector('#sqlw')?.dataset.runs) > n, runs, { timeout: 60000 });
+      assert.equal(await page.locator('#sqlw-errors li').count(), 0);
+      break;
+    }
     default:
       throw new Error(`no UI for action ${a.do}`);
   }

@@ -153,25 +153,38 @@ fn cell(v: &Value) -> String {
     }
 }
 
-/// A simple line of one numeric column over the run (SVG, scaled to fit).
-fn sparkline(points: &[(i64, f64)], mark: Option<i64>) -> impl IntoView {
+/// Lines of one numeric column over the run, one per key (SVG, scaled to
+/// fit), with the spike's point marked.
+fn sparkline(series: &[(String, Vec<(i64, f64)>)], mark: Option<(i64, f64)>) -> impl IntoView {
     let (w, h) = (600.0, 120.0);
-    let (t0, t1) = points.iter().fold((i64::MAX, i64::MIN), |a, p| (a.0.min(p.0), a.1.max(p.0)));
-    let (v0, v1) = points.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |a, p| (a.0.min(p.1), a.1.max(p.1)));
+    let all = || series.iter().flat_map(|s| s.1.iter());
+    let (t0, t1) = all().fold((i64::MAX, i64::MIN), |a, p| (a.0.min(p.0), a.1.max(p.0)));
+    let (v0, v1) = all().fold((f64::INFINITY, f64::NEG_INFINITY), |a, p| (a.0.min(p.1), a.1.max(p.1)));
     let span_t = (t1 - t0).max(1) as f64;
     let span_v = if v1 > v0 { v1 - v0 } else { 1.0 };
     let x = move |t: i64| 4.0 + (t - t0) as f64 / span_t * (w - 8.0);
     let y = move |v: f64| h - 4.0 - (v - v0) / span_v * (h - 8.0);
-    let line: String = points.iter().map(|p| format!("{:.1},{:.1}", x(p.0), y(p.1))).collect::<Vec<_>>().join(" ");
-    let marker = mark.and_then(|m| points.iter().find(|p| p.0 == m)).map(|p| {
-        view! { <circle class="sqlw-mark" cx=format!("{:.1}", x(p.0)) cy=format!("{:.1}", y(p.1)) r="5" /> }
-    });
+    let lines = series
+        .iter()
+        .enumerate()
+        .map(|(i, (key, pts))| {
+            let line: String = pts.iter().map(|p| format!("{:.1},{:.1}", x(p.0), y(p.1))).collect::<Vec<_>>().join(" ");
+            view! { <polyline points=line fill="none" class=format!("sqlw-line sqlw-c{}", i % 6)><title>{key.clone()}</title></polyline> }
+        })
+        .collect_view();
+    let marker = mark.map(|(t, v)| view! { <circle class="sqlw-mark" cx=format!("{:.1}", x(t)) cy=format!("{:.1}", y(v)) r="5" /> });
+    let legend = series
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| !s.0.is_empty())
+        .map(|(i, (key, _))| view! { <span class=format!("sqlw-legend sqlw-c{}", i % 6)>{key.clone()}</span> })
+        .collect_view();
     view! {
         <svg class="sqlw-chart" viewBox=format!("0 0 {w} {h}") role="img" preserveAspectRatio="none">
-            <polyline points=line fill="none" class="sqlw-line" />
+            {lines}
             {marker}
         </svg>
-        <div class="sqlw-axis"><span>{format!("{v0:.3}")}</span><span>{format!("{v1:.3}")}</span></div>
+        <div class="sqlw-axis"><span>{format!("{v0:.3}")}</span><span class="sqlw-legends">{legend}</span><span>{format!("{v1:.3}")}</span></div>
     }
 }
 
@@ -418,7 +431,26 @@ pub fn SqlWidget(handle: LabHandle) -> impl IntoView {
             return None;
         }
         let chosen = chart_col.get().and_then(|n| numeric.iter().find(|c| c.1 == n).cloned()).unwrap_or_else(|| numeric.last().cloned().unwrap_or_default());
-        let points: Vec<(i64, f64)> = r.results().filter_map(|o| kinesis_lab_core::lesson::sql::number(o.values.get(chosen.0)).map(|v| (o.rowtime, v))).collect();
+        // One line per value of the first text column (the ticker), at most six.
+        let key_col = r.plan.streams[sid].columns.iter().position(|c| matches!(c.ty, kinesis_lab_core::analytics::SqlType::Varchar(_) | kinesis_lab_core::analytics::SqlType::Char(_)));
+        let mut series: Vec<(String, Vec<(i64, f64)>)> = Vec::new();
+        let spike_price = r.spike_ms.and_then(|s| r.input.iter().find(|x| x.0 == s)).and_then(|x| kinesis_lab_core::lesson::sql::number(x.1.get(3)));
+        let price_col = r.result_column("PRICE");
+        let mut mark = None;
+        for o in r.results() {
+            let Some(v) = kinesis_lab_core::lesson::sql::number(o.values.get(chosen.0)) else { continue };
+            let key = key_col.map(|k| cell(&o.values[k])).unwrap_or_default();
+            if let (Some(c), Some(p)) = (price_col, spike_price) {
+                if mark.is_none() && kinesis_lab_core::lesson::sql::number(o.values.get(c)).is_some_and(|x| (x - p).abs() < 0.01) {
+                    mark = Some((o.rowtime, v));
+                }
+            }
+            if let Some(i) = series.iter().position(|s| s.0 == key) {
+                series[i].1.push((o.rowtime, v));
+            } else if series.len() < 6 {
+                series.push((key, vec![(o.rowtime, v)]));
+            }
+        }
         let options = numeric
             .iter()
             .map(|(_, n)| {
@@ -430,7 +462,7 @@ pub fn SqlWidget(handle: LabHandle) -> impl IntoView {
             <div class="sqlw-chart-box">
                 <label for="sqlw-chart-col">{t(lang, CHART)}" "</label>
                 <select id="sqlw-chart-col" on:change=move |e| chart_col.set(Some(event_target_value(&e)))>{options}</select>
-                {sparkline(&points, r.spike_ms)}
+                {sparkline(&series, mark)}
             </div>
         })
     };
@@ -440,7 +472,7 @@ pub fn SqlWidget(handle: LabHandle) -> impl IntoView {
     };
 
     view! {
-        <div class="sqlw" id="sqlw">
+        <div class="sqlw" id="sqlw" data-runs=move || handle.lab.with(|l| l.sql.runs.len()) data-busy=move || busy.get().to_string()>
             <p class="muted">{move || t(lang(), HELP)}</p>
             <div class="sqlw-examples" role="group" aria-label=move || t(lang(), EXAMPLES_LABEL)>
                 <span>{move || t(lang(), EXAMPLES_LABEL)}": "</span>{examples}
