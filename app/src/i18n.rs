@@ -1440,6 +1440,25 @@ fn sql_what_vi(what: &str) -> String {
     }
 }
 
+/// The compiler's small vocabulary of value forms (TypeMismatch, ArgForm) in Vietnamese.
+fn sql_form_vi(form: &str) -> String {
+    match form {
+        "a number" => "một số".into(),
+        "a whole number" => "một số nguyên".into(),
+        "a positive number" => "một số dương".into(),
+        "an expression" => "một biểu thức".into(),
+        "a string (VARCHAR)" => "một chuỗi (VARCHAR)".into(),
+        "a TIMESTAMP" => "một giá trị TIMESTAMP".into(),
+        "an INTERVAL" => "một INTERVAL".into(),
+        "a BOOLEAN" => "một giá trị BOOLEAN".into(),
+        "a condition (BOOLEAN)" => "một điều kiện (BOOLEAN)".into(),
+        "a value" => "một giá trị".into(),
+        "a column name in single quotes" => "tên một cột đặt trong dấu nháy đơn".into(),
+        "a multiple of the slide" => "một bội số của bước trượt".into(),
+        other => other.into(),
+    }
+}
+
 /// The compiler's common expectations in Vietnamese (others are SQL words or
 /// sqlparser's own phrase, kept as they are).
 fn sql_expected_vi(expected: &str) -> String {
@@ -1480,12 +1499,16 @@ pub fn sql_error(lang: Lang, kind: &kinesis_lab_core::analytics::SqlErrorKind) -
         (Lang::Vi, K::Ambiguous { name }) => {
             format!("{name} là cột của nhiều stream hoặc bảng ở đây; hãy ghi rõ nguồn (s.{name})")
         }
-        (Lang::Vi, K::TypeMismatch { expected, found }) => format!("chỗ này cần {expected}, nhưng lại là {found}"),
+        (Lang::Vi, K::TypeMismatch { expected, found }) => {
+            format!("chỗ này cần {}, nhưng lại là {found}", sql_form_vi(expected))
+        }
         (Lang::Vi, K::ArgCount { func, expected, given }) => format!("{func} nhận {expected} đối số chứ không phải {given}"),
         (Lang::Vi, K::ArgRange { func, arg, min, max, given }) => {
             format!("đối số {arg} của {func} phải nằm trong khoảng {min} đến {max}, không phải {given}")
         }
-        (Lang::Vi, K::ArgForm { func, arg, expected }) => format!("đối số {arg} của {func} phải là {expected}"),
+        (Lang::Vi, K::ArgForm { func, arg, expected }) => {
+            format!("đối số {arg} của {func} phải là {}", sql_form_vi(expected))
+        }
         (Lang::Vi, K::GroupByNotMonotonic) => "GROUP BY trong truy vấn trên luồng cần một biểu thức thời gian đơn điệu, \
             không phải hằng số, chẳng hạn STEP(ROWTIME BY INTERVAL '60' SECOND) hay FLOOR(ROWTIME TO MINUTE): thiếu nó thì \
             nhóm không bao giờ đóng lại, và truy vấn sẽ không bao giờ cho ra dòng nào"
@@ -1554,6 +1577,17 @@ pub fn sql_engine_error(lang: Lang, e: &kinesis_lab_core::analytics::engine::Eng
         }
         (Lang::Vi, E::Table { table, problem }) => format!("bảng tham chiếu {table}: {problem}"),
         (Lang::Vi, E::Limit { pump, what, limit }) => {
+            use kinesis_lab_core::analytics::engine::limit_what as W;
+            let what = match what.as_str() {
+                W::OPEN_GROUPS => "nhóm đang mở",
+                W::OPEN_PARTITIONS => "phân vùng đang mở",
+                W::OPEN_STAGGER_WINDOWS => "cửa sổ stagger đang mở",
+                W::DISTINCT_VALUES => "giá trị khác nhau được giữ lại",
+                W::SLIDING_ROWS => "dòng trong các cửa sổ trượt",
+                W::PEER_ROWS => "dòng có cùng một ROWTIME",
+                W::ORDER_BY_ROWS => "dòng đang giữ lại cho ORDER BY",
+                other => other,
+            };
             format!("pump {pump} đã dừng: vượt quá {} {what}", int(lang, *limit))
         }
         (_, e) => e.en(),
