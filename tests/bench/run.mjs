@@ -107,6 +107,21 @@ async function enginePage(page, base, o, problems) {
   };
 }
 
+/** The SQL engine's panel of the same page: rows/s of the tumbling workload. */
+async function sqlPage(page, o) {
+  await page.locator('#sql-bench-run').click();
+  await page.waitForFunction(() => ['done', 'failed'].includes(document.querySelector('#sql-bench-result')?.dataset.state),
+    null, { timeout: 10 * 60_000, polling: 250 });
+  const data = await page.locator('#sql-bench-result').evaluate((el) => ({ ...el.dataset }));
+  if (data.state !== 'done') throw new Error(`the SQL benchmark failed: ${await page.locator('main').innerText()}`);
+  return {
+    rows: Number(data.rows),
+    rows_per_second: Number(data.rowsPerSecond),
+    target: Number(data.target),
+    output_rows_per_run: Number(data.outputRows),
+  };
+}
+
 /** Runs an `aws kinesis` line in the Stream Lab console; returns its output. */
 async function consoleRun(page, line) {
   const before = await page.locator('.console-entry').count();
@@ -222,12 +237,14 @@ async function main() {
     const native = criterion(o.criterion);
     const nativeRepeated = native?.['routed + appended, 16 shards, 100-byte records'];
     if (nativeRepeated) engine.ratio_to_native_measured = Math.round((engine.records_per_second / nativeRepeated) * 1000) / 1000;
+    const sql = await sqlPage(page, o);
     const frames = await streamLab(page, server.base, o, problems);
     const browser = await page.evaluate(() => navigator.userAgent);
     const report = {
       machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, load: os.loadavg().map((x) => Math.round(x * 100) / 100), chromium: browser ?? null },
       wasm_put_records: engine,
       native_put_records_last_criterion_run: native,
+      wasm_sql_tumbling: sql,
       stream_lab_frames: frames,
       screenshots: [path.join(o.shots, 'bench.png'), path.join(o.shots, 'bench-streams.png')],
     };

@@ -26,6 +26,14 @@ test('the benchmark page measures the engine in wasm and exposes the figures', a
   assert.equal(data.nativeTarget, '5000000');
   assert.ok(Math.abs(Number(data.ratio) - Number(data.recordsPerSecond) / Number(data.nativeTarget)) < 0.001, data.ratio);
   assert.match(await page.locator('#bench-repeated').innerText(), /^[\d,]+ records\/s$/);
+  // The SQL engine's panel: one run of its tumbling workload.
+  await page.click('#sql-bench-run');
+  await page.waitForFunction(() => ['done', 'failed'].includes(document.querySelector('#sql-bench-result').dataset.state), null, { timeout: 120000 });
+  const sql = await page.locator('#sql-bench-result').evaluate((el) => ({ ...el.dataset }));
+  assert.equal(sql.state, 'done', await page.locator('main').innerText());
+  assert.equal(sql.rows, '200000');
+  assert.ok(Number(sql.rowsPerSecond) > 0 && Number(sql.outputRows) > 0, JSON.stringify(sql));
+  assert.equal(sql.target, '1000000');
   await shot(page, 'bench-en');
   const serious = async () => (await new AxeBuilder({ page }).analyze()).violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
