@@ -6,7 +6,7 @@ use crate::i18n::{self, Lang};
 use crate::shell::use_ctx;
 use crate::sql::{Answer, Compiler, Request};
 use kinesis_lab_core::analytics::engine::SqlEvent;
-use kinesis_lab_core::analytics::{SqlError, Value};
+use kinesis_lab_core::analytics::SqlError;
 use kinesis_lab_core::error::{parse_count, Field};
 use kinesis_lab_core::lesson::goal::{Goal, Why};
 use kinesis_lab_core::lesson::lab::{Action, LabError};
@@ -130,28 +130,7 @@ fn located(lang: Lang, e: &SqlError) -> String {
     format!("{at}: {}", i18n::sql_error(lang, &e.kind))
 }
 
-fn clock(ms: i64) -> String {
-    let s = ms.rem_euclid(86_400_000) / 1000;
-    format!("{:02}:{:02}:{:02}.{:03}", s / 3600, (s / 60) % 60, s % 60, ms.rem_euclid(1000))
-}
-
-fn cell(v: &Value) -> String {
-    match v {
-        Value::Null => "NULL".into(),
-        Value::Bool(b) => b.to_string().to_uppercase(),
-        Value::Int(i) => i.to_string(),
-        Value::Double(d) => {
-            if d.fract() == 0.0 && d.abs() < 1e15 {
-                format!("{d:.1}")
-            } else {
-                format!("{d:.4}").trim_end_matches('0').to_string()
-            }
-        }
-        Value::Str(s) => s.to_string(),
-        Value::Ts(ms) => clock(*ms),
-        Value::Interval(ms) => format!("{ms} ms"),
-    }
-}
+use crate::pages::sql::run::{cell, clock_time as clock};
 
 /// Lines of one numeric column over the run, one per key (SVG, scaled to
 /// fit), with the spike's point marked.
