@@ -2213,3 +2213,21 @@ proptest! {
         let _ = a.take_events();
     }
 }
+
+#[test]
+fn benchmark_workloads_run() {
+    use kinesis_lab_core::analytics::engine::bench;
+    // 3,000 rows at 100 a second: 30 s, one window of 50 groups.
+    assert_eq!(
+        bench::run_tumbling(bench::tumbling_rows(3_000, 50, 100, T0)),
+        50
+    );
+    // One output per row, with the RANGE peers flushed at the end.
+    assert_eq!(
+        bench::run_plan(
+            bench::sliding_plan(),
+            bench::tumbling_rows(3_000, 50, 100, T0)
+        ),
+        3_000
+    );
+}

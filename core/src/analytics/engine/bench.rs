@@ -15,7 +15,7 @@ use std::sync::Arc;
 use super::{SqlApp, TableRows};
 use crate::analytics::error::Span;
 use crate::analytics::plan::{
-    Agg, AggFunc, Expr, From, Plan, Pump, Query, Shape, StreamDef, StreamKind,
+    Agg, AggFunc, Expr, Frame, From, Plan, Pump, Query, Shape, StreamDef, StreamKind, Window,
 };
 use crate::analytics::types::{ColumnDef, SqlType, Value};
 use crate::analytics::{ARRIVAL_COLUMN, SOURCE_STREAM};
@@ -90,6 +90,56 @@ pub fn tumbling_plan() -> Plan {
     }
 }
 
+/// A second workload for the sliding window, the costliest shape:
+/// `SELECT STREAM TICKER, COUNT(*) OVER W, AVG(PRICE) OVER W, MAX(PRICE) OVER W
+/// … WINDOW W AS (PARTITION BY TICKER RANGE INTERVAL '60' SECOND PRECEDING)`,
+/// one output row per input row.
+pub fn sliding_plan() -> Plan {
+    let mut p = tumbling_plan();
+    p.streams[1].columns.push(ColumnDef {
+        name: "TOP".into(),
+        ty: SqlType::Double,
+    });
+    let q = &mut p.pumps[0].query;
+    q.shape = Shape::Sliding {
+        windows: vec![Window {
+            partition: vec![Expr::Col(0)],
+            frame: Frame::Range(60_000),
+        }],
+        aggs: vec![
+            (
+                Agg {
+                    func: AggFunc::Count,
+                    arg: None,
+                    distinct: false,
+                },
+                0,
+            ),
+            (
+                Agg {
+                    func: AggFunc::Avg,
+                    arg: Some(Expr::Col(1)),
+                    distinct: false,
+                },
+                0,
+            ),
+            (
+                Agg {
+                    func: AggFunc::Max,
+                    arg: Some(Expr::Col(1)),
+                    distinct: false,
+                },
+                0,
+            ),
+        ],
+    };
+    q.select = vec![Expr::Col(0), Expr::Agg(0), Expr::Agg(1), Expr::Agg(2)];
+    q.names.push("TOP".into());
+    q.types.push(SqlType::Double);
+    p.pumps[0].columns = vec![0, 1, 2, 3];
+    p
+}
+
 /// One input row: ROWTIME, arrival, the columns without the arrival.
 pub type BenchRow = (i64, i64, Vec<Value>);
 
@@ -121,7 +171,13 @@ pub fn tumbling_rows(n: usize, keys: usize, rate: u32, t0: i64) -> Vec<BenchRow>
 /// the number of output rows. Events are off and the input stream is not
 /// captured, as the page does for a long run.
 pub fn run_tumbling(rows: Vec<BenchRow>) -> usize {
-    let Ok(mut app) = SqlApp::new(tumbling_plan(), Vec::<TableRows>::new(), 1) else {
+    run_plan(tumbling_plan(), rows)
+}
+
+/// Runs `rows` through `plan` as [`run_tumbling`] does (output drained
+/// every 65,536 rows and counted).
+pub fn run_plan(plan: Plan, rows: Vec<BenchRow>) -> usize {
+    let Ok(mut app) = SqlApp::new(plan, Vec::<TableRows>::new(), 1) else {
         return 0;
     };
     app.set_event_limit(0);
