@@ -495,6 +495,62 @@ fn too_deep_nesting_points_at_the_statement() {
         " + PRICE".repeat(3000)
     );
     assert_eq!(one_error(&chain).kind, SqlErrorKind::TooDeep);
+    // Up to the limit, long chains and nesting compile on a test thread's stack.
+    let terms = |t: &str, n: usize, sep: &str| vec![t; n].join(sep);
+    ok(&format!(
+        "SELECT STREAM {} FROM SOURCE_SQL_STREAM_001",
+        terms("PRICE", 99, " + ")
+    ));
+    ok(&format!(
+        "SELECT STREAM TICKER FROM SOURCE_SQL_STREAM_001 WHERE {}",
+        terms("(PRICE > 1 AND CHANGE < 2)", 99, " OR ")
+    ));
+    ok(&format!(
+        "SELECT STREAM TICKER, COUNT(*) FROM SOURCE_SQL_STREAM_001 GROUP BY TICKER, FLOOR(ROWTIME TO MINUTE) HAVING {}",
+        terms("(MAX(PRICE) > 1 AND COUNT(*) > 2)", 99, " OR ")
+    ));
+    let nested =
+        |open: &str, close: &str, n: usize| format!("{}PRICE{}", open.repeat(n), close.repeat(n));
+    ok(&format!(
+        "SELECT STREAM {} FROM SOURCE_SQL_STREAM_001",
+        nested("ABS(", ")", 16)
+    ));
+    ok(&format!(
+        "SELECT STREAM {} FROM SOURCE_SQL_STREAM_001",
+        nested("CASE WHEN TRUE THEN ", " ELSE 0 END", 16)
+    ));
+    let subqueries = |n: usize| {
+        format!(
+            "SELECT STREAM * FROM {}SOURCE_SQL_STREAM_001{}",
+            "(SELECT STREAM * FROM ".repeat(n),
+            ")".repeat(n)
+        )
+    };
+    ok(&subqueries(4));
+    // One level more is refused before sqlparser (whose guard misses nested
+    // calls) runs out of stack.
+    for src in [
+        format!("SELECT STREAM {} FROM SOURCE_SQL_STREAM_001", nested("ABS(", ")", 17)),
+        format!(
+            "SELECT STREAM {} FROM SOURCE_SQL_STREAM_001",
+            nested("CASE WHEN TRUE THEN ", " ELSE 0 END", 17)
+        ),
+        subqueries(5),
+        format!(
+            "SELECT STREAM * FROM (SELECT STREAM * FROM (SELECT STREAM * FROM SOURCE_SQL_STREAM_001 WHERE {} > 1))",
+            nested("ABS(", ")", 9)
+        ),
+    ] {
+        let e = one_error(&src);
+        assert_eq!(e.kind, SqlErrorKind::TooDeep);
+        assert_eq!(e.span.start, Pos { line: 1, column: 1 });
+    }
+    // A long line with non-ASCII text keeps exact columns.
+    let src = format!(
+        "SELECT STREAM {}, NOPE FROM SOURCE_SQL_STREAM_001",
+        terms("ABS(PRICE) AS \"giá\"", 2000, ", ")
+    );
+    assert_eq!(one_error(&src).span.start, at(&src, "NOPE"));
 }
 
 #[test]

@@ -23,7 +23,7 @@ use crate::analytics::{ARRIVAL_COLUMN, SOURCE_STREAM};
 
 /// Deeper expressions than this are refused (the parser's own guard does
 /// not count left-nested operator chains such as `a + a + a + …`).
-const MAX_DEPTH: usize = 200;
+const MAX_DEPTH: usize = 128;
 
 type R<T> = Result<T, SqlError>;
 /// A type; `None` is the type of the NULL literal (fits anything).
@@ -2623,32 +2623,57 @@ impl<'a> Compiler<'a> {
         r
     }
 
+    /// The recursive path (`expr` → `expr_inner` → `binary`/`function` →
+    /// `expr`) keeps small stack frames: every other form is compiled in
+    /// its own function, so a chain of 100 operators fits the stack of a
+    /// debug test thread and of the browser's worker.
     fn expr_inner(&mut self, e: &ast::Expr, cx: &mut Cx) -> R<(Expr, Ty)> {
-        let span = self.sp(e.span());
-        // In a grouped select, a whole GROUP BY expression is a key.
-        if let Mode::Grouped { keys, .. } = &cx.mode {
-            if !keys.is_empty() && !matches!(e, ast::Expr::Value(_)) && !has_aggregate(e, 0) {
-                let keys = keys.clone();
-                let mut row = Cx {
-                    scope: cx.scope,
-                    mode: Mode::Row(RowWhy::Plain),
-                    depth: cx.depth,
-                };
-                if let Ok((x, t)) = self.expr_inner(e, &mut row) {
-                    if let Some(i) = keys.iter().position(|k| *k == x) {
-                        return Ok((Expr::Key(i), t));
-                    }
-                    if let (
-                        Expr::Col(_),
-                        ast::Expr::Identifier(_) | ast::Expr::CompoundIdentifier(_),
-                    ) = (&x, e)
-                    {
-                        let column = e.to_string();
-                        return Err(err(span, SqlErrorKind::NotGrouped { column }));
-                    }
-                }
+        if matches!(cx.mode, Mode::Grouped { .. }) {
+            if let Some(r) = self.grouped_key(e, cx) {
+                return r;
             }
         }
+        match e {
+            ast::Expr::BinaryOp { left, op, right } => self.binary(left, op, right, e, cx),
+            ast::Expr::Nested(x) => self.expr(x, cx),
+            ast::Expr::Function(f) => self.function(f, self.sp(e.span()), cx),
+            _ => self.expr_other(e, cx),
+        }
+    }
+
+    /// In a grouped select, a whole GROUP BY expression is a key.
+    #[inline(never)]
+    fn grouped_key(&mut self, e: &ast::Expr, cx: &mut Cx) -> Option<R<(Expr, Ty)>> {
+        let Mode::Grouped { keys, .. } = &cx.mode else {
+            return None;
+        };
+        if keys.is_empty() || matches!(e, ast::Expr::Value(_)) || has_aggregate(e, 0) {
+            return None;
+        }
+        let keys = keys.clone();
+        let mut row = Cx {
+            scope: cx.scope,
+            mode: Mode::Row(RowWhy::Plain),
+            depth: cx.depth,
+        };
+        let (x, t) = self.expr_inner(e, &mut row).ok()?;
+        if let Some(i) = keys.iter().position(|k| *k == x) {
+            return Some(Ok((Expr::Key(i), t)));
+        }
+        if let (Expr::Col(_), ast::Expr::Identifier(_) | ast::Expr::CompoundIdentifier(_)) = (&x, e)
+        {
+            let column = e.to_string();
+            return Some(Err(err(
+                self.sp(e.span()),
+                SqlErrorKind::NotGrouped { column },
+            )));
+        }
+        None
+    }
+
+    #[inline(never)]
+    fn expr_other(&mut self, e: &ast::Expr, cx: &mut Cx) -> R<(Expr, Ty)> {
+        let span = self.sp(e.span());
         match e {
             ast::Expr::Identifier(i) => {
                 let (x, t) = self.resolve(std::slice::from_ref(i), span, cx)?;
@@ -2658,7 +2683,6 @@ impl<'a> Compiler<'a> {
                 let (x, t) = self.resolve(v, span, cx)?;
                 self.check_grouped(x, t, span, cx, e)
             }
-            ast::Expr::Nested(x) => self.expr(x, cx),
             ast::Expr::Value(v) => self.literal(&v.value, span),
             ast::Expr::Interval(iv) => {
                 let ms = interval_ms(iv).ok_or_else(|| {
@@ -2729,7 +2753,6 @@ impl<'a> Compiler<'a> {
                     )),
                 }
             }
-            ast::Expr::BinaryOp { left, op, right } => self.binary(left, op, right, span, cx),
             ast::Expr::IsNull(x) | ast::Expr::IsNotNull(x) => {
                 let (x2, _) = self.expr(x, cx)?;
                 let negated = matches!(e, ast::Expr::IsNotNull(_));
@@ -2966,7 +2989,6 @@ impl<'a> Compiler<'a> {
                 };
                 Ok((Expr::Call(f, vec![s, chars]), st))
             }
-            ast::Expr::Function(f) => self.function(f, span, cx),
             other => {
                 let text: String = other.to_string().chars().take(40).collect();
                 Err(err(span, SqlErrorKind::Unsupported { what: text }))
@@ -3083,12 +3105,13 @@ impl<'a> Compiler<'a> {
         })
     }
 
+    #[inline(never)]
     fn binary(
         &mut self,
         left: &ast::Expr,
         op: &BinaryOperator,
         right: &ast::Expr,
-        span: Span,
+        whole: &ast::Expr,
         cx: &mut Cx,
     ) -> R<(Expr, Ty)> {
         let (l, lt) = self.expr(left, cx)?;
@@ -3110,7 +3133,7 @@ impl<'a> Compiler<'a> {
             BinaryOperator::Or => BinaryOp::Or,
             other => {
                 return Err(err(
-                    span,
+                    self.sp(whole.span()),
                     SqlErrorKind::Unsupported {
                         what: other.to_string(),
                     },
@@ -3180,6 +3203,7 @@ impl<'a> Compiler<'a> {
         Ok((Expr::Binary(bop, Box::new(l), Box::new(r)), ty))
     }
 
+    #[inline(never)]
     fn function(&mut self, f: &ast::Function, span: Span, cx: &mut Cx) -> R<(Expr, Ty)> {
         let name = func_name(f);
         let wspan = self.widen(span);

@@ -11,7 +11,7 @@ use super::text::LineIndex;
 use crate::analytics::error::{SqlError, SqlErrorKind};
 
 /// sqlparser's own depth guard (it counts nested expressions and queries).
-pub const RECURSION_LIMIT: usize = 50;
+pub const RECURSION_LIMIT: usize = 32;
 
 /// One parsed statement; `start..end` are the bytes from its first to its
 /// last token (without the `;`).
@@ -73,7 +73,7 @@ pub fn parse(src: &str) -> Result<Parsed, Vec<SqlError>> {
             continue;
         };
         let (start, end) = (first.1, last.2);
-        if longest_chain(&sig) > MAX_CHAIN {
+        if longest_chain(&sig) > MAX_CHAIN || too_deep(&sig) {
             errors.push(SqlError {
                 span: lines.span(&text, start, end),
                 kind: SqlErrorKind::TooDeep,
@@ -124,6 +124,44 @@ pub fn parse(src: &str) -> Result<Parsed, Vec<SqlError>> {
 /// its recursion limit, and walking (or dropping) a very deep tree overflows
 /// the stack, so such statements are refused before parsing.
 pub const MAX_CHAIN: usize = 100;
+
+/// How deeply a statement may nest, in units: a parenthesis or CASE … END
+/// is one unit, a subquery (`(SELECT …`, `CURSOR(SELECT …`) four.
+/// sqlparser's recursion guard does not count every level (nested calls
+/// such as `ABS(ABS(…))` pass through it) and its frames are large (about
+/// 100 KB of stack per call level and 200 KB per subquery in a debug
+/// build), so deeper statements are refused before parsing. Sixteen units
+/// leave room for every AWS example (the deepest uses six).
+pub const MAX_NESTING: usize = 16;
+
+fn too_deep(sig: &[(Token, usize, usize)]) -> bool {
+    use sqlparser::keywords::Keyword;
+    let mut stack: Vec<usize> = Vec::new();
+    let mut units = 0usize;
+    for (i, (t, _, _)) in sig.iter().enumerate() {
+        let open = match t {
+            Token::LParen | Token::LBracket | Token::LBrace => {
+                let query = matches!(sig.get(i + 1), Some((Token::Word(w), _, _))
+                    if w.keyword == Keyword::SELECT || w.keyword == Keyword::WITH);
+                Some(if query { 4 } else { 1 })
+            }
+            Token::Word(w) if w.keyword == Keyword::CASE => Some(1),
+            _ => None,
+        };
+        let close = matches!(t, Token::RParen | Token::RBracket | Token::RBrace)
+            || matches!(t, Token::Word(w) if w.keyword == Keyword::END);
+        if let Some(u) = open {
+            stack.push(u);
+            units += u;
+        } else if close {
+            units -= stack.pop().unwrap_or(0);
+        }
+        if units > MAX_NESTING {
+            return true;
+        }
+    }
+    false
+}
 
 fn longest_chain(sig: &[(Token, usize, usize)]) -> usize {
     use sqlparser::keywords::Keyword;

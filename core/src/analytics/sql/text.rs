@@ -8,6 +8,10 @@ use crate::analytics::error::{Pos, Span};
 #[derive(Clone, Debug)]
 pub struct LineIndex {
     starts: Vec<usize>,
+    /// For each line that is not ASCII, the byte offset (from the line's
+    /// start) of each of its characters; empty for ASCII lines, where a
+    /// column is a byte offset. Both conversions are then O(log n).
+    chars: Vec<Vec<u32>>,
     len: usize,
 }
 
@@ -19,28 +23,41 @@ impl LineIndex {
                 starts.push(i + 1);
             }
         }
+        let chars = (0..starts.len())
+            .map(|l| {
+                let end = starts.get(l + 1).map_or(text.len(), |&n| n - 1);
+                let line = text.get(starts[l]..end).unwrap_or_default();
+                if line.is_ascii() {
+                    Vec::new()
+                } else {
+                    line.char_indices().map(|(o, _)| o as u32).collect()
+                }
+            })
+            .collect();
         LineIndex {
             starts,
+            chars,
             len: text.len(),
         }
     }
 
     /// The byte offset of a 1-based (line, char column); past the end → the text's length.
-    pub fn offset(&self, text: &str, line: u64, column: u64) -> usize {
+    pub fn offset(&self, _text: &str, line: u64, column: u64) -> usize {
         if line == 0 {
             return self.len;
         }
-        let Some(&ls) = self.starts.get((line - 1) as usize) else {
+        let l = (line - 1) as usize;
+        let Some(&ls) = self.starts.get(l) else {
             return self.len;
         };
+        // The line's end, without its newline.
+        let le = self.starts.get(l + 1).map_or(self.len, |&n| n - 1).max(ls);
         let col = column.saturating_sub(1) as usize;
-        let rest = &text[ls..];
-        let line_end = rest.find('\n').unwrap_or(rest.len());
-        rest[..line_end]
-            .char_indices()
-            .nth(col)
-            .map(|(o, _)| ls + o)
-            .unwrap_or(ls + line_end)
+        let table = &self.chars[l];
+        if table.is_empty() {
+            return (ls + col).min(le);
+        }
+        table.get(col).map_or(le, |&o| ls + o as usize)
     }
 
     /// The 1-based position of a byte offset (clamped to the text).
@@ -53,7 +70,15 @@ impl LineIndex {
             Ok(i) => i,
             Err(i) => i - 1,
         };
-        let column = text[self.starts[line]..offset].chars().count() + 1;
+        let rel = offset - self.starts[line];
+        let table = &self.chars[line];
+        let column = if table.is_empty() {
+            rel
+        } else {
+            match table.binary_search(&(rel as u32)) {
+                Ok(i) | Err(i) => i,
+            }
+        } + 1;
         Pos {
             line: line as u32 + 1,
             column: column as u32,
