@@ -25,7 +25,10 @@ use crate::analytics::{ARRIVAL_COLUMN, SOURCE_STREAM};
 /// not count left-nested operator chains such as `a + a + a + …`).
 const MAX_DEPTH: usize = 128;
 
-type R<T> = Result<T, SqlError>;
+/// A query's shape, select list, output names and types.
+type Selected = (Shape, Vec<Expr>, Vec<String>, Vec<SqlType>);
+/// Errors are boxed: a `SqlError` is large and results travel the recursion.
+type R<T> = Result<T, Box<SqlError>>;
 /// A type; `None` is the type of the NULL literal (fits anything).
 type Ty = Option<SqlType>;
 
@@ -87,7 +90,7 @@ pub fn compile(
     if !c.errors.is_empty() {
         return Err(c.errors);
     }
-    let pumps = c.order_pumps().map_err(|e| vec![e])?;
+    let pumps = c.order_pumps().map_err(|e| vec![*e])?;
     Ok(Plan {
         streams: c.streams,
         tables: c.tables,
@@ -180,8 +183,8 @@ struct Flink {
     delay_ms: i64,
 }
 
-fn err(span: Span, kind: SqlErrorKind) -> SqlError {
-    SqlError { span, kind }
+fn err(span: Span, kind: SqlErrorKind) -> Box<SqlError> {
+    Box::new(SqlError { span, kind })
 }
 
 fn is_numeric(t: SqlType) -> bool {
@@ -683,7 +686,7 @@ impl<'a> Compiler<'a> {
             self.enter(st);
             if let Statement::CreateTable(ct) = &st.ast {
                 if let Err(e) = self.declare(ct) {
-                    self.errors.push(e);
+                    self.errors.push(*e);
                 }
             }
         }
@@ -698,7 +701,7 @@ impl<'a> Compiler<'a> {
                     };
                     let span = self.span_bytes(e.start, e.end);
                     self.errors
-                        .push(err(span, SqlErrorKind::PumpWithoutInsert { pump }));
+                        .push(*err(span, SqlErrorKind::PumpWithoutInsert { pump }));
                 }
             }
         }
@@ -736,12 +739,12 @@ impl<'a> Compiler<'a> {
                 }
             };
             if let Err(e) = result {
-                self.errors.push(e);
+                self.errors.push(*e);
             }
         }
         if self.errors.is_empty() {
             if let Err(e) = self.feed_flink_tables() {
-                self.errors.push(e);
+                self.errors.push(*e);
             }
         }
     }
@@ -1506,7 +1509,7 @@ impl<'a> Compiler<'a> {
         select: &ast::Select,
         group: &[ast::Expr],
         scope: &Scope,
-    ) -> R<(Shape, Vec<Expr>, Vec<String>, Vec<SqlType>)> {
+    ) -> R<Selected> {
         let refs: Vec<&ast::Expr> = group.iter().collect();
         let keys = self.keys(&refs, scope)?;
         let Some((time_key, step_ms)) = keys
@@ -1566,7 +1569,7 @@ impl<'a> Compiler<'a> {
         g: &ast::Expr,
         f: &ast::Function,
         scope: &Scope,
-    ) -> R<(Shape, Vec<Expr>, Vec<String>, Vec<SqlType>)> {
+    ) -> R<Selected> {
         let at = span_of(g.span())
             .map(|s| self.offset(s.start))
             .unwrap_or(self.stmt_start);
@@ -1655,7 +1658,7 @@ impl<'a> Compiler<'a> {
         group: &[ast::Expr],
         scope: &Scope,
         fl: Flink,
-    ) -> R<(Shape, Vec<Expr>, Vec<String>, Vec<SqlType>)> {
+    ) -> R<Selected> {
         let is = |g: &ast::Expr, n: &str| matches!(g, ast::Expr::Identifier(i) if fold(i) == n);
         let has_start = group.iter().any(|g| is(g, "WINDOW_START"));
         let has_end = group.iter().any(|g| is(g, "WINDOW_END"));
@@ -3730,7 +3733,7 @@ impl<'a> Compiler<'a> {
         if let Frame::Range(ms) = window.frame {
             if ms > 3_600_000 {
                 self.warnings
-                    .push(err(frame_span, SqlErrorKind::WindowOverHour { ms }));
+                    .push(*err(frame_span, SqlErrorKind::WindowOverHour { ms }));
             }
         }
         windows.push((window, wspan));

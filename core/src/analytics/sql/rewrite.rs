@@ -196,6 +196,7 @@ pub(crate) struct SigToken {
     pub stmt: usize,
 }
 
+#[allow(clippy::result_large_err)] // called once per text, not on a hot path
 pub(crate) fn significant(text: &str, lines: &LineIndex) -> Result<Vec<SigToken>, SqlError> {
     let toks = Tokenizer::new(&KdaDialect, text)
         .tokenize_with_location()
@@ -236,6 +237,7 @@ pub(crate) fn significant(text: &str, lines: &LineIndex) -> Result<Vec<SigToken>
 }
 
 /// Rewrites KDA SQL so that sqlparser reads it; see the module docs.
+#[allow(clippy::result_large_err)] // called once per text, not on a hot path
 pub fn rewrite(src: &str) -> Result<Rewritten, SqlError> {
     let lines = LineIndex::new(src);
     let mut out = src.as_bytes().to_vec();
