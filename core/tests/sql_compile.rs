@@ -1257,7 +1257,20 @@ fn mutate(src: &str, ops: &[(u8, usize, usize)]) -> String {
 }
 
 fn check_no_panic(src: &str) {
-    let _ = sql::highlight(src);
+    // Highlight ranges are ordered, inside the text and on character
+    // boundaries (the editor slices the text with them).
+    let mut last = 0;
+    for t in sql::highlight(src) {
+        assert!(
+            last <= t.start && t.start < t.end && t.end <= src.len(),
+            "{t:?} in {src:?}"
+        );
+        assert!(
+            src.is_char_boundary(t.start) && src.is_char_boundary(t.end),
+            "{t:?} in {src:?}"
+        );
+        last = t.end;
+    }
     let lines = src.split('\n').count() as u32;
     let chk = |e: &SqlError| {
         assert!(
