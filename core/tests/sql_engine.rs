@@ -1458,6 +1458,17 @@ fn bad_plans_are_refused() {
         SqlApp::new(p, vec![], 1),
         Err(EngineError::BadPlan { .. })
     ));
+    // Subqueries nested deeper than any SQL would.
+    let mut q = query(from(0), Shape::Rows, vec![Expr::Col(0)]);
+    for _ in 0..5_000 {
+        q = query(From::Subquery(Box::new(q)), Shape::Rows, vec![Expr::Col(0)]);
+    }
+    let out = stream("OUT", vec![c("X", SqlType::Varchar(4))]);
+    let p = plan(vec![ticker_input(), out], vec![pump(1, q)]);
+    assert!(matches!(
+        SqlApp::new(p, vec![], 1),
+        Err(EngineError::BadPlan { .. })
+    ));
 }
 
 // ------------------------------------------------------------ expressions

@@ -310,12 +310,20 @@ fn expr_depth(e: &Expr) -> usize {
 
 const MAX_DEPTH: usize = 200;
 
-fn query_exprs<'a>(q: &'a Query, f: &mut impl FnMut(&'a Expr)) {
+/// Subqueries and cursors nested in one pump.
+const MAX_NESTING: usize = 16;
+
+/// Calls `f` on every expression of `q` and the queries it reads from, at
+/// most [`MAX_NESTING`] deep (`query::build` refuses deeper plans).
+fn query_exprs<'a>(q: &'a Query, f: &mut impl FnMut(&'a Expr), depth: usize) {
+    if depth > MAX_NESTING {
+        return;
+    }
     match &q.from {
         From::Stream { join: Some(j), .. } => f(&j.left_key),
         From::Stream { join: None, .. } => {}
-        From::Subquery(inner) => query_exprs(inner, f),
-        From::TableFn { input, .. } => query_exprs(input, f),
+        From::Subquery(inner) => query_exprs(inner, f, depth + 1),
+        From::TableFn { input, .. } => query_exprs(input, f, depth + 1),
     }
     if let Some(x) = &q.filter {
         f(x)
@@ -415,7 +423,7 @@ impl SqlApp {
         let mut readers = vec![Vec::new(); n];
         for (p, pump) in plan.pumps.iter().enumerate() {
             let mut too_deep = false;
-            query_exprs(&pump.query, &mut |e| too_deep |= expr_depth(e) > MAX_DEPTH);
+            query_exprs(&pump.query, &mut |e| too_deep |= expr_depth(e) > MAX_DEPTH, 0);
             if too_deep {
                 return Err(bad(format!(
                     "pump {p} has an expression nested more than {MAX_DEPTH} deep"

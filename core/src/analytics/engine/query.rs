@@ -382,10 +382,14 @@ struct SWin {
     fifo: VecDeque<(i64, u32)>,
 }
 
-#[derive(Clone, Debug)]
+/// The rows of the current ROWTIME, held flat so that holding a row
+/// allocates nothing once the buffers have grown: row i is
+/// `rows[offs[i]..offs[i + 1]]`, its partition in the j-th RANGE window is
+/// `parts[i * ranges + j]`, its aggregate values `aggv[i * aggs..]`.
+#[derive(Clone, Debug, Default)]
 struct Pending {
-    row: Vec<Value>,
-    rt: i64,
+    offs: Vec<usize>,
+    rows: Vec<Value>,
     parts: Vec<u32>,
     aggv: Vec<Value>,
 }
@@ -397,8 +401,10 @@ struct Sliding {
     has_range: bool,
     /// Rows of the current ROWTIME, held until time moves on so that their
     /// RANGE aggregates include every peer (rows with the same ROWTIME).
-    pending: Vec<Pending>,
+    pending: Pending,
     pending_t: i64,
+    /// How many windows are RANGE windows.
+    ranges: usize,
     kept: u64,
     parts_open: u64,
     scratch: Vec<Value>,
@@ -435,11 +441,23 @@ impl Sliding {
             parts_open,
             scratch,
             aggv,
+            pending,
             ..
         } = self;
-        aggv.clear();
-        aggv.resize(aggs.len(), Value::Null);
-        let mut parts = Vec::new();
+        let na = aggs.len();
+        // Held rows get their aggregate slots in the pending buffer itself.
+        let base = if *has_range {
+            if pending.offs.len() as u64 >= cx.limits.held_rows {
+                return Err(cx.limit(pump, W::PEER_ROWS, cx.limits.held_rows));
+            }
+            let b = pending.aggv.len();
+            pending.aggv.resize(b + na, Value::Null);
+            b
+        } else {
+            aggv.clear();
+            aggv.resize(na, Value::Null);
+            0
+        };
         for win in wins.iter_mut() {
             if let Frame::Range(r) = win.frame {
                 let lo = rt.saturating_sub(r);
@@ -526,7 +544,7 @@ impl Sliding {
             match win.frame {
                 Frame::Range(_) => {
                     win.fifo.push_back((rt, pi));
-                    parts.push(pi);
+                    pending.parts.push(pi);
                 }
                 Frame::Rows(n) => {
                     while part.next_seq - part.first_seq > n as u64 + 1 {
@@ -534,7 +552,12 @@ impl Sliding {
                         *kept -= 1;
                     }
                     for (k, &j) in win.aggs.iter().enumerate() {
-                        aggv[j] = part.accs[k].finish(aggs[j].func);
+                        let v = part.accs[k].finish(aggs[j].func);
+                        if *has_range {
+                            pending.aggv[base + j] = v;
+                        } else {
+                            aggv[j] = v;
+                        }
                     }
                 }
             }
@@ -544,15 +567,8 @@ impl Sliding {
             return Err(cx.limit(pump, W::SLIDING_ROWS, cx.limits.window_rows));
         }
         if *has_range {
-            if self.pending.len() as u64 >= cx.limits.held_rows {
-                return Err(cx.limit(pump, W::PEER_ROWS, cx.limits.held_rows));
-            }
-            self.pending.push(Pending {
-                row: row.to_vec(),
-                rt,
-                parts,
-                aggv: aggv.clone(),
-            });
+            pending.offs.push(pending.rows.len());
+            pending.rows.extend_from_slice(row);
             self.pending_t = rt;
             Ok(())
         } else {
@@ -575,11 +591,13 @@ impl Sliding {
         cx: &mut Cx,
         out: &mut Out,
     ) -> Result<(), EngineError> {
-        if self.pending.is_empty() || now <= self.pending_t {
+        if self.pending.offs.is_empty() || now <= self.pending_t {
             return Ok(());
         }
-        let pending = std::mem::take(&mut self.pending);
-        for mut p in pending {
+        let mut p = std::mem::take(&mut self.pending);
+        let (n, na, nr, rt) = (p.offs.len(), self.aggs.len(), self.ranges, self.pending_t);
+        let mut result = Ok(());
+        for i in 0..n {
             let mut r = 0;
             for win in &self.wins {
                 if !matches!(win.frame, Frame::Range(_)) {
@@ -587,31 +605,43 @@ impl Sliding {
                 }
                 if let Some(part) = p
                     .parts
-                    .get(r)
+                    .get(i * nr + r)
                     .and_then(|&pi| win.parts.get(pi as usize))
                     .and_then(|x| x.as_ref())
                 {
                     for (k, &j) in win.aggs.iter().enumerate() {
-                        p.aggv[j] = part.accs[k].finish(self.aggs[j].func);
+                        if let Some(slot) = p.aggv.get_mut(i * na + j) {
+                            *slot = part.accs[k].finish(self.aggs[j].func);
+                        }
                     }
                 }
                 r += 1;
             }
+            let end = p.offs.get(i + 1).copied().unwrap_or(p.rows.len());
             let c = Ctx {
-                row: &p.row,
-                rowtime: p.rt,
+                row: p.rows.get(p.offs[i]..end).unwrap_or(&[]),
+                rowtime: rt,
                 keys: &[],
-                aggs: &p.aggv,
-                wstart: p.rt,
-                wend: p.rt,
+                aggs: p.aggv.get(i * na..(i + 1) * na).unwrap_or(&[]),
+                wstart: rt,
+                wend: rt,
             };
-            em.emit(&c, p.rt, cx, out)?;
+            result = em.emit(&c, rt, cx, out);
+            if result.is_err() {
+                break;
+            }
         }
-        Ok(())
+        // Keep the buffers' memory for the next ROWTIME.
+        p.offs.clear();
+        p.rows.clear();
+        p.parts.clear();
+        p.aggv.clear();
+        self.pending = p;
+        result
     }
 
     fn deadline(&self) -> Option<i64> {
-        (!self.pending.is_empty()).then(|| self.pending_t.saturating_add(1))
+        (!self.pending.offs.is_empty()).then(|| self.pending_t.saturating_add(1))
     }
 }
 
@@ -1196,7 +1226,7 @@ impl QueryOp {
             ShapeOp::EventTime(e) => g += e.open,
             ShapeOp::Sliding(s) => {
                 g += s.parts_open;
-                r += s.kept + s.pending.len() as u64;
+                r += s.kept + s.pending.offs.len() as u64;
             }
             ShapeOp::Rows => {}
         }
@@ -1229,7 +1259,7 @@ pub(crate) fn build(
     b: &mut BuildCx,
     depth: usize,
 ) -> Result<QueryOp, EngineError> {
-    if depth > 16 {
+    if depth > super::MAX_NESTING {
         return Err(bad("queries are nested too deeply"));
     }
     let source = match &q.from {
@@ -1358,13 +1388,18 @@ pub(crate) fn build(
                     .ok_or_else(|| bad(format!("pump {pump}: aggregate {j} uses window {w}")))?;
                 win.aggs.push(j);
             }
-            let has_range = wins.iter().any(|w| matches!(w.frame, Frame::Range(_)));
+            let ranges = wins
+                .iter()
+                .filter(|w| matches!(w.frame, Frame::Range(_)))
+                .count();
+            let has_range = ranges > 0;
             ShapeOp::Sliding(Box::new(Sliding {
                 wins,
                 aggs: aggs.iter().map(|(a, _)| a.clone()).collect(),
                 has_range,
-                pending: Vec::new(),
+                pending: Pending::default(),
                 pending_t: i64::MIN,
+                ranges,
                 kept: 0,
                 parts_open: 0,
                 scratch: Vec::new(),
