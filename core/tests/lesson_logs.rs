@@ -170,6 +170,36 @@ fn record(lab: &Lab) -> Value {
             "replays": lab.firehose.replays,
         });
     }
+    // The SQL lessons: every run, what went in and what came out.
+    if !lab.sql.runs.is_empty() {
+        let runs: Vec<Value> = lab
+            .sql
+            .runs
+            .iter()
+            .map(|r| {
+                let stream = r.result_stream().map(|s| r.plan.streams[s].name.clone());
+                let first: Vec<Value> = r
+                    .results()
+                    .take(8)
+                    .map(|o| json!({"rowtime": o.rowtime, "values": o.values}))
+                    .collect();
+                json!({
+                    "feed": r.feed,
+                    "features": kinesis_lab_core::lesson::sql::features(&r.plan),
+                    "input_rows": r.input.len(),
+                    "spike_ms": r.spike_ms,
+                    "result_stream": stream,
+                    "result_rows": r.results().count(),
+                    "rows_written": r.output.len(),
+                    "windows_fired": r.windows_fired,
+                    "late": r.late,
+                    "row_errors": r.row_errors,
+                    "first_results": first,
+                })
+            })
+            .collect();
+        out["sql"] = Value::from(runs);
+    }
     out
 }
 
