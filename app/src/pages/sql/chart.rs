@@ -143,7 +143,8 @@ fn draw(el: &web_sys::HtmlCanvasElement, column: &str, series: &[(String, Vec<(f
     if x1 - x0 < 1.0 {
         x1 = x0 + 1.0;
     }
-    let pad = ((y1 - y0) * 0.1).max(1e-6);
+    // A flat line still gets a readable axis around its value.
+    let pad = if y1 - y0 < 1e-9 { (y0.abs() * 0.1).max(1.0) } else { (y1 - y0) * 0.1 };
     let (y0, y1) = (y0 - pad, y1 + pad);
     let mut chart = ChartBuilder::on(&root)
         .margin(px(12.0))

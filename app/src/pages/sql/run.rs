@@ -102,6 +102,9 @@ pub struct Snap {
     pub ticks: Vec<i64>,
     pub slide: Option<SlideFrame>,
     pub has_windows: bool,
+    /// The window of a tumbling table function (TOP_K_ITEMS_TUMBLING,
+    /// COUNT_DISTINCT_ITEMS_TUMBLING), ms: the timeline marks its edges.
+    pub tumbling_fn_ms: Option<i64>,
 }
 
 pub struct RunConfig {
@@ -181,6 +184,16 @@ fn group_column(plan: &Plan, stream: usize) -> Option<usize> {
             }
         })?;
         p.columns.get(item).copied()
+    })
+}
+
+fn tumbling_fn_ms(plan: &Plan) -> Option<i64> {
+    use kinesis_lab_core::analytics::plan::{From, TableFn};
+    plan.pumps.iter().find_map(|p| match &p.query.from {
+        From::TableFn { func: TableFn::TopK { window_s, .. } | TableFn::CountDistinct { window_s, .. }, .. } => {
+            Some(*window_s as i64 * 1000)
+        }
+        _ => None,
     })
 }
 
@@ -458,6 +471,7 @@ impl SqlRun {
             ticks: self.ticks.iter().copied().collect(),
             slide: slide_of(&self.plan),
             has_windows: has_windows(&self.plan),
+            tumbling_fn_ms: tumbling_fn_ms(&self.plan),
         }
     }
 }

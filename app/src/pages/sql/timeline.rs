@@ -30,6 +30,7 @@ fn range(s: &Snap) -> (i64, i64, i64) {
             Some(SlideFrame::Range(ms)) => Some(ms),
             _ => None,
         })
+        .or(s.tumbling_fn_ms)
         .unwrap_or(60_000)
         .clamp(1_000, 3_600_000);
     let now = s.engine_ms;
@@ -105,6 +106,14 @@ fn draw(s: &Snap, lang: i18n::Lang) -> AnyView {
         v
     };
     let now_x = x(s.engine_ms);
+    // A tumbling table function's windows (aligned to the epoch, as STEP is).
+    let edges: Vec<f64> = match s.tumbling_fn_ms {
+        Some(w) if w > 0 && visible.is_empty() => {
+            let first = t0.div_euclid(w) * w + w;
+            (0..64).map(|i| first + i * w).take_while(|&t| t < t1).map(x).collect()
+        }
+        _ => Vec::new(),
+    };
     let bracket = s.slide.and_then(|f| {
         let last = *s.ticks.last()?;
         let from = match f {
@@ -169,6 +178,9 @@ fn draw(s: &Snap, lang: i18n::Lang) -> AnyView {
                 <text class="lane-label mono" x="4" y=lane_y(i) + lane_h / 2.0 + 4.0><title>{k.to_string()}</title>{truncate(k)}</text>
             }).collect_view()}
             {boxes}
+            {edges.iter().map(|&ex| view! {
+                <line class="win-edge" x1=ex x2=ex y1=TOP + 2.0 y2=height - 18.0 />
+            }).collect_view()}
             <line class="now" x1=now_x x2=now_x y1=TOP - 6.0 y2=height - 18.0 />
         </svg>
         {(hidden > 0).then(|| view! { <p class="help">{format!("+{} {}", i18n::int(lang, hidden as u64), T::SqlMoreKeys.get(lang))}</p> })}
