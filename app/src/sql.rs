@@ -75,7 +75,12 @@ impl Compiler {
     /// first request.
     pub fn new(on_answer: impl Fn(Answer) + 'static) -> Compiler {
         Compiler {
-            inner: Rc::new(RefCell::new(Inner { worker: None, ready: false, queued: None, closures: Vec::new() })),
+            inner: Rc::new(RefCell::new(Inner {
+                worker: None,
+                ready: false,
+                queued: None,
+                closures: Vec::new(),
+            })),
             on_answer: Rc::new(on_answer),
         }
     }
@@ -90,7 +95,9 @@ impl Compiler {
             if data.as_string().as_deref() == Some("ready") {
                 let Some(inner) = weak.upgrade() else { return };
                 let queued = {
-                    let Ok(mut i) = inner.try_borrow_mut() else { return };
+                    let Ok(mut i) = inner.try_borrow_mut() else {
+                        return;
+                    };
                     i.ready = true;
                     i.queued.take()
                 };
@@ -104,14 +111,20 @@ impl Compiler {
             let text = data.as_string().unwrap_or_default();
             match serde_json::from_str::<Reply>(&text) {
                 Ok(r) => answer(Answer::Reply(r)),
-                Err(e) => answer(Answer::Failed(format!("the SQL compiler sent an answer the page does not understand ({e})"))),
+                Err(e) => answer(Answer::Failed(format!(
+                    "the SQL compiler sent an answer the page does not understand ({e})"
+                ))),
             }
         });
         let weak = Rc::downgrade(&self.inner);
         let answer = self.on_answer.clone();
         let on_error = Closure::<dyn FnMut(ErrorEvent)>::new(move |e: ErrorEvent| {
             e.prevent_default();
-            let msg = if e.message().is_empty() { "the SQL compiler could not be loaded".to_string() } else { e.message() };
+            let msg = if e.message().is_empty() {
+                "the SQL compiler could not be loaded".to_string()
+            } else {
+                e.message()
+            };
             // Forget the dead worker; the next request starts a fresh one.
             if let Some(inner) = weak.upgrade() {
                 if let Ok(mut i) = inner.try_borrow_mut() {
@@ -137,15 +150,25 @@ impl Compiler {
     /// Sends a request (starting the worker if needed). A request made
     /// before the worker is ready replaces any queued one.
     pub fn compile(&self, req: &Request) {
-        let Ok(text) = serde_json::to_string(req) else { return };
-        let needs_start = self.inner.try_borrow().map(|i| i.worker.is_none()).unwrap_or(false);
+        let Ok(text) = serde_json::to_string(req) else {
+            return;
+        };
+        let needs_start = self
+            .inner
+            .try_borrow()
+            .map(|i| i.worker.is_none())
+            .unwrap_or(false);
         if needs_start {
             if let Err(e) = self.start() {
-                (self.on_answer)(Answer::Failed(format!("could not start the SQL compiler: {e}")));
+                (self.on_answer)(Answer::Failed(format!(
+                    "could not start the SQL compiler: {e}"
+                )));
                 return;
             }
         }
-        let Ok(mut i) = self.inner.try_borrow_mut() else { return };
+        let Ok(mut i) = self.inner.try_borrow_mut() else {
+            return;
+        };
         if i.ready {
             if let Some(w) = i.worker.as_ref() {
                 if let Err(e) = w.post_message(&JsValue::from_str(&text)) {
@@ -175,6 +198,9 @@ impl Compiler {
 
 fn describe(v: &JsValue) -> String {
     v.as_string()
-        .or_else(|| v.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message())))
+        .or_else(|| {
+            v.dyn_ref::<js_sys::Error>()
+                .map(|e| String::from(e.message()))
+        })
         .unwrap_or_else(|| format!("{v:?}"))
 }

@@ -46,7 +46,10 @@ struct Reply {
 
 fn whole_text_error(message: String) -> SqlError {
     let at = Pos { line: 1, column: 1 };
-    SqlError { span: Span { start: at, end: at }, kind: SqlErrorKind::Other(message) }
+    SqlError {
+        span: Span { start: at, end: at },
+        kind: SqlErrorKind::Other(message),
+    }
 }
 
 /// The token class as the page's CSS names it (`sql-tok-keyword`…).
@@ -63,7 +66,12 @@ fn answer(text: &str) -> Reply {
                 .ok()
                 .and_then(|v| v.get("id").and_then(|i| i.as_u64()))
                 .unwrap_or(0);
-            return Reply { id, tokens: Vec::new(), plan: None, errors: vec![whole_text_error(format!("request: {e}"))] };
+            return Reply {
+                id,
+                tokens: Vec::new(),
+                plan: None,
+                errors: vec![whole_text_error(format!("request: {e}"))],
+            };
         }
     };
     if req.sql.chars().count() > MAX_SQL {
@@ -71,7 +79,9 @@ fn answer(text: &str) -> Reply {
             id: req.id,
             tokens: Vec::new(),
             plan: None,
-            errors: vec![whole_text_error(format!("the SQL text is longer than {MAX_SQL} characters"))],
+            errors: vec![whole_text_error(format!(
+                "the SQL text is longer than {MAX_SQL} characters"
+            ))],
         };
     }
     let tokens = highlight(&req.sql)
@@ -79,8 +89,18 @@ fn answer(text: &str) -> Reply {
         .map(|t| (t.start, t.end, class_name(format!("{:?}", t.class))))
         .collect();
     match compile(&req.sql, &req.schema, &req.tables) {
-        Ok(plan) => Reply { id: req.id, tokens, plan: Some(plan), errors: Vec::new() },
-        Err(errors) => Reply { id: req.id, tokens, plan: None, errors },
+        Ok(plan) => Reply {
+            id: req.id,
+            tokens,
+            plan: Some(plan),
+            errors: Vec::new(),
+        },
+        Err(errors) => Reply {
+            id: req.id,
+            tokens,
+            plan: None,
+            errors,
+        },
     }
 }
 
@@ -91,7 +111,8 @@ fn main() {
         let text = e.data().as_string().unwrap_or_default();
         let reply = answer(&text);
         // Serialising plain data with string keys cannot fail; answer something anyway.
-        let json = serde_json::to_string(&reply).unwrap_or_else(|_| format!("{{\"id\":{}}}", reply.id));
+        let json =
+            serde_json::to_string(&reply).unwrap_or_else(|_| format!("{{\"id\":{}}}", reply.id));
         let _ = out.post_message(&JsValue::from_str(&json));
     });
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));

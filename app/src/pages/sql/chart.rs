@@ -45,13 +45,17 @@ fn series(out: &StreamView, col: usize) -> Vec<(String, Vec<(f64, f64)>)> {
     let group = out.group.filter(|&g| g != col);
     let mut by: BTreeMap<String, Vec<(f64, f64)>> = BTreeMap::new();
     for r in &out.rows {
-        let Some(y) = r.values.get(col).and_then(number) else { continue };
+        let Some(y) = r.values.get(col).and_then(number) else {
+            continue;
+        };
         let key = group.and_then(|g| match r.values.get(g) {
             Some(Value::Str(s)) => Some(s.to_string()),
             _ => None,
         });
         let x = (r.rowtime - EPOCH_MS as i64) as f64 / 1000.0;
-        by.entry(key.unwrap_or_else(|| out.columns[col].clone())).or_default().push((x, y));
+        by.entry(key.unwrap_or_else(|| out.columns[col].clone()))
+            .or_default()
+            .push((x, y));
     }
     by.into_iter().take(MAX_SERIES).collect()
 }
@@ -119,9 +123,17 @@ pub fn SqlChart(sq: Sq) -> impl IntoView {
     }
 }
 
-fn draw(el: &web_sys::HtmlCanvasElement, column: &str, series: &[(String, Vec<(f64, f64)>)], lang: Lang) -> Option<()> {
+fn draw(
+    el: &web_sys::HtmlCanvasElement,
+    column: &str,
+    series: &[(String, Vec<(f64, f64)>)],
+    lang: Lang,
+) -> Option<()> {
     let dpr = browser::device_pixel_ratio();
-    let (w, h) = (el.client_width().max(200) as f64, el.client_height().max(160) as f64);
+    let (w, h) = (
+        el.client_width().max(200) as f64,
+        el.client_height().max(160) as f64,
+    );
     el.set_width((w * dpr) as u32);
     el.set_height((h * dpr) as u32);
     let px = |v: f64| (v * dpr) as i32;
@@ -144,7 +156,11 @@ fn draw(el: &web_sys::HtmlCanvasElement, column: &str, series: &[(String, Vec<(f
         x1 = x0 + 1.0;
     }
     // A flat line still gets a readable axis around its value.
-    let pad = if y1 - y0 < 1e-9 { (y0.abs() * 0.1).max(1.0) } else { (y1 - y0) * 0.1 };
+    let pad = if y1 - y0 < 1e-9 {
+        (y0.abs() * 0.1).max(1.0)
+    } else {
+        (y1 - y0) * 0.1
+    };
     let (y0, y1) = (y0 - pad, y1 + pad);
     let mut chart = ChartBuilder::on(&root)
         .margin(px(12.0))
@@ -167,11 +183,16 @@ fn draw(el: &web_sys::HtmlCanvasElement, column: &str, series: &[(String, Vec<(f
     for (i, (name, pts)) in series.iter().enumerate() {
         let c = COLOURS[i % COLOURS.len()];
         chart
-            .draw_series(LineSeries::new(pts.iter().copied(), c.stroke_width(px(2.0) as u32)))
+            .draw_series(LineSeries::new(
+                pts.iter().copied(),
+                c.stroke_width(px(2.0) as u32),
+            ))
             .ok()?
             .label(name.clone())
             .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], c.stroke_width(3)));
-        chart.draw_series(pts.iter().map(|&p| Circle::new(p, px(2.5), c.filled()))).ok()?;
+        chart
+            .draw_series(pts.iter().map(|&p| Circle::new(p, px(2.5), c.filled())))
+            .ok()?;
     }
     if series.len() > 1 {
         chart

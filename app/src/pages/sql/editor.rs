@@ -40,7 +40,11 @@ pub fn offset(text: &str, pos: Pos) -> usize {
 }
 
 /// The text cut into runs, each with its token class and whether an error covers it.
-pub fn segments(text: &str, tokens: &[(usize, usize, String)], errors: &[(usize, usize)]) -> Vec<(String, Option<String>, bool)> {
+pub fn segments(
+    text: &str,
+    tokens: &[(usize, usize, String)],
+    errors: &[(usize, usize)],
+) -> Vec<(String, Option<String>, bool)> {
     let len = text.len();
     let mut cuts = vec![0, len];
     for &(s, e, _) in tokens {
@@ -64,7 +68,10 @@ pub fn segments(text: &str, tokens: &[(usize, usize, String)], errors: &[(usize,
         while ti < tokens.len() && tokens[ti].1 <= a {
             ti += 1;
         }
-        let class = tokens.get(ti).filter(|t| t.0 <= a && b <= t.1).map(|t| t.2.clone());
+        let class = tokens
+            .get(ti)
+            .filter(|t| t.0 <= a && b <= t.1)
+            .map(|t| t.2.clone());
         let err = errors.iter().any(|&(s, e)| s <= a && b <= e);
         match out.last_mut() {
             Some(last) if last.1 == class && last.2 == err => last.0.push_str(&text[a..b]),
@@ -80,7 +87,11 @@ pub fn error_range(text: &str, e: &SqlError) -> (usize, usize) {
     let s = offset(text, e.span.start);
     let mut t = offset(text, e.span.end).max(s);
     if t == s {
-        t = text[s..].chars().next().map(|c| s + c.len_utf8()).unwrap_or(s);
+        t = text[s..]
+            .chars()
+            .next()
+            .map(|c| s + c.len_utf8())
+            .unwrap_or(s);
     }
     (s, t)
 }
@@ -95,13 +106,27 @@ pub fn Editor(sq: Sq) -> impl IntoView {
         let text = sq.sql.get();
         let reply = sq.reply.get();
         let (tokens, errors) = match &reply {
-            Some((_, r)) => (r.tokens.clone(), r.errors.iter().map(|e| error_range(&text, e)).collect::<Vec<_>>()),
+            Some((_, r)) => (
+                r.tokens.clone(),
+                r.errors
+                    .iter()
+                    .map(|e| error_range(&text, e))
+                    .collect::<Vec<_>>(),
+            ),
             None => (Vec::new(), Vec::new()),
         };
         let at_end = errors.iter().any(|&(s, _)| s >= text.len());
         let mut segs = segments(&text, &tokens, &errors);
         // A trailing newline needs a character after it for the <pre> to be as tall as the textarea.
-        segs.push((if at_end { " ".into() } else { "\u{200b}".into() }, None, at_end));
+        segs.push((
+            if at_end {
+                " ".into()
+            } else {
+                "\u{200b}".into()
+            },
+            None,
+            at_end,
+        ));
         segs.into_iter()
             .map(|(t, class, err)| {
                 let class = match (class, err) {
@@ -211,16 +236,32 @@ mod tests {
         // « is two bytes: column 4 is after it.
         assert_eq!(&text[offset(text, Pos { line: 2, column: 4 })..][..1], "x");
         // Past the line's end: the end of that line; past the text: its end.
-        assert_eq!(offset(text, Pos { line: 1, column: 99 }), 6);
+        assert_eq!(
+            offset(
+                text,
+                Pos {
+                    line: 1,
+                    column: 99
+                }
+            ),
+            6
+        );
         assert_eq!(offset(text, Pos { line: 9, column: 1 }), text.len());
     }
 
     #[test]
     fn segments_cover_the_text_once_with_classes_and_errors() {
         let text = "SELECT a FROM t";
-        let tokens = vec![(0, 6, "keyword".to_string()), (7, 8, "ident".into()), (9, 13, "keyword".into())];
+        let tokens = vec![
+            (0, 6, "keyword".to_string()),
+            (7, 8, "ident".into()),
+            (9, 13, "keyword".into()),
+        ];
         let err = SqlError {
-            span: Span { start: Pos { line: 1, column: 8 }, end: Pos { line: 1, column: 8 } },
+            span: Span {
+                start: Pos { line: 1, column: 8 },
+                end: Pos { line: 1, column: 8 },
+            },
             kind: SqlErrorKind::Other("x".into()),
         };
         let range = error_range(text, &err);
@@ -228,7 +269,9 @@ mod tests {
         let segs = segments(text, &tokens, &[range]);
         let joined: String = segs.iter().map(|s| s.0.as_str()).collect();
         assert_eq!(joined, text);
-        assert!(segs.iter().any(|s| s.0 == "a" && s.1.as_deref() == Some("ident") && s.2));
+        assert!(segs
+            .iter()
+            .any(|s| s.0 == "a" && s.1.as_deref() == Some("ident") && s.2));
         // Stale tokens past the end and inside a character are ignored, not a panic.
         let segs = segments("é", &[(1, 5, "keyword".into())], &[(0, 9)]);
         assert_eq!(segs.iter().map(|s| s.0.as_str()).collect::<String>(), "é");

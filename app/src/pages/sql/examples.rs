@@ -137,9 +137,12 @@ mod tests {
     #[test]
     fn every_example_has_a_template_and_a_schema_that_reads_its_records() {
         for ex in EXAMPLES {
-            let t = Template::parse(ex.template.trim()).unwrap_or_else(|e| panic!("{}: {e:?}", ex.id));
+            let t =
+                Template::parse(ex.template.trim()).unwrap_or_else(|e| panic!("{}: {e:?}", ex.id));
             let mut f = Filler::new(1, "test");
-            let sample: Vec<String> = (0..20).map(|i| f.render(&t, i, 1_767_225_600_000 + i * 100)).collect();
+            let sample: Vec<String> = (0..20)
+                .map(|i| f.render(&t, i, 1_767_225_600_000 + i * 100))
+                .collect();
             let schema = match ex.schema {
                 Some(s) => RecordSchema::from_json(s).unwrap_or_else(|e| panic!("{}: {e}", ex.id)),
                 None => {
@@ -148,10 +151,13 @@ mod tests {
                 }
             };
             for r in &sample {
-                schema.row(r.as_bytes()).unwrap_or_else(|e| panic!("{}: {r}: {e}", ex.id));
+                schema
+                    .row(r.as_bytes())
+                    .unwrap_or_else(|e| panic!("{}: {r}: {e}", ex.id));
             }
             if let Some((name, csv)) = ex.reference {
-                load_table(name, csv.as_bytes(), TableFormat::Csv, None).unwrap_or_else(|e| panic!("{}: {e}", ex.id));
+                load_table(name, csv.as_bytes(), TableFormat::Csv, None)
+                    .unwrap_or_else(|e| panic!("{}: {e}", ex.id));
             }
         }
     }

@@ -37,7 +37,13 @@ use leptos::prelude::*;
 use run::{RunConfig, Snap, SqlRun, MAX_RATE};
 
 /// Time-scale choices (simulated ms per real second ×1000).
-pub const SPEEDS: [(u32, &str); 5] = [(1000, "1×"), (5_000, "5×"), (10_000, "10×"), (30_000, "30×"), (60_000, "60×")];
+pub const SPEEDS: [(u32, &str); 5] = [
+    (1000, "1×"),
+    (5_000, "5×"),
+    (10_000, "10×"),
+    (30_000, "30×"),
+    (60_000, "60×"),
+];
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum CompilerState {
@@ -79,29 +85,45 @@ pub struct Sq {
 
 impl Sq {
     pub fn field_error(&self, id: &'static str) -> Option<String> {
-        self.field_errors.with(|v| v.iter().find(|(f, _)| *f == id).map(|(_, m)| m.clone()))
+        self.field_errors
+            .with(|v| v.iter().find(|(f, _)| *f == id).map(|(_, m)| m.clone()))
     }
 }
 
 fn wall_ms() -> f64 {
-    web_sys::window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or(0.0)
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map(|p| p.now())
+        .unwrap_or(0.0)
 }
 
 /// A schema discovered from sample records of `template`, as JSON text.
 fn discovered(template: &str) -> Result<String, String> {
     let t = Template::parse(template.trim()).map_err(|e| format!("{e:?}"))?;
     let mut f = Filler::new(7, "sql.discover");
-    let sample: Vec<String> = (0..20).map(|i| f.render(&t, i, run::EPOCH_MS + i * 250)).collect();
+    let sample: Vec<String> = (0..20)
+        .map(|i| f.render(&t, i, run::EPOCH_MS + i * 250))
+        .collect();
     let refs: Vec<&[u8]> = sample.iter().map(|s| s.as_bytes()).collect();
     discover(&refs).map(|s| s.to_json()).map_err(|e| e.en())
 }
 
 /// The output stream shown first: the last declared stream, else the last one.
 fn default_stream(plan: &Plan) -> Option<usize> {
-    let outs: Vec<usize> = plan.streams.iter().enumerate().filter(|(_, s)| s.kind != StreamKind::Input).map(|(i, _)| i).collect();
+    let outs: Vec<usize> = plan
+        .streams
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.kind != StreamKind::Input)
+        .map(|(i, _)| i)
+        .collect();
     outs.iter()
         .rev()
-        .find(|&&i| plan.streams[i].name.eq_ignore_ascii_case("DESTINATION_SQL_STREAM"))
+        .find(|&&i| {
+            plan.streams[i]
+                .name
+                .eq_ignore_ascii_case("DESTINATION_SQL_STREAM")
+        })
         .or(outs.last())
         .copied()
 }
@@ -116,14 +138,17 @@ pub fn SqlPage() -> impl IntoView {
     let schema_text = RwSignal::new(String::new());
     let ref_name = RwSignal::new(String::new());
     let ref_csv = RwSignal::new(String::new());
-    let schema = Memo::new(move |_| RecordSchema::from_json(&schema_text.get()).map_err(|e| e.en()));
+    let schema =
+        Memo::new(move |_| RecordSchema::from_json(&schema_text.get()).map_err(|e| e.en()));
     let table = Memo::new(move |_| -> TableParse {
         let csv = ref_csv.get();
         let name = ref_name.get();
         if csv.trim().is_empty() {
             return Ok(None);
         }
-        load_table(name.trim(), csv.as_bytes(), TableFormat::Csv, None).map(Some).map_err(|e| e.en())
+        load_table(name.trim(), csv.as_bytes(), TableFormat::Csv, None)
+            .map(Some)
+            .map_err(|e| e.en())
     });
     let reply = RwSignal::new(None::<(String, Reply)>);
     let compiler_state = RwSignal::new(CompilerState::Loading);
@@ -177,13 +202,25 @@ pub fn SqlPage() -> impl IntoView {
             match &tbl {
                 Ok(Some((d, r))) if d.name == def.name => rows.push(r.clone()),
                 Err(e) => errors.push(("sql-ref", e.clone())),
-                _ => errors.push(("sql-ref", format!("{}: {}", T::SqlReference.get(lang), def.name))),
+                _ => errors.push((
+                    "sql-ref",
+                    format!("{}: {}", T::SqlReference.get(lang), def.name),
+                )),
             }
         }
         field_errors.set(errors.clone());
-        let (Some(tpl), Some(sch), true) = (tpl, sch, errors.is_empty()) else { return };
+        let (Some(tpl), Some(sch), true) = (tpl, sch, errors.is_empty()) else {
+            return;
+        };
         let first = default_stream(&plan);
-        match SqlRun::new(RunConfig { plan, tables: rows, schema: sch, template: tpl, rate: r, seed: 1 }) {
+        match SqlRun::new(RunConfig {
+            plan,
+            tables: rows,
+            schema: sch,
+            template: tpl,
+            rate: r,
+            seed: 1,
+        }) {
             Ok(new_run) => {
                 clock.reset();
                 run.set_value(Some(new_run));
@@ -205,8 +242,16 @@ pub fn SqlPage() -> impl IntoView {
         let req = Request {
             id,
             sql: text,
-            schema: schema.get_untracked().map(|s| s.schema()).unwrap_or_default(),
-            tables: table.get_untracked().ok().flatten().map(|(d, _)| vec![d]).unwrap_or_default(),
+            schema: schema
+                .get_untracked()
+                .map(|s| s.schema())
+                .unwrap_or_default(),
+            tables: table
+                .get_untracked()
+                .ok()
+                .flatten()
+                .map(|(d, _)| vec![d])
+                .unwrap_or_default(),
         };
         if compiler_state.get_untracked() != CompilerState::Loading {
             compiler_state.set(CompilerState::Busy);
@@ -263,9 +308,12 @@ pub fn SqlPage() -> impl IntoView {
 
     let run_now = Callback::new(move |_| {
         let text = sql.get_untracked();
-        let fresh = reply.with_untracked(|r| r.as_ref().is_some_and(|(t, _)| *t == text)) && !edit_pending.get_value();
+        let fresh = reply.with_untracked(|r| r.as_ref().is_some_and(|(t, _)| *t == text))
+            && !edit_pending.get_value();
         if fresh && compiler_state.get_untracked() == CompilerState::Ready {
-            if let Some(plan) = reply.with_untracked(|r| r.as_ref().and_then(|(_, r)| r.plan.clone())) {
+            if let Some(plan) =
+                reply.with_untracked(|r| r.as_ref().and_then(|(_, r)| r.plan.clone()))
+            {
                 start_run(plan);
             }
             return;
@@ -326,7 +374,11 @@ pub fn SqlPage() -> impl IntoView {
             None => schema_text.set(discovered(ex.template).unwrap_or_default()),
         }
         let (name, csv) = ex.reference.unwrap_or(("", ""));
-        ref_name.set(if name.is_empty() { "CompanyName".into() } else { name.to_owned() });
+        ref_name.set(if name.is_empty() {
+            "CompanyName".into()
+        } else {
+            name.to_owned()
+        });
         ref_csv.set(csv.to_owned());
         field_errors.set(Vec::new());
         if start {
@@ -358,7 +410,9 @@ pub fn SqlPage() -> impl IntoView {
         }
         if over {
             clock.running.set(false);
-            notice.set(Some(T::SqlBackPaused.get(ctx.lang.get_untracked()).to_owned()));
+            notice.set(Some(
+                T::SqlBackPaused.get(ctx.lang.get_untracked()).to_owned(),
+            ));
         }
         if let Some(e) = stopped {
             clock.running.set(false);

@@ -145,7 +145,10 @@ pub struct SqlRun {
 
 fn is_numeric(ty: kinesis_lab_core::analytics::SqlType) -> bool {
     use kinesis_lab_core::analytics::SqlType as S;
-    matches!(ty, S::TinyInt | S::SmallInt | S::Integer | S::BigInt | S::Real | S::Double | S::Decimal { .. })
+    matches!(
+        ty,
+        S::TinyInt | S::SmallInt | S::Integer | S::BigInt | S::Real | S::Double | S::Decimal { .. }
+    )
 }
 
 /// The sliding frame of the first sliding pump (the timeline draws one).
@@ -169,30 +172,40 @@ fn is_text(ty: kinesis_lab_core::analytics::SqlType) -> bool {
 /// line per value of it.
 fn group_column(plan: &Plan, stream: usize) -> Option<usize> {
     use kinesis_lab_core::analytics::plan::{Expr, From, TableFn};
-    plan.pumps.iter().filter(|p| p.target == stream).find_map(|p| {
-        let q = &p.query;
-        let item = q.select.iter().enumerate().position(|(i, e)| {
-            let text = q.types.get(i).copied().is_some_and(is_text);
-            text && match (&q.shape, e) {
-                (Shape::Tumbling { time_key, .. }, Expr::Key(k)) => k != time_key,
-                (Shape::Stagger { .. } | Shape::EventTime { .. }, Expr::Key(_)) => true,
-                (Shape::Sliding { windows, .. }, Expr::Col(c)) => {
-                    windows.first().is_some_and(|w| w.partition.contains(&Expr::Col(*c)))
+    plan.pumps
+        .iter()
+        .filter(|p| p.target == stream)
+        .find_map(|p| {
+            let q = &p.query;
+            let item = q.select.iter().enumerate().position(|(i, e)| {
+                let text = q.types.get(i).copied().is_some_and(is_text);
+                text && match (&q.shape, e) {
+                    (Shape::Tumbling { time_key, .. }, Expr::Key(k)) => k != time_key,
+                    (Shape::Stagger { .. } | Shape::EventTime { .. }, Expr::Key(_)) => true,
+                    (Shape::Sliding { windows, .. }, Expr::Col(c)) => windows
+                        .first()
+                        .is_some_and(|w| w.partition.contains(&Expr::Col(*c))),
+                    (Shape::Rows, Expr::Col(0)) => matches!(
+                        q.from,
+                        From::TableFn {
+                            func: TableFn::TopK { .. },
+                            ..
+                        }
+                    ),
+                    _ => false,
                 }
-                (Shape::Rows, Expr::Col(0)) => matches!(q.from, From::TableFn { func: TableFn::TopK { .. }, .. }),
-                _ => false,
-            }
-        })?;
-        p.columns.get(item).copied()
-    })
+            })?;
+            p.columns.get(item).copied()
+        })
 }
 
 fn tumbling_fn_ms(plan: &Plan) -> Option<i64> {
     use kinesis_lab_core::analytics::plan::{From, TableFn};
     plan.pumps.iter().find_map(|p| match &p.query.from {
-        From::TableFn { func: TableFn::TopK { window_s, .. } | TableFn::CountDistinct { window_s, .. }, .. } => {
-            Some(*window_s as i64 * 1000)
-        }
+        From::TableFn {
+            func: TableFn::TopK { window_s, .. } | TableFn::CountDistinct { window_s, .. },
+            ..
+        } => Some(*window_s as i64 * 1000),
         _ => None,
     })
 }
@@ -200,7 +213,10 @@ fn tumbling_fn_ms(plan: &Plan) -> Option<i64> {
 fn has_windows(plan: &Plan) -> bool {
     plan.pumps.iter().any(|p| {
         !matches!(p.query.shape, Shape::Rows | Shape::Sliding { .. })
-            || !matches!(p.query.from, kinesis_lab_core::analytics::plan::From::Stream { .. })
+            || !matches!(
+                p.query.from,
+                kinesis_lab_core::analytics::plan::From::Stream { .. }
+            )
     })
 }
 
@@ -265,8 +281,15 @@ impl SqlRun {
                 if t >= slot_end {
                     break;
                 }
-                let data = self.filler.render(&self.template, self.sent, t).into_bytes();
-                entries.push(PutEntry { partition_key: format!("k{}", self.sent % 16), explicit_hash_key: None, data });
+                let data = self
+                    .filler
+                    .render(&self.template, self.sent, t)
+                    .into_bytes();
+                entries.push(PutEntry {
+                    partition_key: format!("k{}", self.sent % 16),
+                    explicit_hash_key: None,
+                    data,
+                });
                 at = t;
                 self.sent += 1;
             }
@@ -313,11 +336,16 @@ impl SqlRun {
         let started = wall();
         let mut done = 0usize;
         while let Some(p) = self.pending.front() {
-            if self.stopped.is_some() || done >= ROW_BUDGET || (done % 64 == 0 && done > 0 && wall() - started > FRAME_MS) {
+            if self.stopped.is_some()
+                || done >= ROW_BUDGET
+                || (done % 64 == 0 && done > 0 && wall() - started > FRAME_MS)
+            {
                 break;
             }
             let (rowtime, arrival) = (p.rowtime, p.arrival);
-            let Some(p) = self.pending.pop_front() else { break };
+            let Some(p) = self.pending.pop_front() else {
+                break;
+            };
             done += 1;
             self.advance(rowtime);
             match self.schema.row(&p.data) {
@@ -404,12 +432,38 @@ impl SqlRun {
                     }
                 }
                 SqlEvent::RowIn { .. } => {}
-                SqlEvent::WindowOpen { pump, key, start, end } => {
-                    self.open.insert((pump, key.clone(), start), WinBox { pump, key, start, end, rows: None });
+                SqlEvent::WindowOpen {
+                    pump,
+                    key,
+                    start,
+                    end,
+                } => {
+                    self.open.insert(
+                        (pump, key.clone(), start),
+                        WinBox {
+                            pump,
+                            key,
+                            start,
+                            end,
+                            rows: None,
+                        },
+                    );
                 }
-                SqlEvent::WindowFire { pump, key, start, end, rows } => {
+                SqlEvent::WindowFire {
+                    pump,
+                    key,
+                    start,
+                    end,
+                    rows,
+                } => {
                     self.open.remove(&(pump, key.clone(), start));
-                    self.fired.push_back(WinBox { pump, key, start, end, rows: Some(rows) });
+                    self.fired.push_back(WinBox {
+                        pump,
+                        key,
+                        start,
+                        end,
+                        rows: Some(rows),
+                    });
                     if self.fired.len() > KEEP_FIRED {
                         self.fired.pop_front();
                     }
@@ -450,7 +504,11 @@ impl SqlRun {
                 columns: s.columns.iter().map(|c| c.name.clone()).collect(),
                 numeric: s.columns.iter().map(|c| is_numeric(c.ty)).collect(),
                 group: group_column(&self.plan, i),
-                rows: self.outputs.get(i).map(|q| q.iter().cloned().collect()).unwrap_or_default(),
+                rows: self
+                    .outputs
+                    .get(i)
+                    .map(|q| q.iter().cloned().collect())
+                    .unwrap_or_default(),
                 total: self.out_totals.get(i).copied().unwrap_or(0),
             })
             .collect();
@@ -488,7 +546,9 @@ pub fn cell(v: &Value) -> String {
             } else if d.is_finite() {
                 let s = format!("{d:.4}");
                 let s = s.trim_end_matches('0');
-                s.strip_suffix('.').map(|x| format!("{x}.0")).unwrap_or_else(|| s.to_owned())
+                s.strip_suffix('.')
+                    .map(|x| format!("{x}.0"))
+                    .unwrap_or_else(|| s.to_owned())
             } else {
                 d.to_string()
             }

@@ -39,8 +39,13 @@ fn range(s: &Snap) -> (i64, i64, i64) {
 
 /// A label step that gives at most about 8 labels.
 fn label_step(span: i64) -> i64 {
-    const STEPS: [i64; 10] = [1_000, 2_000, 5_000, 10_000, 15_000, 30_000, 60_000, 120_000, 300_000, 600_000];
-    STEPS.into_iter().find(|s| span / s <= 8).unwrap_or(1_800_000)
+    const STEPS: [i64; 10] = [
+        1_000, 2_000, 5_000, 10_000, 15_000, 30_000, 60_000, 120_000, 300_000, 600_000,
+    ];
+    STEPS
+        .into_iter()
+        .find(|s| span / s <= 8)
+        .unwrap_or(1_800_000)
 }
 
 #[component]
@@ -59,12 +64,18 @@ pub fn Timeline(sq: Sq) -> impl IntoView {
 
 fn draw(s: &Snap, lang: i18n::Lang) -> AnyView {
     if !s.has_windows && s.slide.is_none() {
-        return view! { <p class="help" id="sql-timeline-none">{T::SqlTimelineNone.get(lang)}</p> }.into_any();
+        return view! { <p class="help" id="sql-timeline-none">{T::SqlTimelineNone.get(lang)}</p> }
+            .into_any();
     }
     let (t0, t1, _width) = range(s);
     let span = (t1 - t0).max(1) as f64;
     let x = move |t: i64| LABEL_W + (t - t0).clamp(0, t1 - t0) as f64 / span * (W - LABEL_W);
-    let visible: Vec<&WinBox> = s.fired.iter().chain(s.open.iter()).filter(|b| b.end > t0 && b.start < t1).collect();
+    let visible: Vec<&WinBox> = s
+        .fired
+        .iter()
+        .chain(s.open.iter())
+        .filter(|b| b.end > t0 && b.start < t1)
+        .collect();
     let keys: BTreeSet<&str> = visible.iter().map(|b| b.key.as_str()).collect();
     let shown: Vec<&str> = keys.iter().take(MAX_LANES).copied().collect();
     let hidden = keys.len().saturating_sub(shown.len());
@@ -85,7 +96,11 @@ fn draw(s: &Snap, lang: i18n::Lang) -> AnyView {
             }
         };
         let slot = &mut rows_end[at].1;
-        let r = slot.iter().position(|&e| e <= b.start).unwrap_or(slot.len()).min(3);
+        let r = slot
+            .iter()
+            .position(|&e| e <= b.start)
+            .unwrap_or(slot.len())
+            .min(3);
         if r == slot.len() {
             slot.push(b.end);
         } else {
@@ -99,9 +114,17 @@ fn draw(s: &Snap, lang: i18n::Lang) -> AnyView {
     let lane_y = |i: usize| TOP + LANE_H + lane_h * i as f64;
     let step = label_step(t1 - t0);
     let first_label = (t0 / step + 1) * step;
-    let labels: Vec<i64> = (0..12).map(|i| first_label + i * step).filter(|&t| t < t1).collect();
+    let labels: Vec<i64> = (0..12)
+        .map(|i| first_label + i * step)
+        .filter(|&t| t < t1)
+        .collect();
     let ticks: Vec<i64> = {
-        let mut v: Vec<i64> = s.ticks.iter().copied().filter(|&t| t >= t0 && t <= t1).collect();
+        let mut v: Vec<i64> = s
+            .ticks
+            .iter()
+            .copied()
+            .filter(|&t| t >= t0 && t <= t1)
+            .collect();
         v.dedup();
         v
     };
@@ -110,7 +133,11 @@ fn draw(s: &Snap, lang: i18n::Lang) -> AnyView {
     let edges: Vec<f64> = match s.tumbling_fn_ms {
         Some(w) if w > 0 && visible.is_empty() => {
             let first = t0.div_euclid(w) * w + w;
-            (0..64).map(|i| first + i * w).take_while(|&t| t < t1).map(x).collect()
+            (0..64)
+                .map(|i| first + i * w)
+                .take_while(|&t| t < t1)
+                .map(x)
+                .collect()
         }
         _ => Vec::new(),
     };
@@ -120,7 +147,11 @@ fn draw(s: &Snap, lang: i18n::Lang) -> AnyView {
             SlideFrame::Range(ms) => last - ms,
             SlideFrame::Rows(n) => {
                 let n = n as usize;
-                s.ticks.len().checked_sub(n + 1).map(|i| s.ticks[i]).unwrap_or(s.ticks[0])
+                s.ticks
+                    .len()
+                    .checked_sub(n + 1)
+                    .map(|i| s.ticks[i])
+                    .unwrap_or(s.ticks[0])
             }
         };
         Some((x(from), x(last)))
@@ -209,7 +240,9 @@ fn truncate(k: &str) -> String {
             continue;
         }
         // Dates are ASCII, so `i` is a char boundary whenever it is not inside one.
-        let Some(c) = k.get(i..).and_then(|r| r.chars().next()) else { break };
+        let Some(c) = k.get(i..).and_then(|r| r.chars().next()) else {
+            break;
+        };
         short.push(c);
         i += c.len_utf8();
     }
@@ -231,7 +264,10 @@ mod tests {
     fn lane_labels_drop_dates_and_stay_short() {
         assert_eq!(truncate("2026-01-01 00:01:00, AMZN"), "00:01:00, AMZN");
         assert_eq!(truncate("AMZN"), "AMZN");
-        assert_eq!(truncate("a very long key that goes on"), "a very long key t…");
+        assert_eq!(
+            truncate("a very long key that goes on"),
+            "a very long key t…"
+        );
         assert_eq!(truncate("ÉÉÉ 2026-01-01T1"), "ÉÉÉ 1");
     }
 }

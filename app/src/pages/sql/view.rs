@@ -26,7 +26,10 @@ pub fn RunPanel(sq: Sq) -> impl IntoView {
         }
     };
     let export = move |_| {
-        if let Some((input, schema)) = sq.run.with_value(|r| r.as_ref().map(|r| (r.export_input(), r.export_schema()))) {
+        if let Some((input, schema)) = sq
+            .run
+            .with_value(|r| r.as_ref().map(|r| (r.export_input(), r.export_schema())))
+        {
             crate::browser::download_as("input.jsonl", "application/x-ndjson", &input);
             crate::browser::download_as("schema.toml", "application/toml", &schema);
         }
