@@ -302,7 +302,7 @@ pub fn SqlPage() -> impl IntoView {
             send();
         } else {
             edit_pending.set_value(true);
-            debounce.set_value(Some(Timeout::new(300, move || send())));
+            debounce.set_value(Some(Timeout::new(300, send)));
         }
     });
 
