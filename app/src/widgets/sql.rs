@@ -118,6 +118,7 @@ const LATE_DROPPED: Pair = ("Late rows dropped", "Dòng đến muộn bị bỏ"
 const ROW_ERRORS: Pair = ("Values that failed", "Giá trị tính lỗi");
 const RESULT: Pair = ("Result stream", "Stream kết quả");
 const SHOWN: Pair = ("first rows shown", "dòng đầu được hiển thị");
+const AROUND_SPIKE: Pair = ("rows around the spike shown", "dòng quanh cú tăng giá được hiển thị");
 const SPIKE_ROW: Pair = ("the spike", "cú tăng giá");
 const CHART: Pair = ("Chart of", "Biểu đồ của");
 const TIMELINE: Pair = ("Windows by key (first minutes)", "Cửa sổ theo từng key (những phút đầu)");
@@ -364,14 +365,19 @@ pub fn SqlWidget(handle: LabHandle) -> impl IntoView {
         let spike_price = r.spike_ms.and_then(|s| r.input.iter().find(|x| x.0 == s)).and_then(|x| kinesis_lab_core::lesson::sql::number(x.1.get(3)));
         let price_col = r.result_column("PRICE");
         let total = r.results().count();
+        let is_spike = |o: &kinesis_lab_core::analytics::engine::OutRow| match (price_col, spike_price) {
+            (Some(c), Some(p)) => kinesis_lab_core::lesson::sql::number(o.values.get(c)).is_some_and(|x| (x - p).abs() < 0.01),
+            _ => false,
+        };
+        // With a spike, the rows around it; else the first rows.
+        let from = r.results().position(|o| is_spike(o)).map_or(0, |i| i.saturating_sub(MAX_SHOWN / 4));
+        let shown = total.saturating_sub(from).min(MAX_SHOWN);
         let rows = r
             .results()
+            .skip(from)
             .take(MAX_SHOWN)
             .map(|o| {
-                let is_spike = match (price_col, spike_price) {
-                    (Some(c), Some(p)) => kinesis_lab_core::lesson::sql::number(o.values.get(c)).is_some_and(|x| (x - p).abs() < 0.01),
-                    _ => false,
-                };
+                let is_spike = is_spike(o);
                 view! {
                     <tr class:sqlw-spike=is_spike>
                         <td>{clock(o.rowtime)}</td>
@@ -382,7 +388,11 @@ pub fn SqlWidget(handle: LabHandle) -> impl IntoView {
             })
             .collect_view();
         view! {
-            <h4>{format!("{}: {} ({} {}, {})", t(lang, RESULT), stream.name, i18n::int(lang, total.min(MAX_SHOWN) as u64), t(lang, SHOWN), i18n::int(lang, total as u64))}</h4>
+            <h4>{if from == 0 {
+                format!("{}: {} ({} {}, {})", t(lang, RESULT), stream.name, i18n::int(lang, shown as u64), t(lang, SHOWN), i18n::int(lang, total as u64))
+            } else {
+                format!("{}: {} ({} {}, {})", t(lang, RESULT), stream.name, i18n::int(lang, shown as u64), t(lang, AROUND_SPIKE), i18n::int(lang, total as u64))
+            }}</h4>
             <div class="sqlw-table-wrap" tabindex="0">
                 <table class="sqlw-table" id="sqlw-result">
                     <thead><tr><th>"ROWTIME"</th>{cols.into_iter().map(|c| view! { <th>{c}</th> }).collect_view()}<th></th></tr></thead>
