@@ -153,20 +153,7 @@ impl std::error::Error for SourceError {}
 
 /// The SQL spelling of a type (`VARCHAR(4)`, `DOUBLE`, `DECIMAL(8,2)`).
 pub fn type_text(ty: SqlType) -> String {
-    match ty {
-        SqlType::Boolean => "BOOLEAN".into(),
-        SqlType::TinyInt => "TINYINT".into(),
-        SqlType::SmallInt => "SMALLINT".into(),
-        SqlType::Integer => "INTEGER".into(),
-        SqlType::BigInt => "BIGINT".into(),
-        SqlType::Real => "REAL".into(),
-        SqlType::Double => "DOUBLE".into(),
-        SqlType::Decimal { precision, scale } => format!("DECIMAL({precision},{scale})"),
-        SqlType::Char(n) => format!("CHAR({n})"),
-        SqlType::Varchar(n) => format!("VARCHAR({n})"),
-        SqlType::Timestamp => "TIMESTAMP".into(),
-        SqlType::Interval => "INTERVAL".into(),
-    }
+    ty.to_string()
 }
 
 /// Reads a type as SQL writes it, any case: `varchar(4)`, `INT`, `DOUBLE

@@ -27,6 +27,26 @@ pub enum SqlType {
     Interval,
 }
 
+impl std::fmt::Display for SqlType {
+    /// The SQL spelling (`VARCHAR(4)`, `DOUBLE`, `DECIMAL(8,2)`).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SqlType::Boolean => f.write_str("BOOLEAN"),
+            SqlType::TinyInt => f.write_str("TINYINT"),
+            SqlType::SmallInt => f.write_str("SMALLINT"),
+            SqlType::Integer => f.write_str("INTEGER"),
+            SqlType::BigInt => f.write_str("BIGINT"),
+            SqlType::Real => f.write_str("REAL"),
+            SqlType::Double => f.write_str("DOUBLE"),
+            SqlType::Decimal { precision, scale } => write!(f, "DECIMAL({precision},{scale})"),
+            SqlType::Char(n) => write!(f, "CHAR({n})"),
+            SqlType::Varchar(n) => write!(f, "VARCHAR({n})"),
+            SqlType::Timestamp => f.write_str("TIMESTAMP"),
+            SqlType::Interval => f.write_str("INTERVAL"),
+        }
+    }
+}
+
 /// A value in a row. `Int` holds every integer type, `Double` REAL/DOUBLE/DECIMAL.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Value {

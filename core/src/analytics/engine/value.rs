@@ -361,20 +361,7 @@ fn round_to(d: f64, scale: u8) -> f64 {
 }
 
 fn type_name(ty: SqlType) -> String {
-    match ty {
-        SqlType::Boolean => "BOOLEAN".into(),
-        SqlType::TinyInt => "TINYINT".into(),
-        SqlType::SmallInt => "SMALLINT".into(),
-        SqlType::Integer => "INTEGER".into(),
-        SqlType::BigInt => "BIGINT".into(),
-        SqlType::Real => "REAL".into(),
-        SqlType::Double => "DOUBLE".into(),
-        SqlType::Decimal { precision, scale } => format!("DECIMAL({precision},{scale})"),
-        SqlType::Char(n) => format!("CHAR({n})"),
-        SqlType::Varchar(n) => format!("VARCHAR({n})"),
-        SqlType::Timestamp => "TIMESTAMP".into(),
-        SqlType::Interval => "INTERVAL".into(),
-    }
+    ty.to_string()
 }
 
 fn kind_name(v: &Value) -> &'static str {

@@ -235,23 +235,7 @@ fn class_name(t: SqlType) -> &'static str {
 
 /// SQL spelling of a type.
 pub fn type_name(t: Ty) -> String {
-    match t {
-        None => "NULL".into(),
-        Some(t) => match t {
-            SqlType::Boolean => "BOOLEAN".into(),
-            SqlType::TinyInt => "TINYINT".into(),
-            SqlType::SmallInt => "SMALLINT".into(),
-            SqlType::Integer => "INTEGER".into(),
-            SqlType::BigInt => "BIGINT".into(),
-            SqlType::Real => "REAL".into(),
-            SqlType::Double => "DOUBLE".into(),
-            SqlType::Decimal { precision, scale } => format!("DECIMAL({precision},{scale})"),
-            SqlType::Char(n) => format!("CHAR({n})"),
-            SqlType::Varchar(n) => format!("VARCHAR({n})"),
-            SqlType::Timestamp => "TIMESTAMP".into(),
-            SqlType::Interval => "INTERVAL".into(),
-        },
-    }
+    t.map_or_else(|| "NULL".into(), |t| t.to_string())
 }
 
 /// The common type of two (for CASE, COALESCE, arithmetic on numbers).
