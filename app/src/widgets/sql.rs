@@ -362,22 +362,16 @@ pub fn SqlWidget(handle: LabHandle) -> impl IntoView {
         let Some(sid) = r.result_stream() else { return ().into_any() };
         let stream = &r.plan.streams[sid];
         let cols: Vec<String> = stream.columns.iter().map(|c| c.name.clone()).collect();
-        let spike_price = r.spike_ms.and_then(|s| r.input.iter().find(|x| x.0 == s)).and_then(|x| kinesis_lab_core::lesson::sql::number(x.1.get(3)));
-        let price_col = r.result_column("PRICE");
         let total = r.results().count();
-        let is_spike = |o: &kinesis_lab_core::analytics::engine::OutRow| match (price_col, spike_price) {
-            (Some(c), Some(p)) => kinesis_lab_core::lesson::sql::number(o.values.get(c)).is_some_and(|x| (x - p).abs() < 0.01),
-            _ => false,
-        };
         // With a spike, the rows around it; else the first rows.
-        let from = r.results().position(|o| is_spike(o)).map_or(0, |i| i.saturating_sub(MAX_SHOWN / 4));
+        let from = r.results().position(|o| r.is_spike(o)).map_or(0, |i| i.saturating_sub(MAX_SHOWN / 4));
         let shown = total.saturating_sub(from).min(MAX_SHOWN);
         let rows = r
             .results()
             .skip(from)
             .take(MAX_SHOWN)
             .map(|o| {
-                let is_spike = is_spike(o);
+                let is_spike = r.is_spike(o);
                 view! {
                     <tr class:sqlw-spike=is_spike>
                         <td>{clock(o.rowtime)}</td>
@@ -423,16 +417,12 @@ pub fn SqlWidget(handle: LabHandle) -> impl IntoView {
         // One line per value of the first text column (the ticker), at most six.
         let key_col = r.plan.streams[sid].columns.iter().position(|c| matches!(c.ty, kinesis_lab_core::analytics::SqlType::Varchar(_) | kinesis_lab_core::analytics::SqlType::Char(_)));
         let mut series: Vec<(String, Vec<(i64, f64)>)> = Vec::new();
-        let spike_price = r.spike_ms.and_then(|s| r.input.iter().find(|x| x.0 == s)).and_then(|x| kinesis_lab_core::lesson::sql::number(x.1.get(3)));
-        let price_col = r.result_column("PRICE");
         let mut mark = None;
         for o in r.results() {
             let Some(v) = kinesis_lab_core::lesson::sql::number(o.values.get(chosen.0)) else { continue };
             let key = key_col.map(|k| cell(&o.values[k])).unwrap_or_default();
-            if let (Some(c), Some(p)) = (price_col, spike_price) {
-                if mark.is_none() && kinesis_lab_core::lesson::sql::number(o.values.get(c)).is_some_and(|x| (x - p).abs() < 0.01) {
-                    mark = Some((o.rowtime, v));
-                }
+            if mark.is_none() && r.is_spike(o) {
+                mark = Some((o.rowtime, v));
             }
             if let Some(i) = series.iter().position(|s| s.0 == key) {
                 series[i].1.push((o.rowtime, v));

@@ -213,6 +213,18 @@ impl SqlRun {
         self.output.iter().filter(move |r| Some(r.stream) == s)
     }
 
+    /// Whether `row` is the price spike's: by its price when the result
+    /// keeps PRICE (an ORDER BY moves rows to the end of their bucket), else
+    /// by ROWTIME.
+    pub fn is_spike(&self, row: &OutRow) -> bool {
+        let Some(spike) = self.spike_ms else { return false };
+        let price = self.input.iter().find(|(t, _)| *t == spike).and_then(|(_, v)| number(v.get(3)));
+        match (self.result_column("PRICE"), price) {
+            (Some(c), Some(p)) => number(row.values.get(c)).is_some_and(|x| (x - p).abs() < 0.01),
+            _ => row.rowtime == spike,
+        }
+    }
+
     /// The index of a column of the result stream, by name (exact, then
     /// without regard to case).
     pub fn result_column(&self, name: &str) -> Option<usize> {
@@ -457,27 +469,17 @@ pub fn evaluate(goal: &super::goal::Goal, lab: &super::lab::Lab) -> Option<super
         }
         Goal::SqlSpikeStandsOut { column, times } => {
             let Some(run) = last else { return Some(need_run()) };
-            let Some(spike) = run.spike_ms else { return Some(NotMet(Why::SqlNoSpike)) };
+            if run.spike_ms.is_none() {
+                return Some(NotMet(Why::SqlNoSpike));
+            }
             let Some(col) = run.result_column(column) else {
                 return Some(NotMet(Why::SqlNoColumn { column: column.clone() }));
-            };
-            // The spike's row: by its price when the result keeps PRICE (an
-            // ORDER BY moves rows to the end of their bucket), else by ROWTIME.
-            let price_col = run.result_column("PRICE");
-            let spike_price = run
-                .input
-                .iter()
-                .find(|(t, _)| *t == spike)
-                .and_then(|(_, v)| number(v.get(3)));
-            let is_spike = |r: &OutRow| match (price_col, spike_price) {
-                (Some(c), Some(p)) => number(r.values.get(c)).is_some_and(|x| (x - p).abs() < 0.01),
-                _ => r.rowtime == spike,
             };
             let mut spike_score = None;
             let mut others = Vec::new();
             for r in run.results() {
                 if let Some(s) = number(r.values.get(col)).filter(|s| s.is_finite()) {
-                    if is_spike(r) && spike_score.is_none() {
+                    if run.is_spike(r) && spike_score.is_none() {
                         spike_score = Some(s);
                     } else {
                         others.push(s);
@@ -680,6 +682,24 @@ mod tests {
             }
             assert_eq!(stagger_rows(&times, range).unwrap(), n, "{times:?}");
         }
+    }
+
+    #[test]
+    fn bad_runs_are_refused_and_change_nothing() {
+        let mut lab = SqlLab::new(1, 0);
+        let ok = SqlFeed { records_per_second: 5, seconds: 10, spike_at_s: None, late_every: None };
+        let sql = "SELECT STREAM TICKER_SYMBOL FROM \"SOURCE_SQL_STREAM_001\";";
+        lab.run(sql, &ok).unwrap();
+        let before = lab.clone();
+        // A feed out of range names its field.
+        let fast = SqlFeed { records_per_second: SQL_MAX_RATE + 1, ..ok };
+        assert!(matches!(lab.run(sql, &fast), Err(SqlLabError::Invalid(e)) if e.field == Field::RecordRate));
+        // SQL that does not compile gives its errors with positions.
+        match lab.run("SELECT STREAM NOPE FROM \"SOURCE_SQL_STREAM_001\";", &ok) {
+            Err(SqlLabError::Compile(errors)) => assert_eq!(errors[0].span.start.line, 1),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(lab.runs, before.runs);
     }
 
     #[test]
