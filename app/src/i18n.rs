@@ -710,6 +710,8 @@ texts! {
     FhTimedOut => "no answer before the timeout", "không trả lời trước khi hết thời gian chờ";
 
     NavSql => "SQL", "SQL";
+    NavCompare => "Compare", "So sánh";
+    CompareTitle => "Queues and streams: SQS, Kafka and Kinesis side by side", "Hàng đợi và luồng: SQS, Kafka và Kinesis đặt cạnh nhau";
     SqlTitle => "Streaming SQL: Kinesis Data Analytics", "SQL trên luồng dữ liệu: Kinesis Data Analytics";
     SqlLead => "Write a Kinesis Data Analytics application, feed it a stream of stock ticks and watch each window fill up and fire. The SQL is compiled in a background worker; the rows then run through the same engine as the kinesis-lab sql command.",
                "Viết một ứng dụng Kinesis Data Analytics, cho nó đọc một luồng giá cổ phiếu rồi xem từng cửa sổ đầy dần và phát kết quả. Câu SQL được biên dịch trong một worker chạy nền; sau đó các dòng dữ liệu đi qua đúng engine mà lệnh kinesis-lab sql dùng.";
@@ -877,6 +879,8 @@ pub fn goal(lang: Lang, g: &Goal) -> String {
             | Goal::SqlLateDropped { .. },
             _,
         ) => crate::widgets::sql::goal_text(lang, g),
+        (Goal::Compare(g), _) => crate::widgets::compare::goal_text(lang, g),
+        (Goal::Video(g), _) => crate::widgets::video::goal_text(lang, g),
         (Goal::PutAtLeast { key, count }, Lang::En) => format!("Put at least {count} records with partition key “{key}”."),
         (Goal::PutAtLeast { key, count }, Lang::Vi) => format!("Gửi ít nhất {count} record với partition key “{key}”."),
         (Goal::SharesShard { key, others }, Lang::En) => format!("Put records with at least {others} other key(s) that land on the same shard as “{key}”."),
@@ -1016,6 +1020,8 @@ pub fn why(lang: Lang, w: &Why) -> String {
             | Why::SqlTooFewLate { .. },
             _,
         ) => crate::widgets::sql::why_text(lang, w),
+        (Why::Compare(w), _) => crate::widgets::compare::why_text(lang, w),
+        (Why::Video(w), _) => crate::widgets::video::why_text(lang, w),
         (Why::TooFewPuts { key, have, need }, Lang::En) if key.is_empty() => format!("No records yet: put at least {need}. You have {have}."),
         (Why::TooFewPuts { key, have, need }, Lang::Vi) if key.is_empty() => format!("Chưa có record nào: hãy gửi ít nhất {need}. Hiện có {have}."),
         (Why::TooFewPuts { key, have, need }, Lang::En) => format!("So far {have} record(s) with key “{key}”; the goal needs {need}."),

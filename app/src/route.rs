@@ -22,6 +22,9 @@ pub enum Page {
     Firehose,
     /// Kinesis Data Analytics: a streaming SQL application on a lab stream.
     Sql,
+    /// SQS, Kafka and Kinesis side by side, the comparison tables and the
+    /// decision tree.
+    Compare,
     Lessons,
     /// A lesson at a step (0-based).
     Lesson {
@@ -64,6 +67,7 @@ impl Page {
             Page::Consumers => "/consumers".into(),
             Page::Firehose => "/firehose".into(),
             Page::Sql => "/sql".into(),
+            Page::Compare => "/compare".into(),
             Page::Lessons => "/lessons".into(),
             Page::Lesson { id, step } => format!("/lessons/{id}/{}", step + 1),
             Page::Present { id, step } => format!("/present/{id}/{}", step + 1),
@@ -96,6 +100,7 @@ impl Page {
             ["consumers"] => Page::Consumers,
             ["firehose"] => Page::Firehose,
             ["sql"] => Page::Sql,
+            ["compare"] => Page::Compare,
             ["lessons"] => Page::Lessons,
             ["lessons", id] if id_ok(id) => Page::Lesson {
                 id: id.to_string(),
@@ -208,6 +213,7 @@ mod tests {
             Page::Partitions,
             Page::Firehose,
             Page::Sql,
+            Page::Compare,
             Page::Lessons,
             Page::Lesson {
                 id: "hot-shards".into(),

@@ -81,6 +81,7 @@ pub fn App() -> impl IntoView {
             Page::Consumers => Some(ctx.t(T::ConsumersTitle).to_owned()),
             Page::Firehose => Some(ctx.t(T::NavFirehose).to_owned()),
             Page::Sql => Some(ctx.t(T::SqlTitle).to_owned()),
+            Page::Compare => Some(ctx.t(T::CompareTitle).to_owned()),
             Page::Lessons => Some(ctx.t(T::LessonsTitle).to_owned()),
             Page::Lesson { id, .. } | Page::Present { id, .. } | Page::Notes { id } => Some(
                 crate::catalog::catalog()
@@ -145,6 +146,7 @@ pub fn App() -> impl IntoView {
                 <NavLink page=Page::Consumers text=T::NavConsumers />
                 <NavLink page=Page::Firehose text=T::NavFirehose />
                 <NavLink page=Page::Sql text=T::NavSql />
+                <NavLink page=Page::Compare text=T::NavCompare />
                 <NavLink page=Page::Lessons text=T::NavLessons />
                 <NavLink page=Page::Quiz text=T::NavQuiz />
                 <NavLink page=Page::Progress text=T::NavProgress />
@@ -183,6 +185,7 @@ pub fn App() -> impl IntoView {
                 Page::Consumers => view! { <pages::consumers::ConsumersPage /> }.into_any(),
                 Page::Firehose => view! { <pages::firehose::FirehosePage /> }.into_any(),
                 Page::Sql => view! { <pages::sql::SqlPage /> }.into_any(),
+                Page::Compare => view! { <pages::compare::ComparePage /> }.into_any(),
                 Page::Lessons => view! { <pages::lessons::LessonsPage /> }.into_any(),
                 Page::Lesson { id, .. } => view! { <pages::lesson::LessonPage id=id /> }.into_any(),
                 Page::Present { id, .. } => view! { <pages::present::PresentPage id=id /> }.into_any(),

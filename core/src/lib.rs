@@ -10,6 +10,7 @@ pub mod api;
 pub mod analytics;
 pub mod bench;
 pub mod calendar;
+pub mod compare;
 pub mod consumer;
 pub mod error;
 pub mod firehose;
@@ -21,6 +22,7 @@ pub mod rng;
 pub mod shared;
 pub mod stream;
 pub mod traffic;
+pub mod video;
 pub mod workload;
 
 pub use error::{Field, ValidationError};

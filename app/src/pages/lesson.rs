@@ -38,6 +38,13 @@ pub fn widget_view(widget: Widget, handle: LabHandle) -> AnyView {
             view! { <crate::widgets::firehose::FirehoseWidget handle=handle /> }.into_any()
         }
         Widget::Sql => view! { <crate::widgets::sql::SqlWidget handle=handle /> }.into_any(),
+        Widget::Compare => {
+            view! { <crate::widgets::compare::CompareWidget handle=handle /> }.into_any()
+        }
+        Widget::Decide => {
+            view! { <crate::widgets::decide::DecideWidget handle=handle /> }.into_any()
+        }
+        Widget::Video => view! { <crate::widgets::video::VideoWidget handle=handle /> }.into_any(),
     }
 }
 

@@ -2,6 +2,7 @@
 
 pub mod consumers;
 pub mod bench;
+pub mod compare;
 pub mod firehose;
 pub mod sql;
 pub mod home;

@@ -4,6 +4,8 @@
 
 pub mod bill;
 pub mod chart;
+pub mod compare;
+pub mod decide;
 pub mod copy_link;
 pub mod distribution;
 pub mod fan_out;
@@ -16,6 +18,7 @@ pub mod keyspace;
 pub mod run_stats;
 pub mod sql;
 pub mod stream_console;
+pub mod video;
 
 use kinesis_lab_core::error::ValidationError;
 use kinesis_lab_core::lesson::lab::{Action, Lab, LabError};
@@ -56,6 +59,11 @@ impl LabHandle {
 pub fn field_error(e: LabError) -> Option<ValidationError> {
     match e {
         LabError::Invalid(v) => Some(v),
-        LabError::Console(_) | LabError::Kcl(_) | LabError::Firehose(_) | LabError::Sql(_) => None,
+        LabError::Console(_)
+        | LabError::Kcl(_)
+        | LabError::Firehose(_)
+        | LabError::Sql(_)
+        | LabError::Compare(_)
+        | LabError::Video(_) => None,
     }
 }

@@ -166,6 +166,10 @@ pub enum Goal {
     SqlSpikeStandsOut { column: String, times: u32 },
     /// The latest run dropped at least `rows` rows as late (event time).
     SqlLateDropped { rows: u64 },
+    /// A goal of the SQS / Kafka / Kinesis comparison.
+    Compare(super::compare::CompareGoal),
+    /// A goal of the Video Streams demo.
+    Video(super::video::VideoGoal),
 }
 
 /// A delivery reason a goal asks for.
@@ -458,6 +462,8 @@ pub enum Why {
         have: u64,
         need: u64,
     },
+    Compare(super::compare::CompareWhy),
+    Video(super::video::VideoWhy),
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -479,6 +485,14 @@ impl Goal {
             return o;
         }
         match self {
+            Goal::Compare(g) => match super::compare::evaluate(g, &lab.compare) {
+                Ok(()) => Met,
+                Err(w) => NotMet(Why::Compare(w)),
+            },
+            Goal::Video(g) => match super::video::evaluate(g, &lab.video) {
+                Ok(()) => Met,
+                Err(w) => NotMet(Why::Video(w)),
+            },
             Goal::PutAtLeast { key, count } => {
                 let have = lab.lanes.iter().flatten().filter(|r| &r.key == key).count() as u64;
                 if have >= *count as u64 {

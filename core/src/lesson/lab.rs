@@ -121,6 +121,10 @@ pub enum Action {
         #[serde(default)]
         late_every: Option<u32>,
     },
+    /// A step of the SQS / Kafka / Kinesis comparison.
+    Compare(crate::compare::sim::CompareAction),
+    /// A step of the Video Streams demo.
+    Video(super::video::VideoAction),
 }
 
 fn default_buffered_time() -> u32 {
@@ -212,6 +216,10 @@ pub enum LabError {
     Firehose(FhError),
     /// A SQL run was refused: it does not compile, or the feed is out of range.
     Sql(SqlLabError),
+    /// A comparison step was refused; names the field.
+    Compare(crate::compare::sim::CompareError),
+    /// A Video Streams step was refused; names the field.
+    Video(super::video::VideoError),
 }
 
 impl From<SqlLabError> for LabError {
@@ -248,6 +256,8 @@ impl std::fmt::Display for LabError {
             LabError::Kcl(e) => e.fmt(f),
             LabError::Firehose(e) => e.fmt(f),
             LabError::Sql(e) => e.fmt(f),
+            LabError::Compare(e) => write!(f, "{}: {}", e.field, e.message),
+            LabError::Video(e) => write!(f, "{}: {}", e.field, e.message),
         }
     }
 }
@@ -313,6 +323,10 @@ pub struct Lab {
     pub firehose: FirehoseLab,
     /// The SQL lessons' application runs.
     pub sql: SqlLab,
+    /// The compare lessons' runs.
+    pub compare: super::compare::CompareLab,
+    /// The Video Streams lesson's camera and consumer.
+    pub video: super::video::VideoLab,
 }
 
 impl Lab {
@@ -345,6 +359,8 @@ impl Lab {
             kcl: None,
             firehose: FirehoseLab::new(s.seed, DEFAULT_START_MS),
             sql: SqlLab::new(s.seed, DEFAULT_START_MS as i64),
+            compare: Default::default(),
+            video: super::video::VideoLab::new(s.seed, DEFAULT_START_MS),
         };
         for a in &s.actions {
             lab.apply(a)?;
@@ -532,6 +548,8 @@ impl Lab {
                 .send(*records_per_second, *record_bytes, *seconds, *data)?,
             Action::FirehoseWait { seconds } => self.firehose.wait(*seconds)?,
             Action::FirehoseReplay => self.firehose.replay()?,
+            Action::Compare(a) => self.compare.apply(a).map_err(LabError::Compare)?,
+            Action::Video(a) => self.video.apply(a).map_err(LabError::Video)?,
             Action::SqlRun {
                 sql,
                 records_per_second,

@@ -9,6 +9,8 @@ pub mod goal;
 pub mod lab;
 pub mod sims;
 pub mod sql;
+pub mod compare;
+pub mod video;
 
 #[cfg(feature = "files")]
 pub mod files;
@@ -78,6 +80,12 @@ pub enum Widget {
     /// A Kinesis Data Analytics SQL application over a stock ticker feed:
     /// the editor, the input and output rows, and the windows as they fire.
     Sql,
+    /// The same workload through SQS, Kafka and Kinesis, in three columns.
+    Compare,
+    /// The seed's decision tree: questions, recommendation and reason.
+    Decide,
+    /// Kinesis Video Streams: a camera's fragments on a media timeline.
+    Video,
 }
 
 /// A prediction asked before the student runs something.
