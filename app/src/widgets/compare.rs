@@ -1,25 +1,10 @@
 //! The compare lesson widget: SQS, Kafka and Kinesis columns fed by one
 //! workload (CONTRACT stub; owned by the compare page helper, who also
-//! builds the page's columns so both share them).
+//! builds the page's columns so both share them). Goal wording is in
+//! `compare_text.rs` (coordinator's).
 
 use super::LabHandle;
-use crate::i18n::Lang;
-use kinesis_lab_core::lesson::compare::{CompareGoal, CompareWhy};
 use leptos::prelude::*;
-
-pub fn goal_text(lang: Lang, g: &CompareGoal) -> String {
-    match (g, lang) {
-        (CompareGoal::Started, Lang::En) => "Start a comparison.".into(),
-        (CompareGoal::Started, Lang::Vi) => "Bắt đầu một phép so sánh.".into(),
-    }
-}
-
-pub fn why_text(lang: Lang, w: &CompareWhy) -> String {
-    match (w, lang) {
-        (CompareWhy::NotStarted, Lang::En) => "Nothing has run yet: press Start.".into(),
-        (CompareWhy::NotStarted, Lang::Vi) => "Chưa chạy gì: hãy bấm Bắt đầu.".into(),
-    }
-}
 
 #[component]
 pub fn CompareWidget(handle: LabHandle) -> impl IntoView {

@@ -5,6 +5,7 @@
 pub mod bill;
 pub mod chart;
 pub mod compare;
+pub mod compare_text;
 pub mod decide;
 pub mod copy_link;
 pub mod distribution;

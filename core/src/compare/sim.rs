@@ -130,3 +130,19 @@ impl CompareSim {
         ColumnView { system, lanes: Vec::new(), counters: Counters::default(), status: Vec::new() }
     }
 }
+
+/// A named scenario the page opens with `#/compare?scenario=<id>` and the
+/// guide's table rows link to: a workload and the toggles played on it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Preset {
+    pub id: &'static str,
+    pub workload: Workload,
+    pub actions: Vec<CompareAction>,
+}
+
+/// Every preset, in the order the page lists them. Ids in use by the guide:
+/// `delete-vs-keep`, `second-group`, `replay`, `kill-consumer`,
+/// `add-capacity`, `same-key`, `exactly-once`.
+pub fn presets() -> Vec<Preset> {
+    Vec::new()
+}

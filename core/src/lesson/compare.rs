@@ -10,9 +10,21 @@ pub struct CompareLab {
     pub sim: Option<CompareSim>,
     /// Every action applied so far, in order.
     pub actions: Vec<CompareAction>,
+    /// Every walk of the decision tree, in order.
+    pub decisions: Vec<crate::compare::guide::Walk>,
 }
 
 impl CompareLab {
+    /// Walks the decision tree with these answers; on error nothing changes.
+    pub fn decide(&mut self, answers: &[bool]) -> Result<(), CompareError> {
+        let w = crate::compare::guide::walk(answers).map_err(|message| CompareError {
+            field: "answers".into(),
+            message,
+        })?;
+        self.decisions.push(w);
+        Ok(())
+    }
+
     /// Applies one action; on error nothing changes.
     pub fn apply(&mut self, action: &CompareAction) -> Result<(), CompareError> {
         match action {

@@ -123,6 +123,8 @@ pub enum Action {
     },
     /// A step of the SQS / Kafka / Kinesis comparison.
     Compare(crate::compare::sim::CompareAction),
+    /// Answers to the decision tree (true = yes), in the order asked.
+    Decide { answers: Vec<bool> },
     /// A step of the Video Streams demo.
     Video(super::video::VideoAction),
 }
@@ -549,6 +551,7 @@ impl Lab {
             Action::FirehoseWait { seconds } => self.firehose.wait(*seconds)?,
             Action::FirehoseReplay => self.firehose.replay()?,
             Action::Compare(a) => self.compare.apply(a).map_err(LabError::Compare)?,
+            Action::Decide { answers } => self.compare.decide(answers).map_err(LabError::Compare)?,
             Action::Video(a) => self.video.apply(a).map_err(LabError::Video)?,
             Action::SqlRun {
                 sql,
