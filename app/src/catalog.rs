@@ -15,6 +15,7 @@ pub fn catalog() -> &'static Catalog {
             sections: Vec::new(),
             lessons: Vec::new(),
             quiz: Vec::new(),
+            guide: Default::default(),
         })
     })
 }

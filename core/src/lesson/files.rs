@@ -19,7 +19,11 @@ fn parse<T: serde::de::DeserializeOwned>(file: &str, text: &str) -> Result<T, Da
     })
 }
 
-/// Loads and validates everything under `lessons/`. `read(path)` returns the
+/// The compare guide's words (tables, decision tree), relative to `lessons/`.
+pub const GUIDE_FILE: &str = "compare/guide.toml";
+
+/// Loads and validates everything under `lessons/`, including the compare
+/// guide ([`GUIDE_FILE`]). `read(path)` returns the
 /// text of a file given its path relative to `lessons/`.
 pub fn load_catalog(
     read: impl Fn(&str) -> Result<String, String>,
@@ -70,10 +74,23 @@ pub fn load_catalog(
             Err(mut e) => errors.append(&mut e),
         }
     }
+    let guide = match io(GUIDE_FILE)
+        .and_then(|t| parse::<crate::compare::guide::Guide>(GUIDE_FILE, &t).map_err(|e| vec![e]))
+    {
+        Ok(g) => {
+            errors.extend(g.validate(GUIDE_FILE));
+            g
+        }
+        Err(mut e) => {
+            errors.append(&mut e);
+            Default::default()
+        }
+    };
     let catalog = Catalog {
         sections: index.sections,
         lessons,
         quiz,
+        guide,
     };
     errors.extend(catalog.validate_links());
     if errors.is_empty() {

@@ -170,6 +170,10 @@ pub struct Catalog {
     pub sections: Vec<Section>,
     pub lessons: Vec<Lesson>,
     pub quiz: Vec<Item>,
+    /// The compare page's tables, decision-tree words and scenario table
+    /// (`lessons/compare/guide.toml`).
+    #[serde(default)]
+    pub guide: crate::compare::guide::Guide,
 }
 
 impl Catalog {
