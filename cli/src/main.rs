@@ -4,6 +4,7 @@ use clap::{Parser, Subcommand};
 use std::io::{self, BufRead, Write};
 use std::process::ExitCode;
 
+mod compare;
 mod firehose;
 mod kpl;
 mod lessons;
@@ -51,6 +52,10 @@ enum Command {
     /// records (JSON lines with arrival times) and print every row written
     /// to each in-application stream as JSON lines.
     Sql(sql::SqlArgs),
+    /// Run one workload through SQS, Kafka and Kinesis side by side (a
+    /// preset or your own toggles) and print each system's counters, lanes
+    /// and groups (JSON lines with --json).
+    Compare(compare::CompareArgs),
 }
 
 fn main() -> ExitCode {
@@ -72,6 +77,7 @@ fn main() -> ExitCode {
         Command::Run(args) => run::run(&args, &mut out, &mut err),
         Command::Firehose(args) => firehose::run(&args, &mut out, &mut err),
         Command::Sql(args) => sql::run(&args, &mut out, &mut err),
+        Command::Compare(args) => compare::run(&args, &mut out, &mut err),
         Command::Kpl(args) => {
             let stdin = io::stdin();
             kpl::run(&args, Box::new(stdin.lock()), &mut out, &mut err)

@@ -12,6 +12,8 @@
 //!   (murmur2), offsets, retention, consumer groups with the range,
 //!   round-robin and cooperative-sticky assignors and rebalances, the
 //!   idempotent producer and transactions.
+//! - `kinesis.rs`: the Kinesis column: the lab's engine, KCL applications
+//!   and AT_TIMESTAMP readers, with records mapped back to message ids.
 //! - `sim.rs`: [`sim::CompareSim`], the three systems fed by one workload,
 //!   with the page's toggles as actions and live counters per system.
 //! - `guide.rs`: the seed's comparison tables, the decision tree and the
@@ -19,6 +21,7 @@
 
 pub mod guide;
 pub mod kafka;
+pub mod kinesis;
 pub mod sim;
 pub mod sqs;
 
