@@ -42,9 +42,12 @@ fn op(lang: Lang, op: &str) -> String {
 }
 
 pub fn recommendation(lang: Lang, r: Recommendation) -> String {
-    // TODO(coordinator): the guide's own names once the catalog carries it.
-    let _ = lang;
-    format!("{r:?}")
+    let catalog = crate::catalog::catalog();
+    match catalog.guide.recommendations.iter().find(|t| t.id == r) {
+        Some(t) if lang == Lang::Vi => t.name.vi.clone(),
+        Some(t) => t.name.en.clone(),
+        None => r.id().to_string(),
+    }
 }
 
 fn bounds(lang: Lang, at_least: Option<u64>, at_most: Option<u64>) -> String {
@@ -82,6 +85,14 @@ pub fn goal_text(lang: Lang, g: &CompareGoal) -> String {
         (CompareGoal::QueueEmptiedStreamsKept { messages }, Lang::Vi) => format!("Gửi ít nhất {messages} message và xử lý hết: SQS không giữ lại message nào, còn Kafka và Kinesis vẫn đưa được từng message cho một bên đọc mới."),
         (CompareGoal::Recommended { recommendation: r }, Lang::En) => format!("Answer the decision tree's questions so that it recommends {}.", recommendation(lang, *r)),
         (CompareGoal::Recommended { recommendation: r }, Lang::Vi) => format!("Trả lời các câu hỏi của cây quyết định sao cho nó khuyên dùng {}.", recommendation(lang, *r)),
+        (CompareGoal::SecondGroupReadAll { system: s }, Lang::En) => format!("{}: a second consumer group, started later, reads every message sent.", system(*s)),
+        (CompareGoal::SecondGroupReadAll { system: s }, Lang::Vi) => format!("{}: một consumer group thứ hai, bắt đầu muộn hơn, đọc được mọi message đã gửi.", system(*s)),
+        (CompareGoal::IdleConsumers { system: s, idle }, Lang::En) => format!("{}: at least {idle} running consumer(s) with nothing to read.", system(*s)),
+        (CompareGoal::IdleConsumers { system: s, idle }, Lang::Vi) => format!("{}: ít nhất {idle} consumer đang chạy mà không có gì để đọc.", system(*s)),
+        (CompareGoal::Rebalanced { system: s }, Lang::En) => format!("{}: the group hands its lanes out again after a change (a rebalance, or a lease moving).", system(*s)),
+        (CompareGoal::Rebalanced { system: s }, Lang::Vi) => format!("{}: group chia lại các làn sau một thay đổi (rebalance, hoặc lease chuyển chủ).", system(*s)),
+        (CompareGoal::NoneLost { system: s }, Lang::En) => format!("{}: the first group receives every message sent; nothing is lost.", system(*s)),
+        (CompareGoal::NoneLost { system: s }, Lang::Vi) => format!("{}: group thứ nhất nhận đủ mọi message đã gửi; không mất message nào.", system(*s)),
     }
 }
 
@@ -103,5 +114,15 @@ pub fn why_text(lang: Lang, w: &CompareWhy) -> String {
         (CompareWhy::NotRecommended { want, got: None }, Lang::Vi) => format!("Cây quyết định chưa dẫn tới {}.", recommendation(lang, *want)),
         (CompareWhy::NotRecommended { want, got: Some(g) }, Lang::En) => format!("Your answers led to {}, not {}.", recommendation(lang, *g), recommendation(lang, *want)),
         (CompareWhy::NotRecommended { want, got: Some(g) }, Lang::Vi) => format!("Câu trả lời của bạn dẫn tới {}, chứ không phải {}.", recommendation(lang, *g), recommendation(lang, *want)),
+        (CompareWhy::SecondGroupShort { system: s, best: None, .. }, Lang::En) => format!("{}: no second group has started since the last Start.", system(*s)),
+        (CompareWhy::SecondGroupShort { system: s, best: None, .. }, Lang::Vi) => format!("{}: chưa có group thứ hai nào kể từ lần Bắt đầu gần nhất.", system(*s)),
+        (CompareWhy::SecondGroupShort { system: s, sent, best: Some(b) }, Lang::En) => format!("{}: {sent} messages sent; the later group has read {b} of them so far. Let time pass.", system(*s)),
+        (CompareWhy::SecondGroupShort { system: s, sent, best: Some(b) }, Lang::Vi) => format!("{}: đã gửi {sent} message; group đến sau mới đọc được {b}. Hãy cho thời gian trôi thêm.", system(*s)),
+        (CompareWhy::TooFewIdle { system: s, need, have }, Lang::En) => format!("{}: {have} consumer(s) idle now; the goal needs {need}. Try more consumers than partitions.", system(*s)),
+        (CompareWhy::TooFewIdle { system: s, need, have }, Lang::Vi) => format!("{}: hiện có {have} consumer ngồi không; mục tiêu cần {need}. Hãy thử số consumer nhiều hơn số partition.", system(*s)),
+        (CompareWhy::NotRebalanced { system: s }, Lang::En) => format!("{}: nothing has been handed out again yet. Kill a consumer and let time pass.", system(*s)),
+        (CompareWhy::NotRebalanced { system: s }, Lang::Vi) => format!("{}: chưa có gì được chia lại. Hãy tắt một consumer rồi cho thời gian trôi.", system(*s)),
+        (CompareWhy::Lost { system: s, sent, received }, Lang::En) => format!("{}: the first group has received {received} of the {sent} messages sent. Let time pass.", system(*s)),
+        (CompareWhy::Lost { system: s, sent, received }, Lang::Vi) => format!("{}: group thứ nhất mới nhận {received} trong số {sent} message đã gửi. Hãy cho thời gian trôi thêm.", system(*s)),
     }
 }
