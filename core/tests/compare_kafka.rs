@@ -65,3 +65,909 @@ fn partition_is_to_positive_murmur2_mod_n_not_abs() {
         "a zero partition count never divides by zero"
     );
 }
+
+// ---------------------------------------------------------------- assignors
+
+fn tp(topic: &str, p: u32) -> TopicPartition {
+    TopicPartition::new(topic, p)
+}
+
+fn subs(list: &[(&str, &[&str])]) -> BTreeMap<String, BTreeSet<String>> {
+    list.iter()
+        .map(|(m, ts)| (m.to_string(), ts.iter().map(|t| t.to_string()).collect()))
+        .collect()
+}
+
+fn topics(list: &[(&str, u32)]) -> BTreeMap<String, u32> {
+    list.iter().map(|(t, n)| (t.to_string(), *n)).collect()
+}
+
+/// RangeAssignor class doc (RangeAssignor.java) and
+/// `testTwoConsumersTwoTopicsSixPartitions`: C0 gets t0p0, t0p1, t1p0, t1p1; C1 gets t0p2, t1p2.
+#[test]
+fn range_two_members_two_topics_three_partitions_each() {
+    let a = range(
+        &topics(&[("t0", 3), ("t1", 3)]),
+        &subs(&[("C0", &["t0", "t1"]), ("C1", &["t0", "t1"])]),
+    );
+    assert_eq!(
+        a["C0"],
+        vec![tp("t0", 0), tp("t0", 1), tp("t1", 0), tp("t1", 1)]
+    );
+    assert_eq!(a["C1"], vec![tp("t0", 2), tp("t1", 2)]);
+}
+
+/// `RangeAssignorTest.testMultipleConsumersMixedTopics`.
+#[test]
+fn range_mixed_subscriptions() {
+    let a = range(
+        &topics(&[("topic1", 3), ("topic2", 2)]),
+        &subs(&[
+            ("consumer1", &["topic1"]),
+            ("consumer2", &["topic1", "topic2"]),
+            ("consumer3", &["topic1"]),
+        ]),
+    );
+    assert_eq!(a["consumer1"], vec![tp("topic1", 0)]);
+    assert_eq!(
+        a["consumer2"],
+        vec![tp("topic1", 1), tp("topic2", 0), tp("topic2", 1)]
+    );
+    assert_eq!(a["consumer3"], vec![tp("topic1", 2)]);
+}
+
+/// `RangeAssignorTest.testTwoConsumersOneTopicOnePartition`: the second member is idle.
+#[test]
+fn range_member_beyond_partitions_is_idle() {
+    let a = range(
+        &topics(&[("t1", 1)]),
+        &subs(&[("consumer1", &["t1"]), ("consumer2", &["t1"])]),
+    );
+    assert_eq!(a["consumer1"], vec![tp("t1", 0)]);
+    assert!(a["consumer2"].is_empty());
+}
+
+/// Single topic: against a naive recompute of the class doc's rule (hand out
+/// partitions in order; the first P % N members take one more).
+#[test]
+fn range_single_topic_matches_a_naive_recompute() {
+    for p in 0..20u32 {
+        for n in 1..9usize {
+            let members: Vec<String> = (0..n).map(|i| format!("c{i:02}")).collect();
+            let s: BTreeMap<String, BTreeSet<String>> = members
+                .iter()
+                .map(|m| (m.clone(), ["t".to_string()].into()))
+                .collect();
+            let a = range(&topics(&[("t", p)]), &s);
+            let mut next = 0u32;
+            for (i, m) in members.iter().enumerate() {
+                let take = p / n as u32 + u32::from((i as u32) < p % n as u32);
+                let expected: Vec<TopicPartition> =
+                    (next..next + take).map(|x| tp("t", x)).collect();
+                next += take;
+                assert_eq!(a[m], expected, "P={p} N={n} member {m}");
+            }
+        }
+    }
+}
+
+/// RoundRobinAssignor class doc: C0 t0p0, t0p2, t1p1; C1 t0p1, t1p0, t1p2.
+#[test]
+fn round_robin_stripes_partitions() {
+    let a = round_robin(
+        &topics(&[("t0", 3), ("t1", 3)]),
+        &subs(&[("C0", &["t0", "t1"]), ("C1", &["t0", "t1"])]),
+    );
+    assert_eq!(a["C0"], vec![tp("t0", 0), tp("t0", 2), tp("t1", 1)]);
+    assert_eq!(a["C1"], vec![tp("t0", 1), tp("t1", 0), tp("t1", 2)]);
+}
+
+/// RoundRobinAssignor class doc, unequal subscriptions: C0 t0p0; C1 t1p0;
+/// C2 t1p1, t2p0, t2p1, t2p2.
+#[test]
+fn round_robin_unequal_subscriptions() {
+    let a = round_robin(
+        &topics(&[("t0", 1), ("t1", 2), ("t2", 3)]),
+        &subs(&[
+            ("C0", &["t0"]),
+            ("C1", &["t0", "t1"]),
+            ("C2", &["t0", "t1", "t2"]),
+        ]),
+    );
+    assert_eq!(a["C0"], vec![tp("t0", 0)]);
+    assert_eq!(a["C1"], vec![tp("t1", 0)]);
+    assert_eq!(
+        a["C2"],
+        vec![tp("t1", 1), tp("t2", 0), tp("t2", 1), tp("t2", 2)]
+    );
+}
+
+/// StickyAssignor class doc, Example 1: three members, t0..t3 with two
+/// partitions each. The initial assignment is the doc's exactly. When C1
+/// leaves, the doc's point is that sticky keeps every previous ownership
+/// and stays balanced while round robin moves most partitions; the doc's
+/// exact lists for that step come from the older sticky algorithm, so this
+/// checks what it claims (and round robin's exact lists).
+#[test]
+fn sticky_example_1_from_kafkas_docs() {
+    let ppt = topics(&[("t0", 2), ("t1", 2), ("t2", 2), ("t3", 2)]);
+    let empty: BTreeMap<String, Vec<TopicPartition>> = ["C0", "C1", "C2"]
+        .iter()
+        .map(|m| (m.to_string(), Vec::new()))
+        .collect();
+    let first = sticky(&ppt, &empty);
+    assert_eq!(
+        first.assignment["C0"],
+        vec![tp("t0", 0), tp("t1", 1), tp("t3", 0)]
+    );
+    assert_eq!(
+        first.assignment["C1"],
+        vec![tp("t0", 1), tp("t2", 0), tp("t3", 1)]
+    );
+    assert_eq!(first.assignment["C2"], vec![tp("t1", 0), tp("t2", 1)]);
+    assert!(first.transferring.is_empty());
+
+    let mut owned = first.assignment.clone();
+    owned.remove("C1");
+    let after = sticky(&ppt, &owned);
+    for (m, had) in &owned {
+        for p in had {
+            assert!(after.assignment[m].contains(p), "{m} keeps {p:?}");
+        }
+    }
+    assert_eq!(after.assignment["C0"].len(), 4);
+    assert_eq!(after.assignment["C2"].len(), 4);
+    assert!(
+        after.transferring.is_empty(),
+        "C1's partitions had no live owner"
+    );
+
+    let all = ["t0", "t1", "t2", "t3"];
+    let rr = round_robin(&ppt, &subs(&[("C0", &all), ("C2", &all)]));
+    assert_eq!(
+        rr["C0"],
+        vec![tp("t0", 0), tp("t1", 0), tp("t2", 0), tp("t3", 0)]
+    );
+    assert_eq!(
+        rr["C2"],
+        vec![tp("t0", 1), tp("t1", 1), tp("t2", 1), tp("t3", 1)]
+    );
+}
+
+/// Derived (compare-design.md §2.3, worked by hand from the algorithm, not a
+/// Kafka test): 6 partitions, C1 owns 0-2, C2 owns 3-5, C3 joins. Round 1:
+/// C1 and C2 each give up one partition and C3 gets nothing yet; round 2: C3
+/// gets both.
+#[test]
+fn cooperative_sticky_c3_joins_in_two_rounds() {
+    let ppt = topics(&[("t", 6)]);
+    let mut owned: BTreeMap<String, Vec<TopicPartition>> = BTreeMap::new();
+    owned.insert("C1".into(), (0..3).map(|p| tp("t", p)).collect());
+    owned.insert("C2".into(), (3..6).map(|p| tp("t", p)).collect());
+    owned.insert("C3".into(), Vec::new());
+    let r1 = sticky(&ppt, &owned);
+    assert_eq!(r1.transferring.len(), 2);
+    assert_eq!(r1.transferring[&tp("t", 2)], "C3");
+    assert_eq!(r1.transferring[&tp("t", 5)], "C3");
+    let round1 = r1.cooperative_round();
+    assert_eq!(round1["C1"], vec![tp("t", 0), tp("t", 1)]);
+    assert_eq!(round1["C2"], vec![tp("t", 3), tp("t", 4)]);
+    assert!(round1["C3"].is_empty());
+    let r2 = sticky(&ppt, &round1);
+    assert!(r2.transferring.is_empty());
+    assert_eq!(r2.cooperative_round()["C3"], vec![tp("t", 2), tp("t", 5)]);
+}
+
+// ---------------------------------------------------------------- groups in time
+
+fn cluster(partitions: u32) -> Cluster {
+    Cluster::new(
+        "events",
+        TopicConfig {
+            partitions,
+            ..TopicConfig::default()
+        },
+        7,
+    )
+    .unwrap()
+}
+
+fn settle(c: &mut Cluster, mut now: u64) -> u64 {
+    while let Some(d) = c.next_deadline() {
+        if d > now + 3_600_000 {
+            break;
+        }
+        now = now.max(d);
+        c.advance_to(now);
+    }
+    now
+}
+
+fn owners(c: &Cluster, group: &str) -> BTreeMap<u32, Vec<String>> {
+    let mut out: BTreeMap<u32, Vec<String>> = BTreeMap::new();
+    for m in c.members(group) {
+        for p in m.partitions {
+            out.entry(p).or_default().push(m.member_id.clone());
+        }
+    }
+    out
+}
+
+#[test]
+fn a_new_group_waits_for_the_initial_rebalance_delay() {
+    let mut c = cluster(3);
+    c.join(1_000, "g", "c01", Assignor::Range).unwrap();
+    c.join(2_000, "g", "c02", Assignor::Range).unwrap();
+    let s = c.settings().clone();
+    // The second join extended the delay: min(2000 + delay, cap) + sync.
+    let expected_end = 2_000 + s.group_initial_rebalance_delay_ms + s.rebalance_sync_ms;
+    assert_eq!(c.next_deadline(), Some(expected_end));
+    c.advance_to(expected_end - 1);
+    assert!(c
+        .members("g")
+        .iter()
+        .all(|m| m.partitions.is_empty() && m.paused));
+    c.advance_to(expected_end);
+    let m = c.members("g");
+    assert_eq!(m[0].partitions, vec![0, 1]);
+    assert_eq!(m[1].partitions, vec![2]);
+    assert!(m.iter().all(|m| !m.paused));
+}
+
+#[test]
+fn eager_rebalance_pauses_everyone_for_one_round() {
+    let mut c = cluster(4);
+    c.join(0, "g", "c01", Assignor::RoundRobin).unwrap();
+    let t = settle(&mut c, 0);
+    for i in 0..8 {
+        c.produce(t, i, &format!("k{i}"), 10).unwrap();
+    }
+    let round = c.settings().rebalance_round_ms();
+    c.join(t + 10, "g", "c02", Assignor::RoundRobin).unwrap();
+    assert!(c
+        .members("g")
+        .iter()
+        .all(|m| m.paused && m.partitions.is_empty()));
+    assert!(
+        c.poll(t + 20, "g", "c01", 100).unwrap().is_empty(),
+        "eager: no records during the rebalance"
+    );
+    c.advance_to(t + 10 + round);
+    let m = c.members("g");
+    assert_eq!(m[0].partitions, vec![0, 2]);
+    assert_eq!(m[1].partitions, vec![1, 3]);
+}
+
+#[test]
+fn cooperative_join_keeps_members_reading_and_moves_partitions_in_two_rounds() {
+    let mut c = cluster(6);
+    c.join(0, "g", "c01", Assignor::CooperativeSticky).unwrap();
+    c.join(0, "g", "c02", Assignor::CooperativeSticky).unwrap();
+    let t = settle(&mut c, 0);
+    // The first sticky assignment deals partitions round-robin.
+    assert_eq!(c.members("g")[0].partitions, vec![0, 2, 4]);
+    assert_eq!(c.members("g")[1].partitions, vec![1, 3, 5]);
+    for i in 0..60 {
+        c.produce(t, i, &format!("k{i}"), 10).unwrap();
+    }
+    let round = c.settings().rebalance_round_ms();
+    c.join(t, "g", "c03", Assignor::CooperativeSticky).unwrap();
+    // During round 1 nobody is paused and c01/c02 keep their partitions.
+    assert!(c.members("g").iter().all(|m| !m.paused));
+    assert_eq!(c.members("g")[0].partitions, vec![0, 2, 4]);
+    // auto.offset.reset=latest: the first polls pin the positions at the log end.
+    for m in ["c01", "c02"] {
+        assert!(c.poll(t + 1, "g", m, 1_000).unwrap().is_empty());
+    }
+    c.produce(t + 2, 100, "k0", 10).unwrap();
+    let p = partition_for_key(b"k0", 6);
+    let owner = if [0, 2, 4].contains(&p) { "c01" } else { "c02" };
+    assert_eq!(c.poll(t + 3, "g", owner, 1_000).unwrap().len(), 1, "still reading during round 1");
+    c.advance_to(t + round);
+    let m = c.members("g");
+    assert_eq!(
+        (
+            m[0].partitions.clone(),
+            m[1].partitions.clone(),
+            m[2].partitions.clone()
+        ),
+        (vec![0, 2], vec![1, 3], vec![])
+    );
+    assert_eq!(
+        c.group_view("g").unwrap().unowned,
+        vec![4, 5],
+        "the moving partitions pause between the rounds"
+    );
+    c.advance_to(t + 2 * round);
+    assert_eq!(c.members("g")[2].partitions, vec![4, 5]);
+    let rounds: Vec<u8> = c
+        .events()
+        .iter()
+        .filter_map(|e| match &e.event {
+            KafkaEvent::Rebalance { round, .. } if e.at_ms >= t => Some(*round),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(rounds, vec![1, 2]);
+}
+
+#[test]
+fn a_killed_member_keeps_its_partitions_until_the_session_times_out() {
+    let mut c = cluster(2);
+    c.join(0, "g", "c01", Assignor::Range).unwrap();
+    c.join(0, "g", "c02", Assignor::Range).unwrap();
+    let t = settle(&mut c, 0);
+    c.kill(t, "g", "c02").unwrap();
+    let session = c.settings().session_timeout_ms;
+    c.advance_to(t + session - 1);
+    assert_eq!(
+        c.members("g")[1].partitions,
+        vec![1],
+        "still assigned to the dead member"
+    );
+    assert!(
+        c.poll(t + 1, "g", "c02", 10).is_err(),
+        "a killed member cannot poll"
+    );
+    c.advance_to(t + session);
+    assert_eq!(c.members("g").len(), 1);
+    let round = c.settings().rebalance_round_ms();
+    c.advance_to(t + session + round);
+    assert_eq!(c.members("g")[0].partitions, vec![0, 1]);
+
+    // A graceful leave rebalances at once.
+    let mut c = cluster(2);
+    c.join(0, "g", "c01", Assignor::Range).unwrap();
+    c.join(0, "g", "c02", Assignor::Range).unwrap();
+    let t = settle(&mut c, 0);
+    c.leave(t, "g", "c02", true).unwrap();
+    c.advance_to(t + round);
+    assert_eq!(c.members("g")[0].partitions, vec![0, 1]);
+}
+
+#[test]
+fn records_read_but_not_committed_are_read_again_by_the_next_owner() {
+    let mut c = cluster(1);
+    c.join(0, "g", "c01", Assignor::Range).unwrap();
+    let t = settle(&mut c, 0);
+    for i in 0..10 {
+        c.produce(t, i, "k", 10).unwrap();
+    }
+    // Kafka's default auto.offset.reset is latest: the group starts at the
+    // log end when it first polls, so only later records are seen.
+    assert!(c.poll(t, "g", "c01", 100).unwrap().is_empty());
+    for i in 10..20 {
+        c.produce(t + 1, i, "k", 10).unwrap();
+    }
+    let got = c.poll(t + 2, "g", "c01", 4).unwrap();
+    assert_eq!(
+        got.iter().map(|r| r.id).collect::<Vec<_>>(),
+        vec![10, 11, 12, 13]
+    );
+    c.commit(t + 2, "g", 0, got[1].offset + 1).unwrap();
+    let more = c.poll(t + 3, "g", "c01", 2).unwrap();
+    assert_eq!(more.iter().map(|r| r.id).collect::<Vec<_>>(), vec![14, 15]);
+    c.join(t + 4, "g", "c02", Assignor::Range).unwrap();
+    c.leave(t + 4, "g", "c01", true).unwrap();
+    let t2 = settle(&mut c, t + 4);
+    let again = c.poll(t2, "g", "c02", 100).unwrap();
+    assert_eq!(
+        again.first().map(|r| r.id),
+        Some(12),
+        "c02 starts at the committed offset"
+    );
+    assert_eq!(again.len(), 8);
+}
+
+#[test]
+fn a_second_group_reads_everything_independently() {
+    let mut c = cluster(3);
+    for i in 0..30 {
+        c.produce(i * 10, i, &format!("k{}", i % 7), 10).unwrap();
+    }
+    c.join_in(
+        400,
+        "events",
+        "g1",
+        "c01",
+        ConsumerOptions::new(Assignor::Range).earliest(),
+    )
+    .unwrap();
+    c.join_in(
+        400,
+        "events",
+        "g2",
+        "c01",
+        ConsumerOptions::new(Assignor::Range).earliest(),
+    )
+    .unwrap();
+    let t = settle(&mut c, 400);
+    let a = c.poll(t, "g1", "c01", 1_000).unwrap();
+    let b = c.poll(t, "g2", "c01", 1_000).unwrap();
+    assert_eq!(a.len(), 30);
+    let ids = |v: &[KRecord]| v.iter().map(|r| r.id).collect::<BTreeSet<_>>();
+    assert_eq!(ids(&a), ids(&b));
+    // Per partition, offsets come in order.
+    for p in 0..3 {
+        let offs: Vec<u64> = a
+            .iter()
+            .filter(|r| r.partition == p)
+            .map(|r| r.offset)
+            .collect();
+        assert!(offs.windows(2).all(|w| w[0] < w[1]));
+    }
+}
+
+#[test]
+fn replay_with_offset_for_time_and_seek() {
+    let mut c = cluster(1);
+    for i in 0..10u64 {
+        c.produce(1_000 * i, i, "k", 10).unwrap();
+    }
+    assert_eq!(c.offset_for_time(0, 4_500), Some(5));
+    assert_eq!(c.offset_for_time(0, 0), Some(0));
+    assert_eq!(c.offset_for_time(0, 9_001), None);
+    c.join(10_000, "g", "c01", Assignor::Range).unwrap();
+    let t = settle(&mut c, 10_000);
+    assert!(c.poll(t, "g", "c01", 100).unwrap().is_empty());
+    c.commit(t, "g", 0, 10).unwrap();
+    let err = c.commit(t, "g", 0, 3).unwrap_err();
+    assert_eq!(err.code, "LAB_COMMIT_BACKWARDS");
+    c.seek("g", 0, c.offset_for_time(0, 4_500).unwrap())
+        .unwrap();
+    let got = c.poll(t + 1, "g", "c01", 100).unwrap();
+    assert_eq!(
+        got.iter().map(|r| r.id).collect::<Vec<_>>(),
+        vec![5, 6, 7, 8, 9]
+    );
+    c.seek("g", 0, 5).unwrap();
+    c.commit(t + 1, "g", 0, 5).unwrap();
+    assert_eq!(c.committed("g", 0), Some(5));
+}
+
+// ---------------------------------------------------------------- retention
+
+#[test]
+fn retention_by_time_deletes_whole_segments_only() {
+    let cfg = TopicConfig {
+        partitions: 1,
+        retention_ms: 60_000,
+        retention_bytes: -1,
+        segment_records: 10,
+    };
+    let mut c = Cluster::new("logs", cfg, 1).unwrap();
+    // 35 records one second apart: segments [0,10) [10,20) [20,30) and the active [30,35).
+    for i in 0..35u64 {
+        c.produce(i * 1_000, i, "k", 100).unwrap();
+    }
+    let interval = c.settings().retention_check_interval_ms;
+    // Segment [0,10) has newest timestamp 9,000: deletable after 69,000; the check runs at 300,000.
+    c.advance_to(interval - 1);
+    assert_eq!(c.offsets(0), (0, 35));
+    c.advance_to(interval);
+    // At 300,000 every record is older than 60 s: the closed segments go, the active one is rolled.
+    let (start, end) = c.offsets(0);
+    assert_eq!((start, end), (30, 35));
+    assert_eq!(start % 10, 0, "the log start is a segment boundary");
+    c.advance_to(2 * interval);
+    assert_eq!(
+        c.offsets(0),
+        (35, 35),
+        "the rolled segment goes on the next check"
+    );
+    let deleted: Vec<(u64, u64)> = c
+        .events()
+        .iter()
+        .filter_map(|e| match &e.event {
+            KafkaEvent::SegmentDeleted {
+                base_offset,
+                next_offset,
+                ..
+            } => Some((*base_offset, *next_offset)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(deleted, vec![(0, 10), (10, 20), (20, 30), (30, 35)]);
+    assert_eq!(c.offset_for_time(0, 0), None, "nothing left to find");
+}
+
+#[test]
+fn retention_minus_one_keeps_everything() {
+    let cfg = TopicConfig {
+        partitions: 2,
+        retention_ms: -1,
+        retention_bytes: -1,
+        segment_records: 5,
+    };
+    let mut c = Cluster::new("forever", cfg, 1).unwrap();
+    for i in 0..40u64 {
+        c.produce(i, i, &format!("k{i}"), 1_000).unwrap();
+    }
+    let before: Vec<(u64, u64)> = (0..2).map(|p| c.offsets(p)).collect();
+    assert_eq!(c.next_deadline(), None);
+    c.advance_to(10 * 365 * 24 * 3_600_000);
+    let after: Vec<(u64, u64)> = (0..2).map(|p| c.offsets(p)).collect();
+    assert_eq!(before, after);
+    assert!(after.iter().all(|(s, _)| *s == 0));
+}
+
+#[test]
+fn retention_bytes_deletes_oldest_whole_segments() {
+    let cfg = TopicConfig {
+        partitions: 1,
+        retention_ms: -1,
+        retention_bytes: 2_500,
+        segment_records: 10,
+    };
+    let mut c = Cluster::new("sized", cfg, 1).unwrap();
+    for i in 0..45u64 {
+        c.produce(i, i, "k", 100).unwrap(); // 4,500 bytes in segments of 1,000
+    }
+    c.advance_to(c.settings().retention_check_interval_ms);
+    // Kafka's rule: delete while size − limit − segment ≥ 0: 4,500 → 3,500 → 2,500, then 1,500 − 1,000 ≥ 0? no.
+    let mut size: i64 = 4_500;
+    let mut start = 0u64;
+    while size - 2_500 - 1_000 >= 0 {
+        size -= 1_000;
+        start += 10;
+    }
+    assert_eq!(c.offsets(0), (start, 45));
+    assert_eq!(c.partition_bytes_in("sized", 0), Some(size as u64));
+    assert!(
+        size > 2_500 - 1_000,
+        "may stay above the limit by less than a segment"
+    );
+}
+
+#[test]
+fn a_consumer_below_the_log_start_is_reset() {
+    let cfg = TopicConfig {
+        partitions: 1,
+        retention_ms: 60_000,
+        retention_bytes: -1,
+        segment_records: 10,
+    };
+    let mut c = Cluster::new("logs", cfg, 1).unwrap();
+    c.join_in(
+        0,
+        "logs",
+        "early",
+        "c01",
+        ConsumerOptions::new(Assignor::Range).earliest(),
+    )
+    .unwrap();
+    c.join_in(
+        0,
+        "logs",
+        "late",
+        "c01",
+        ConsumerOptions::new(Assignor::Range),
+    )
+    .unwrap();
+    let t = settle(&mut c, 0);
+    for g in ["early", "late"] {
+        c.commit(t, g, 0, 0).unwrap();
+    }
+    for i in 0..25u64 {
+        c.produce(t + i * 1_000, i, "k", 10).unwrap();
+    }
+    // Only segment [20,25) is newer than 60 s at the check after 300,000 + … ; by then all closed segments expired.
+    let check = c.settings().retention_check_interval_ms;
+    let at = (t / check + 1) * check;
+    c.advance_to(at);
+    let (start, end) = c.offsets(0);
+    assert!(start > 0);
+    let early = c.poll(at, "early", "c01", 100).unwrap();
+    assert_eq!(early.first().map(|r| r.offset), Some(start));
+    let late = c.poll(at, "late", "c01", 100).unwrap();
+    assert!(late.is_empty(), "latest: jump to the end ({end})");
+}
+
+// ---------------------------------------------------------------- limits and partitions
+
+#[test]
+fn oversized_records_and_shrinking_partitions_are_refused() {
+    let mut c = cluster(3);
+    let e = c
+        .produce(0, 1, "k", DEFAULT_MAX_MESSAGE_BYTES + 1)
+        .unwrap_err();
+    assert_eq!(
+        (e.field.as_str(), e.code.as_str()),
+        ("max.message.bytes", "RECORD_TOO_LARGE")
+    );
+    assert!(c.produce(0, 1, "k", DEFAULT_MAX_MESSAGE_BYTES).is_ok());
+    for bad in [0, 2, 3] {
+        let e = c.add_partitions(0, bad).unwrap_err();
+        assert_eq!(
+            (e.field.as_str(), e.code.as_str()),
+            ("partitions", "INVALID_PARTITIONS")
+        );
+    }
+    assert_eq!(c.partitions(), 3);
+    let e = Cluster::new(
+        "t",
+        TopicConfig {
+            retention_ms: -2,
+            ..TopicConfig::default()
+        },
+        1,
+    )
+    .unwrap_err();
+    assert_eq!(e.field, "retention.ms");
+    let e = Cluster::new(
+        "t",
+        TopicConfig {
+            retention_bytes: -5,
+            ..TopicConfig::default()
+        },
+        1,
+    )
+    .unwrap_err();
+    assert_eq!(e.field, "retention.bytes");
+    let e = Cluster::new("bad topic!", TopicConfig::default(), 1).unwrap_err();
+    assert_eq!(e.field, "topic");
+    let e = Cluster::new(
+        "t",
+        TopicConfig {
+            partitions: 0,
+            ..TopicConfig::default()
+        },
+        1,
+    )
+    .unwrap_err();
+    assert_eq!(e.field, "partitions");
+}
+
+#[test]
+fn adding_partitions_remaps_exactly_the_keys_whose_modulo_changes() {
+    let mut c = cluster(3);
+    let keys: Vec<String> = (0..200).map(|i| format!("user-{i}")).collect();
+    for (i, k) in keys.iter().enumerate() {
+        let (p, _) = c.produce(0, i as u64, k, 10).unwrap();
+        assert_eq!(p, ((murmur2(k.as_bytes()) & 0x7fff_ffff) as u32) % 3);
+    }
+    c.add_partitions(1, 6).unwrap();
+    assert_eq!(c.partitions(), 6);
+    assert_eq!(c.offsets(5), (0, 0), "new partitions start empty");
+    let moved = keys_that_move(&keys, 3, 6);
+    let expected: Vec<&String> = keys
+        .iter()
+        .filter(|k| {
+            let h = (murmur2(k.as_bytes()) & 0x7fff_ffff) as u32;
+            h % 3 != h % 6
+        })
+        .collect();
+    assert_eq!(moved.iter().map(|m| &m.key).collect::<Vec<_>>(), expected);
+    assert!(!moved.is_empty() && moved.len() < keys.len());
+    for (i, k) in keys.iter().enumerate() {
+        let (p, _) = c.produce(2, 1_000 + i as u64, k, 10).unwrap();
+        assert_eq!(p, partition_for_key(k.as_bytes(), 6));
+        let m = moved.iter().find(|m| &m.key == k);
+        assert_eq!(m.is_some(), p != partition_for_key(k.as_bytes(), 3));
+    }
+}
+
+// ---------------------------------------------------------------- idempotence and transactions
+
+#[test]
+fn a_retried_batch_is_acknowledged_without_a_second_append() {
+    let mut c = cluster(1);
+    let mut p = c.init_producer(0, None).unwrap();
+    let a = c.send(0, &mut p, "events", 1, "k", 10).unwrap();
+    let b = c.send(0, &mut p, "events", 2, "k", 10).unwrap();
+    assert_eq!((a.sequence, b.sequence), (0, 1));
+    let end = c.offsets(0).1;
+    let retry = c
+        .send_with_sequence(1, &mut p, "events", 0, 0, 1, "k", 10)
+        .unwrap();
+    assert!(retry.duplicate);
+    assert_eq!(retry.offset, a.offset);
+    assert_eq!(c.offsets(0).1, end);
+    c.advance_to(2);
+    let before = c.clone();
+    let gap = c
+        .send_with_sequence(2, &mut p, "events", 0, 5, 3, "k", 10)
+        .unwrap_err();
+    assert_eq!(
+        (gap.field.as_str(), gap.code.as_str()),
+        ("sequence", "OUT_OF_ORDER_SEQUENCE_NUMBER")
+    );
+    assert_eq!(c, before, "a refused batch changes nothing");
+}
+
+#[test]
+fn read_committed_waits_for_the_commit_and_skips_aborted_records() {
+    let mut c = cluster(1);
+    c.join_in(
+        0,
+        "events",
+        "rc",
+        "c01",
+        ConsumerOptions::new(Assignor::Range)
+            .earliest()
+            .read_committed(),
+    )
+    .unwrap();
+    c.join_in(
+        0,
+        "events",
+        "ru",
+        "c01",
+        ConsumerOptions::new(Assignor::Range).earliest(),
+    )
+    .unwrap();
+    let t = settle(&mut c, 0);
+    let mut p = c.init_producer(t, Some("tx")).unwrap();
+    c.begin_transaction(t, &mut p).unwrap();
+    c.send(t, &mut p, "events", 1, "k", 10).unwrap();
+    c.send(t, &mut p, "events", 2, "k", 10).unwrap();
+    assert_eq!(c.last_stable_offset_in("events", 0), Some(0));
+    assert!(
+        c.poll(t, "rc", "c01", 10).unwrap().is_empty(),
+        "open transaction: nothing below the LSO"
+    );
+    assert_eq!(c.poll(t, "ru", "c01", 10).unwrap().len(), 2);
+    c.commit_transaction(t, &mut p).unwrap();
+    assert_eq!(c.offsets(0).1, 3, "the COMMIT marker takes an offset");
+    assert_eq!(
+        c.poll(t, "rc", "c01", 10)
+            .unwrap()
+            .iter()
+            .map(|r| r.id)
+            .collect::<Vec<_>>(),
+        vec![1, 2]
+    );
+    c.begin_transaction(t, &mut p).unwrap();
+    c.send(t, &mut p, "events", 3, "k", 10).unwrap();
+    c.abort_transaction(t, &mut p).unwrap();
+    c.begin_transaction(t, &mut p).unwrap();
+    c.send(t, &mut p, "events", 4, "k", 10).unwrap();
+    c.commit_transaction(t, &mut p).unwrap();
+    assert_eq!(
+        c.poll(t, "rc", "c01", 10)
+            .unwrap()
+            .iter()
+            .map(|r| r.id)
+            .collect::<Vec<_>>(),
+        vec![4]
+    );
+    assert_eq!(
+        c.poll(t, "ru", "c01", 10)
+            .unwrap()
+            .iter()
+            .map(|r| r.id)
+            .collect::<Vec<_>>(),
+        vec![3, 4]
+    );
+}
+
+#[test]
+fn a_new_instance_fences_the_old_one_and_aborts_its_transaction() {
+    let mut c = cluster(1);
+    let mut old = c.init_producer(0, Some("tx")).unwrap();
+    c.begin_transaction(0, &mut old).unwrap();
+    c.send(0, &mut old, "events", 1, "k", 10).unwrap();
+    let mut new = c.init_producer(1, Some("tx")).unwrap();
+    assert_eq!(new.epoch, old.epoch + 1);
+    assert_eq!(
+        c.last_stable_offset_in("events", 0),
+        c.offsets_in("events", 0).map(|o| o.1),
+        "aborted: nothing open"
+    );
+    let e = c.commit_transaction(2, &mut old).unwrap_err();
+    assert_eq!(e.code, "PRODUCER_FENCED");
+    c.begin_transaction(3, &mut new).unwrap();
+    c.send(3, &mut new, "events", 2, "k", 10).unwrap();
+    c.commit_transaction(3, &mut new).unwrap();
+    // An open transaction left alone is aborted after transaction.timeout.ms.
+    let mut p = c.init_producer(10, Some("slow")).unwrap();
+    c.begin_transaction(10, &mut p).unwrap();
+    c.send(10, &mut p, "events", 3, "k", 10).unwrap();
+    let timeout = c.settings().transaction_timeout_ms;
+    assert_eq!(c.next_deadline(), Some(10 + timeout));
+    c.advance_to(10 + timeout);
+    assert_eq!(
+        c.transaction("slow").unwrap().state,
+        TxnState::CompleteAbort
+    );
+    assert_eq!(
+        c.commit_transaction(10 + timeout, &mut p).unwrap_err().code,
+        "PRODUCER_FENCED"
+    );
+}
+
+#[test]
+fn eos_demo_transactions_give_each_output_once() {
+    for (messages, crash_after, seed) in [(50u32, 23u32, 1u64), (100, 10, 2), (37, 37, 3)] {
+        let o = eos_demo(messages, crash_after, true, seed);
+        assert!(o.crashed);
+        assert_eq!(o.duplicate_outputs, 0, "{o:?}");
+        assert_eq!(o.missing_outputs, 0);
+        assert_eq!(o.committed_outputs, u64::from(messages));
+        assert!(
+            o.reprocessed > 0,
+            "the crash made the new instance process some records again"
+        );
+        assert_eq!(
+            o.aborted_outputs, o.reprocessed,
+            "the re-processed records' first outputs were aborted"
+        );
+        assert_eq!(
+            o.uncommitted_reader_outputs,
+            o.committed_outputs + o.aborted_outputs
+        );
+        assert!(o.zombie_fenced);
+    }
+}
+
+#[test]
+fn eos_demo_at_least_once_duplicates_after_the_crash() {
+    for (messages, crash_after, seed) in [(50u32, 23u32, 1u64), (100, 10, 2), (37, 37, 3)] {
+        let o = eos_demo(messages, crash_after, false, seed);
+        assert!(o.crashed);
+        assert!(o.duplicate_outputs > 0, "{o:?}");
+        assert_eq!(
+            o.duplicate_outputs, o.reprocessed,
+            "every re-processed record was written twice"
+        );
+        assert_eq!(o.missing_outputs, 0);
+        assert_eq!(o.aborted_outputs, 0);
+        // No crash, no duplicates.
+        let calm = eos_demo(messages, 0, false, seed);
+        assert!(!calm.crashed);
+        assert_eq!(calm.duplicate_outputs, 0);
+    }
+}
+
+// ---------------------------------------------------------------- determinism
+
+fn scripted(seed: u64) -> Vec<TimedEvent> {
+    let mut c = Cluster::new(
+        "events",
+        TopicConfig {
+            partitions: 4,
+            segment_records: 5,
+            retention_ms: 30_000,
+            ..TopicConfig::default()
+        },
+        seed,
+    )
+    .unwrap();
+    c.join(0, "g", "c01", Assignor::CooperativeSticky).unwrap();
+    c.join(100, "g", "c02", Assignor::CooperativeSticky)
+        .unwrap();
+    for i in 0..60u64 {
+        c.produce(i * 500, i, &format!("k{}", i % 9), 50).unwrap();
+        if i == 20 {
+            c.kill(i * 500, "g", "c01").unwrap();
+        }
+        if i % 5 == 0 {
+            let _ = c.poll(i * 500, "g", "c02", 7);
+        }
+    }
+    c.add_partitions(40_000, 6).unwrap();
+    let mut p = c.init_producer(41_000, Some("tx")).unwrap();
+    c.begin_transaction(41_000, &mut p).unwrap();
+    c.send(41_000, &mut p, "events", 99, "k1", 10).unwrap();
+    c.advance_to(1_000_000);
+    c.events()
+}
+
+#[test]
+fn same_seed_and_ops_give_the_same_event_log() {
+    let a = scripted(5);
+    assert_eq!(a, scripted(5));
+    assert!(a
+        .iter()
+        .any(|e| matches!(e.event, KafkaEvent::SegmentDeleted { .. })));
+    assert!(a
+        .iter()
+        .any(|e| matches!(e.event, KafkaEvent::MemberExpired { .. })));
+    assert!(a
+        .iter()
+        .any(|e| matches!(e.event, KafkaEvent::TransactionAborted { .. })));
+    // The seed picks producer ids, so another seed differs there only.
+    let b = scripted(6);
+    assert_ne!(a, b);
+    assert_eq!(a.len(), b.len());
+}
