@@ -712,6 +712,33 @@ texts! {
     NavSql => "SQL", "SQL";
     NavCompare => "Compare", "So sánh";
     CompareTitle => "Queues and streams: SQS, Kafka and Kinesis side by side", "Hàng đợi và luồng: SQS, Kafka và Kinesis đặt cạnh nhau";
+    // The compare guide: tables and decision tree (guide helper).
+    GuideTablesTitle => "The seed's comparison tables", "Các bảng so sánh của tài liệu gốc";
+    GuideTryIt => "See it", "Xem thử";
+    GuideRunScenario => "Run", "Chạy";
+    GuideSource => "Source", "Nguồn";
+    GuideSeedSaid => "Seed vs docs", "Tài liệu gốc so với tài liệu AWS/Kafka";
+    GuideYes => "Yes", "Có";
+    GuideNo => "No", "Không";
+    GuideBack => "Back", "Quay lại";
+    GuideRestart => "Start again", "Làm lại từ đầu";
+    GuideKeys => "Keys: Y for yes, N for no, Backspace to go back.", "Phím tắt: Y là có, N là không, Backspace để quay lại.";
+    GuidePath => "Your answers so far", "Các câu bạn đã trả lời";
+    GuidePathEmpty => "No answers yet.", "Chưa trả lời câu nào.";
+    GuideQuestionN => "Question", "Câu hỏi";
+    GuideResult => "Recommendation", "Gợi ý";
+    GuideWhy => "Why", "Vì sao";
+    GuideScenario => "See it happen", "Xem tận mắt";
+    GuideOpenScenario => "Open the scenario", "Mở kịch bản";
+    GuideNotModelled => "Not simulated in this lab", "Lab này không mô phỏng";
+    GuideCaveat => "Careful", "Lưu ý";
+    GuideShare => "Link to these answers", "Liên kết tới các câu trả lời này";
+    GuideScenarioHelp => "Pick a situation to fill in the answers that lead to it.", "Chọn một tình huống để điền sẵn các câu trả lời dẫn tới nó.";
+    GuideSituation => "Situation", "Tình huống";
+    GuideAnswers => "Answers", "Các câu trả lời";
+    GuideFillIn => "Fill in", "Điền vào cây";
+    GuideBadLink => "The answers in this link could not be read, so the tree starts from the first question.", "Không đọc được các câu trả lời trong liên kết này, nên cây bắt đầu lại từ câu hỏi đầu tiên.";
+    GuideDecided => "Recorded for the lesson.", "Đã ghi nhận cho bài học.";
     SqlTitle => "Streaming SQL: Kinesis Data Analytics", "SQL trên luồng dữ liệu: Kinesis Data Analytics";
     SqlLead => "Write a Kinesis Data Analytics application, feed it a stream of stock ticks and watch each window fill up and fire. The SQL is compiled in a background worker; the rows then run through the same engine as the kinesis-lab sql command.",
                "Viết một ứng dụng Kinesis Data Analytics, cho nó đọc một luồng giá cổ phiếu rồi xem từng cửa sổ đầy dần và phát kết quả. Câu SQL được biên dịch trong một worker chạy nền; sau đó các dòng dữ liệu đi qua đúng engine mà lệnh kinesis-lab sql dùng.";

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 mod compare;
 mod firehose;
+mod guide;
 mod kpl;
 mod lessons;
 mod quiz;
@@ -56,6 +57,9 @@ enum Command {
     /// preset or your own toggles) and print each system's counters, lanes
     /// and groups (JSON lines with --json).
     Compare(compare::CompareArgs),
+    /// Walk the compare page's decision tree: where answers (y/n letters)
+    /// lead, or every path to a recommendation, as JSON lines.
+    Guide(guide::GuideArgs),
 }
 
 fn main() -> ExitCode {
@@ -78,6 +82,7 @@ fn main() -> ExitCode {
         Command::Firehose(args) => firehose::run(&args, &mut out, &mut err),
         Command::Sql(args) => sql::run(&args, &mut out, &mut err),
         Command::Compare(args) => compare::run(&args, &mut out, &mut err),
+        Command::Guide(args) => guide::run(&args, &mut out, &mut err),
         Command::Kpl(args) => {
             let stdin = io::stdin();
             kpl::run(&args, Box::new(stdin.lock()), &mut out, &mut err)

@@ -285,6 +285,16 @@ pub struct Guide {
     pub recommendations: Vec<RecommendationText>,
     #[serde(default)]
     pub scenarios: ScenarioTable,
+    /// A readable name for each compare scenario the guide links to.
+    #[serde(default)]
+    pub scenario_names: Vec<ScenarioName>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioName {
+    pub id: String,
+    pub name: Text,
 }
 
 /// Headings around the tree.
@@ -392,6 +402,14 @@ impl Guide {
 
     pub fn recommendation(&self, r: Recommendation) -> Option<&RecommendationText> {
         self.recommendations.iter().find(|t| t.id == r)
+    }
+
+    /// The readable name of a compare scenario, if the guide has one.
+    pub fn scenario_name(&self, id: &str) -> Option<&Text> {
+        self.scenario_names
+            .iter()
+            .find(|s| s.id == id)
+            .map(|s| &s.name)
     }
 
     /// Every question and recommendation has words in both languages, table
@@ -507,6 +525,28 @@ impl Guide {
                     ),
                 ),
                 Err(e) => err(format!("{field}.answers"), e),
+            }
+        }
+        for id in SCENARIO_IDS {
+            match self.scenario_names.iter().filter(|s| s.id == id).count() {
+                1 => {}
+                n => err(
+                    format!("scenario_names.{id}"),
+                    format!("{n} entries; expected 1"),
+                ),
+            }
+        }
+        for s in &self.scenario_names {
+            if !SCENARIO_IDS.contains(&s.id.as_str()) {
+                err(
+                    format!("scenario_names.{}", s.id),
+                    "not a compare scenario".into(),
+                );
+            } else if blank(&s.name) {
+                err(
+                    format!("scenario_names.{}", s.id),
+                    "empty in en or vi".into(),
+                );
             }
         }
         for t in self
