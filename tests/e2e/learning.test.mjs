@@ -220,6 +220,22 @@ async function act(page, a) {
       assert.equal(await page.locator('#sqlw-errors li').count(), 0);
       break;
     }
+    case 'decide': {
+      // The decision-tree widget records its answers once they reach a
+      // recommendation (a stored solution's answers must end at one).
+      await ensure(page, '#w-dt-tree');
+      if (await page.locator('#w-dt-restart').isEnabled()) await page.click('#w-dt-restart');
+      await page.waitForFunction(() => document.querySelector('#w-dt-tree').dataset.answers === '');
+      const recorded = Number(await page.locator('#w-decide').getAttribute('data-recorded'));
+      for (const [i, yes] of a.answers.entries()) {
+        await page.click(yes ? '#w-dt-yes' : '#w-dt-no');
+        await page.waitForFunction((n) => document.querySelector('#w-dt-tree').dataset.answers.length === n, i + 1);
+      }
+      assert.ok(await page.locator('#w-dt-tree').getAttribute('data-recommendation'), `answers ${a.answers} end at a recommendation`);
+      await page.waitForFunction((n) => Number(document.querySelector('#w-decide').dataset.recorded) > n, recorded);
+      assert.equal(await page.locator('#w-dt-error').innerText(), '');
+      break;
+    }
     default:
       throw new Error(`no UI for action ${a.do}`);
   }
