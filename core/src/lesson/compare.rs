@@ -126,6 +126,20 @@ pub enum CompareGoal {
     QueueEmptiedStreamsKept { messages: u64 },
     /// The decision tree was walked to this recommendation.
     Recommended { recommendation: Recommendation },
+    /// A group started after the first one (a second Kafka group, a second
+    /// KCL application; not a replay) has received every message the
+    /// system was sent.
+    SecondGroupReadAll { system: System },
+    /// At least `idle` running consumers of the system have nothing to read
+    /// now (more members than partitions, more workers than shards).
+    IdleConsumers { system: System, idle: u64 },
+    /// The system's groups were rebalanced after their first assignment
+    /// (Kafka: a rebalance; Kinesis: a lease moved after a failover or to
+    /// balance the load).
+    Rebalanced { system: System },
+    /// The first group received every message the system was sent
+    /// (duplicates allowed): nothing was lost.
+    NoneLost { system: System },
 }
 
 /// Why a compare goal is not met.
@@ -156,6 +170,27 @@ pub enum CompareWhy {
     NotRecommended {
         want: Recommendation,
         got: Option<Recommendation>,
+    },
+    /// `sent` messages; the later group that read most has `best` of them
+    /// (`None`: no later group yet).
+    SecondGroupShort {
+        system: System,
+        sent: u64,
+        best: Option<u64>,
+    },
+    TooFewIdle {
+        system: System,
+        need: u64,
+        have: u64,
+    },
+    NotRebalanced {
+        system: System,
+    },
+    /// The first group received `received` of the `sent` messages.
+    Lost {
+        system: System,
+        sent: u64,
+        received: u64,
     },
 }
 
@@ -234,5 +269,199 @@ pub fn evaluate(goal: &CompareGoal, lab: &CompareLab) -> Result<(), CompareWhy> 
                 })
             }
         }
+        CompareGoal::SecondGroupReadAll { system } => {
+            let sent = sim.counters(*system).sent;
+            let best = sim
+                .groups(*system)
+                .iter()
+                .skip(1)
+                .filter(|g| !g.name.starts_with("replay-"))
+                .map(|g| g.unique)
+                .max();
+            if sent > 0 && best.is_some_and(|b| b >= sent) {
+                Ok(())
+            } else {
+                Err(CompareWhy::SecondGroupShort {
+                    system: *system,
+                    sent,
+                    best,
+                })
+            }
+        }
+        CompareGoal::IdleConsumers { system, idle } => {
+            let have = sim.idle_consumers(*system);
+            if have >= *idle {
+                Ok(())
+            } else {
+                Err(CompareWhy::TooFewIdle {
+                    system: *system,
+                    need: *idle,
+                    have,
+                })
+            }
+        }
+        CompareGoal::Rebalanced { system } => {
+            if sim.rebalances(*system) > 0 {
+                Ok(())
+            } else {
+                Err(CompareWhy::NotRebalanced { system: *system })
+            }
+        }
+        CompareGoal::NoneLost { system } => {
+            let sent = sim.counters(*system).sent;
+            let received = sim.groups(*system).first().map_or(0, |g| g.unique);
+            if sent > 0 && received >= sent {
+                Ok(())
+            } else {
+                Err(CompareWhy::Lost {
+                    system: *system,
+                    sent,
+                    received,
+                })
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::compare::sim::Workload;
+
+    fn play(w: Workload, actions: &[CompareAction]) -> CompareLab {
+        let mut lab = CompareLab::default();
+        lab.apply(&CompareAction::Start { workload: w }).unwrap();
+        for a in actions {
+            lab.apply(a).unwrap();
+        }
+        lab
+    }
+
+    #[test]
+    fn group_goals_follow_the_engine() {
+        // Four consumers on three partitions: one Kafka member (and one KCL
+        // worker) has nothing to read.
+        let w = Workload {
+            consumers: 4,
+            partitions: 3,
+            ..Workload::default()
+        };
+        let mut lab = play(w, &[CompareAction::Run { seconds: 20 }]);
+        let sim = lab.sim.as_ref().unwrap();
+        let idle = sim.idle_consumers(System::Kafka);
+        assert!(idle >= 1, "{idle}");
+        let kafka = System::Kafka;
+        assert_eq!(
+            evaluate(
+                &CompareGoal::IdleConsumers {
+                    system: kafka,
+                    idle
+                },
+                &lab
+            ),
+            Ok(())
+        );
+        assert_eq!(
+            evaluate(
+                &CompareGoal::IdleConsumers {
+                    system: kafka,
+                    idle: idle + 1
+                },
+                &lab
+            ),
+            Err(CompareWhy::TooFewIdle {
+                system: kafka,
+                need: idle + 1,
+                have: idle
+            })
+        );
+        // Nothing lost so far, nothing rebalanced, no second group yet.
+        for s in [System::Sqs, System::Kafka, System::Kinesis] {
+            assert_eq!(
+                evaluate(&CompareGoal::NoneLost { system: s }, &lab),
+                Ok(()),
+                "{s:?}"
+            );
+            assert_eq!(
+                evaluate(&CompareGoal::SecondGroupReadAll { system: s }, &lab),
+                Err(CompareWhy::SecondGroupShort {
+                    system: s,
+                    sent: 1000,
+                    best: None
+                })
+            );
+        }
+        assert_eq!(
+            evaluate(&CompareGoal::Rebalanced { system: kafka }, &lab),
+            Err(CompareWhy::NotRebalanced { system: kafka })
+        );
+        // A second group has read nothing the moment it starts, and
+        // everything once time passes; SQS never has one.
+        lab.apply(&CompareAction::SecondGroup).unwrap();
+        assert!(matches!(
+            evaluate(&CompareGoal::SecondGroupReadAll { system: kafka }, &lab),
+            Err(CompareWhy::SecondGroupShort { best: Some(0), .. })
+        ));
+        lab.apply(&CompareAction::KillConsumer { consumer: 1 })
+            .unwrap();
+        lab.apply(&CompareAction::Run { seconds: 60 }).unwrap();
+        for s in [System::Kafka, System::Kinesis] {
+            assert_eq!(
+                evaluate(&CompareGoal::SecondGroupReadAll { system: s }, &lab),
+                Ok(()),
+                "{s:?}"
+            );
+            assert_eq!(
+                evaluate(&CompareGoal::Rebalanced { system: s }, &lab),
+                Ok(()),
+                "{s:?}"
+            );
+        }
+        assert!(matches!(
+            evaluate(
+                &CompareGoal::SecondGroupReadAll {
+                    system: System::Sqs
+                },
+                &lab
+            ),
+            Err(CompareWhy::SecondGroupShort { best: None, .. })
+        ));
+        // The kill lost nothing: the first groups still have every message.
+        for s in [System::Sqs, System::Kafka, System::Kinesis] {
+            assert_eq!(
+                evaluate(&CompareGoal::NoneLost { system: s }, &lab),
+                Ok(()),
+                "{s:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn none_lost_fails_while_messages_are_still_coming() {
+        // One second in, the group has not been assigned its partitions yet.
+        let lab = play(Workload::default(), &[CompareAction::Run { seconds: 1 }]);
+        let sim = lab.sim.as_ref().unwrap();
+        let sent = sim.counters(System::Kafka).sent;
+        let received = sim.groups(System::Kafka)[0].unique;
+        assert!(sent > 0 && received < sent, "{received} of {sent}");
+        assert_eq!(
+            evaluate(&CompareGoal::NoneLost { system: System::Kafka }, &lab),
+            Err(CompareWhy::Lost {
+                system: System::Kafka,
+                sent,
+                received
+            })
+        );
+        // Before anything is sent, nothing counts as "none lost".
+        let fresh = play(Workload::default(), &[]);
+        assert!(matches!(
+            evaluate(
+                &CompareGoal::NoneLost {
+                    system: System::Sqs
+                },
+                &fresh
+            ),
+            Err(CompareWhy::Lost { sent: 0, .. })
+        ));
     }
 }
