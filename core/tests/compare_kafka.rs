@@ -384,7 +384,7 @@ fn cooperative_join_keeps_members_reading_and_moves_partitions_in_two_rounds() {
         .events()
         .iter()
         .filter_map(|e| match &e.event {
-            KafkaEvent::Rebalance { round, .. } if e.at_ms >= t => Some(*round),
+            KafkaEvent::Rebalance { round, .. } if e.at_ms > t => Some(*round),
             _ => None,
         })
         .collect();
