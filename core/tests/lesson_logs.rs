@@ -200,6 +200,35 @@ fn record(lab: &Lab) -> Value {
             .collect();
         out["sql"] = Value::from(runs);
     }
+    let c = &lab.compare;
+    if !c.decisions.is_empty() {
+        out["decisions"] = Value::from(
+            c.decisions
+                .iter()
+                .map(|w| json!({"asked": w.asked, "result": w.result}))
+                .collect::<Vec<_>>(),
+        );
+    }
+    if let Some(sim) = &c.sim {
+        use kinesis_lab_core::compare::System;
+        out["compare"] = json!({
+            "workload": sim.workload,
+            "actions": c.current(),
+            "columns": System::ALL.iter().map(|s| {
+                let col = sim.column(*s);
+                json!({
+                    "system": s,
+                    "counters": col.counters,
+                    "lanes": col.lanes.iter().map(|l| json!({"label": l.label, "stored": l.stored.len(), "readers": l.readers})).collect::<Vec<_>>(),
+                    "status": col.status,
+                })
+            }).collect::<Vec<_>>(),
+        });
+    }
+    // The Video Streams lesson: the stream, its fragments and every read.
+    if lab.video.ops > 0 {
+        out["video"] = serde_json::to_value(lab.video.summary()).unwrap();
+    }
     out
 }
 
