@@ -25,7 +25,10 @@
 //! one key delivered in the opposite order to sending are an out-of-order
 //! pair. Latency is from send to the first delivery anywhere in the system.
 
-use super::kafka::{partition_for_key, Assignor, Cluster, KRecord, TopicConfig};
+use super::kafka::{
+    eos_demo, partition_for_key, Assignor, Cluster, ConsumerOptions, EosOutcome, KRecord,
+    TopicConfig,
+};
 use super::kinesis::{Handed, KGroup, KinesisNote, KinesisSide};
 use super::sqs::{QueueConfig, QueueKind, SendMessage, SqsQueue};
 use super::System;
@@ -72,6 +75,10 @@ impl Default for Workload {
     }
 }
 
+/// Messages the exactly-once demo runs at most (the Kafka model's
+/// `eos_demo` caps its input at 10,000 too).
+pub const EOS_MAX_MESSAGES: u32 = 10_000;
+
 /// Bounds of a [`Workload`] (inclusive).
 pub const MAX_KEYS: u32 = 1_000;
 /// Kinesis takes 1,000 records/s per shard; one key can hit one shard.
@@ -94,7 +101,7 @@ pub const MAX_SAME_KEY: u32 = 10_000;
 /// MODEL parameter: how long a consumer works on one message before it
 /// deletes, commits or moves on. Ours, not a service figure; it is what
 /// makes a slow group fall behind.
-pub const PROCESS_MS_PER_MESSAGE: u64 = 10;
+pub const PROCESS_MS_PER_MESSAGE: u64 = 20;
 /// MODEL parameter, not published by AWS: SQS service time added to every
 /// delivery. The seed's "~10 ms" (its SQS comparison table); no AWS page
 /// states an SQS latency.
@@ -142,6 +149,61 @@ pub enum CompareAction {
     AddCapacity,
     /// "Send the same key N times".
     SameKey { count: u32 },
+    /// The exactly-once demo: Kafka's read-process-write loop crashes after
+    /// processing `crash_after` records, once with transactions and once
+    /// with plain at-least-once commits (the Kafka model's `eos_demo`, on
+    /// the workload's message count); the SQS and Kinesis columns say what
+    /// they offer instead (and their duplicates after a kill are counted).
+    ExactlyOnce { crash_after: u32 },
+}
+
+/// One side of the exactly-once demo (Kafka's [`EosOutcome`] without its
+/// event log).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EosSide {
+    pub crashed: bool,
+    /// Output records a `read_committed` reader got.
+    pub committed_outputs: u64,
+    pub distinct_outputs: u64,
+    pub duplicate_outputs: u64,
+    pub missing_outputs: u64,
+    /// Outputs written in transactions that were aborted (invisible to
+    /// `read_committed`).
+    pub aborted_outputs: u64,
+    /// Input records processed more than once.
+    pub reprocessed: u64,
+    /// The crashed instance was fenced (PRODUCER_FENCED) when it came back.
+    pub zombie_fenced: bool,
+}
+
+impl From<&EosOutcome> for EosSide {
+    fn from(o: &EosOutcome) -> EosSide {
+        EosSide {
+            crashed: o.crashed,
+            committed_outputs: o.committed_outputs,
+            distinct_outputs: o.distinct_outputs,
+            duplicate_outputs: o.duplicate_outputs,
+            missing_outputs: o.missing_outputs,
+            aborted_outputs: o.aborted_outputs,
+            reprocessed: o.reprocessed,
+            zombie_fenced: o.zombie_fenced,
+        }
+    }
+}
+
+/// The exactly-once demo's outcome, for the page and the lessons' goals.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EosComparison {
+    pub messages: u32,
+    pub crash_after: u32,
+    /// Kafka with transactions and `read_committed`.
+    pub transactions: EosSide,
+    /// Kafka with an idempotent producer, committing offsets after sending.
+    pub at_least_once: EosSide,
+    /// Redeliveries the SQS and Kinesis columns had counted by then (a
+    /// killed consumer's messages received again).
+    pub sqs_redelivered: u64,
+    pub kinesis_redelivered: u64,
 }
 
 /// Live counters of one system.
@@ -247,6 +309,8 @@ pub enum EventKind {
         group: String,
         consumer: String,
         messages: u64,
+        /// The message ids, in delivery order.
+        ids: Vec<u64>,
     },
     /// A Kafka group's assignment changed (member → partitions).
     Rebalance {
@@ -280,6 +344,13 @@ pub enum EventKind {
     SameKey {
         key: String,
         count: u32,
+    },
+    /// The exactly-once demo ran (Kafka): duplicate outputs a
+    /// `read_committed` reader saw with and without transactions.
+    ExactlyOnce {
+        with_transactions: u64,
+        without: u64,
+        aborted: u64,
     },
 }
 
@@ -473,6 +544,7 @@ pub struct CompareSim {
     sides: [Side; 3],
     events: Vec<CompareEvent>,
     replays: u32,
+    eos: Option<EosComparison>,
 }
 
 fn idx(s: System) -> usize {
@@ -558,7 +630,13 @@ impl CompareSim {
         for i in 1..=w.consumers {
             let label = format!("member-{i}");
             kafka
-                .join(start_ms, "group-1", &label, w.assignor)
+                .join_in(
+                    start_ms,
+                    "compare",
+                    "group-1",
+                    &label,
+                    ConsumerOptions::new(w.assignor).earliest(),
+                )
                 .map_err(|e| err(&format!("kafka.{}", e.field), e.message))?;
             members.push(Member {
                 label,
@@ -620,6 +698,7 @@ impl CompareSim {
             sides,
             events: Vec::new(),
             replays: 0,
+            eos: None,
         };
         sim.log(
             System::Sqs,
@@ -750,7 +829,54 @@ impl CompareSim {
                 self.same_key(*count);
                 Ok(())
             }
+            CompareAction::ExactlyOnce { crash_after } => {
+                let n = self.workload.messages.min(EOS_MAX_MESSAGES);
+                range("crash_after", *crash_after as u64, 1, n as u64)?;
+                self.exactly_once(n, *crash_after);
+                Ok(())
+            }
         }
+    }
+
+    fn exactly_once(&mut self, n: u32, crash_after: u32) {
+        let seed = self.workload.seed;
+        let on = EosSide::from(&eos_demo(n, crash_after, true, seed));
+        let off = EosSide::from(&eos_demo(n, crash_after, false, seed));
+        self.log(
+            System::Kafka,
+            EventKind::ExactlyOnce {
+                with_transactions: on.duplicate_outputs,
+                without: off.duplicate_outputs,
+                aborted: on.aborted_outputs,
+            },
+        );
+        self.sides[1].say(format!(
+            "crash after {crash_after} records: with transactions {} duplicate outputs ({} aborted, invisible to read_committed); without, {} duplicates",
+            on.duplicate_outputs, on.aborted_outputs, off.duplicate_outputs
+        ));
+        let eos = EosComparison {
+            messages: n,
+            crash_after,
+            transactions: on,
+            at_least_once: off,
+            sqs_redelivered: self.sides[0].redelivered,
+            kinesis_redelivered: self.sides[2].redelivered,
+        };
+        self.sides[2].say(format!(
+            "no transactions: after a failover the KCL processes again what came after the last checkpoint ({} redelivered so far)",
+            eos.kinesis_redelivered
+        ));
+        self.sides[0].say(if self.workload.fifo {
+            format!("FIFO drops duplicate sends for 5 minutes, but a message not deleted in time is received again ({} so far)", eos.sqs_redelivered)
+        } else {
+            format!("at-least-once: a message not deleted in time is received again ({} so far)", eos.sqs_redelivered)
+        });
+        self.eos = Some(eos);
+    }
+
+    /// The exactly-once demo's outcome, once it ran.
+    pub fn eos(&self) -> Option<&EosComparison> {
+        self.eos.as_ref()
     }
 
     fn second_group(&mut self) -> Result<(), CompareError> {
@@ -815,7 +941,13 @@ impl CompareSim {
         for i in 1..=members {
             let label = format!("{name}-member-{i}");
             self.kafka
-                .join(now, name, &label, self.workload.assignor)
+                .join_in(
+                    now,
+                    "compare",
+                    name,
+                    &label,
+                    ConsumerOptions::new(self.workload.assignor).earliest(),
+                )
                 .map_err(|e| err(&format!("kafka.{}", e.field), e.message))?;
             ms.push(Member {
                 label,
@@ -1213,22 +1345,21 @@ impl CompareSim {
             match self.sqs.receive(d, SQS_MAX_MESSAGES, None) {
                 Ok(got) if !got.is_empty() => {
                     let label = self.pollers[i].label.clone();
-                    let mut again = 0;
+                    let mut again = Vec::new();
                     for dl in &got {
-                        if !self.deliver(System::Sqs, 0, dl.id, d, SQS_SERVICE_MS)
-                            || dl.receive_count > 1
-                        {
-                            again += 1;
+                        if !self.deliver(System::Sqs, 0, dl.id, d, SQS_SERVICE_MS) {
+                            again.push(dl.id);
                         }
                     }
-                    if again > 0 {
+                    if !again.is_empty() {
                         self.log_at(
                             d,
                             System::Sqs,
                             EventKind::Redelivered {
                                 group: "consumers".into(),
                                 consumer: label,
-                                messages: again,
+                                messages: again.len() as u64,
+                                ids: again,
                             },
                         );
                     }
@@ -1263,9 +1394,16 @@ impl CompareSim {
                 .map(|m| (m.member_id, m.partitions))
                 .collect();
             if now != self.kgroups[g].assignment {
-                let first = self.kgroups[g].assignment.is_empty();
+                let had = self.kgroups[g]
+                    .assignment
+                    .iter()
+                    .any(|(_, ps)| !ps.is_empty());
+                let has = now.iter().any(|(_, ps)| !ps.is_empty());
                 self.kgroups[g].assignment = now.clone();
-                if !first {
+                if !had && !has {
+                    continue;
+                }
+                if had {
                     self.sides[1].rebalances += 1;
                     self.sides[1].say(format!("{name} rebalanced"));
                 }
@@ -1306,20 +1444,21 @@ impl CompareSim {
                 }
                 match self.kafka.poll(d, &name, &label, KAFKA_MAX_POLL_RECORDS) {
                     Ok(got) if !got.is_empty() => {
-                        let mut again = 0;
+                        let mut again = Vec::new();
                         for r in &got {
                             if !self.deliver(System::Kafka, g, r.id, d, KAFKA_SERVICE_MS) {
-                                again += 1;
+                                again.push(r.id);
                             }
                         }
-                        if again > 0 {
+                        if !again.is_empty() {
                             self.log_at(
                                 d,
                                 System::Kafka,
                                 EventKind::Redelivered {
                                     group: name.clone(),
                                     consumer: label.clone(),
-                                    messages: again,
+                                    messages: again.len() as u64,
+                                    ids: again,
                                 },
                             );
                         }
@@ -1350,13 +1489,42 @@ impl CompareSim {
         let mut handed: Vec<Handed> = Vec::new();
         let mut notes = Vec::new();
         self.kinesis.step(d, &mut handed, &mut notes);
+        // Duplicates per (group, worker), in delivery order.
+        let mut again: Vec<(usize, String, Vec<u64>)> = Vec::new();
         for h in handed {
-            self.deliver(
+            let first = self.deliver(
                 System::Kinesis,
                 h.group,
                 h.id,
                 h.at,
                 KINESIS_SHARED_SERVICE_MS,
+            );
+            if !first {
+                match again
+                    .iter_mut()
+                    .find(|(g, c, _)| *g == h.group && *c == h.consumer)
+                {
+                    Some((_, _, ids)) => ids.push(h.id),
+                    None => again.push((h.group, h.consumer, vec![h.id])),
+                }
+            }
+        }
+        for (g, consumer, ids) in again {
+            let group = self
+                .kinesis
+                .groups
+                .get(g)
+                .map(|x| x.name().to_owned())
+                .unwrap_or_default();
+            self.log_at(
+                d,
+                System::Kinesis,
+                EventKind::Redelivered {
+                    group,
+                    consumer,
+                    messages: ids.len() as u64,
+                    ids,
+                },
             );
         }
         for n in notes {
@@ -1382,15 +1550,8 @@ impl CompareSim {
                         reason: reason.to_owned(),
                     }
                 }
-                KinesisNote::Redelivered {
-                    group,
-                    consumer,
-                    records,
-                } => EventKind::Redelivered {
-                    group,
-                    consumer,
-                    messages: records,
-                },
+                // Counted from the deliveries above, with their ids.
+                KinesisNote::Redelivered { .. } => continue,
                 KinesisNote::ShardEnded { group, lease } => EventKind::ShardEnded { group, lease },
             };
             self.log_at(d, System::Kinesis, kind);
@@ -1655,6 +1816,25 @@ impl CompareSim {
         }
     }
 
+    /// The ids consumer `consumer` (1-based, first group) is holding (see
+    /// [`CompareSim::holding`]).
+    pub fn held_ids(&self, system: System, consumer: u32) -> Vec<u64> {
+        let i = (consumer as usize).wrapping_sub(1);
+        match system {
+            System::Sqs => self
+                .pollers
+                .get(i)
+                .map(|p| p.held.iter().map(|(id, _)| *id).collect())
+                .unwrap_or_default(),
+            System::Kafka => self.kgroups[0]
+                .members
+                .get(i)
+                .map(|m| m.held.iter().map(|r| r.id).collect())
+                .unwrap_or_default(),
+            System::Kinesis => Vec::new(),
+        }
+    }
+
     /// Toggles the system could not do (SQS: second group, replay).
     pub fn refused(&self, system: System) -> u64 {
         self.sides[idx(system)].refused
@@ -1763,7 +1943,7 @@ pub fn presets() -> Vec<Preset> {
             id: "kill-consumer",
             workload: base.clone(),
             actions: vec![
-                CompareAction::Run { seconds: 3 },
+                CompareAction::Run { seconds: 6 },
                 CompareAction::KillConsumer { consumer: 1 },
                 CompareAction::Run { seconds: 60 },
             ],
@@ -1812,15 +1992,15 @@ pub fn presets() -> Vec<Preset> {
             id: "exactly-once",
             workload: base,
             actions: vec![
-                CompareAction::Run { seconds: 3 },
+                CompareAction::Run { seconds: 6 },
                 CompareAction::KillConsumer { consumer: 2 },
                 CompareAction::Run { seconds: 60 },
+                CompareAction::ExactlyOnce { crash_after: 25 },
             ],
             title: text("Exactly once?", "Đúng một lần?"),
             summary: text(
-                "A consumer dies after processing but before it deletes, commits or checkpoints. All three then deliver some messages twice: at-least-once is the default everywhere. Only Kafka has transactions that tie the output to the committed offsets.",
-                "Một consumer chết sau khi xử lý nhưng trước khi kịp xoá, commit hay checkpoint. Cả ba hệ thống đều giao lại vài tin lần thứ hai: mặc định ở đâu cũng là at-least-once. Chỉ Kafka có transaction để gắn kết quả đầu ra với offset đã commit.",
-            ),
+                "A consumer dies before it deletes, commits or checkpoints, and all three deliver some messages twice: at-least-once is what you get by default. Then a Kafka read-process-write job crashes after 25 records, once with transactions and once without: only with transactions does a read_committed reader see every output exactly once.",
+                "Một consumer chết trước khi kịp xoá, commit hay checkpoint, và cả ba hệ thống đều giao lại vài tin lần nữa: mặc định ở đâu cũng chỉ là at-least-once. Sau đó một job Kafka kiểu đọc–xử lý–ghi bị sập sau 25 bản ghi, một lần có transaction và một lần không: chỉ khi dùng transaction, reader ở chế độ read_committed mới thấy mỗi kết quả đúng một lần.",),
         },
     ]
 }
