@@ -130,10 +130,20 @@ fn retention_trims_exactly_what_is_older_than_the_window() {
     let mut later = s.clone();
     later.advance_to(s.next_deadline().unwrap());
     assert_eq!(later.trimmed().len(), 11);
-    // Lowering the retention to 0 leaves only the 5-minute buffer: nothing here.
-    let mut zero = s.clone();
-    zero.set_retention(0).unwrap();
-    assert!(zero.kept().is_empty());
+    // UpdateDataRetention takes 1 h at least; raising it keeps what is left.
+    let mut up = s.clone();
+    assert_eq!(
+        up.set_retention(0).unwrap_err().field,
+        "DataRetentionChangeInHours"
+    );
+    assert_eq!(up, s);
+    up.set_retention(2).unwrap();
+    assert_eq!(numbers(up.kept()), numbers(s.kept()));
+    // Lowering it deletes what the new period no longer covers, at once.
+    let mut down = stream(8, 2, 2000, &[(20, 40 * 60), (20, 30 * 60)]);
+    assert!(down.trimmed().is_empty());
+    down.set_retention(1).unwrap();
+    assert_eq!(numbers(down.trimmed()), want_trimmed);
 }
 
 #[test]
@@ -237,7 +247,11 @@ fn refused_requests_name_the_field_and_change_nothing() {
         ),
         (
             VideoAction::SetRetention { hours: 87_601 },
-            "DataRetentionInHours",
+            "DataRetentionChangeInHours",
+        ),
+        (
+            VideoAction::SetRetention { hours: 0 },
+            "DataRetentionChangeInHours",
         ),
         (VideoAction::Record { seconds: 0 }, "seconds"),
         (VideoAction::Wait { seconds: 0 }, "seconds"),
@@ -484,4 +498,77 @@ proptest! {
             prop_assert!(s.kept().iter().all(|f| f.server_ms >= point));
         }
     }
+}
+
+/// The Video Streams lesson's claims, played on its own scenario.
+#[test]
+fn the_lesson_shows_what_it_claims() {
+    use kinesis_lab_core::lesson::lab::{Action, Lab};
+    use kinesis_lab_core::lesson::Lesson;
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../lessons/video-streams.toml");
+    let lesson: Lesson = toml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let mut lab = Lab::from_scenario(&lesson.scenario).unwrap();
+    let v = |a: VideoAction| Action::Video(a);
+    // Step 0: 20 s in fragments of 2,000 ms, server after producer.
+    let s = lab.video.stream.as_ref().unwrap();
+    assert_eq!(s.config.fragment_ms, 2000);
+    assert_eq!(s.all().len(), 10);
+    assert!(s.all().iter().all(|f| f.server_ms > f.producer_ms));
+    // Step 1's prediction (option 1): SERVER_TIMESTAMP 7 s starts with fragment 4.
+    assert_eq!(lesson.steps[1].predict.as_ref().unwrap().answer, 1);
+    let mut l1 = lab.clone();
+    l1.apply(&v(VideoAction::Read {
+        selector: StartSelectorType::ServerTimestamp,
+        timestamp_ms: Some(7000),
+        fragment: None,
+    }))
+    .unwrap();
+    assert_eq!(l1.video.reads[0].returned, (4..=10).collect::<Vec<u64>>());
+    // Step 2: hint 2's arithmetic, the trim and the read from 0.
+    for a in &lesson.solution {
+        lab.apply(a).unwrap();
+    }
+    assert_eq!(lab.video.now_ms - lab.video.start_ms, 4_240_000);
+    let first_end = lab.video.fragment(10).unwrap().end(Clock::Server) - lab.video.start_ms;
+    assert!((20_000..21_000).contains(&first_end), "{first_end}");
+    assert_eq!(lab.video.trimmed(), 10);
+    assert_eq!(lab.video.reads.last().unwrap().returned.first(), Some(&11));
+    // Step 3's prediction (option 2): with retention 0, EARLIEST a minute on
+    // gets all ten fragments from the buffer; ListFragments none; ten
+    // minutes later nothing is left.
+    assert_eq!(lesson.steps[3].predict.as_ref().unwrap().answer, 2);
+    for a in [
+        VideoAction::Start {
+            retention_hours: 0,
+            fragment_ms: 2000,
+            kbps: 2000,
+            fps: 30,
+        },
+        VideoAction::Record { seconds: 20 },
+        VideoAction::Wait { seconds: 60 },
+        VideoAction::Read {
+            selector: StartSelectorType::Earliest,
+            timestamp_ms: None,
+            fragment: None,
+        },
+        VideoAction::List {
+            selector: FragmentSelectorType::ServerTimestamp,
+            start_ms: 0,
+            end_ms: 100_000_000,
+        },
+        VideoAction::Wait { seconds: 600 },
+        VideoAction::Read {
+            selector: StartSelectorType::Earliest,
+            timestamp_ms: None,
+            fragment: None,
+        },
+    ] {
+        lab.apply(&v(a)).unwrap();
+    }
+    let reads = &lab.video.reads;
+    let n = reads.len();
+    assert_eq!(reads[n - 3].returned.len(), 10);
+    assert!(reads[n - 2].returned.is_empty());
+    assert!(reads[n - 1].returned.is_empty());
 }

@@ -38,9 +38,9 @@ pub const MAX_FRAGMENT_MS: u32 = 10_000;
 /// Shortest fragment the lab's camera makes (a lab limit, so a lesson's
 /// timeline stays readable; the service has no such minimum).
 pub const MIN_FRAGMENT_MS: u32 = 500;
-/// Largest `DataRetentionInHours`: 87,600 h (10 years). The archived
-/// CreateStream page gives only the minimum (0); the maximum is the one in
-/// AWS's current API references (compare-design.md §6).
+/// Largest retention: 87,600 h (ten years), as UpdateDataRetention states
+/// for `DataRetentionChangeInHours` (KVSDG:API_UpdateDataRetention.md); the
+/// archived CreateStream page gives only the minimum, 0.
 pub const MAX_RETENTION_HOURS: u32 = 87_600;
 /// With `DataRetentionInHours` 0, the service buffer keeps fragments for
 /// 5 minutes… (KVSDG:API_CreateStream.md)
@@ -263,6 +263,7 @@ fn range(field: &str, v: u64, min: u64, max: u64) -> Result<(), FieldError> {
 /// Field names used in errors.
 pub mod field {
     pub const RETENTION: &str = "DataRetentionInHours";
+    pub const RETENTION_CHANGE: &str = "DataRetentionChangeInHours";
     pub const FRAGMENT_DURATION: &str = "fragment_duration";
     pub const BITRATE: &str = "bitrate_kbps";
     pub const FPS: &str = "frame_rate";
@@ -442,13 +443,14 @@ impl VideoStream {
         }
     }
 
-    /// `UpdateDataRetention`: lowering it removes at once what the new
-    /// period no longer covers. On error nothing changes.
+    /// `UpdateDataRetention`: the new period (1 to 87,600 h) replaces the
+    /// old one; lowering it deletes at once what the new period no longer
+    /// covers (KVSDG:API_UpdateDataRetention.md). On error nothing changes.
     pub fn set_retention(&mut self, hours: u32) -> Result<(), FieldError> {
         range(
-            field::RETENTION,
+            field::RETENTION_CHANGE,
             hours as u64,
-            0,
+            1,
             MAX_RETENTION_HOURS as u64,
         )?;
         self.config.retention_hours = hours;
