@@ -362,7 +362,11 @@ fn cooperative_join_keeps_members_reading_and_moves_partitions_in_two_rounds() {
     c.produce(t + 2, 100, "k0", 10).unwrap();
     let p = partition_for_key(b"k0", 6);
     let owner = if [0, 2, 4].contains(&p) { "c01" } else { "c02" };
-    assert_eq!(c.poll(t + 3, "g", owner, 1_000).unwrap().len(), 1, "still reading during round 1");
+    assert_eq!(
+        c.poll(t + 3, "g", owner, 1_000).unwrap().len(),
+        1,
+        "still reading during round 1"
+    );
     c.advance_to(t + round);
     let m = c.members("g");
     assert_eq!(
@@ -970,4 +974,212 @@ fn same_seed_and_ops_give_the_same_event_log() {
     let b = scripted(6);
     assert_ne!(a, b);
     assert_eq!(a.len(), b.len());
+}
+
+// ---------------------------------------------------------------- properties
+
+use proptest::collection::vec;
+use proptest::prelude::*;
+
+const GROUPS: [&str; 2] = ["g1", "g2"];
+const ASSIGNORS: [Assignor; 3] = [
+    Assignor::Range,
+    Assignor::RoundRobin,
+    Assignor::CooperativeSticky,
+];
+
+#[derive(Clone, Debug)]
+enum GroupOp {
+    Join(usize, usize),
+    Leave(usize, usize),
+    Kill(usize, usize),
+    Produce(u8),
+    Advance(u32),
+    Grow,
+}
+
+fn group_op() -> impl Strategy<Value = GroupOp> {
+    prop_oneof![
+        4 => (0..2usize, 0..8usize).prop_map(|(g, m)| GroupOp::Join(g, m)),
+        2 => (0..2usize, 0..8usize).prop_map(|(g, m)| GroupOp::Leave(g, m)),
+        2 => (0..2usize, 0..8usize).prop_map(|(g, m)| GroupOp::Kill(g, m)),
+        1 => any::<u8>().prop_map(GroupOp::Produce),
+        3 => (0..60_000u32).prop_map(GroupOp::Advance),
+        1 => Just(GroupOp::Grow),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(96))]
+
+    /// After any joins, leaves and kills, once rebalances have settled: each
+    /// partition has exactly one owner per group, no member holds a partition
+    /// twice, members beyond the partition count are idle, and counts are
+    /// balanced (differ by at most one).
+    #[test]
+    fn every_partition_has_exactly_one_owner_once_settled(a in 0..3usize, partitions in 1..7u32, ops in vec(group_op(), 0..50)) {
+        let assignor = ASSIGNORS[a];
+        let mut c = Cluster::new("t", TopicConfig { partitions, ..TopicConfig::default() }, 3).unwrap();
+        let mut now = 0u64;
+        for op in ops {
+            match op {
+                GroupOp::Join(g, m) => { let _ = c.join(now, GROUPS[g], &format!("c{m:02}"), assignor); }
+                GroupOp::Leave(g, m) => { let _ = c.leave(now, GROUPS[g], &format!("c{m:02}"), true); }
+                GroupOp::Kill(g, m) => { let _ = c.kill(now, GROUPS[g], &format!("c{m:02}")); }
+                GroupOp::Produce(k) => { c.produce(now, u64::from(k), &format!("k{k}"), 10).unwrap(); }
+                GroupOp::Advance(ms) => { now += u64::from(ms); c.advance_to(now); }
+                GroupOp::Grow => { if c.partitions() < 10 { c.add_partitions(now, c.partitions() + 1).unwrap(); } }
+            }
+        }
+        // Long enough for every session timeout and rebalance round.
+        now += 3_600_000;
+        c.advance_to(now);
+        let p_count = c.partitions();
+        for g in GROUPS {
+            let Some(view) = c.group_view(g) else { continue };
+            let members = c.members(g);
+            prop_assert!(view.members.iter().all(|m| !m.killed), "killed members are gone after the session timeout");
+            if members.is_empty() {
+                prop_assert_eq!(view.state, GroupState::Empty);
+                continue;
+            }
+            prop_assert_eq!(&view.state, &GroupState::Stable);
+            let o = owners(&c, g);
+            for p in 0..p_count {
+                prop_assert_eq!(o.get(&p).map(|v| v.len()), Some(1), "partition {} of {}", p, g);
+            }
+            for m in &members {
+                let set: BTreeSet<u32> = m.partitions.iter().copied().collect();
+                prop_assert_eq!(set.len(), m.partitions.len(), "no partition twice");
+                prop_assert!(!m.paused);
+            }
+            let busy = members.iter().filter(|m| !m.partitions.is_empty()).count();
+            prop_assert_eq!(busy, members.len().min(p_count as usize), "members beyond the partition count are idle");
+            let counts: Vec<usize> = members.iter().map(|m| m.partitions.len()).collect();
+            prop_assert!(counts.iter().max().unwrap() - counts.iter().min().unwrap() <= 1, "balanced: {:?}", counts);
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+enum AnyOp {
+    Join(usize, usize, usize),
+    Leave(usize, usize, bool),
+    Produce(u8, u32),
+    ProduceTo(u8),
+    Poll(usize, usize, u32),
+    Commit(usize, u32, u64),
+    Seek(usize, u32, u64),
+    Advance(u32),
+    AddPartitions(u32),
+    CreateTopic(u8),
+    TxnSend(u8),
+    TxnOffsets(usize, u32, u64),
+    TxnEnd(bool),
+    Restart,
+    Resend(u32, i32),
+}
+
+fn any_op() -> impl Strategy<Value = AnyOp> {
+    prop_oneof![
+        3 => (0..3usize, 0..5usize, 0..3usize).prop_map(|(g, m, a)| AnyOp::Join(g, m, a)),
+        2 => (0..3usize, 0..5usize, any::<bool>()).prop_map(|(g, m, f)| AnyOp::Leave(g, m, f)),
+        4 => (any::<u8>(), prop_oneof![0..2_000u32, Just(DEFAULT_MAX_MESSAGE_BYTES + 1), Just(u32::MAX)]).prop_map(|(k, b)| AnyOp::Produce(k, b)),
+        1 => any::<u8>().prop_map(AnyOp::ProduceTo),
+        4 => (0..3usize, 0..5usize, 0..20u32).prop_map(|(g, m, n)| AnyOp::Poll(g, m, n)),
+        4 => (0..3usize, 0..6u32, 0..80u64).prop_map(|(g, p, o)| AnyOp::Commit(g, p, o)),
+        2 => (0..3usize, 0..6u32, 0..80u64).prop_map(|(g, p, o)| AnyOp::Seek(g, p, o)),
+        3 => (0..400_000u32).prop_map(AnyOp::Advance),
+        1 => (0..8u32).prop_map(AnyOp::AddPartitions),
+        1 => any::<u8>().prop_map(AnyOp::CreateTopic),
+        2 => any::<u8>().prop_map(AnyOp::TxnSend),
+        1 => (0..3usize, 0..6u32, 0..80u64).prop_map(|(g, p, o)| AnyOp::TxnOffsets(g, p, o)),
+        1 => any::<bool>().prop_map(AnyOp::TxnEnd),
+        1 => Just(AnyOp::Restart),
+        1 => (0..6u32, -2..8i32).prop_map(|(p, s)| AnyOp::Resend(p, s)),
+    ]
+}
+
+const ANY_GROUPS: [&str; 3] = ["g1", "g2", ""];
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    /// Random operations, invalid ones included: nothing panics, a refused
+    /// request leaves the cluster exactly as it was, and a group's committed
+    /// offset only goes down through a commit that follows a seek of that
+    /// partition.
+    #[test]
+    fn random_ops_never_panic_refusals_change_nothing_commits_never_go_back(ops in vec(any_op(), 0..80)) {
+        let cfg = TopicConfig { partitions: 3, retention_ms: 200_000, retention_bytes: 20_000, segment_records: 4 };
+        let mut c = Cluster::new("t", cfg, 11).unwrap();
+        let mut now = 0u64;
+        let mut producer = c.init_producer(0, Some("tx")).unwrap();
+        let mut seeked: BTreeSet<(String, u32)> = BTreeSet::new();
+        let mut id = 0u64;
+        for op in ops {
+            c.advance_to(now);
+            let before = c.clone();
+            let producer_before = producer.clone();
+            let committed_before: BTreeMap<(String, u32), u64> = GROUPS
+                .iter()
+                .flat_map(|g| (0..c.partitions()).filter_map(|p| c.committed(g, p).map(|o| ((g.to_string(), p), o))).collect::<Vec<_>>())
+                .collect();
+            id += 1;
+            let r: Result<(), KafkaError> = match &op {
+                AnyOp::Join(g, m, a) => c.join(now, ANY_GROUPS[*g], &format!("c{m:02}"), ASSIGNORS[*a]),
+                AnyOp::Leave(g, m, graceful) => c.leave(now, ANY_GROUPS[*g], &format!("c{m:02}"), *graceful),
+                AnyOp::Produce(k, b) => c.produce(now, id, &format!("k{k}"), *b).map(|_| ()),
+                AnyOp::ProduceTo(k) => c.produce_in(now, if k % 2 == 0 { "out" } else { "nope" }, id, "k", 10).map(|_| ()),
+                AnyOp::Poll(g, m, n) => c.poll(now, ANY_GROUPS[*g], &format!("c{m:02}"), *n).map(|_| ()),
+                // Offsets mostly within the log (end + 1 is out of range).
+                AnyOp::Commit(g, p, o) => c.commit(now, ANY_GROUPS[*g], *p, o % (c.offsets(*p).1 + 2)),
+                AnyOp::Seek(g, p, o) => c.seek(ANY_GROUPS[*g], *p, o % (c.offsets(*p).1 + 2)),
+                AnyOp::Advance(ms) => { now += u64::from(*ms); c.advance_to(now); Ok(()) }
+                AnyOp::AddPartitions(n) => c.add_partitions(now, *n),
+                AnyOp::CreateTopic(k) => c.create_topic(now, if k % 3 == 0 { "bad name" } else { "out" }, TopicConfig::default()),
+                AnyOp::TxnSend(k) => {
+                    if !producer.in_transaction { let _ = c.begin_transaction(now, &mut producer); }
+                    c.send(now, &mut producer, "t", id, &format!("k{k}"), 10).map(|_| ())
+                }
+                AnyOp::TxnOffsets(g, p, o) => c.send_offsets_to_transaction(now, &producer, ANY_GROUPS[*g], &[(*p, *o)]),
+                AnyOp::TxnEnd(commit) => if *commit { c.commit_transaction(now, &mut producer) } else { c.abort_transaction(now, &mut producer) },
+                AnyOp::Restart => c.init_producer(now, Some("tx")).map(|p| { producer = p; }),
+                AnyOp::Resend(p, s) => c.send_with_sequence(now, &mut producer, "t", *p, *s, id, "k", 10).map(|_| ()),
+            };
+            match &r {
+                Err(e) => {
+                    prop_assert!(!e.field.is_empty() && !e.code.is_empty(), "errors name the field: {:?}", e);
+                    // begin_transaction inside TxnSend may have succeeded before the send was refused.
+                    if !matches!(op, AnyOp::TxnSend(_)) {
+                        prop_assert_eq!(&c, &before, "refused {:?} changed the cluster", op);
+                        prop_assert_eq!(&producer, &producer_before);
+                    }
+                }
+                Ok(()) => {
+                    if let AnyOp::Seek(g, p, _) = &op {
+                        seeked.insert((ANY_GROUPS[*g].to_string(), *p));
+                    }
+                }
+            }
+            for ((g, p), old) in committed_before {
+                let new = c.committed(&g, p).unwrap_or(0);
+                if new < old {
+                    let via_seek = matches!(&op, AnyOp::Commit(og, op_p, _) if ANY_GROUPS[*og] == g && *op_p == p) && seeked.contains(&(g.clone(), p));
+                    prop_assert!(via_seek, "{} partition {} went back from {} to {} by {:?}", g, p, old, new, op);
+                }
+            }
+            if let (AnyOp::Commit(g, p, _), Ok(())) = (&op, &r) {
+                seeked.remove(&(ANY_GROUPS[*g].to_string(), *p));
+            }
+            for p in 0..c.partitions() {
+                let (s, e) = c.offsets(p);
+                prop_assert!(s <= e);
+                prop_assert!(c.last_stable_offset_in("t", p).unwrap() <= e);
+            }
+            if let Some(d) = c.next_deadline() {
+                prop_assert!(d > c.now(), "deadlines are in the future");
+            }
+        }
+    }
 }
