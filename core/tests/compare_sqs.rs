@@ -819,6 +819,7 @@ proptest! {
             let expected: Vec<u64> = sent[g].iter().copied().take(seen.len()).collect();
             prop_assert_eq!(seen, &expected);
         }
+        prop_assert!(q.index_is_consistent());
         // Nothing lost: what was not deleted is still in the queue.
         prop_assert_eq!(q.readable() as usize, next_id as usize - deleted.len());
     }
@@ -1053,6 +1054,7 @@ proptest! {
                 q.readable() + s.deleted + s.dead_lettered + s.expired
             );
             prop_assert_eq!(s.dead_lettered, s.dlq_len + s.dlq_expired);
+            prop_assert!(q.index_is_consistent());
             if let Some(d) = q.next_deadline() {
                 prop_assert!(d >= q.now(), "a deadline in the past: {} < {}", d, q.now());
             }

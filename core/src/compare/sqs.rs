@@ -37,7 +37,7 @@
 //! it is an [`SqsError`] naming the parameter or attribute, AWS spelling,
 //! and a refused request leaves the queue exactly as it was.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use rand::Rng;
 use serde::{Deserialize, Serialize};
@@ -349,7 +349,8 @@ pub struct StoredMessage {
 }
 
 impl StoredMessage {
-    fn deadline(&self) -> Option<u64> {
+    /// When its delay, visibility timeout or hiding ends (None if visible).
+    pub fn deadline(&self) -> Option<u64> {
         match self.state {
             MessageState::Delayed { until_ms }
             | MessageState::InFlight { until_ms, .. }
@@ -359,9 +360,113 @@ impl StoredMessage {
     }
 }
 
+/// Lookup structures kept in step with `messages`, so that no request
+/// scans the whole queue.
+#[derive(Clone, Debug, PartialEq, Default)]
+struct Index {
+    /// (until_ms, seq) of every Delayed, InFlight and Stranded message.
+    deadlines: BTreeSet<(u64, u64)>,
+    /// (sent_ms, seq) of every message (retention).
+    by_sent: BTreeSet<(u64, u64)>,
+    /// Visible seqs per model server.
+    visible: Vec<BTreeSet<u64>>,
+    /// FIFO: seqs per MessageGroupId, and how many of them are in flight.
+    groups: BTreeMap<String, BTreeSet<u64>>,
+    group_in_flight: BTreeMap<String, u32>,
+    /// Messages per state: visible, in flight, delayed, stranded.
+    counts: [u64; 4],
+}
+
+impl Index {
+    fn new() -> Index {
+        Index {
+            visible: vec![BTreeSet::new(); MODEL_SERVERS],
+            ..Index::default()
+        }
+    }
+
+    fn state_slot(state: &MessageState) -> usize {
+        match state {
+            MessageState::Visible => 0,
+            MessageState::InFlight { .. } => 1,
+            MessageState::Delayed { .. } => 2,
+            MessageState::Stranded { .. } => 3,
+        }
+    }
+
+    fn add_state(&mut self, m: &StoredMessage) {
+        self.counts[Index::state_slot(&m.state)] += 1;
+        match m.state {
+            MessageState::Visible => {
+                if let Some(v) = self.visible.get_mut(m.server) {
+                    v.insert(m.seq);
+                }
+            }
+            MessageState::InFlight { until_ms, .. } => {
+                self.deadlines.insert((until_ms, m.seq));
+                if let Some(g) = &m.group_id {
+                    *self.group_in_flight.entry(g.clone()).or_default() += 1;
+                }
+            }
+            MessageState::Delayed { until_ms } | MessageState::Stranded { until_ms } => {
+                self.deadlines.insert((until_ms, m.seq));
+            }
+        }
+    }
+
+    fn remove_state(&mut self, m: &StoredMessage) {
+        let c = &mut self.counts[Index::state_slot(&m.state)];
+        *c = c.saturating_sub(1);
+        match m.state {
+            MessageState::Visible => {
+                if let Some(v) = self.visible.get_mut(m.server) {
+                    v.remove(&m.seq);
+                }
+            }
+            MessageState::InFlight { until_ms, .. } => {
+                self.deadlines.remove(&(until_ms, m.seq));
+                if let Some(g) = &m.group_id {
+                    if let Some(n) = self.group_in_flight.get_mut(g) {
+                        *n = n.saturating_sub(1);
+                        if *n == 0 {
+                            self.group_in_flight.remove(g);
+                        }
+                    }
+                }
+            }
+            MessageState::Delayed { until_ms } | MessageState::Stranded { until_ms } => {
+                self.deadlines.remove(&(until_ms, m.seq));
+            }
+        }
+    }
+
+    fn add(&mut self, m: &StoredMessage) {
+        self.by_sent.insert((m.sent_ms, m.seq));
+        if let Some(g) = &m.group_id {
+            self.groups.entry(g.clone()).or_default().insert(m.seq);
+        }
+        self.add_state(m);
+    }
+
+    fn remove(&mut self, m: &StoredMessage) {
+        self.by_sent.remove(&(m.sent_ms, m.seq));
+        if let Some(g) = &m.group_id {
+            if let Some(set) = self.groups.get_mut(g) {
+                set.remove(&m.seq);
+                if set.is_empty() {
+                    self.groups.remove(g);
+                }
+            }
+        }
+        self.remove_state(m);
+    }
+}
+
 /// A message moved to the dead-letter queue.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeadLetter {
+    /// Its seq in the source queue.
+    pub seq: u64,
     pub id: u64,
     pub key: String,
     pub bytes: u32,
@@ -508,7 +613,10 @@ pub struct SqsQueue {
     now: u64,
     next_seq: u64,
     messages: BTreeMap<u64, StoredMessage>,
+    idx: Index,
     dlq: Vec<DeadLetter>,
+    /// (sent_ms, seq) of the dead letters (retention).
+    dlq_by_sent: BTreeSet<(u64, u64)>,
     /// FIFO deduplication ids → first accepted send, in sending order.
     dedup: BTreeMap<String, u64>,
     dedup_order: VecDeque<(u64, String)>,
@@ -575,7 +683,9 @@ impl SqsQueue {
             now: 0,
             next_seq: 0,
             messages: BTreeMap::new(),
+            idx: Index::new(),
             dlq: Vec::new(),
+            dlq_by_sent: BTreeSet::new(),
             dedup: BTreeMap::new(),
             dedup_order: VecDeque::new(),
             throughput_limits: true,
@@ -760,13 +870,7 @@ impl SqsQueue {
         }
         self.check_quota(now, SqsAction::ReceiveMessage, 1)?;
         let wait = req.wait_s.unwrap_or(self.config.receive_wait_s);
-        let in_flight = self
-            .messages
-            .values()
-            .filter(
-                |m| matches!(m.state, MessageState::InFlight { until_ms, .. } if until_ms > now),
-            )
-            .count() as u64;
+        let in_flight = self.in_flight_at(now);
         let limit = if self.is_fifo() {
             IN_FLIGHT_MAX_FIFO
         } else {
@@ -830,7 +934,7 @@ impl SqsQueue {
                 }
             }
             ReceiptStatus::Current => {
-                let Some(m) = self.messages.remove(&seq) else {
+                let Some(m) = self.remove_message(seq) else {
                     return Ok(());
                 };
                 self.counters.deleted += 1;
@@ -893,11 +997,13 @@ impl SqsQueue {
         self.check_quota(now, SqsAction::ChangeMessageVisibility, 1)?;
         self.advance_to(now);
         self.count_request(now, SqsAction::ChangeMessageVisibility, 1);
-        if let Some(m) = self.messages.get_mut(&seq) {
-            if let MessageState::InFlight { until_ms, .. } = &mut m.state {
-                *until_ms = until;
-            }
-            let id = m.id;
+        let new_state = MessageState::InFlight {
+            until_ms: until,
+            receipt,
+            received_ms,
+        };
+        if self.set_state(seq, new_state).is_some() {
+            let id = self.messages.get(&seq).map_or(0, |m| m.id);
             self.log(SqsEvent::VisibilityChanged {
                 at: now,
                 id,
@@ -918,34 +1024,32 @@ impl SqsQueue {
         self.now = now;
         let retention = ms(self.config.retention_s);
         let dlq_retention = ms(self.dlq_retention_s);
-        // (time, kind, seq or dlq index): kind 0 = expire, 1 = wake, 2 = DLQ expire.
-        let mut due: Vec<(u64, u8, u64)> = Vec::new();
-        for m in self.messages.values() {
-            let exp = m.sent_ms.saturating_add(retention);
-            if exp <= now {
-                due.push((exp, 0, m.seq));
+        // The earliest due item each time, ordered by (time, queue before
+        // DLQ, seq, expiry before wake-up).
+        loop {
+            let wake = self
+                .idx
+                .deadlines
+                .first()
+                .map(|&(t, seq)| (t, 0u8, seq, 1u8));
+            let expire = self
+                .idx
+                .by_sent
+                .first()
+                .map(|&(sent, seq)| (sent.saturating_add(retention), 0u8, seq, 0u8));
+            let dlq = self
+                .dlq_by_sent
+                .first()
+                .map(|&(sent, seq)| (sent.saturating_add(dlq_retention), 1u8, seq, 2u8));
+            let Some((t, _, seq, kind)) = [wake, expire, dlq].into_iter().flatten().min() else {
+                break;
+            };
+            if t > now {
+                break;
             }
-            if let Some(t) = m.deadline() {
-                if t <= now && t < exp {
-                    due.push((t, 1, m.seq));
-                }
-            }
-        }
-        for (i, d) in self.dlq.iter().enumerate() {
-            let exp = d.sent_ms.saturating_add(dlq_retention);
-            if exp <= now {
-                due.push((exp, 2, i as u64));
-            }
-        }
-        if due.is_empty() {
-            return;
-        }
-        due.sort_by_key(|&(t, kind, seq)| (t, if kind == 2 { 1 } else { 0 }, seq, kind));
-        let mut dlq_gone: Vec<usize> = Vec::new();
-        for (t, kind, seq) in due {
             match kind {
                 0 => {
-                    if let Some(m) = self.messages.remove(&seq) {
+                    if let Some(m) = self.remove_message(seq) {
                         self.counters.expired += 1;
                         self.log(SqsEvent::Expired {
                             at: t,
@@ -955,11 +1059,15 @@ impl SqsQueue {
                     }
                 }
                 1 => {
-                    let Some(m) = self.messages.get_mut(&seq) else {
+                    let Some(was) = self.set_state(seq, MessageState::Visible) else {
+                        // Cannot happen (the index and the map agree); never loop.
+                        self.idx.deadlines.remove(&(t, seq));
                         continue;
                     };
-                    let was = std::mem::replace(&mut m.state, MessageState::Visible);
-                    let (id, rc) = (m.id, m.receive_count);
+                    let (id, rc) = self
+                        .messages
+                        .get(&seq)
+                        .map_or((0, 0), |m| (m.id, m.receive_count));
                     let ev = match was {
                         MessageState::Delayed { .. } => SqsEvent::DelayEnded { at: t, id, seq },
                         _ => SqsEvent::VisibleAgain {
@@ -972,27 +1080,17 @@ impl SqsQueue {
                     self.log(ev);
                 }
                 _ => {
-                    let i = seq as usize;
-                    if let Some(d) = self.dlq.get(i) {
-                        let id = d.id;
-                        dlq_gone.push(i);
-                        self.counters.dlq_expired += 1;
-                        self.log(SqsEvent::Expired {
-                            at: t,
-                            id,
-                            dead_letter: true,
-                        });
-                    }
+                    self.dlq_by_sent.retain(|&(_, s)| s != seq);
+                    let id = self.dlq.iter().find(|d| d.seq == seq).map_or(0, |d| d.id);
+                    self.dlq.retain(|d| d.seq != seq);
+                    self.counters.dlq_expired += 1;
+                    self.log(SqsEvent::Expired {
+                        at: t,
+                        id,
+                        dead_letter: true,
+                    });
                 }
             }
-        }
-        if !dlq_gone.is_empty() {
-            let mut i = 0;
-            self.dlq.retain(|_| {
-                let keep = !dlq_gone.contains(&i);
-                i += 1;
-                keep
-            });
         }
     }
 
@@ -1001,38 +1099,41 @@ impl SqsQueue {
     pub fn next_deadline(&self) -> Option<u64> {
         let retention = ms(self.config.retention_s);
         let dlq_retention = ms(self.dlq_retention_s);
-        let q = self
-            .messages
-            .values()
-            .flat_map(|m| [m.deadline(), Some(m.sent_ms.saturating_add(retention))])
-            .flatten();
-        let d = self
-            .dlq
-            .iter()
-            .map(|d| d.sent_ms.saturating_add(dlq_retention));
-        q.chain(d).min()
+        let wake = self.idx.deadlines.first().map(|&(t, _)| t);
+        let expire = self
+            .idx
+            .by_sent
+            .first()
+            .map(|&(sent, _)| sent.saturating_add(retention));
+        let dlq = self
+            .dlq_by_sent
+            .first()
+            .map(|&(sent, _)| sent.saturating_add(dlq_retention));
+        [wake, expire, dlq].into_iter().flatten().min()
+    }
+
+    /// When a long poll (`wait_s` > 0) that found nothing at `now` should be
+    /// asked again: when a hidden message surfaces, or when its wait ends,
+    /// whichever is first. A message sent meanwhile also answers it (AWS
+    /// returns as soon as one message is there); the caller knows when it
+    /// sends.
+    pub fn long_poll_retry_at(&self, now: u64, wait_s: u32) -> u64 {
+        let end = now.saturating_add(ms(wait_s.min(WAIT_TIME_MAX_S)));
+        self.next_visible_at().map_or(end, |t| t.clamp(now, end))
     }
 
     /// The earliest time a message that is not receivable now becomes
     /// receivable (delay over, visibility over, copy surfaces): when a long
     /// poll that found nothing would answer, if that is within its wait.
     pub fn next_visible_at(&self) -> Option<u64> {
-        self.messages.values().filter_map(|m| m.deadline()).min()
+        self.idx.deadlines.first().map(|&(t, _)| t)
     }
 
     pub fn stats(&self) -> SqsStats {
         let mut s = self.counters.clone();
-        s.visible = 0;
-        s.in_flight = 0;
-        s.delayed = 0;
-        for m in self.messages.values() {
-            match m.state {
-                MessageState::Visible => s.visible += 1,
-                MessageState::InFlight { .. } => s.in_flight += 1,
-                MessageState::Delayed { .. } => s.delayed += 1,
-                MessageState::Stranded { .. } => {}
-            }
-        }
+        s.visible = self.idx.counts[0];
+        s.in_flight = self.idx.counts[1];
+        s.delayed = self.idx.counts[2];
         s.dlq_len = self.dlq.len() as u64;
         s
     }
@@ -1052,10 +1153,7 @@ impl SqsQueue {
     }
 
     pub fn visible_count(&self) -> u64 {
-        self.messages
-            .values()
-            .filter(|m| m.state == MessageState::Visible)
-            .count() as u64
+        self.idx.counts[0]
     }
 
     /// Messages in flight (received, not deleted, hidden).
@@ -1118,7 +1216,55 @@ impl SqsQueue {
         }
     }
 
+    /// The lookup structures agree with the messages (a check for tests:
+    /// they are kept in step by hand).
+    pub fn index_is_consistent(&self) -> bool {
+        let mut fresh = Index::new();
+        for m in self.messages.values() {
+            fresh.add(m);
+        }
+        let dlq: BTreeSet<(u64, u64)> = self.dlq.iter().map(|d| (d.sent_ms, d.seq)).collect();
+        fresh == self.idx
+            && dlq == self.dlq_by_sent
+            && self.messages.iter().all(|(k, m)| *k == m.seq)
+    }
+
     // ---- internals --------------------------------------------------------
+
+    fn insert_message(&mut self, m: StoredMessage) {
+        self.idx.add(&m);
+        self.messages.insert(m.seq, m);
+    }
+
+    fn remove_message(&mut self, seq: u64) -> Option<StoredMessage> {
+        let m = self.messages.remove(&seq)?;
+        self.idx.remove(&m);
+        Some(m)
+    }
+
+    /// Moves a message to `state`; returns the state it had.
+    fn set_state(&mut self, seq: u64, state: MessageState) -> Option<MessageState> {
+        let m = self.messages.get_mut(&seq)?;
+        self.idx.remove_state(m);
+        let was = std::mem::replace(&mut m.state, state);
+        self.idx.add_state(m);
+        Some(was)
+    }
+
+    /// Messages in flight whose timeout has not ended by `now`.
+    fn in_flight_at(&self, now: u64) -> u64 {
+        let ended = self
+            .idx
+            .deadlines
+            .range(..(now.saturating_add(1), 0))
+            .filter(|(_, seq)| {
+                self.messages
+                    .get(seq)
+                    .is_some_and(|m| matches!(m.state, MessageState::InFlight { .. }))
+            })
+            .count() as u64;
+        self.idx.counts[1].saturating_sub(ended)
+    }
 
     fn log(&mut self, e: SqsEvent) {
         if self.events.len() >= EVENT_LOG_CAP {
@@ -1269,22 +1415,19 @@ impl SqsQueue {
         } else {
             MessageState::Visible
         };
-        self.messages.insert(
+        self.insert_message(StoredMessage {
             seq,
-            StoredMessage {
-                seq,
-                id: m.id,
-                key: m.key,
-                bytes: m.bytes,
-                group_id: group,
-                dedup_id: dedup,
-                sent_ms: now,
-                server,
-                receive_count: 0,
-                state,
-                stale_copy: false,
-            },
-        );
+            id: m.id,
+            key: m.key,
+            bytes: m.bytes,
+            group_id: group,
+            dedup_id: dedup,
+            sent_ms: now,
+            server,
+            receive_count: 0,
+            state,
+            stale_copy: false,
+        });
         self.counters.sent += 1;
         self.log(SqsEvent::Sent {
             at: now,
@@ -1299,16 +1442,9 @@ impl SqsQueue {
     /// for short polling), then round-robin over them, oldest first on each.
     /// Returns the seqs to deliver and how many servers were asked.
     fn pick_standard(&mut self, now: u64, max: usize, long_poll: bool) -> (Vec<u64>, usize) {
-        let mut per_server: Vec<VecDeque<u64>> = vec![VecDeque::new(); MODEL_SERVERS];
-        for m in self.messages.values() {
-            if m.state == MessageState::Visible {
-                if let Some(q) = per_server.get_mut(m.server) {
-                    q.push_back(m.seq);
-                }
-            }
-        }
+        let sizes: Vec<u64> = self.idx.visible.iter().map(|v| v.len() as u64).collect();
         // The order servers answer in is random; long polling asks all.
-        let mut remaining: Vec<usize> = (0..MODEL_SERVERS).collect();
+        let mut remaining: Vec<usize> = (0..sizes.len()).collect();
         let k = if long_poll {
             MODEL_SERVERS
         } else {
@@ -1316,10 +1452,7 @@ impl SqsQueue {
         };
         let mut asked = Vec::with_capacity(k);
         while asked.len() < k && !remaining.is_empty() {
-            let weights: Vec<u64> = remaining
-                .iter()
-                .map(|&s| 1 + per_server[s].len() as u64)
-                .collect();
+            let weights: Vec<u64> = remaining.iter().map(|&s| 1 + sizes[s]).collect();
             let total: u64 = weights.iter().sum();
             let mut r = self.rng.random_range(0..total);
             let mut pick = remaining.len() - 1;
@@ -1334,11 +1467,15 @@ impl SqsQueue {
         }
         let mut out = Vec::new();
         let mut dead = Vec::new();
+        let mut cursors: Vec<_> = asked
+            .iter()
+            .filter_map(|&s| self.idx.visible.get(s).map(|v| v.iter()))
+            .collect();
         'rounds: loop {
             let mut any = false;
-            for &s in &asked {
+            for cursor in cursors.iter_mut() {
                 // Skip (and dead-letter) messages over maxReceiveCount.
-                while let Some(seq) = per_server[s].pop_front() {
+                for &seq in cursor.by_ref() {
                     any = true;
                     if self.over_receive_count(seq) {
                         dead.push(seq);
@@ -1366,47 +1503,31 @@ impl SqsQueue {
     /// while they are visible (never skipping one), filling up from one
     /// group before the next.
     fn pick_fifo(&mut self, now: u64, max: usize) -> Vec<u64> {
-        let mut groups: BTreeMap<&str, Vec<&StoredMessage>> = BTreeMap::new();
-        for m in self.messages.values() {
-            groups
-                .entry(m.group_id.as_deref().unwrap_or(""))
-                .or_default()
-                .push(m);
-        }
-        let mut order: Vec<(u64, Vec<(u64, bool, bool)>)> = Vec::new();
-        for (_, ms) in groups {
-            if ms
-                .iter()
-                .any(|m| matches!(m.state, MessageState::InFlight { .. }))
-            {
-                continue;
-            }
-            let head = ms.first().map(|m| m.seq).unwrap_or(0);
-            let list = ms
-                .iter()
-                .map(|m| {
-                    (
-                        m.seq,
-                        m.state == MessageState::Visible,
-                        self.over_receive_count(m.seq),
-                    )
-                })
-                .collect();
-            order.push((head, list));
-        }
-        order.sort_by_key(|(head, _)| *head);
+        let visible = |seq: &u64| {
+            self.messages
+                .get(seq)
+                .is_some_and(|m| m.state == MessageState::Visible)
+        };
+        let mut open: Vec<(u64, &BTreeSet<u64>)> = self
+            .idx
+            .groups
+            .iter()
+            .filter(|(g, _)| !self.idx.group_in_flight.contains_key(*g))
+            .filter_map(|(_, seqs)| seqs.first().filter(|s| visible(s)).map(|&h| (h, seqs)))
+            .collect();
+        open.sort_by_key(|(head, _)| *head);
         let mut out = Vec::new();
         let mut dead = Vec::new();
-        'groups: for (_, list) in order {
-            for (seq, visible, over) in list {
-                if !visible {
+        'groups: for (_, seqs) in open {
+            for seq in seqs {
+                if !visible(seq) {
                     break;
                 }
-                if over {
-                    dead.push(seq);
+                if self.over_receive_count(*seq) {
+                    dead.push(*seq);
                     continue;
                 }
-                out.push(seq);
+                out.push(*seq);
                 if out.len() >= max {
                     break 'groups;
                 }
@@ -1426,7 +1547,7 @@ impl SqsQueue {
     }
 
     fn dead_letter(&mut self, now: u64, seq: u64) {
-        let Some(m) = self.messages.remove(&seq) else {
+        let Some(m) = self.remove_message(seq) else {
             return;
         };
         self.counters.dead_lettered += 1;
@@ -1436,7 +1557,9 @@ impl SqsQueue {
             seq,
             receive_count: m.receive_count,
         });
+        self.dlq_by_sent.insert((m.sent_ms, seq));
         self.dlq.push(DeadLetter {
+            seq,
             id: m.id,
             key: m.key,
             bytes: m.bytes,
@@ -1448,14 +1571,18 @@ impl SqsQueue {
     }
 
     fn deliver(&mut self, now: u64, seq: u64, visibility_s: u32) -> Option<Delivery> {
-        let name = self.name.clone();
+        let count = self.messages.get(&seq)?.receive_count.saturating_add(1);
+        self.set_state(
+            seq,
+            MessageState::InFlight {
+                until_ms: now.saturating_add(ms(visibility_s)),
+                receipt: count,
+                received_ms: now,
+            },
+        )?;
+        let name = &self.name;
         let m = self.messages.get_mut(&seq)?;
-        m.receive_count = m.receive_count.saturating_add(1);
-        m.state = MessageState::InFlight {
-            until_ms: now.saturating_add(ms(visibility_s)),
-            receipt: m.receive_count,
-            received_ms: now,
-        };
+        m.receive_count = count;
         let d = Delivery {
             id: m.id,
             key: m.key.clone(),
@@ -1499,16 +1626,13 @@ impl SqsQueue {
         self.next_seq += 1;
         let id = m.id;
         let old_seq = m.seq;
-        self.messages.insert(
-            copy_seq,
-            StoredMessage {
-                seq: copy_seq,
-                server,
-                state: MessageState::Stranded { until_ms: until },
-                stale_copy: true,
-                ..m
-            },
-        );
+        self.insert_message(StoredMessage {
+            seq: copy_seq,
+            server,
+            state: MessageState::Stranded { until_ms: until },
+            stale_copy: true,
+            ..m
+        });
         self.counters.stale_copies += 1;
         self.log(SqsEvent::StaleCopyKept {
             at: now,
