@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 /// Kafka's published vectors: `UtilsTest.testMurmur2`
 /// (clients/src/test/java/org/apache/kafka/common/utils/UtilsTest.java).
 #[test]
+#[allow(clippy::byte_char_slices)] // Kafka's sixth vector is written as a byte array
 fn murmur2_matches_kafkas_published_vectors() {
     let cases: [(&[u8], i32); 6] = [
         (b"21", -973_932_308),

@@ -78,7 +78,7 @@ pub const MAX_PARTITIONS: u32 = 1_024;
 /// Lab limit: events kept in the log (older ones are dropped, counted).
 pub const DEFAULT_EVENT_LOG_LIMIT: usize = 200_000;
 
-/// The partitioner's target for a keyed record, also used by [`Cluster::produce`].
+/// `partition.assignment.strategy`: how a group shares out partitions.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Assignor {
