@@ -41,6 +41,23 @@ fn fifo(cfg: QueueConfig) -> SqsQueue {
     SqsQueue::new("orders.fifo", cfg, 7).unwrap()
 }
 
+fn at(e: &SqsEvent) -> u64 {
+    match e {
+        SqsEvent::Sent { at, .. }
+        | SqsEvent::Deduplicated { at, .. }
+        | SqsEvent::Received { at, .. }
+        | SqsEvent::EmptyReceive { at, .. }
+        | SqsEvent::Deleted { at, .. }
+        | SqsEvent::StaleReceiptIgnored { at, .. }
+        | SqsEvent::DelayEnded { at, .. }
+        | SqsEvent::VisibleAgain { at, .. }
+        | SqsEvent::VisibilityChanged { at, .. }
+        | SqsEvent::DeadLettered { at, .. }
+        | SqsEvent::Expired { at, .. }
+        | SqsEvent::StaleCopyKept { at, .. } => *at,
+    }
+}
+
 fn ids(ds: &[Delivery]) -> Vec<u64> {
     ds.iter().map(|d| d.id).collect()
 }
@@ -160,6 +177,83 @@ fn dead_letter_queue_after_max_receive_count_3() {
     q.advance_to(300_000);
     assert_eq!(q.dlq_len(), 0);
     assert_eq!(q.stats().dlq_expired, 1);
+}
+
+#[test]
+fn fifo_dead_letters_the_head_and_moves_on_in_the_group() {
+    let cfg = QueueConfig {
+        max_receive_count: Some(2),
+        visibility_timeout_s: 10,
+        ..QueueConfig::fifo()
+    };
+    let mut q = fifo(cfg);
+    for id in 1..=2 {
+        q.send(0, fifo_msg(id, "g")).unwrap();
+    }
+    assert_eq!(ids(&q.receive(0, 1, None).unwrap()), vec![1]);
+    assert_eq!(ids(&q.receive(10_000, 1, None).unwrap()), vec![1]);
+    // Received twice, not deleted: the third attempt moves it and hands out 2.
+    let d = q.receive(20_000, 10, None).unwrap();
+    assert_eq!(ids(&d), vec![2]);
+    assert_eq!(q.dlq().iter().map(|x| x.id).collect::<Vec<_>>(), vec![1]);
+    assert_eq!(d[0].receive_count, 1);
+}
+
+#[test]
+fn events_come_in_time_order() {
+    // Deadlines of several messages fall between two calls; advance_to
+    // reports them by time, not by message.
+    let cfg = QueueConfig {
+        receive_wait_s: 20,
+        duplicate_per_million: 0,
+        retention_s: 60,
+        ..QueueConfig::default()
+    };
+    let mut q = SqsQueue::new("order", cfg, 4).unwrap();
+    q.send_delayed(0, msg(1, "a"), Some(50)).unwrap();
+    q.send(1_000, msg(2, "b")).unwrap();
+    q.receive(1_000, 1, Some(5)).unwrap();
+    q.send_delayed(2_000, msg(3, "c"), Some(2)).unwrap();
+    q.advance_to(100_000);
+    let ev: Vec<SqsEvent> = q.take_events();
+    let times: Vec<u64> = ev.iter().map(at).collect();
+    let mut sorted = times.clone();
+    sorted.sort();
+    assert_eq!(times, sorted);
+    // 3's delay ends at 4 s, 2 is visible again at 6 s, 1's delay ends at 50 s,
+    // then retention: 1 and 3 (sent at 0 and 2 s) at 60 and 62 s, 2 at 61 s.
+    let tail: Vec<(u64, u64)> = ev
+        .iter()
+        .filter_map(|e| match e {
+            SqsEvent::DelayEnded { at, id, .. } | SqsEvent::VisibleAgain { at, id, .. } => {
+                Some((*at, *id))
+            }
+            SqsEvent::Expired { at, id, .. } => Some((*at, *id)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        tail,
+        vec![
+            (4_000, 3),
+            (6_000, 2),
+            (50_000, 1),
+            (60_000, 1),
+            (61_000, 2),
+            (62_000, 3)
+        ]
+    );
+}
+
+#[test]
+fn long_poll_retry_time() {
+    let mut q = standard(30);
+    assert_eq!(q.long_poll_retry_at(1_000, 20), 21_000);
+    q.send(0, msg(1, "k")).unwrap();
+    q.receive(0, 1, Some(5)).unwrap();
+    // Nothing visible: the in-flight message surfaces at 5 s, before the wait ends.
+    assert_eq!(q.long_poll_retry_at(1_000, 20), 5_000);
+    assert_eq!(q.long_poll_retry_at(1_000, 2), 3_000);
 }
 
 #[test]
@@ -1055,6 +1149,8 @@ proptest! {
             );
             prop_assert_eq!(s.dead_lettered, s.dlq_len + s.dlq_expired);
             prop_assert!(q.index_is_consistent());
+            let times: Vec<u64> = q.events().map(at).collect();
+            prop_assert!(times.windows(2).all(|w| w[0] <= w[1]), "events out of time order");
             if let Some(d) = q.next_deadline() {
                 prop_assert!(d >= q.now(), "a deadline in the past: {} < {}", d, q.now());
             }
