@@ -533,6 +533,8 @@ pub struct CompareSim {
     /// When the last SameKey message is due.
     same_key_until: u64,
     sqs: SqsQueue,
+    /// `sqs.next_deadline()` as of the last step that touched the queue.
+    sqs_due: Option<u64>,
     pollers: Vec<Poller>,
     /// Ids in the queue (sent, not yet deleted), for drawing.
     sqs_stored: BTreeSet<u64>,
@@ -684,6 +686,7 @@ impl CompareSim {
             pending,
             per_key,
             same_key_until: start_ms,
+            sqs_due: None,
             sqs,
             pollers,
             sqs_stored: BTreeSet::new(),
@@ -1197,7 +1200,7 @@ impl CompareSim {
         if let Some(&(t, _)) = self.pending.first() {
             consider(t);
         }
-        if let Some(t) = self.sqs.next_deadline() {
+        if let Some(t) = self.sqs_due {
             consider(t);
         }
         for p in self.pollers.iter().filter(|p| p.alive) {
@@ -1242,13 +1245,19 @@ impl CompareSim {
 
     fn step(&mut self, d: u64) {
         self.now_ms = d;
-        self.send_due(d);
-        self.step_sqs(d);
+        let sent = self.send_due(d);
+        let polled = self.step_sqs(d);
+        if sent || polled {
+            // The queue changes only in this step, so its next deadline is
+            // asked once here (the queue's own scan is the costly part).
+            self.sqs_due = self.sqs.next_deadline();
+        }
         self.step_kafka(d);
         self.step_kinesis(d);
     }
 
-    fn send_due(&mut self, d: u64) {
+    /// Sends what is due at `d`; true if anything went to the queue.
+    fn send_due(&mut self, d: u64) -> bool {
         let mut due = Vec::new();
         while let Some(&(t, id)) = self.pending.first() {
             if t > d {
@@ -1259,7 +1268,7 @@ impl CompareSim {
         }
         let retries = self.kinesis.due_retries(d);
         if due.is_empty() && retries.is_empty() {
-            return;
+            return false;
         }
         let bytes = self.workload.record_bytes;
         for &id in &due {
@@ -1302,6 +1311,7 @@ impl CompareSim {
                 }
             }
         }
+        !due.is_empty()
     }
 
     fn deliver(&mut self, system: System, group: usize, id: u64, at: u64, service_ms: u64) -> bool {
@@ -1328,8 +1338,17 @@ impl CompareSim {
         first_in_group
     }
 
-    fn step_sqs(&mut self, d: u64) {
+    /// Runs the SQS pollers due at `d`; false if the queue was not touched.
+    fn step_sqs(&mut self, d: u64) -> bool {
+        let queue_due = self.sqs_due.is_some_and(|t| t <= d);
+        let any_poller = self.pollers.iter().any(|p| p.alive && p.next_at <= d);
+        if !queue_due && !any_poller {
+            return false;
+        }
         self.sqs.advance_to(d);
+        // Computed at most once per step: the earliest moment something in
+        // the queue changes, to wake an empty long poll.
+        let mut wake: Option<Option<u64>> = None;
         for i in 0..self.pollers.len() {
             let p = &self.pollers[i];
             if !p.alive || p.next_at > d {
@@ -1372,7 +1391,8 @@ impl CompareSim {
                     p.next_at = d + PROCESS_MS_PER_MESSAGE * got.len() as u64;
                 }
                 _ => {
-                    let wake = self.sqs.next_deadline().filter(|&t| t > d);
+                    let wake =
+                        *wake.get_or_insert_with(|| self.sqs.next_deadline().filter(|&t| t > d));
                     let p = &mut self.pollers[i];
                     p.waiting = true;
                     let wait = d + SQS_WAIT_SECONDS as u64 * 1000;
@@ -1380,6 +1400,7 @@ impl CompareSim {
                 }
             }
         }
+        true
     }
 
     fn step_kafka(&mut self, d: u64) {
