@@ -1184,3 +1184,26 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(40))]
+
+    /// Any size and crash point: transactions never duplicate or lose an
+    /// output; at-least-once never loses one and duplicates exactly the
+    /// records processed twice.
+    #[test]
+    fn eos_demo_holds_for_any_crash_point(messages in 0..60u32, crash_after in 0..70u32, seed in 0..1_000u64) {
+        let crashes = crash_after >= 1 && crash_after <= messages;
+        let t = eos_demo(messages, crash_after, true, seed);
+        prop_assert_eq!(t.crashed, crashes);
+        prop_assert_eq!(t.duplicate_outputs, 0);
+        prop_assert_eq!(t.missing_outputs, 0);
+        prop_assert_eq!(t.committed_outputs, u64::from(messages));
+        prop_assert_eq!(t.aborted_outputs, t.reprocessed);
+        let a = eos_demo(messages, crash_after, false, seed);
+        prop_assert_eq!(a.crashed, crashes);
+        prop_assert_eq!(a.missing_outputs, 0);
+        prop_assert_eq!(a.duplicate_outputs, a.reprocessed);
+        prop_assert_eq!(a.duplicate_outputs > 0, crashes);
+    }
+}

@@ -110,8 +110,10 @@ pub fn eos_demo(messages: u32, crash_after: u32, exactly_once: bool, seed: u64) 
     };
     let mut processed: BTreeMap<u64, u64> = BTreeMap::new();
     let mut total: u32 = 0;
+    // Done when every input partition's committed offset reached its end
+    // (a partition that got no records needs no commit).
     let done = |c: &Cluster| {
-        (0..c.partitions()).all(|p| c.committed("processor", p) == Some(c.offsets(p).1))
+        (0..c.partitions()).all(|p| c.committed("processor", p).unwrap_or(0) >= c.offsets(p).1)
     };
 
     for _ in 0..200_000u32 {
