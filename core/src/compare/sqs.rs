@@ -31,6 +31,16 @@
 //!   dead-letter queue after `maxReceiveCount`, retention, delay, the 1 MiB
 //!   message size.
 //!
+//! FIFO queues keep every message on model server 0: their order rules
+//! leave no room for the sampling effects, so the servers are drawn only
+//! for standard queues.
+//!
+//! Lookup structures ([`SqsQueue::index_is_consistent`] checks them) mean
+//! no request scans the whole queue (a FIFO receive looks at the head of
+//! each message group). Measured natively, release build: 10,000 messages
+//! drained by receive-10-and-delete in about 30 ms (standard) and 50 ms
+//! (FIFO, three groups).
+//!
 //! Time is simulated (ms since the epoch, passed in). A `now` earlier than
 //! a time the queue has already seen is taken as that time (time never runs
 //! backwards). Randomness comes only from the seed. Bad input never panics:
@@ -1164,7 +1174,8 @@ impl SqsQueue {
             .collect()
     }
 
-    /// How many messages each model server holds (for drawing the servers).
+    /// How many messages each model server holds (for drawing the servers;
+    /// FIFO queues hold everything on server 0).
     pub fn per_server(&self) -> [u64; MODEL_SERVERS] {
         let mut out = [0u64; MODEL_SERVERS];
         for m in self.messages.values() {
