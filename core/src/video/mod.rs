@@ -36,7 +36,9 @@ use std::fmt;
 /// KVSDG:API_dataplane_PutMedia.md).
 pub const MAX_FRAGMENT_MS: u32 = 10_000;
 /// Shortest fragment the lab's camera makes (a lab limit, so a lesson's
-/// timeline stays readable; the service has no such minimum).
+/// timeline stays readable). The service has a minimum of its own (PutMedia
+/// acks `MIN_FRAGMENT_DURATION_REACHED`, KVSDG:limits.md) whose value the
+/// archived page does not give; it is not modelled.
 pub const MIN_FRAGMENT_MS: u32 = 500;
 /// Largest retention: 87,600 h (ten years), as UpdateDataRetention states
 /// for `DataRetentionChangeInHours` (KVSDG:API_UpdateDataRetention.md); the
@@ -50,8 +52,9 @@ pub const BUFFER_MS: u64 = 5 * 60 * 1000;
 pub const BUFFER_BYTES: u64 = 200_000_000;
 /// `PutMedia` data rate limit per stream: 12.5 MB/s (KVSDG:limits.md).
 pub const MAX_PUT_MEDIA_BYTES_PER_SECOND: u64 = 12_500_000;
-/// Concurrent `GetMedia` connections per stream: 3 (KVSDG:limits.md). The
-/// lab's reads are one-shot, so this is shown, not enforced.
+/// Concurrent `GetMedia` connections per stream: 3, "only three clients can
+/// concurrently receive content" (KVSDG:limits.md). The lab's reads are
+/// one-shot, so this is shown, not enforced.
 pub const MAX_GET_MEDIA_CONNECTIONS: u32 = 3;
 /// `GetMedia` calls per second per stream: 5 (KVSDG:API_dataplane_GetMedia.md).
 pub const MAX_GET_MEDIA_CALLS_PER_SECOND: u32 = 5;
