@@ -19,6 +19,7 @@
 //! - `guide.rs`: the seed's comparison tables, the decision tree and the
 //!   scenario → recommendation table as data (`lessons/compare/guide.toml`).
 
+pub mod calc;
 pub mod guide;
 pub mod kafka;
 pub mod kinesis;

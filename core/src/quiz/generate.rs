@@ -14,7 +14,11 @@ fn text(en: String, vi: String) -> Text {
 
 /// One generated item of difficulty `level` (1–3); `n` makes its id unique.
 pub fn generate(rng: &mut ComponentRng, level: u8, n: usize) -> Item {
-    match rng.random_range(0..12) {
+    match rng.random_range(0..16) {
+        12 => kafka_idle_members(rng, level, n),
+        13 => kafka_most_partitions(rng, level, n),
+        14 => kafka_keys_moved(rng, level, n),
+        15 => sqs_dead_letter(rng, level, n),
         0 => shards_for_workload(rng, level, n),
         1 => shard_from_hash_key(rng, level, n),
         2 => get_records_budget(rng, level, n),
@@ -660,5 +664,108 @@ fn sql_stagger_rows(rng: &mut ComponentRng, level: u8, n: usize) -> Item {
             format!("Một cửa sổ mở ở dòng đầu tiên, nhận mọi dòng trong {range} giây, rồi ghi ra một dòng khi đóng; dòng kế tiếp sau đó mở một cửa sổ mới. Engine SQL của lab cho các dòng chạy qua một cửa sổ stagger để đếm."),
         ),
         link("stagger-windows", 1),
+    )
+}
+
+fn assignor_of(rng: &mut ComponentRng, level: u8) -> crate::compare::kafka::Assignor {
+    use crate::compare::kafka::Assignor;
+    match level {
+        1 => Assignor::Range,
+        _ => [Assignor::Range, Assignor::RoundRobin, Assignor::CooperativeSticky][rng.random_range(0..3)],
+    }
+}
+
+/// Kafka group members with no partition.
+fn kafka_idle_members(rng: &mut ComponentRng, level: u8, n: usize) -> Item {
+    let partitions = rng.random_range(2..=8u32);
+    let members = if level == 1 {
+        partitions + rng.random_range(1..=3u32)
+    } else {
+        rng.random_range(1..=partitions + 4).min(12)
+    };
+    let assignor = assignor_of(rng, level);
+    numeric(
+        format!("gen-kafka-idle-{n}"),
+        Topic::Comparison,
+        level,
+        text(
+            format!("A Kafka topic has {partitions} partitions. One consumer group of {members} members reads it with the {} assignor. Once the rebalance is over, how many members have no partition to read?", assignor.name()),
+            format!("Một topic Kafka có {partitions} partition. Một consumer group gồm {members} thành viên đọc topic đó với assignor {}. Khi rebalance xong, có bao nhiêu thành viên không có partition nào để đọc?", assignor.name()),
+        ),
+        Calc::KafkaIdleMembers { partitions, members, assignor },
+        text("members".into(), "thành viên".into()),
+        text(
+            "Within one group every partition belongs to exactly one member, so at most as many members as partitions have work, whichever assignor shares them out. The answer comes from running the lab's Kafka group until it settles. The KCL on Kinesis behaves the same way: workers beyond the number of shards hold no lease.".into(),
+            "Trong một group, mỗi partition thuộc về đúng một thành viên, nên số thành viên có việc tối đa bằng số partition, dù assignor nào chia. Đáp án có được bằng cách cho group Kafka của lab chạy tới khi ổn định. KCL trên Kinesis cũng vậy: worker vượt quá số shard không giữ lease nào.".into(),
+        ),
+        link("consumer-groups", 1),
+    )
+}
+
+/// The largest share of partitions in a Kafka group.
+fn kafka_most_partitions(rng: &mut ComponentRng, level: u8, n: usize) -> Item {
+    let members = rng.random_range(2..=5u32);
+    let partitions = rng.random_range(members..=members * 3 + 1);
+    let assignor = assignor_of(rng, level);
+    numeric(
+        format!("gen-kafka-most-{n}"),
+        Topic::Comparison,
+        level,
+        text(
+            format!("A consumer group of {members} members reads a Kafka topic of {partitions} partitions with the {} assignor. Once the group has settled, how many partitions does the busiest member read?", assignor.name()),
+            format!("Một consumer group gồm {members} thành viên đọc một topic Kafka có {partitions} partition với assignor {}. Khi group đã ổn định, thành viên bận nhất đọc bao nhiêu partition?", assignor.name()),
+        ),
+        Calc::KafkaMostPartitions { partitions, members, assignor },
+        text("partitions".into(), "partition".into()),
+        text(
+            "All three assignors balance a single topic to within one partition: when the partitions do not divide evenly, some members get one more. Range gives the extra ones to the first members in member-id order. The answer comes from the lab's Kafka group after it settles.".into(),
+            "Với một topic, cả ba assignor đều chia cân bằng, chênh lệch không quá một partition: khi chia không hết, vài thành viên nhận thêm một partition. Range dành phần dư cho những thành viên đứng đầu theo thứ tự member id. Đáp án lấy từ group Kafka của lab sau khi đã ổn định.".into(),
+        ),
+        link("consumer-groups", 1),
+    )
+}
+
+/// Keys remapped by adding Kafka partitions.
+fn kafka_keys_moved(rng: &mut ComponentRng, level: u8, n: usize) -> Item {
+    let keys = [10u32, 20, 50, 100][rng.random_range(0..4)];
+    let from = rng.random_range(2..=6u32);
+    let to = if level == 1 { from * 2 } else { from + rng.random_range(1..=from) };
+    numeric(
+        format!("gen-kafka-keys-moved-{n}"),
+        Topic::Comparison,
+        level,
+        text(
+            format!("Producers use Kafka's default partitioner with the keys user-1 to user-{keys}. The topic grows from {from} to {to} partitions. How many of those keys now go to a different partition than before?"),
+            format!("Producer dùng partitioner mặc định của Kafka với các key từ user-1 tới user-{keys}. Topic được tăng từ {from} lên {to} partition. Bao nhiêu key trong số đó giờ đi vào partition khác trước?"),
+        ),
+        Calc::KafkaKeysMoved { keys, from, to },
+        text("keys".into(), "key".into()),
+        text(
+            format!("The partition is murmur2(key), made positive, modulo the partition count, so a key moves whenever that remainder differs for {from} and {to}. The count is computed with the lab's murmur2, which passes Kafka's own test vectors. Records already written stay where they are; that is how a key's order can break while old and new records sit in different partitions."),
+            format!("Partition bằng murmur2(key), lấy giá trị dương, modulo số partition, nên một key đổi chỗ khi số dư với {from} và với {to} khác nhau. Con số được tính bằng murmur2 của lab, vốn khớp các test vector của chính Kafka. Record đã ghi thì vẫn nằm nguyên chỗ cũ; đó là lý do thứ tự của một key có thể bị phá vỡ khi record cũ và mới nằm ở hai partition khác nhau."),
+        ),
+        link("compare-features", 2),
+    )
+}
+
+/// When SQS moves a message to the dead-letter queue.
+fn sqs_dead_letter(rng: &mut ComponentRng, level: u8, n: usize) -> Item {
+    let visibility_s = [10u32, 20, 30, 45, 60][rng.random_range(0..5)];
+    let max_receive_count = if level == 1 { 3 } else { rng.random_range(1..=5u32) };
+    numeric(
+        format!("gen-sqs-dlq-{n}"),
+        Topic::Comparison,
+        level,
+        text(
+            format!("An SQS queue has a visibility timeout of {visibility_s} s and a redrive policy with maxReceiveCount {max_receive_count}. A buggy consumer receives a message again as soon as it is visible and never deletes it. How many seconds after it was sent does the message land in the dead-letter queue?"),
+            format!("Một hàng đợi SQS có visibility timeout {visibility_s} giây và redrive policy với maxReceiveCount {max_receive_count}. Một consumer lỗi nhận lại message ngay khi nó hiện ra và không bao giờ xoá. Bao nhiêu giây sau khi được gửi thì message rơi vào dead-letter queue?"),
+        ),
+        Calc::SqsDeadLetterAfter { visibility_s, max_receive_count },
+        text("seconds".into(), "giây".into()),
+        text(
+            "Each receive hides the message for the visibility timeout and adds one to its receive count. After maxReceiveCount receives without a delete, the next receive attempt moves it to the dead-letter queue instead of returning it. The lab's SQS model runs exactly this and reports the second.".into(),
+            "Mỗi lần nhận làm message bị ẩn trong thời gian visibility timeout và tăng receive count thêm một. Sau maxReceiveCount lần nhận mà không xoá, lần nhận kế tiếp sẽ chuyển message sang dead-letter queue thay vì trả về. Mô hình SQS của lab chạy đúng như vậy và báo ra giây đó.".into(),
+        ),
+        link("compare-features", 1),
     )
 }

@@ -118,6 +118,29 @@ pub enum Calc {
         record_bytes: u32,
         key_chars: u32,
     },
+    /// Members of a Kafka consumer group of `members` members on a topic of
+    /// `partitions` partitions left without a partition, once the simulated
+    /// group has settled.
+    KafkaIdleMembers {
+        partitions: u32,
+        members: u32,
+        assignor: crate::compare::kafka::Assignor,
+    },
+    /// The most partitions one member of such a group owns once settled.
+    KafkaMostPartitions {
+        partitions: u32,
+        members: u32,
+        assignor: crate::compare::kafka::Assignor,
+    },
+    /// Keys `user-1` … `user-<keys>` that Kafka's default partitioner sends
+    /// to another partition when a topic grows from `from` to `to`.
+    KafkaKeysMoved { keys: u32, from: u32, to: u32 },
+    /// Seconds after sending at which SQS moves a never-deleted message,
+    /// received again as soon as it is visible, to the dead-letter queue.
+    SqsDeadLetterAfter {
+        visibility_s: u32,
+        max_receive_count: u32,
+    },
     /// A documented Firehose limit, from core's firehose configuration.
     FirehoseLimit { limit: FirehoseLimitName },
     /// S3 objects an S3 delivery stream with these buffering hints writes in
@@ -342,6 +365,23 @@ impl Calc {
                     *crash_after_seconds,
                 )? as f64
             }
+            Calc::KafkaIdleMembers {
+                partitions,
+                members,
+                assignor,
+            } => crate::compare::calc::kafka_idle_members(*partitions, *members, *assignor)? as f64,
+            Calc::KafkaMostPartitions {
+                partitions,
+                members,
+                assignor,
+            } => crate::compare::calc::kafka_most_partitions(*partitions, *members, *assignor)? as f64,
+            Calc::KafkaKeysMoved { keys, from, to } => {
+                crate::compare::calc::kafka_keys_moved(*keys, *from, *to)? as f64
+            }
+            Calc::SqsDeadLetterAfter {
+                visibility_s,
+                max_receive_count,
+            } => crate::compare::calc::sqs_dead_letter_after_s(*visibility_s, *max_receive_count)? as f64,
             Calc::PollingAppsPerShard { poll_interval_ms } => {
                 if !(1..=60_000).contains(poll_interval_ms) {
                     return None;
