@@ -303,6 +303,11 @@ fn a_new_group_waits_for_the_initial_rebalance_delay() {
     // The second join extended the delay: min(2000 + delay, cap) + sync.
     let expected_end = 2_000 + s.group_initial_rebalance_delay_ms + s.rebalance_sync_ms;
     assert_eq!(c.next_deadline(), Some(expected_end));
+    // A leave during the delay does not extend it (only joins do).
+    c.join(2_500, "g", "c03", Assignor::Range).unwrap();
+    let expected_end = 2_500 + s.group_initial_rebalance_delay_ms + s.rebalance_sync_ms;
+    c.leave(3_000, "g", "c03", true).unwrap();
+    assert_eq!(c.next_deadline(), Some(expected_end));
     c.advance_to(expected_end - 1);
     assert!(c
         .members("g")

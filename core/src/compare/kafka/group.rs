@@ -302,7 +302,7 @@ impl Cluster {
             group: group.to_string(),
             member: member_id.to_string(),
         });
-        self.trigger_rebalance(group, format!("{member_id} joined"));
+        self.trigger_rebalance(group, format!("{member_id} joined"), true);
         Ok(())
     }
 
@@ -338,7 +338,7 @@ impl Cluster {
                 group: group.to_string(),
                 member: member_id.to_string(),
             });
-            self.trigger_rebalance(group, format!("{member_id} left"));
+            self.trigger_rebalance(group, format!("{member_id} left"), false);
         } else {
             let at = now.saturating_add(session);
             m.expires_at = Some(at);
@@ -356,7 +356,9 @@ impl Cluster {
         self.leave(now, group, member_id, false)
     }
 
-    pub(crate) fn trigger_rebalance(&mut self, group: &str, reason: String) {
+    /// Starts a rebalance, or folds the change into the one in progress;
+    /// only a join extends the initial delay (`InitialDelayedJoin`).
+    pub(crate) fn trigger_rebalance(&mut self, group: &str, reason: String, joined: bool) {
         let now = self.now;
         let s = self.settings.clone();
         let Some(g) = self.groups.get_mut(group) else {
@@ -428,7 +430,7 @@ impl Cluster {
                 round,
                 ends_at,
                 initial_cap: Some(cap),
-            } => {
+            } if joined => {
                 let extended = now
                     .saturating_add(s.group_initial_rebalance_delay_ms)
                     .min(cap)
@@ -464,7 +466,7 @@ impl Cluster {
                 group: group.clone(),
                 member: member.clone(),
             });
-            self.trigger_rebalance(&group, format!("{member} missed session.timeout.ms"));
+            self.trigger_rebalance(&group, format!("{member} missed session.timeout.ms"), false);
         }
     }
 

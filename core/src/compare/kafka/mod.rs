@@ -884,6 +884,7 @@ impl Cluster {
             self.trigger_rebalance(
                 &g,
                 format!("{topic} grew from {current} to {total} partitions"),
+                false,
             );
         }
         Ok(())
