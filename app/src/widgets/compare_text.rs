@@ -31,6 +31,7 @@ fn op(lang: Lang, op: &str) -> String {
         "kill_consumer" => ("Kill a consumer", "Tắt một consumer"),
         "add_capacity" => ("Add capacity", "Thêm dung lượng"),
         "same_key" => ("Same key", "Cùng một key"),
+        "exactly_once" => ("Exactly once", "Exactly-once"),
         "run" => ("Run", "Chạy"),
         "start" => ("Start", "Bắt đầu"),
         other => (other, other),
@@ -91,6 +92,8 @@ pub fn goal_text(lang: Lang, g: &CompareGoal) -> String {
         (CompareGoal::IdleConsumers { system: s, idle }, Lang::Vi) => format!("{}: ít nhất {idle} consumer đang chạy mà không có gì để đọc.", system(*s)),
         (CompareGoal::Rebalanced { system: s }, Lang::En) => format!("{}: the group hands its lanes out again after a change (a rebalance, or a lease moving).", system(*s)),
         (CompareGoal::Rebalanced { system: s }, Lang::Vi) => format!("{}: group chia lại các làn sau một thay đổi (rebalance, hoặc lease chuyển chủ).", system(*s)),
+        (CompareGoal::ExactlyOnceShown, Lang::En) => "Run the exactly-once demo: with transactions no duplicate output, without them some.".into(),
+        (CompareGoal::ExactlyOnceShown, Lang::Vi) => "Chạy phần minh hoạ exactly-once: có transaction thì không có kết quả trùng, không có thì có trùng.".into(),
         (CompareGoal::NoneLost { system: s }, Lang::En) => format!("{}: the first group receives every message sent; nothing is lost.", system(*s)),
         (CompareGoal::NoneLost { system: s }, Lang::Vi) => format!("{}: group thứ nhất nhận đủ mọi message đã gửi; không mất message nào.", system(*s)),
     }
@@ -122,6 +125,10 @@ pub fn why_text(lang: Lang, w: &CompareWhy) -> String {
         (CompareWhy::TooFewIdle { system: s, need, have }, Lang::Vi) => format!("{}: hiện có {have} consumer ngồi không; mục tiêu cần {need}. Hãy thử số consumer nhiều hơn số partition.", system(*s)),
         (CompareWhy::NotRebalanced { system: s }, Lang::En) => format!("{}: nothing has been handed out again yet. Kill a consumer and let time pass.", system(*s)),
         (CompareWhy::NotRebalanced { system: s }, Lang::Vi) => format!("{}: chưa có gì được chia lại. Hãy tắt một consumer rồi cho thời gian trôi.", system(*s)),
+        (CompareWhy::NoExactlyOnce { ran: false, .. }, Lang::En) => "The exactly-once demo has not run in this comparison yet.".into(),
+        (CompareWhy::NoExactlyOnce { ran: false, .. }, Lang::Vi) => "Phần minh hoạ exactly-once chưa chạy trong phép so sánh này.".into(),
+        (CompareWhy::NoExactlyOnce { ran: true, with_transactions, without }, Lang::En) => format!("The demo gave {with_transactions} duplicate outputs with transactions and {without} without: crash later, after some records were processed."),
+        (CompareWhy::NoExactlyOnce { ran: true, with_transactions, without }, Lang::Vi) => format!("Phần minh hoạ cho {with_transactions} kết quả trùng khi có transaction và {without} khi không có: hãy cho sập muộn hơn, sau khi đã xử lý một số record."),
         (CompareWhy::Lost { system: s, sent, received }, Lang::En) => format!("{}: the first group has received {received} of the {sent} messages sent. Let time pass.", system(*s)),
         (CompareWhy::Lost { system: s, sent, received }, Lang::Vi) => format!("{}: group thứ nhất mới nhận {received} trong số {sent} message đã gửi. Hãy cho thời gian trôi thêm.", system(*s)),
     }

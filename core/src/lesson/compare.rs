@@ -96,8 +96,7 @@ pub fn op_name(a: &CompareAction) -> &'static str {
         CompareAction::KillConsumer { .. } => "kill_consumer",
         CompareAction::AddCapacity => "add_capacity",
         CompareAction::SameKey { .. } => "same_key",
-        #[allow(unreachable_patterns)]
-        _ => "other",
+        CompareAction::ExactlyOnce { .. } => "exactly_once",
     }
 }
 
@@ -140,6 +139,9 @@ pub enum CompareGoal {
     /// The first group received every message the system was sent
     /// (duplicates allowed): nothing was lost.
     NoneLost { system: System },
+    /// The exactly-once demo ran: with transactions a `read_committed`
+    /// reader saw no duplicate output, without them it saw some.
+    ExactlyOnceShown,
 }
 
 /// Why a compare goal is not met.
@@ -147,6 +149,13 @@ pub enum CompareGoal {
 #[serde(tag = "compare_why", rename_all = "snake_case")]
 pub enum CompareWhy {
     NotStarted,
+    /// The demo has not run, or did not show the difference: duplicate
+    /// outputs with and without transactions.
+    NoExactlyOnce {
+        ran: bool,
+        with_transactions: u64,
+        without: u64,
+    },
     WrongQueue { fifo: bool },
     NotUsed { op: String },
     CounterOut {
@@ -307,6 +316,19 @@ pub fn evaluate(goal: &CompareGoal, lab: &CompareLab) -> Result<(), CompareWhy> 
                 Err(CompareWhy::NotRebalanced { system: *system })
             }
         }
+        CompareGoal::ExactlyOnceShown => match sim.eos() {
+            Some(e) if e.transactions.duplicate_outputs == 0 && e.at_least_once.duplicate_outputs > 0 => Ok(()),
+            Some(e) => Err(CompareWhy::NoExactlyOnce {
+                ran: true,
+                with_transactions: e.transactions.duplicate_outputs,
+                without: e.at_least_once.duplicate_outputs,
+            }),
+            None => Err(CompareWhy::NoExactlyOnce {
+                ran: false,
+                with_transactions: 0,
+                without: 0,
+            }),
+        },
         CompareGoal::NoneLost { system } => {
             let sent = sim.counters(*system).sent;
             let received = sim.groups(*system).first().map_or(0, |g| g.unique);
