@@ -733,6 +733,7 @@ texts! {
     GuideNotModelled => "Not simulated in this lab", "Lab này không mô phỏng";
     GuideCaveat => "Careful", "Lưu ý";
     GuideShare => "Link to these answers", "Liên kết tới các câu trả lời này";
+    GuideCopyShare => "Copy that link", "Sao chép liên kết đó";
     GuideScenarioHelp => "Pick a situation to fill in the answers that lead to it.", "Chọn một tình huống để điền sẵn các câu trả lời dẫn tới nó.";
     GuideSituation => "Situation", "Tình huống";
     GuideAnswers => "Answers", "Các câu trả lời";

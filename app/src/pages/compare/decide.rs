@@ -190,7 +190,7 @@ pub fn TreeView(
                             <p class="dt-step muted">{move || ctx.t(T::GuideQuestionN)} " " {step_no}</p>
                             <p class="dt-text" id=id3("question-text")>{move || question().map(|q| q.1)}</p>
                             <div class="dt-choices" role="group" aria-labelledby=id3("question-text")>
-                                <button type="button" class="button primary dt-yes" id=id3("yes") on:click=move |_| answer(true)>
+                                <button type="button" class="button dt-yes" id=id3("yes") on:click=move |_| answer(true)>
                                     <span class="dt-choice">{move || ctx.t(T::GuideYes)}</span>
                                     <span class="dt-hint">{move || question().map(|q| q.2)}</span>
                                 </button>
@@ -228,7 +228,7 @@ pub fn TreeView(
                                 let base = browser::href();
                                 let base = base.split('#').next().unwrap_or("").to_owned();
                                 copied.set(browser::copy_to_clipboard(&format!("{base}{}", share_hash())));
-                            }>{move || ctx.t(T::CopyLink)}</button>
+                            }>{move || ctx.t(T::GuideCopyShare)}</button>
                             <span class="status" role="status">{move || copied.get().then(|| ctx.t(T::Copied))}</span>
                         })}
                     </div>
