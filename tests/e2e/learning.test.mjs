@@ -236,6 +236,66 @@ async function act(page, a) {
       assert.equal(await page.locator('#w-dt-error').innerText(), '');
       break;
     }
+    case 'compare': {
+      // The compare widget: every control is one CompareAction, counted on #w-cmp[data-actions].
+      await ensure(page, '#w-cmp');
+      const actions = () => page.evaluate(() => Number(document.querySelector('#w-cmp')?.dataset.actions ?? 0));
+      const click = async (selector) => {
+        const before = await actions();
+        await page.click(selector);
+        await page.waitForFunction((b) => Number(document.querySelector('#w-cmp')?.dataset.actions ?? 0) > b, before);
+      };
+      switch (a.op) {
+        case 'start': {
+          const w = a.workload;
+          for (const f of ['keys', 'records_per_second', 'record_bytes', 'messages', 'consumers', 'partitions', 'seed']) {
+            await page.fill(`#w-cmp-${f}`, String(w[f]));
+          }
+          await page.selectOption('#w-cmp-assignor', w.assignor);
+          await page.selectOption('#w-cmp-fifo', w.fifo ? 'fifo' : 'standard');
+          await click('#w-cmp-start');
+          await page.locator('#w-cmp-time[data-ms="0"]').waitFor();
+          break;
+        }
+        case 'run': {
+          // The widget's buttons let 60, 10 or 1 s pass; make up the rest.
+          let left = a.seconds;
+          for (const step of [60, 10, 1]) {
+            while (left >= step) {
+              await click(`#w-cmp .cmp-run[data-seconds="${step}"]`);
+              left -= step;
+            }
+          }
+          break;
+        }
+        case 'second_group':
+          await click('#w-cmp-second-group');
+          break;
+        case 'replay':
+          await page.fill('#w-cmp-replay-seconds', String(a.seconds_ago));
+          await click('#w-cmp-replay');
+          break;
+        case 'kill_consumer':
+          await page.selectOption('#w-cmp-kill-which', String(a.consumer));
+          await click('#w-cmp-kill');
+          break;
+        case 'add_capacity':
+          await click('#w-cmp-capacity');
+          break;
+        case 'same_key':
+          await page.fill('#w-cmp-same-key-count', String(a.count));
+          await click('#w-cmp-same-key');
+          break;
+        case 'exactly_once':
+          await page.fill('#w-cmp-eos-crash', String(a.crash_after));
+          await click('#w-cmp-eos');
+          break;
+        default:
+          throw new Error(`no UI for compare action ${a.op}`);
+      }
+      assert.equal(await page.locator('#w-cmp-toggle-error').innerText(), '', `compare ${a.op} refused`);
+      break;
+    }
     default:
       throw new Error(`no UI for action ${a.do}`);
   }

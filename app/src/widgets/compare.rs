@@ -7,7 +7,7 @@
 //! `compare_text.rs` (coordinator's).
 
 use super::LabHandle;
-use crate::pages::compare::columns::{time_text, Columns, CounterTable, Snapshot};
+use crate::pages::compare::columns::{time_text, Columns, CounterTable, EosPanel, Snapshot};
 use crate::pages::compare::controls::{FormState, Toggles, WorkloadForm};
 use crate::pages::compare::text as tx;
 use crate::pages::compare::START_MS;
@@ -92,6 +92,7 @@ pub fn CompareWidget(handle: LabHandle) -> impl IntoView {
             <div class="cmp-main">
                 <Toggles prefix="w-cmp" act=act consumers=consumers enabled=has_sim emphasis=emphasis error=error />
                 <Columns snap=snap_signal emphasis=emphasis />
+                <EosPanel snap=snap_signal />
             </div>
         </div>
     }

@@ -8,7 +8,8 @@ use crate::i18n::{self, Lang};
 use crate::pages::streams::sim_time_text;
 use crate::shell::use_ctx;
 use kinesis_lab_core::compare::sim::{
-    ColumnView, CompareEvent, CompareSim, Counters, EventKind, GroupView, Workload,
+    ColumnView, CompareEvent, CompareSim, Counters, EosComparison, EosSide, EventKind, GroupView,
+    Workload,
 };
 use kinesis_lab_core::compare::System;
 use leptos::prelude::*;
@@ -29,6 +30,8 @@ pub struct Snapshot {
     pub groups: Vec<Vec<GroupView>>,
     /// Per system: its newest events, oldest first.
     pub events: Vec<Vec<CompareEvent>>,
+    /// The exactly-once demo's outcome, once it ran.
+    pub eos: Option<EosComparison>,
 }
 
 /// Events each column lists.
@@ -58,6 +61,7 @@ impl Snapshot {
             columns: System::ALL.iter().map(|s| sim.column(*s)).collect(),
             groups: System::ALL.iter().map(|s| sim.groups(*s)).collect(),
             events,
+            eos: sim.eos().cloned(),
         }
     }
 
@@ -261,7 +265,7 @@ fn Column(
             <Show when=move || events.with(|e| !e.is_empty())>
                 <div class="cmp-status">
                     <h4>{move || tx::STATUS.get(lang())}</h4>
-                    <ol class="plain cmp-events" role="log">
+                    <ol class="plain cmp-events">
                         {move || events.get().into_iter().rev().map(|(e, start)| view! {
                             <li data-kind=event_slug(&e.kind)>
                                 <span class="cmp-at mono">{at_text(e.at, start)}</span>
@@ -295,7 +299,7 @@ fn LaneRow(
         })
     });
     let count = Memo::new(move |_| lane.with(|l| l.as_ref().map_or(0, |l| l.stored.len())));
-    let dots = move || fullest.get() <= DOTS_MAX;
+    let dots = Memo::new(move |_| fullest.get() <= DOTS_MAX);
     let ids = Memo::new(move |_| {
         if fullest.get() <= DOTS_MAX {
             lane.with(|l| l.as_ref().map(|l| l.stored.clone()).unwrap_or_default())
@@ -321,7 +325,7 @@ fn LaneRow(
                 </span>
             </div>
             <div class="cmp-track" aria-hidden="true">
-                {move || if dots() {
+                {move || if dots.get() {
                     view! {
                         <div class="cmp-dots">
                             <For each=move || ids.get() key=|id| *id
@@ -427,6 +431,7 @@ fn event_slug(k: &EventKind) -> &'static str {
         EventKind::CapacityAdded { .. } => "capacity_added",
         EventKind::KeysMoved { .. } => "keys_moved",
         EventKind::SameKey { .. } => "same_key",
+        EventKind::ExactlyOnce { .. } => "exactly_once",
     }
 }
 
@@ -470,6 +475,7 @@ pub fn event_text(lang: Lang, k: &EventKind) -> String {
             group,
             consumer,
             messages,
+            ..
         } => {
             if en {
                 format!("{group}: {consumer} received {messages} message(s) again")
@@ -541,5 +547,72 @@ pub fn event_text(lang: Lang, k: &EventKind) -> String {
                 format!("{count} × {key} đang chờ gửi")
             }
         }
+        EventKind::ExactlyOnce {
+            with_transactions,
+            without,
+            aborted,
+        } => {
+            if en {
+                format!("Exactly-once demo: {with_transactions} duplicate output(s) with transactions ({aborted} aborted, unseen by read_committed), {without} without")
+            } else {
+                format!("Thử exactly-once: có transaction thì {with_transactions} output trùng ({aborted} bị hủy, read_committed không thấy), không có thì {without}")
+            }
+        }
+    }
+}
+
+type EosRow = (&'static str, Tx, fn(&EosSide) -> String);
+
+/// The exactly-once demo's outcome (Kafka's read-process-write loop, crashed
+/// once with and once without transactions), beside what SQS and Kinesis
+/// offer instead.
+#[component]
+pub fn EosPanel(snap: Signal<Option<Snapshot>>) -> impl IntoView {
+    let ctx = use_ctx();
+    let lang = move || ctx.lang.get();
+    let eos = Memo::new(move |_| snap.with(|s| s.as_ref().and_then(|s| s.eos.clone())));
+    const ROWS: [EosRow; 7] = [
+        ("committed_outputs", tx::EOS_COMMITTED, |s| s.committed_outputs.to_string()),
+        ("distinct_outputs", tx::EOS_DISTINCT, |s| s.distinct_outputs.to_string()),
+        ("duplicate_outputs", tx::EOS_DUPLICATES, |s| s.duplicate_outputs.to_string()),
+        ("missing_outputs", tx::EOS_MISSING, |s| s.missing_outputs.to_string()),
+        ("aborted_outputs", tx::EOS_ABORTED, |s| s.aborted_outputs.to_string()),
+        ("reprocessed", tx::EOS_REPROCESSED, |s| s.reprocessed.to_string()),
+        ("zombie_fenced", tx::EOS_FENCED, |s| if s.zombie_fenced { "✔".into() } else { "—".into() }),
+    ];
+    view! {
+        <Show when=move || eos.with(Option::is_some)>
+            <section class="cmp-eos" id="cmp-eos" aria-labelledby="cmp-eos-title">
+                <h3 id="cmp-eos-title">{move || tx::EOS_TITLE.get(lang())}</h3>
+                <p class="help">{move || eos.with(|e| e.as_ref().map(|e| {
+                    tx::EOS_LEAD.get(lang())
+                        .replace("{n}", &i18n::int(lang(), e.messages as u64))
+                        .replace("{k}", &i18n::int(lang(), e.crash_after as u64))
+                }))}</p>
+                <div class="cmp-counters-wrap">
+                    <table class="cmp-counters cmp-eos-table">
+                        <thead><tr>
+                            <th scope="col">{move || tx::METRIC.get(lang())}</th>
+                            <th scope="col">{move || tx::EOS_WITH.get(lang())}</th>
+                            <th scope="col">{move || tx::EOS_WITHOUT.get(lang())}</th>
+                        </tr></thead>
+                        <tbody>
+                            {ROWS.into_iter().map(|(key, label, value)| view! {
+                                <tr data-eos=key>
+                                    <th scope="row">{move || label.get(lang())}</th>
+                                    <td class="num" data-side="transactions">{move || eos.with(|e| e.as_ref().map(|e| value(&e.transactions)))}</td>
+                                    <td class="num" data-side="at_least_once">{move || eos.with(|e| e.as_ref().map(|e| value(&e.at_least_once)))}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+                <p class="help cmp-eos-others">{move || eos.with(|e| e.as_ref().map(|e| {
+                    tx::EOS_OTHERS.get(lang())
+                        .replace("{sqs}", &i18n::int(lang(), e.sqs_redelivered))
+                        .replace("{kinesis}", &i18n::int(lang(), e.kinesis_redelivered))
+                }))}</p>
+            </section>
+        </Show>
     }
 }

@@ -281,6 +281,7 @@ pub fn Toggles(
     let replay_secs = RwSignal::new("60".to_owned());
     let same_count = RwSignal::new("1000".to_owned());
     let kill_which = RwSignal::new(1u32);
+    let crash_after = RwSignal::new("25".to_owned());
     let local_error = RwSignal::new(None::<String>);
     let number = move |sig: RwSignal<String>| {
         let lang = ctx.lang.get_untracked();
@@ -362,6 +363,20 @@ pub fn Toggles(
                         <span>{move || tx::SAME_KEY_TIMES.get(lang())}</span>
                     </span>
                     <p class="help" id=id("same-key-help")>{move || tx::SAME_KEY_HELP.get(lang())}</p>
+                </li>
+                <li class="cmp-toggle" data-toggle="exactly_once">
+                    <span class="cmp-inline">
+                        <button type="button" id=id("eos") class="button" disabled=disabled aria-describedby=id("eos-help")
+                            on:click=move |_| if let Some(n) = number(crash_after) { act.run(CompareAction::ExactlyOnce { crash_after: n }) }>
+                            {move || tx::EOS.get(lang())}
+                        </button>
+                        <span>{move || tx::EOS_CRASH.get(lang())}</span>
+                        <input id=id("eos-crash") class="num narrow" type="text" inputmode="numeric"
+                            aria-label=move || format!("{} ({} {})", tx::EOS.get(lang()), tx::EOS_CRASH.get(lang()), tx::EOS_RECORDS.get(lang()))
+                            prop:value=move || crash_after.get() on:input=move |ev| crash_after.set(event_target_value(&ev)) />
+                        <span>{move || tx::EOS_RECORDS.get(lang())}</span>
+                    </span>
+                    <p class="help" id=id("eos-help")>{move || tx::EOS_HELP.get(lang())}</p>
                 </li>
             </ul>
             <p class="error" id=id("toggle-error") role="alert">

@@ -29,7 +29,7 @@ use crate::route::{Location, Page};
 use crate::share;
 use crate::shell::use_ctx;
 use crate::widgets::copy_link::CopyLink;
-use columns::{time_text, Columns, CounterTable, Snapshot};
+use columns::{time_text, Columns, CounterTable, EosPanel, Snapshot};
 use controls::{FormState, Toggles, WorkloadForm};
 use kinesis_lab_core::api::scenario::DEFAULT_START_MS;
 use kinesis_lab_core::compare::sim::{
@@ -271,37 +271,40 @@ impl Lab {
         self.refresh();
     }
 
-    /// Plays the rest of a preset at once (the engine's own `Run`).
+    /// Plays the rest of a preset at once: each `Run` to its end, each
+    /// other action as it comes.
     fn skip(&self) {
         if self.script_state.get_untracked() != Script::Playing {
             return;
         }
         self.clock.running.set(false);
-        if let Some(target) = self.run_target.get_value() {
-            self.pump(target);
-        }
-        while self.script_state.get_untracked() == Script::Playing {
-            let next = self.script.try_update_value(|q| q.pop_front()).flatten();
-            match next {
-                None => break,
-                Some(CompareAction::Start { workload }) => {
-                    let rest = self.script.with_value(Clone::clone);
-                    if let Err(e) = self.start(workload) {
-                        self.error.set(Some(err_text(&e)));
-                        break;
-                    }
-                    self.script.set_value(rest);
-                }
-                Some(a) => {
-                    if let Err(e) = self.apply_now(&a) {
-                        self.error.set(Some(err_text(&e)));
-                    }
-                }
-            }
+        // Each pass ends one `Run` (or starts the first), and pump plays the
+        // actions after it up to the next `Run`; the queue's end sets Done.
+        let mut guard = 0usize;
+        while self.script_state.get_untracked() == Script::Playing && guard <= share::MAX_ACTIONS * 2 {
+            guard += 1;
+            let to = self.run_target.get_value().unwrap_or_else(|| self.sim_rel());
+            self.pump(to);
         }
         self.stop_script(Script::Done);
+        self.clock.running.set(false);
         self.clock.now_ms.set(self.sim_rel());
         self.refresh();
+    }
+
+    /// Play, or pause at the next whole second (logged as a `Run`, so the
+    /// address then holds exactly what is on the screen).
+    fn play_pause(&self) {
+        if !self.clock.running.get_untracked() {
+            self.clock.running.set(true);
+            return;
+        }
+        self.clock.running.set(false);
+        if self.script_state.get_untracked() != Script::Playing {
+            self.catch_up();
+            self.clock.now_ms.set(self.sim_rel());
+            self.refresh();
+        }
     }
 
     /// Replays a shared log at once; false if some action was refused.
@@ -513,7 +516,7 @@ pub fn ComparePage() -> impl IntoView {
                     </strong>
                 </span>
                 <button type="button" id="cmp-play" class="button primary" disabled=move || !has_sim.get()
-                    on:click=move |_| clock.running.update(|r| *r = !*r)>
+                    on:click=move |_| lab.play_pause()>
                     {move || if clock.running.get() { tx::PAUSE.get(lang()) } else { tx::PLAY.get(lang()) }}
                 </button>
                 <label class="inline">
@@ -549,6 +552,7 @@ pub fn ComparePage() -> impl IntoView {
             <div class="cmp-main">
                 <Toggles prefix="cmp" act=act consumers=consumers enabled=has_sim emphasis=emphasis error=lab.error />
                 <Columns snap=snap emphasis=emphasis />
+                <EosPanel snap=snap />
             </div>
             <tables::CompareTables />
             <decide::DecisionTree />

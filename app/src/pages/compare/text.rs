@@ -174,3 +174,29 @@ pub const M_DEAD: Tx = Tx("dead", "đã chết");
 pub const M_PAUSED: Tx = Tx("paused", "tạm dừng");
 pub const M_IDLE: Tx = Tx("idle", "rảnh");
 pub const M_READING: Tx = Tx("reading", "đang đọc");
+
+pub const EOS: Tx = Tx("Exactly-once demo", "Thử exactly-once");
+pub const EOS_CRASH: Tx = Tx("crash after", "sập sau");
+pub const EOS_RECORDS: Tx = Tx("records", "record");
+pub const EOS_HELP: Tx = Tx(
+    "A Kafka read-process-write job crashes once with transactions and once without. SQS and Kinesis have no transactions: their consumers must cope with duplicates.",
+    "Một job Kafka đọc, xử lý rồi ghi bị sập, một lần có transaction và một lần không. SQS và Kinesis không có transaction: consumer của chúng phải tự xử lý bản trùng.",
+);
+pub const EOS_TITLE: Tx = Tx("Exactly once: Kafka transactions", "Đúng một lần: transaction của Kafka");
+pub const EOS_LEAD: Tx = Tx(
+    "{n} input records; the job crashed after {k}. A read_committed reader of the output saw:",
+    "{n} record đầu vào; job bị sập sau {k} record. Một reader read_committed đọc đầu ra thấy:",
+);
+pub const EOS_WITH: Tx = Tx("With transactions", "Có transaction");
+pub const EOS_WITHOUT: Tx = Tx("At-least-once commits", "Commit at-least-once");
+pub const EOS_COMMITTED: Tx = Tx("Outputs read", "Output đọc được");
+pub const EOS_DISTINCT: Tx = Tx("Distinct outputs", "Output khác nhau");
+pub const EOS_DUPLICATES: Tx = Tx("Duplicate outputs", "Output trùng");
+pub const EOS_MISSING: Tx = Tx("Missing outputs", "Output bị thiếu");
+pub const EOS_ABORTED: Tx = Tx("Aborted (hidden)", "Bị hủy (bị ẩn)");
+pub const EOS_REPROCESSED: Tx = Tx("Inputs processed twice", "Input bị xử lý hai lần");
+pub const EOS_FENCED: Tx = Tx("Crashed instance fenced", "Instance cũ bị chặn (fenced)");
+pub const EOS_OTHERS: Tx = Tx(
+    "Meanwhile, without transactions: SQS received {sqs} message(s) again and Kinesis {kinesis}.",
+    "Trong khi đó, không có transaction: SQS đã nhận lại {sqs} message và Kinesis {kinesis}.",
+);
