@@ -297,16 +297,20 @@ fn owners(c: &Cluster, group: &str) -> BTreeMap<u32, Vec<String>> {
 #[test]
 fn a_new_group_waits_for_the_initial_rebalance_delay() {
     let mut c = cluster(3);
-    c.join(1_000, "g", "c01", Assignor::Range).unwrap();
-    c.join(2_000, "g", "c02", Assignor::Range).unwrap();
     let s = c.settings().clone();
-    // The second join extended the delay: min(2000 + delay, cap) + sync.
-    let expected_end = 2_000 + s.group_initial_rebalance_delay_ms + s.rebalance_sync_ms;
-    assert_eq!(c.next_deadline(), Some(expected_end));
-    // A leave during the delay does not extend it (only joins do).
+    let delay = s.group_initial_rebalance_delay_ms;
+    c.join(1_000, "g", "c01", Assignor::Range).unwrap();
+    assert_eq!(c.next_deadline(), Some(1_000 + delay));
+    // A member joins during the delay: when it ends, another delay starts
+    // (InitialDelayedJoin), then the JoinGroup/SyncGroup round trips.
+    c.join(2_000, "g", "c02", Assignor::Range).unwrap();
+    // A leave does not count as a new member.
     c.join(2_500, "g", "c03", Assignor::Range).unwrap();
-    let expected_end = 2_500 + s.group_initial_rebalance_delay_ms + s.rebalance_sync_ms;
     c.leave(3_000, "g", "c03", true).unwrap();
+    c.advance_to(1_000 + delay);
+    assert_eq!(c.next_deadline(), Some(1_000 + 2 * delay));
+    c.advance_to(1_000 + 2 * delay);
+    let expected_end = 1_000 + 2 * delay + s.rebalance_sync_ms;
     assert_eq!(c.next_deadline(), Some(expected_end));
     c.advance_to(expected_end - 1);
     assert!(c
@@ -318,6 +322,12 @@ fn a_new_group_waits_for_the_initial_rebalance_delay() {
     assert_eq!(m[0].partitions, vec![0, 1]);
     assert_eq!(m[1].partitions, vec![2]);
     assert!(m.iter().all(|m| !m.paused));
+
+    // One member alone: one delay, then the sync.
+    let mut c = cluster(3);
+    c.join(0, "g", "c01", Assignor::Range).unwrap();
+    c.advance_to(delay);
+    assert_eq!(c.next_deadline(), Some(delay + s.rebalance_sync_ms));
 }
 
 #[test]
@@ -1211,4 +1221,52 @@ proptest! {
         prop_assert_eq!(a.duplicate_outputs, a.reprocessed);
         prop_assert_eq!(a.duplicate_outputs > 0, crashes);
     }
+}
+
+#[test]
+fn a_rebalance_waits_for_a_member_killed_before_it_but_not_during_it() {
+    let session = ClusterSettings::default().session_timeout_ms;
+    let round = ClusterSettings::default().rebalance_round_ms();
+    // Killed before the rebalance: the round waits for the session timeout.
+    let mut c = cluster(4);
+    c.join(0, "g", "c01", Assignor::Range).unwrap();
+    c.join(0, "g", "c02", Assignor::Range).unwrap();
+    let t = settle(&mut c, 0);
+    c.kill(t, "g", "c02").unwrap();
+    c.join(t + 1_000, "g", "c03", Assignor::Range).unwrap();
+    c.advance_to(t + 1_000 + round);
+    assert!(
+        c.members("g").iter().all(|m| m.partitions.is_empty()),
+        "still waiting for c02"
+    );
+    c.advance_to(t + session);
+    let m = c.members("g");
+    assert_eq!(
+        m.iter().map(|m| m.member_id.as_str()).collect::<Vec<_>>(),
+        ["c01", "c03"]
+    );
+    assert_eq!((m[0].partitions.len(), m[1].partitions.len()), (2, 2));
+
+    // Killed during the initial delay: it had joined, so the first
+    // assignment includes it; its session timeout brings a second rebalance.
+    let mut c = cluster(4);
+    c.join(0, "g", "c01", Assignor::Range).unwrap();
+    c.join(0, "g", "c02", Assignor::Range).unwrap();
+    c.kill(1_000, "g", "c02").unwrap();
+    let first = settle_until_assigned(&mut c);
+    assert!(first < session);
+    assert_eq!(c.members("g")[1].partitions, vec![2, 3]);
+    c.advance_to(1_000 + session + round);
+    assert_eq!(c.members("g").len(), 1);
+    assert_eq!(c.members("g")[0].partitions, vec![0, 1, 2, 3]);
+}
+
+fn settle_until_assigned(c: &mut Cluster) -> u64 {
+    while let Some(d) = c.next_deadline() {
+        c.advance_to(d);
+        if c.members("g").iter().any(|m| !m.partitions.is_empty()) {
+            return d;
+        }
+    }
+    u64::MAX
 }

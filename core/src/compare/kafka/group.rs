@@ -3,15 +3,21 @@
 //! Timing (defaults in [`super::ClusterSettings`], from `ConsumerConfig` and
 //! `GroupCoordinatorConfig`):
 //! - the first rebalance of an empty group waits
-//!   `group.initial.rebalance.delay.ms` (3 s), extended by another delay
-//!   (capped by the rebalance timeout, `max.poll.interval.ms`) whenever a
-//!   member joins during it, like the coordinator's `InitialDelayedJoin`;
+//!   `group.initial.rebalance.delay.ms` (3 s); if a member joined during
+//!   that delay, another delay of `min(3 s, what is left of the rebalance
+//!   timeout)` follows (the classic coordinator's `InitialDelayedJoin`, with
+//!   `max.poll.interval.ms` as the rebalance timeout), then the JoinGroup
+//!   and SyncGroup round trips ([`super::REBALANCE_SYNC_MS`]). So members
+//!   that start together get their first partitions after 6.5 s;
 //! - any later rebalance round lasts `heartbeat.interval.ms` (3 s: members
 //!   learn of it on their next heartbeat, worst case) plus the model
 //!   parameter [`super::REBALANCE_SYNC_MS`];
 //! - a graceful leave (LeaveGroup) starts a rebalance at once; a killed
 //!   member keeps its partitions, unread, until `session.timeout.ms` (45 s)
-//!   passes, and a rebalance in progress waits for it to be removed.
+//!   passes. A rebalance that starts after a member was killed waits for
+//!   it to be removed (it never rejoins); a member killed during a round had
+//!   already rejoined, so it is assigned partitions it will not read until
+//!   its session times out and another rebalance follows.
 //!
 //! Protocols (`ConsumerPartitionAssignor.RebalanceProtocol`):
 //! - eager (range, roundrobin): every member gives up every partition when a
@@ -128,6 +134,8 @@ pub(crate) struct Member {
     pub owned: Vec<u32>,
     /// Set when killed: the session times out then.
     pub expires_at: Option<u64>,
+    /// When it was killed.
+    pub killed_at: Option<u64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -137,8 +145,23 @@ pub(crate) enum Phase {
     Rebalancing {
         round: u8,
         ends_at: u64,
-        initial_cap: Option<u64>,
+        /// When this round began: members killed before it never rejoin.
+        started_at: u64,
+        /// Set while the first rebalance of an empty group is being delayed.
+        initial: Option<InitialDelay>,
     },
+}
+
+/// The coordinator's `InitialDelayedJoin`
+/// (core/src/main/scala/kafka/coordinator/group/DelayedJoin.scala): when a
+/// delay ends and a member joined during it, another delay of
+/// `min(group.initial.rebalance.delay.ms, remaining)` starts, `remaining`
+/// being what is left of the rebalance timeout.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct InitialDelay {
+    pub delay_ms: u64,
+    pub remaining_ms: u64,
+    pub new_member_added: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -265,6 +288,7 @@ impl Cluster {
                     .and_then(|g| g.members.get_mut(member_id))
                 {
                     m.expires_at = None;
+                    m.killed_at = None;
                 }
                 self.emit(KafkaEvent::MemberJoined {
                     group: group.to_string(),
@@ -296,6 +320,7 @@ impl Cluster {
             Member {
                 owned: Vec::new(),
                 expires_at: None,
+                killed_at: None,
             },
         );
         self.emit(KafkaEvent::MemberJoined {
@@ -342,6 +367,7 @@ impl Cluster {
         } else {
             let at = now.saturating_add(session);
             m.expires_at = Some(at);
+            m.killed_at = Some(now);
             self.emit(KafkaEvent::MemberKilled {
                 group: group.to_string(),
                 member: member_id.to_string(),
@@ -370,15 +396,17 @@ impl Cluster {
                 if g.members.is_empty() {
                     return;
                 }
-                let cap = now.saturating_add(s.max_poll_interval_ms);
-                let ends_at = now
-                    .saturating_add(s.group_initial_rebalance_delay_ms)
-                    .min(cap)
-                    .saturating_add(s.rebalance_sync_ms);
+                let delay_ms = s.group_initial_rebalance_delay_ms;
+                let ends_at = now.saturating_add(delay_ms);
                 g.phase = Phase::Rebalancing {
                     round: 1,
                     ends_at,
-                    initial_cap: Some(cap),
+                    started_at: now,
+                    initial: Some(InitialDelay {
+                        delay_ms,
+                        remaining_ms: s.max_poll_interval_ms.saturating_sub(delay_ms),
+                        new_member_added: false,
+                    }),
                 };
                 events.push(KafkaEvent::RebalanceStarted {
                     group: group.to_string(),
@@ -398,7 +426,8 @@ impl Cluster {
                     g.phase = Phase::Rebalancing {
                         round: 1,
                         ends_at,
-                        initial_cap: None,
+                        started_at: now,
+                        initial: None,
                     };
                     events.push(KafkaEvent::RebalanceStarted {
                         group: group.to_string(),
@@ -427,19 +456,10 @@ impl Cluster {
                 }
             }
             Phase::Rebalancing {
-                round,
-                ends_at,
-                initial_cap: Some(cap),
+                initial: Some(ref mut init),
+                ..
             } if joined => {
-                let extended = now
-                    .saturating_add(s.group_initial_rebalance_delay_ms)
-                    .min(cap)
-                    .saturating_add(s.rebalance_sync_ms);
-                g.phase = Phase::Rebalancing {
-                    round,
-                    ends_at: ends_at.max(extended),
-                    initial_cap: Some(cap),
-                };
+                init.new_member_added = true;
             }
             Phase::Rebalancing { .. } => {}
         }
@@ -487,9 +507,43 @@ impl Cluster {
         let Some(g) = self.groups.get(name) else {
             return;
         };
-        let Phase::Rebalancing { round, .. } = g.phase else {
+        let Phase::Rebalancing {
+            round,
+            initial,
+            started_at,
+            ..
+        } = g.phase
+        else {
             return;
         };
+        if let Some(init) = initial {
+            let configured = self.settings.group_initial_rebalance_delay_ms;
+            let sync = self.settings.rebalance_sync_ms;
+            if let Some(g) = self.groups.get_mut(name) {
+                g.phase = if init.new_member_added && init.remaining_ms != 0 {
+                    let delay_ms = configured.min(init.remaining_ms);
+                    Phase::Rebalancing {
+                        round,
+                        ends_at: t.saturating_add(delay_ms),
+                        started_at,
+                        initial: Some(InitialDelay {
+                            delay_ms,
+                            remaining_ms: init.remaining_ms.saturating_sub(init.delay_ms),
+                            new_member_added: false,
+                        }),
+                    }
+                } else {
+                    // The join phase is over: JoinGroup/SyncGroup round trips.
+                    Phase::Rebalancing {
+                        round,
+                        ends_at: t.saturating_add(sync),
+                        started_at,
+                        initial: None,
+                    }
+                };
+            }
+            return;
+        }
         let partitions = self
             .topics
             .get(&g.topic)
@@ -498,10 +552,14 @@ impl Cluster {
         let Some(g) = self.groups.get_mut(name) else {
             return;
         };
-        // The round cannot finish while a killed member is still in the group.
+        // The round cannot finish while a member killed before it began is
+        // still in the group: it never rejoins, so the coordinator waits for
+        // its session to time out. One killed during the round had already
+        // rejoined and is assigned partitions it will not read.
         if let Some(wait) = g
             .members
             .values()
+            .filter(|m| m.killed_at.is_some_and(|k| k < started_at))
             .filter_map(|m| m.expires_at)
             .filter(|&at| at > t)
             .max()
@@ -509,7 +567,8 @@ impl Cluster {
             g.phase = Phase::Rebalancing {
                 round,
                 ends_at: wait,
-                initial_cap: None,
+                started_at,
+                initial: None,
             };
             return;
         }
@@ -604,7 +663,8 @@ impl Cluster {
                 Phase::Rebalancing {
                     round: round.saturating_add(1),
                     ends_at: t.saturating_add(round_ms),
-                    initial_cap: None,
+                    started_at: t,
+                    initial: None,
                 }
             } else {
                 Phase::Stable
