@@ -408,7 +408,7 @@ fn group_view(lang: Lang, g: GroupView) -> impl IntoView {
         .collect_view();
     view! {
         <section class="cmp-group" data-group=g.name.clone()>
-            <h5><span class="mono">{g.name.clone()}</span> <small class="cmp-group-stats">{stats}</small></h5>
+            <h5><span class="mono">{g.name.clone()}</span>" "<small class="cmp-group-stats">{stats}</small></h5>
             <ul class="plain cmp-members">{members}</ul>
         </section>
     }
