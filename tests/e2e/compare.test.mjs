@@ -177,8 +177,10 @@ test('every toggle runs, the address replays to the same counters in the CLI and
   await page.waitForFunction(() => Number(document.querySelector('#cmp-time').dataset.ms) >= 12000);
   await pause(page);
   await page.waitForFunction(() => /[?&]run=/.test(location.hash) && Number(document.querySelector('#cmp-time').dataset.ms) % 1000 === 0);
+  const [paused, hashBefore] = [Number(await page.locator('#cmp-time').getAttribute('data-ms')), await page.evaluate(() => location.hash)];
   await page.click('.cmp-step[data-seconds="10"]');
-  await page.waitForFunction(() => /run=/.test(location.hash));
+  await page.locator(`#cmp-time[data-ms="${paused + 10_000}"]`).waitFor();
+  await page.waitForFunction((h) => location.hash !== h, hashBefore);
   const actions = addressActions(page.url());
   const ops = actions.map((a) => a.op);
   for (const op of ['start', 'run', 'second_group', 'replay', 'kill_consumer', 'add_capacity', 'same_key', 'exactly_once']) {

@@ -492,20 +492,21 @@ pub fn ComparePage() -> impl IntoView {
                         {all_presets.with_value(|ps| ps.iter().map(|p| {
                             let id = p.id;
                             let title = p.title.clone();
-                            let summary = p.summary.clone();
-                            let help_id = format!("cmp-preset-{id}-summary");
                             view! {
                                 <li class="cmp-preset-item">
                                     <a class="cmp-preset" data-preset=id href=format!("#/compare?scenario={id}")
-                                        aria-describedby=help_id.clone()
                                         aria-current=move || (scenario.get() == Some(id)).then_some("true")>
                                         {move || if lang() == Lang::En { title.en.clone() } else { title.vi.clone() }}
                                     </a>
-                                    <small class="help" id=help_id>{move || if lang() == Lang::En { summary.en.clone() } else { summary.vi.clone() }}</small>
                                 </li>
                             }
                         }).collect_view())}
                     </ul>
+                    <p class="cmp-scenario-summary" id="cmp-scenario-summary" aria-live="polite">
+                        {move || scenario.get().and_then(|id| all_presets.with_value(|ps| ps.iter().find(|p| p.id == id).map(|p| {
+                            if lang() == Lang::En { p.summary.en.clone() } else { p.summary.vi.clone() }
+                        })))}
+                    </p>
                 </nav>
             </div>
             <div class="time-bar cmp-time-bar" role="group" aria-label=move || tx::TIME.get(lang())>
