@@ -26,11 +26,11 @@
 //! pair. Latency is from send to the first delivery anywhere in the system.
 
 use super::kafka::{
-    eos_demo, partition_for_key, Assignor, Cluster, ConsumerOptions, EosOutcome, KRecord,
-    TopicConfig,
+    eos_demo, partition_for_key, Assignor, Cluster, ConsumerOptions, EosOutcome, GroupState,
+    KRecord, TopicConfig,
 };
 use super::kinesis::{Handed, KGroup, KinesisNote, KinesisSide};
-use super::sqs::{QueueConfig, QueueKind, SendMessage, SqsQueue};
+use super::sqs::{MessageState, QueueConfig, QueueKind, SendMessage, SqsQueue};
 use super::System;
 use crate::consumer::kcl::WorkerState;
 use crate::consumer::Latencies;
@@ -123,6 +123,10 @@ pub const SQS_WAIT_SECONDS: u32 = 20;
 pub const KAFKA_MAX_POLL_RECORDS: u32 = 500;
 /// Kafka `fetch.max.wait.ms` (default 500): an empty poll waits this long.
 pub const KAFKA_FETCH_MAX_WAIT_MS: u64 = 500;
+/// Kafka `auto.commit.interval.ms` (default 5,000; `enable.auto.commit`
+/// defaults to true): processed offsets are committed on a poll once this
+/// long has passed, and before partitions are given up in a rebalance.
+pub const KAFKA_AUTO_COMMIT_INTERVAL_MS: u64 = 5_000;
 /// Retry delay of a poll the broker refused (e.g. during a rebalance).
 pub const KAFKA_RETRY_MS: u64 = 100;
 /// Events kept in the log (older ones are dropped first).
@@ -509,6 +513,9 @@ struct Member {
     next_at: u64,
     held: Vec<KRecord>,
     waiting: bool,
+    /// Processed, not yet committed: partition → next offset.
+    done: BTreeMap<u32, u64>,
+    last_commit: u64,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -516,6 +523,7 @@ struct KafkaGroup {
     name: String,
     members: Vec<Member>,
     assignment: Vec<(String, Vec<u32>)>,
+    rebalancing: bool,
 }
 
 /// `PartialEq` is needed: the lesson `Lab` compares states.
@@ -536,8 +544,6 @@ pub struct CompareSim {
     /// `sqs.next_deadline()` as of the last step that touched the queue.
     sqs_due: Option<u64>,
     pollers: Vec<Poller>,
-    /// Ids in the queue (sent, not yet deleted), for drawing.
-    sqs_stored: BTreeSet<u64>,
     kafka: Cluster,
     kgroups: Vec<KafkaGroup>,
     /// Per partition: (offset, id) in offset order.
@@ -646,6 +652,8 @@ impl CompareSim {
                 next_at: start_ms,
                 held: Vec::new(),
                 waiting: false,
+                done: BTreeMap::new(),
+                last_commit: start_ms,
             });
         }
         let pollers = (1..=w.consumers)
@@ -689,12 +697,12 @@ impl CompareSim {
             sqs_due: None,
             sqs,
             pollers,
-            sqs_stored: BTreeSet::new(),
             kafka,
             kgroups: vec![KafkaGroup {
                 name: "group-1".into(),
                 members,
                 assignment: Vec::new(),
+                rebalancing: false,
             }],
             kafka_log: vec![Vec::new(); workload.partitions as usize],
             kinesis,
@@ -958,6 +966,8 @@ impl CompareSim {
                 next_at: now,
                 held: Vec::new(),
                 waiting: false,
+                done: BTreeMap::new(),
+                last_commit: now,
             });
         }
         for p in 0..self.kafka.partitions() {
@@ -974,6 +984,7 @@ impl CompareSim {
             name: name.to_owned(),
             members: ms,
             assignment: Vec::new(),
+            rebalancing: false,
         });
         self.sides[1].tracks.push(Track::new(name));
         Ok(())
@@ -1051,6 +1062,7 @@ impl CompareSim {
             let m = &mut self.kgroups[0].members[i];
             m.alive = false;
             m.held.clear();
+            m.done.clear();
             self.log(
                 System::Kafka,
                 EventKind::ConsumerKilled {
@@ -1251,6 +1263,8 @@ impl CompareSim {
             // The queue changes only in this step, so its next deadline is
             // asked once here (the queue's own scan is the costly part).
             self.sqs_due = self.sqs.next_deadline();
+            // Its event log is not used here; keep it (and clones) small.
+            self.sqs.take_events();
         }
         self.step_kafka(d);
         self.step_kinesis(d);
@@ -1283,7 +1297,6 @@ impl CompareSim {
             };
             if self.sqs.send(d, send).is_ok() {
                 self.sides[0].sent += 1;
-                self.sqs_stored.insert(id);
             }
             if let Ok((p, off)) = self.kafka.produce(d, id, &key, bytes) {
                 self.sides[1].sent += 1;
@@ -1356,10 +1369,10 @@ impl CompareSim {
             }
             // Finished processing: delete what it held.
             let held = std::mem::take(&mut self.pollers[i].held);
-            for (id, handle) in held {
-                if self.sqs.delete(d, &handle).is_ok() {
-                    self.sqs_stored.remove(&id);
-                }
+            for (_, handle) in held {
+                // A handle from before a visibility timeout ran out is
+                // refused or ignored; the message is handed out again.
+                let _ = self.sqs.delete(d, &handle);
             }
             match self.sqs.receive(d, SQS_MAX_MESSAGES, None) {
                 Ok(got) if !got.is_empty() => {
@@ -1408,6 +1421,20 @@ impl CompareSim {
         // Assignment changes are rebalances.
         for g in 0..self.kgroups.len() {
             let name = self.kgroups[g].name.clone();
+            // With auto-commit on, a consumer commits what it processed when
+            // a rebalance starts, before it gives partitions up.
+            let rebalancing = self
+                .kafka
+                .group_view(&name)
+                .is_some_and(|v| matches!(v.state, GroupState::Rebalancing { .. }));
+            if rebalancing && !self.kgroups[g].rebalancing {
+                for i in 0..self.kgroups[g].members.len() {
+                    if self.kgroups[g].members[i].alive {
+                        self.commit_done(g, i, d);
+                    }
+                }
+            }
+            self.kgroups[g].rebalancing = rebalancing;
             let now: Vec<(String, Vec<u32>)> = self
                 .kafka
                 .members(&name)
@@ -1453,15 +1480,16 @@ impl CompareSim {
                     continue;
                 }
                 let label = m.label.clone();
-                // Finished processing: commit the next offset per partition.
-                let held = std::mem::take(&mut self.kgroups[g].members[i].held);
-                let mut next: BTreeMap<u32, u64> = BTreeMap::new();
-                for r in &held {
-                    let e = next.entry(r.partition).or_insert(0);
+                // Finished processing: the next offsets are done; the
+                // consumer's auto-commit sends them every
+                // auto.commit.interval.ms, on a poll.
+                let m = &mut self.kgroups[g].members[i];
+                for r in std::mem::take(&mut m.held) {
+                    let e = m.done.entry(r.partition).or_insert(0);
                     *e = (*e).max(r.offset + 1);
                 }
-                for (p, off) in next {
-                    let _ = self.kafka.commit(d, &name, p, off);
+                if d.saturating_sub(m.last_commit) >= KAFKA_AUTO_COMMIT_INTERVAL_MS {
+                    self.commit_done(g, i, d);
                 }
                 match self.kafka.poll(d, &name, &label, KAFKA_MAX_POLL_RECORDS) {
                     Ok(got) if !got.is_empty() => {
@@ -1500,6 +1528,16 @@ impl CompareSim {
                     }
                 }
             }
+        }
+    }
+
+    /// Member `i` of group `g` commits every offset it has processed.
+    fn commit_done(&mut self, g: usize, i: usize, d: u64) {
+        let name = self.kgroups[g].name.clone();
+        let m = &mut self.kgroups[g].members[i];
+        m.last_commit = d;
+        for (p, off) in std::mem::take(&mut m.done) {
+            let _ = self.kafka.commit(d, &name, p, off);
         }
     }
 
@@ -1584,10 +1622,7 @@ impl CompareSim {
     /// Messages a new reader could read now.
     pub fn readable(&self, system: System) -> u64 {
         match system {
-            System::Sqs => {
-                let s = self.sqs.stats();
-                s.visible + s.in_flight
-            }
+            System::Sqs => self.sqs.readable(),
             System::Kafka => (0..self.kafka.partitions())
                 .map(|p| {
                     let (a, b) = self.kafka.offsets(p);
@@ -1607,35 +1642,44 @@ impl CompareSim {
         let side = &self.sides[idx(system)];
         let lanes = match system {
             System::Sqs => {
-                let held: BTreeSet<u64> = self
-                    .pollers
-                    .iter()
-                    .filter(|p| p.alive)
-                    .flat_map(|p| p.held.iter().map(|(id, _)| *id))
-                    .collect();
                 let readers: Vec<String> = self
                     .pollers
                     .iter()
                     .filter(|p| p.alive)
                     .map(|p| p.label.clone())
                     .collect();
-                vec![
+                // The queue's own state, in storing order: waiting to be
+                // received (visible, delayed, or a stray copy still to
+                // surface) and received but not deleted (in flight, also
+                // when the consumer that got it has died).
+                let mut waiting = Vec::new();
+                let mut in_flight = Vec::new();
+                for m in self.sqs.messages() {
+                    match m.state {
+                        MessageState::InFlight { .. } => in_flight.push(m.id),
+                        _ => waiting.push(m.id),
+                    }
+                }
+                let mut lanes = vec![
                     Lane {
                         label: "queue".into(),
-                        stored: self
-                            .sqs_stored
-                            .iter()
-                            .filter(|id| !held.contains(id))
-                            .copied()
-                            .collect(),
+                        stored: waiting,
                         readers: readers.clone(),
                     },
                     Lane {
                         label: "in flight".into(),
-                        stored: held.into_iter().collect(),
+                        stored: in_flight,
                         readers,
                     },
-                ]
+                ];
+                if !self.sqs.dlq().is_empty() {
+                    lanes.push(Lane {
+                        label: "DLQ".into(),
+                        stored: self.sqs.dlq().iter().map(|d| d.id).collect(),
+                        readers: Vec::new(),
+                    });
+                }
+                lanes
             }
             System::Kafka => (0..self.kafka.partitions())
                 .map(|p| {
@@ -1925,7 +1969,7 @@ pub fn presets() -> Vec<Preset> {
         Preset {
             id: "delete-vs-keep",
             workload: base.clone(),
-            actions: vec![CompareAction::Run { seconds: 20 }],
+            actions: vec![CompareAction::Run { seconds: 45 }],
             title: text("Delete or keep", "Xoá hay giữ lại"),
             summary: text(
                 "1,000 messages go into all three. SQS consumers delete each one once it is processed, so the queue ends empty; Kafka and Kinesis only move an offset or a checkpoint, so all 1,000 are still there.",
@@ -1938,7 +1982,7 @@ pub fn presets() -> Vec<Preset> {
             actions: vec![
                 CompareAction::Run { seconds: 15 },
                 CompareAction::SecondGroup,
-                CompareAction::Run { seconds: 20 },
+                CompareAction::Run { seconds: 30 },
             ],
             title: text("A second consumer group", "Thêm một consumer group"),
             summary: text(
@@ -1951,22 +1995,25 @@ pub fn presets() -> Vec<Preset> {
             workload: base.clone(),
             actions: vec![
                 CompareAction::Run { seconds: 15 },
-                CompareAction::Replay { seconds_ago: 5 },
-                CompareAction::Run { seconds: 10 },
+                CompareAction::Replay { seconds_ago: 10 },
+                CompareAction::Run { seconds: 20 },
             ],
             title: text("Replay from a moment ago", "Đọc lại từ vài giây trước"),
             summary: text(
-                "Rewind five seconds: Kafka looks up offsets for that time and seeks, and Kinesis opens an AT_TIMESTAMP iterator, so both re-read what arrived since. SQS cannot rewind.",
-                "Tua lại năm giây: Kafka tra offset theo thời điểm đó rồi seek, còn Kinesis mở iterator AT_TIMESTAMP; cả hai đọc lại những gì đến từ lúc ấy. SQS thì không tua lại được.",
+                "Rewind ten seconds: Kafka looks up offsets for that time and seeks, and Kinesis opens an AT_TIMESTAMP iterator, so both re-read what arrived since. SQS cannot rewind.",
+                "Tua lại mười giây: Kafka tra offset theo thời điểm đó rồi seek, còn Kinesis mở iterator AT_TIMESTAMP; cả hai đọc lại những gì đến từ lúc ấy. SQS thì không tua lại được.",
             ),
         },
         Preset {
             id: "kill-consumer",
-            workload: base.clone(),
+            workload: Workload {
+                records_per_second: 50,
+                ..base.clone()
+            },
             actions: vec![
-                CompareAction::Run { seconds: 6 },
+                CompareAction::Run { seconds: 8 },
                 CompareAction::KillConsumer { consumer: 1 },
-                CompareAction::Run { seconds: 60 },
+                CompareAction::Run { seconds: 70 },
             ],
             title: text("Kill a consumer", "Tắt một consumer"),
             summary: text(
@@ -2011,11 +2058,14 @@ pub fn presets() -> Vec<Preset> {
         },
         Preset {
             id: "exactly-once",
-            workload: base,
+            workload: Workload {
+                records_per_second: 50,
+                ..base
+            },
             actions: vec![
-                CompareAction::Run { seconds: 6 },
-                CompareAction::KillConsumer { consumer: 2 },
-                CompareAction::Run { seconds: 60 },
+                CompareAction::Run { seconds: 8 },
+                CompareAction::KillConsumer { consumer: 1 },
+                CompareAction::Run { seconds: 70 },
                 CompareAction::ExactlyOnce { crash_after: 25 },
             ],
             title: text("Exactly once?", "Đúng một lần?"),
