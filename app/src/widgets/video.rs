@@ -122,7 +122,7 @@ fn secs(lang: Lang, ms: u64) -> String {
 
 /// A duration in words: "1 h 10 min 40 s".
 fn span(lang: Lang, ms: u64) -> String {
-    let s = ms / 1000;
+    let s = (ms + 500) / 1000;
     let (h, m, sec) = (s / 3600, s / 60 % 60, s % 60);
     let (uh, um, us) = match lang {
         Lang::En => ("h", "min", "s"),
@@ -450,7 +450,7 @@ pub fn VideoWidget(handle: LabHandle) -> impl IntoView {
     };
     let set_ret = move || match as_u32(whole(&ret.get_untracked())) {
         Some(h) => act(VideoAction::SetRetention { hours: h }),
-        None => bad_number("DataRetentionInHours"),
+        None => bad_number("DataRetentionChangeInHours"),
     };
     let record = move || match as_u32(whole(&rec_secs.get_untracked())) {
         Some(s) => act(VideoAction::Record { seconds: s }),
