@@ -296,6 +296,53 @@ async function act(page, a) {
       assert.equal(await page.locator('#w-cmp-toggle-error').innerText(), '', `compare ${a.op} refused`);
       break;
     }
+    case 'video': {
+      // The Video Streams widget: one control per op; the widget counts the
+      // actions the lab accepted, so wait for that count to move.
+      await ensure(page, '#w-video');
+      const ops = () => Number(document.querySelector('#w-video')?.dataset.ops ?? 0);
+      const before = await page.evaluate(ops);
+      const seconds = (ms) => String(ms / 1000);
+      switch (a.op) {
+        case 'start':
+          assert.ok((a.kbps ?? 2000) === 2000 && (a.fps ?? 30) === 30, 'the widget starts cameras at 2,000 kbit/s and 30 fps');
+          await page.fill('#w-video-ret', String(a.retention_hours));
+          await page.fill('#w-video-frag', String(a.fragment_ms));
+          await page.click('#w-video-start');
+          break;
+        case 'record':
+          await page.fill('#w-video-rec-secs', String(a.seconds));
+          await page.click('#w-video-record');
+          break;
+        case 'wait':
+          await page.fill('#w-video-wait-secs', String(a.seconds));
+          await page.click('#w-video-wait');
+          break;
+        case 'set_retention':
+          await page.fill('#w-video-ret', String(a.hours));
+          await page.click('#w-video-setret');
+          break;
+        case 'read':
+        case 'list':
+          await page.selectOption('#w-video-api', a.op === 'list' ? 'list' : 'get_media');
+          await page.selectOption('#w-video-sel', a.selector);
+          if (a.op === 'list') {
+            await page.fill('#w-video-ts', seconds(a.start_ms));
+            await page.fill('#w-video-end', seconds(a.end_ms));
+          } else {
+            if (a.timestamp_ms != null) await page.fill('#w-video-ts', seconds(a.timestamp_ms));
+            if (a.fragment != null) await page.fill('#w-video-frag-no', String(a.fragment));
+          }
+          await page.click('#w-video-read');
+          break;
+        default:
+          throw new Error(`no UI for video op ${a.op}`);
+      }
+      await page.waitForFunction((b) => Number(document.querySelector('#w-video')?.dataset.ops ?? 0) > b, before);
+      assert.equal(await page.locator('#w-video-error').innerText(), '');
+      if (a.op === 'read' || a.op === 'list') await page.locator('#w-video-last').waitFor();
+      break;
+    }
     default:
       throw new Error(`no UI for action ${a.do}`);
   }
