@@ -4,8 +4,8 @@
 //! those steps and checks every quoted number and behaviour, so an engine
 //! change that makes a text untrue fails here, naming the lesson and step.
 
-use kinesis_lab_core::compare::sim::{CompareAction, CompareSim, EventKind, Workload};
 use kinesis_lab_core::compare::kafka::Assignor;
+use kinesis_lab_core::compare::sim::{CompareAction, CompareSim, EventKind, Workload};
 use kinesis_lab_core::compare::System;
 use kinesis_lab_core::lesson::lab::{Action, Lab};
 use kinesis_lab_core::lesson::Scenario;
@@ -39,7 +39,11 @@ fn run(seconds: u32) -> CompareAction {
 }
 
 fn stored(sim: &CompareSim, system: System) -> Vec<usize> {
-    sim.column(system).lanes.iter().map(|l| l.stored.len()).collect()
+    sim.column(system)
+        .lanes
+        .iter()
+        .map(|l| l.stored.len())
+        .collect()
 }
 
 /// Kafka assignments logged for `group`, with the time since the start.
@@ -47,16 +51,19 @@ fn rebalances(sim: &CompareSim, group: &str) -> Vec<(u64, Vec<(String, Vec<u32>)
     sim.events()
         .iter()
         .filter_map(|e| match &e.kind {
-            EventKind::Rebalance { group: g, assignment } if g == group => {
-                Some((e.at - START, assignment.clone()))
-            }
+            EventKind::Rebalance {
+                group: g,
+                assignment,
+            } if g == group => Some((e.at - START, assignment.clone())),
             _ => None,
         })
         .collect()
 }
 
 fn assignment(list: &[(&str, &[u32])]) -> Vec<(String, Vec<u32>)> {
-    list.iter().map(|(m, p)| (m.to_string(), p.to_vec())).collect()
+    list.iter()
+        .map(|(m, p)| (m.to_string(), p.to_vec()))
+        .collect()
 }
 
 /// Every live worker of a Kinesis group holds exactly one lease.
@@ -78,28 +85,43 @@ fn queue_vs_stream() {
     assert_eq!(sim.counters(System::Sqs).readable, 0);
     assert_eq!(sim.counters(System::Kafka).readable, 1000);
     assert_eq!(sim.counters(System::Kinesis).readable, 1000);
-    assert_eq!(stored(&sim, System::Sqs), vec![0, 0], "the queue lane is empty");
+    assert_eq!(
+        stored(&sim, System::Sqs),
+        vec![0, 0],
+        "the queue lane is empty"
+    );
     assert_eq!(stored(&sim, System::Kafka).iter().sum::<usize>(), 1000);
     assert_eq!(stored(&sim, System::Kinesis).iter().sum::<usize>(), 1000);
     let k = sim.counters(System::Kinesis);
     assert_eq!((k.delivered, k.duplicates), (1239, 239));
     let q = sim.counters(System::Sqs);
-    assert_eq!((q.delivered, q.duplicates), (1001, 1), "one stale copy came back");
+    assert_eq!(
+        (q.delivered, q.duplicates),
+        (1001, 1),
+        "one stale copy came back"
+    );
     assert_eq!(sim.counters(System::Kafka).delivered, 1000);
     // The KCL start-up: one worker took every lease, two were taken back.
     let moved: Vec<(String, String)> = sim
         .events()
         .iter()
         .filter_map(|e| match &e.kind {
-            EventKind::LeaseMoved { group, to, reason, .. } if group == "app-1" => {
-                Some((to.clone(), reason.clone()))
-            }
+            EventKind::LeaseMoved {
+                group, to, reason, ..
+            } if group == "app-1" => Some((to.clone(), reason.clone())),
             _ => None,
         })
         .collect();
     let first = &moved[0].0;
-    assert!(moved[..3].iter().all(|(to, r)| to == first && r == "new"), "{moved:?}");
-    assert_eq!(moved[3..].iter().filter(|(_, r)| r == "stolen").count(), 2, "{moved:?}");
+    assert!(
+        moved[..3].iter().all(|(to, r)| to == first && r == "new"),
+        "{moved:?}"
+    );
+    assert_eq!(
+        moved[3..].iter().filter(|(_, r)| r == "stolen").count(),
+        2,
+        "{moved:?}"
+    );
     // Step 3: a second group, a minute later.
     let kafka_first = sim.groups(System::Kafka)[0].delivered;
     let kinesis_first = sim.groups(System::Kinesis)[0].delivered;
@@ -107,15 +129,29 @@ fn queue_vs_stream() {
     sim.apply(&run(60)).unwrap();
     assert_eq!(sim.counters(System::Kafka).delivered, 2000);
     let g2 = &sim.groups(System::Kafka)[1];
-    assert_eq!((g2.name.as_str(), g2.unique, g2.duplicates), ("group-2", 1000, 0));
-    assert!(g2.members.iter().all(|m| m.lanes.len() == 1), "one partition each");
+    assert_eq!(
+        (g2.name.as_str(), g2.unique, g2.duplicates),
+        ("group-2", 1000, 0)
+    );
+    assert!(
+        g2.members.iter().all(|m| m.lanes.len() == 1),
+        "one partition each"
+    );
     let a2 = &sim.groups(System::Kinesis)[1];
     assert_eq!((a2.name.as_str(), a2.unique), ("app-2", 1000));
     assert!(a2.duplicates > 0);
     assert!(sim.events().iter().any(|e| e.system == System::Sqs
         && matches!(&e.kind, EventKind::NotPossible { action, .. } if action == "second_group")));
-    assert_eq!(sim.groups(System::Kafka)[0].delivered, kafka_first, "group-1 undisturbed");
-    assert_eq!(sim.groups(System::Kinesis)[0].delivered, kinesis_first, "app-1 undisturbed");
+    assert_eq!(
+        sim.groups(System::Kafka)[0].delivered,
+        kafka_first,
+        "group-1 undisturbed"
+    );
+    assert_eq!(
+        sim.groups(System::Kinesis)[0].delivered,
+        kinesis_first,
+        "app-1 undisturbed"
+    );
 }
 
 #[test]
@@ -134,7 +170,10 @@ fn kinesis_vs_kafka() {
     }
     // Step 1 → 2: 200 a second and the same key at once.
     let same = CompareAction::SameKey { count: 1000 };
-    let sim = play(workload(42, 200, 3, Assignor::Range, false), &[same.clone(), run(30)]);
+    let sim = play(
+        workload(42, 200, 3, Assignor::Range, false),
+        &[same.clone(), run(30)],
+    );
     assert_eq!(sim.counters(System::Sqs).out_of_order, 12880);
     assert_eq!(sim.counters(System::Kafka).out_of_order, 0);
     assert_eq!(sim.counters(System::Kinesis).out_of_order, 0);
@@ -158,7 +197,11 @@ fn kinesis_vs_kafka() {
         .events()
         .iter()
         .find_map(|e| match &e.kind {
-            EventKind::KeysMoved { keys, from: 3, to: 4 } => Some(keys.len()),
+            EventKind::KeysMoved {
+                keys,
+                from: 3,
+                to: 4,
+            } => Some(keys.len()),
             _ => None,
         })
         .unwrap();
@@ -169,26 +212,44 @@ fn kinesis_vs_kafka() {
     assert!(sim.events().iter().any(|e| matches!(&e.kind,
         EventKind::ShardEnded { lease, .. } if lease == "shardId-000000000001")));
     let p95_after = sim.counters(System::Kinesis).latency_p95_ms.unwrap();
-    assert!((900..=1500).contains(&p95_before), "about 1 s: {p95_before}");
-    assert!((16_500..=19_500).contains(&p95_after), "about 18 s: {p95_after}");
+    assert!(
+        (900..=1500).contains(&p95_before),
+        "about 1 s: {p95_before}"
+    );
+    assert!(
+        (16_500..=19_500).contains(&p95_after),
+        "about 18 s: {p95_after}"
+    );
 }
 
 #[test]
 fn consumer_groups() {
     // Step 0 → 1: three members, range.
     let sim = play(workload(43, 100, 3, Assignor::Range, false), &[]);
-    assert!(sim.groups(System::Kafka)[0].members.iter().all(|m| m.paused));
+    assert!(sim.groups(System::Kafka)[0]
+        .members
+        .iter()
+        .all(|m| m.paused));
     let sim = play(workload(43, 100, 3, Assignor::Range, false), &[run(20)]);
     assert_eq!(
         rebalances(&sim, "group-1"),
-        vec![(6500, assignment(&[("member-1", &[0]), ("member-2", &[1]), ("member-3", &[2])]))]
+        vec![(
+            6500,
+            assignment(&[("member-1", &[0]), ("member-2", &[1]), ("member-3", &[2])])
+        )]
     );
     assert!(one_lease_each(&sim, 0));
     // Step 1 → 2: five members.
     let sim = play(workload(43, 100, 5, Assignor::Range, false), &[run(20)]);
     assert_eq!(
         rebalances(&sim, "group-1")[0].1,
-        assignment(&[("member-1", &[0]), ("member-2", &[1]), ("member-3", &[2]), ("member-4", &[]), ("member-5", &[])])
+        assignment(&[
+            ("member-1", &[0]),
+            ("member-2", &[1]),
+            ("member-3", &[2]),
+            ("member-4", &[]),
+            ("member-5", &[])
+        ])
     );
     assert_eq!(sim.idle_consumers(System::Kafka), 2);
     assert_eq!(sim.idle_consumers(System::Kinesis), 2);
@@ -203,34 +264,64 @@ fn consumer_groups() {
     assert_eq!(sim.counters(System::Kafka).delivered, 2000);
     // Step 3 → 4: 3000 messages, a member dies ten seconds in.
     for (assignor, survivors) in [
-        (Assignor::Range, assignment(&[("member-2", &[]), ("member-3", &[])])),
-        (Assignor::CooperativeSticky, assignment(&[("member-2", &[1]), ("member-3", &[2])])),
+        (
+            Assignor::Range,
+            assignment(&[("member-2", &[]), ("member-3", &[])]),
+        ),
+        (
+            Assignor::CooperativeSticky,
+            assignment(&[("member-2", &[1]), ("member-3", &[2])]),
+        ),
     ] {
         let w = Workload {
             messages: 3000,
             ..workload(43, 100, 3, assignor, false)
         };
-        let sim = play(w, &[run(10), CompareAction::KillConsumer { consumer: 1 }, run(60)]);
+        let sim = play(
+            w,
+            &[
+                run(10),
+                CompareAction::KillConsumer { consumer: 1 },
+                run(60),
+            ],
+        );
         let r = rebalances(&sim, "group-1");
-        assert_eq!(r[1], (55_000, survivors), "{assignor:?}: 45 s after the kill");
+        assert_eq!(
+            r[1],
+            (55_000, survivors),
+            "{assignor:?}: 45 s after the kill"
+        );
         assert_eq!(
             r[2],
-            (58_500, assignment(&[("member-2", &[0, 1]), ("member-3", &[2])])),
+            (
+                58_500,
+                assignment(&[("member-2", &[0, 1]), ("member-3", &[2])])
+            ),
             "{assignor:?}"
         );
         let again: Vec<(System, String, u64, u64)> = sim
             .events()
             .iter()
             .filter_map(|e| match &e.kind {
-                EventKind::Redelivered { consumer, messages, .. } if e.at - START >= 10_000 => {
+                EventKind::Redelivered {
+                    consumer, messages, ..
+                } if e.at - START >= 10_000 => {
                     Some((e.system, consumer.clone(), *messages, e.at - START))
                 }
                 _ => None,
             })
             .collect();
-        assert!(again.contains(&(System::Kafka, "member-2".into(), 206, 58_500)), "{again:?}");
+        assert!(
+            again.contains(&(System::Kafka, "member-2".into(), 206, 58_500)),
+            "{again:?}"
+        );
         // SQS: the dead poller's message is handed out when its 30 s run out.
-        assert!(again.iter().any(|(s, _, _, at)| *s == System::Sqs && *at == 40_000), "{again:?}");
+        assert!(
+            again
+                .iter()
+                .any(|(s, _, _, at)| *s == System::Sqs && *at == 40_000),
+            "{again:?}"
+        );
         assert!(sim.events().iter().any(|e| matches!(&e.kind,
             EventKind::LeaseMoved { reason, .. } if reason == "expired")));
         for s in System::ALL {
@@ -256,15 +347,26 @@ fn emulating_groups() {
         .events()
         .iter()
         .filter_map(|e| match &e.kind {
-            EventKind::LeaseMoved { group, to, from, reason, .. } if group == "app-2" => {
-                Some((to.clone(), from.clone(), reason.clone()))
-            }
+            EventKind::LeaseMoved {
+                group,
+                to,
+                from,
+                reason,
+                ..
+            } if group == "app-2" => Some((to.clone(), from.clone(), reason.clone())),
             _ => None,
         })
         .collect();
     let first = leases[0].0.clone();
-    assert!(leases[..3].iter().all(|(to, _, r)| *to == first && r == "new"), "{leases:?}");
-    assert!(leases[3..].iter().all(|(_, from, r)| from.as_deref() == Some(first.as_str()) && r == "stolen"));
+    assert!(
+        leases[..3]
+            .iter()
+            .all(|(to, _, r)| *to == first && r == "new"),
+        "{leases:?}"
+    );
+    assert!(leases[3..]
+        .iter()
+        .all(|(_, from, r)| from.as_deref() == Some(first.as_str()) && r == "stolen"));
     assert_eq!(leases.len(), 5);
     // Step 2 → 3: the fan-out widget, on the lesson's scenario (seed 7).
     let scenario = Scenario {
@@ -287,5 +389,8 @@ fn emulating_groups() {
     let r = &lab.fanouts[0];
     assert_eq!((r.polling[0].records, r.enhanced[0].records), (5034, 9330));
     assert!(r.polling.iter().all(|a| a.throttled > 0));
-    assert!(r.enhanced.iter().all(|a| a.throttled == 0 && a.p50_ms == Some(70)));
+    assert!(r
+        .enhanced
+        .iter()
+        .all(|a| a.throttled == 0 && a.p50_ms == Some(70)));
 }
