@@ -591,14 +591,13 @@ pub fn VideoWidget(handle: LabHandle) -> impl IntoView {
         };
         let got = match (r.returned.first(), r.returned.last()) {
             (Some(a), Some(b)) if r.api == ReadApi::GetMedia => format!(
-                "{} {} {}: #{a} – #{b}",
+                "{} {}: #{a} – #{b}",
                 r.returned.len(),
                 tr(
                     lang,
                     "fragments, in fragment-number order",
                     "fragment, theo thứ tự số fragment"
                 ),
-                "",
             ),
             (Some(_), _) => format!(
                 "{} {}: {}",
