@@ -3,7 +3,7 @@
 //! refused toggles leaving the state alone, and no panic on random toggles.
 
 use kinesis_lab_core::compare::kafka::partition_for_key;
-use kinesis_lab_core::compare::sim::{presets, CompareAction, CompareSim, EventKind, Workload};
+use kinesis_lab_core::compare::sim::{presets, CompareAction, CompareSim, EventKind, Workload, WARM_UP_MS};
 use kinesis_lab_core::compare::System;
 use proptest::prelude::*;
 
@@ -100,7 +100,7 @@ fn adding_a_kafka_partition_moves_keys_and_breaks_order_of_unread_records() {
         .unwrap();
     let w = p.workload.clone();
     let mut sim = CompareSim::new(w.clone(), T0).unwrap();
-    run(&mut sim, 1);
+    run(&mut sim, (WARM_UP_MS / 1000) as u32 + 1);
     let before = sim.kafka().partitions();
     let unread_before =
         sim.counters(System::Kafka).sent - group_unique(&sim, System::Kafka, "group-1");
@@ -448,14 +448,14 @@ fn every_preset_runs() {
 fn replay_rereads_what_arrived_since_on_the_streams_only() {
     let w = Workload::default();
     let mut sim = CompareSim::new(w.clone(), T0).unwrap();
-    run(&mut sim, 15);
-    sim.apply(&CompareAction::Replay { seconds_ago: 8 })
+    run(&mut sim, (WARM_UP_MS / 1000) as u32 + 5);
+    sim.apply(&CompareAction::Replay { seconds_ago: 3 })
         .unwrap();
-    let from = sim.now_ms - 8_000;
+    let from = sim.now_ms - 3_000;
     run(&mut sim, 20);
     // The generator sends message i at T0 + (i-1)·1000/rate.
     let since = (1..=w.messages as u64)
-        .filter(|i| T0 + (i - 1) * 1000 / w.records_per_second as u64 >= from)
+        .filter(|i| T0 + WARM_UP_MS + (i - 1) * 1000 / w.records_per_second as u64 >= from)
         .count() as u64;
     assert!(since > 0);
     assert_eq!(group_unique(&sim, System::Kafka, "replay-1"), since);
@@ -598,4 +598,32 @@ fn each_preset_shows_what_its_summary_says() {
     for s in System::ALL {
         assert_eq!(sim.counters(s).out_of_order, 0, "{s:?}");
     }
+}
+
+#[test]
+fn nothing_is_delivered_twice_when_nothing_goes_wrong() {
+    // The consumers warm up before the first message, so start-up lease
+    // hand-overs and the first rebalance re-deliver nothing.
+    let sim = played("delete-vs-keep");
+    for s in [System::Kafka, System::Kinesis] {
+        assert_eq!(sim.counters(s).duplicates, 0, "{s:?}");
+        assert_eq!(sim.counters(s).delivered, sim.counters(s).sent, "{s:?}");
+    }
+    // A second group of one consumer takes every partition / lease at once.
+    let sim = played("second-group");
+    assert_eq!(sim.counters(System::Kinesis).duplicates, 0);
+}
+
+#[test]
+fn fifo_sends_over_the_limit_are_retried_not_lost() {
+    let w = Workload {
+        fifo: true,
+        records_per_second: 1_000,
+        messages: 2_000,
+        ..Workload::default()
+    };
+    let mut sim = CompareSim::new(w.clone(), T0).unwrap();
+    run(&mut sim, 60);
+    assert!(sim.sqs_throttled() > 0, "1,000 sends a second exceed 300 calls a second");
+    assert_eq!(sim.counters(System::Sqs).sent, u64::from(w.messages));
 }

@@ -78,6 +78,15 @@ impl Default for Workload {
 /// Messages the exactly-once demo runs at most (the Kafka model's
 /// `eos_demo` caps its input at 10,000 too).
 pub const EOS_MAX_MESSAGES: u32 = 10_000;
+/// The consumers of all three systems start this long before the first
+/// message is sent: by then the Kafka group has its first assignment (two
+/// 3 s `group.initial.rebalance.delay.ms` waits and a sync, about 6.5 s
+/// when members join together) and the KCL workers have shared the leases.
+/// Without it the start-up hand-overs themselves re-deliver records (a KCL
+/// worker keeps reading a stolen lease until its next renewal), which has
+/// nothing to do with what the comparison shows. A lab choice, the same for
+/// the three systems.
+pub const WARM_UP_MS: u64 = 10_000;
 
 /// Bounds of a [`Workload`] (inclusive).
 pub const MAX_KEYS: u32 = 1_000;
@@ -536,6 +545,11 @@ pub struct CompareSim {
     msgs: Vec<Msg>,
     /// Not yet sent: (send time, id).
     pending: BTreeSet<(u64, u64)>,
+    /// SQS sends a FIFO queue throttled (300 SendMessage calls a second):
+    /// (retry time, id). The producer retries them at the next second.
+    sqs_retry: BTreeSet<(u64, u64)>,
+    /// SQS sends throttled so far.
+    sqs_throttled: u64,
     /// Messages per key so far (for ranks).
     per_key: Vec<u32>,
     /// When the last SameKey message is due.
@@ -672,7 +686,7 @@ impl CompareSim {
         let mut pending = BTreeSet::new();
         for i in 0..w.messages as u64 {
             let key = rng.random_range(0..w.keys);
-            let send_ms = start_ms + i * 1000 / w.records_per_second as u64;
+            let send_ms = start_ms + WARM_UP_MS + i * 1000 / w.records_per_second as u64;
             msgs.push(Msg {
                 key,
                 rank: per_key[key as usize],
@@ -692,6 +706,8 @@ impl CompareSim {
             keys,
             msgs,
             pending,
+            sqs_retry: BTreeSet::new(),
+            sqs_throttled: 0,
             per_key,
             same_key_until: start_ms,
             sqs_due: None,
@@ -893,7 +909,10 @@ impl CompareSim {
     fn second_group(&mut self) -> Result<(), CompareError> {
         let n = self.kgroups.len() + 1;
         let now = self.now_ms;
-        let consumers = self.workload.consumers;
+        // One consumer, as in the seed's scenario 2 (the "analytics" group
+        // whose single consumer reads every partition); a single KCL worker
+        // also takes every lease at once, with no start-up stealing.
+        let consumers = 1;
         // Kafka: a new group from the earliest offset.
         let name = format!("group-{n}");
         self.kafka_group(&name, consumers, None)?;
@@ -1152,10 +1171,18 @@ impl CompareSim {
             System::Sqs,
             EventKind::NotPossible {
                 action: "add_capacity".into(),
-                reason: "nothing to add: a standard queue scales by itself".into(),
+                reason: if self.workload.fifo {
+                    "nothing to add: a FIFO queue has no shards or partitions; its limit is 300 calls a second per action".into()
+                } else {
+                    "nothing to add: a standard queue scales by itself".into()
+                },
             },
         );
-        self.sides[0].say("nothing to add: SQS scales without shards or partitions".into());
+        self.sides[0].say(if self.workload.fifo {
+            "nothing to add: a FIFO queue has no shards; its limit is 300 calls a second per action".into()
+        } else {
+            "nothing to add: SQS scales without shards or partitions".into()
+        });
         Ok(())
     }
 
@@ -1170,7 +1197,8 @@ impl CompareSim {
             }
         };
         let rps = self.workload.records_per_second as u64;
-        let start = self.now_ms.max(self.same_key_until);
+        // Like the workload, not before the consumers have warmed up.
+        let start = self.now_ms.max(self.same_key_until).max(self.start_ms + WARM_UP_MS);
         let mut last = start;
         for j in 0..count as u64 {
             let send_ms = start + j * 1000 / rps;
@@ -1210,6 +1238,9 @@ impl CompareSim {
         let mut next: Option<u64> = None;
         let mut consider = |t: u64| next = Some(next.map_or(t, |n: u64| n.min(t)));
         if let Some(&(t, _)) = self.pending.first() {
+            consider(t);
+        }
+        if let Some(&(t, _)) = self.sqs_retry.first() {
             consider(t);
         }
         if let Some(t) = self.sqs_due {
@@ -1280,12 +1311,20 @@ impl CompareSim {
             self.pending.pop_first();
             due.push(id);
         }
+        let mut sqs_retries = Vec::new();
+        while let Some(&(t, id)) = self.sqs_retry.first() {
+            if t > d {
+                break;
+            }
+            self.sqs_retry.pop_first();
+            sqs_retries.push(id);
+        }
         let retries = self.kinesis.due_retries(d);
-        if due.is_empty() && retries.is_empty() {
+        if due.is_empty() && retries.is_empty() && sqs_retries.is_empty() {
             return false;
         }
         let bytes = self.workload.record_bytes;
-        for &id in &due {
+        for &id in sqs_retries.iter().chain(due.iter()) {
             let m = self.msgs[(id - 1) as usize];
             let key = self.keys[m.key as usize].clone();
             let send = SendMessage {
@@ -1295,9 +1334,25 @@ impl CompareSim {
                 group_id: self.workload.fifo.then(|| key.clone()),
                 dedup_id: self.workload.fifo.then(|| format!("m{id}")),
             };
-            if self.sqs.send(d, send).is_ok() {
-                self.sides[0].sent += 1;
+            match self.sqs.send(d, send) {
+                Ok(()) => self.sides[0].sent += 1,
+                // A FIFO queue's 300 calls a second: retry at the next second.
+                Err(e) if e.field == "SendMessage" => {
+                    if self.sqs_throttled == 0 {
+                        self.sides[0].say(
+                            "FIFO: 300 SendMessage calls a second; the producer retries the rest a second later"
+                                .into(),
+                        );
+                    }
+                    self.sqs_throttled += 1;
+                    self.sqs_retry.insert((d / 1000 * 1000 + 1000, id));
+                }
+                Err(_) => {}
             }
+        }
+        for &id in &due {
+            let m = self.msgs[(id - 1) as usize];
+            let key = self.keys[m.key as usize].clone();
             if let Ok((p, off)) = self.kafka.produce(d, id, &key, bytes) {
                 self.sides[1].sent += 1;
                 if let Some(log) = self.kafka_log.get_mut(p as usize) {
@@ -1314,7 +1369,7 @@ impl CompareSim {
         let ok = self.kinesis.put(d, &refs, bytes);
         self.sides[2].sent += ok.len() as u64;
         // Long polls and fetches waiting for data answer now.
-        if !due.is_empty() {
+        if !due.is_empty() || !sqs_retries.is_empty() {
             for p in self.pollers.iter_mut().filter(|p| p.alive && p.waiting) {
                 p.next_at = d;
             }
@@ -1324,7 +1379,12 @@ impl CompareSim {
                 }
             }
         }
-        !due.is_empty()
+        !due.is_empty() || !sqs_retries.is_empty()
+    }
+
+    /// SQS sends a FIFO queue throttled so far (each retried a second later).
+    pub fn sqs_throttled(&self) -> u64 {
+        self.sqs_throttled
     }
 
     fn deliver(&mut self, system: System, group: usize, id: u64, at: u64, service_ms: u64) -> bool {
@@ -1969,7 +2029,7 @@ pub fn presets() -> Vec<Preset> {
         Preset {
             id: "delete-vs-keep",
             workload: base.clone(),
-            actions: vec![CompareAction::Run { seconds: 45 }],
+            actions: vec![CompareAction::Run { seconds: 60 }],
             title: text("Delete or keep", "Xoá hay giữ lại"),
             summary: text(
                 "1,000 messages go into all three. SQS consumers delete each one once it is processed, so the queue ends empty; Kafka and Kinesis only move an offset or a checkpoint, so all 1,000 are still there.",
@@ -1980,7 +2040,7 @@ pub fn presets() -> Vec<Preset> {
             id: "second-group",
             workload: base.clone(),
             actions: vec![
-                CompareAction::Run { seconds: 15 },
+                CompareAction::Run { seconds: 25 },
                 CompareAction::SecondGroup,
                 CompareAction::Run { seconds: 30 },
             ],
@@ -1994,14 +2054,14 @@ pub fn presets() -> Vec<Preset> {
             id: "replay",
             workload: base.clone(),
             actions: vec![
-                CompareAction::Run { seconds: 15 },
-                CompareAction::Replay { seconds_ago: 10 },
+                CompareAction::Run { seconds: 18 },
+                CompareAction::Replay { seconds_ago: 5 },
                 CompareAction::Run { seconds: 20 },
             ],
             title: text("Replay from a moment ago", "Đọc lại từ vài giây trước"),
             summary: text(
-                "Rewind ten seconds: Kafka looks up offsets for that time and seeks, and Kinesis opens an AT_TIMESTAMP iterator, so both re-read what arrived since. SQS cannot rewind.",
-                "Tua lại mười giây: Kafka tra offset theo thời điểm đó rồi seek, còn Kinesis mở iterator AT_TIMESTAMP; cả hai đọc lại những gì đến từ lúc ấy. SQS thì không tua lại được.",
+                "Rewind five seconds: Kafka looks up offsets for that time and seeks, and Kinesis opens an AT_TIMESTAMP iterator, so both re-read what arrived since. SQS cannot rewind.",
+                "Tua lại năm giây: Kafka tra offset theo thời điểm đó rồi seek, còn Kinesis mở iterator AT_TIMESTAMP; cả hai đọc lại những gì đến từ lúc ấy. SQS thì không tua lại được.",
             ),
         },
         Preset {
@@ -2011,7 +2071,7 @@ pub fn presets() -> Vec<Preset> {
                 ..base.clone()
             },
             actions: vec![
-                CompareAction::Run { seconds: 8 },
+                CompareAction::Run { seconds: 14 },
                 CompareAction::KillConsumer { consumer: 1 },
                 CompareAction::Run { seconds: 70 },
             ],
@@ -2029,7 +2089,7 @@ pub fn presets() -> Vec<Preset> {
                 ..base.clone()
             },
             actions: vec![
-                CompareAction::Run { seconds: 1 },
+                CompareAction::Run { seconds: 11 },
                 CompareAction::AddCapacity,
                 CompareAction::Run { seconds: 30 },
             ],
@@ -2063,7 +2123,7 @@ pub fn presets() -> Vec<Preset> {
                 ..base
             },
             actions: vec![
-                CompareAction::Run { seconds: 8 },
+                CompareAction::Run { seconds: 14 },
                 CompareAction::KillConsumer { consumer: 1 },
                 CompareAction::Run { seconds: 70 },
                 CompareAction::ExactlyOnce { crash_after: 25 },
