@@ -113,7 +113,7 @@ test('every preset link plays in time and ends on the counters the CLI computes'
     if (['delete-vs-keep', 'exactly-once', 'add-capacity'].includes(p.id)) await shot(page, `compare-preset-${p.id}`);
   }
   // The exactly-once preset shows Kafka's transaction outcome next to the counters.
-  await page.locator('#cmp-eos').waitFor();
+  await page.locator('#cmp-eos-result').waitFor();
   assert.deepEqual(problems, []);
   await context.close();
 });
@@ -165,7 +165,7 @@ test('every toggle runs, the address replays to the same counters in the CLI and
 
   await page.fill('#cmp-eos-crash', '25');
   await page.click('#cmp-eos');
-  await page.locator('#cmp-eos').waitFor();
+  await page.locator('#cmp-eos-result').waitFor();
   assert.equal(await page.locator('#cmp-toggle-error').innerText(), '');
 
   // The toggles are buttons a keyboard reaches: Tab from the emphasis toggle.

@@ -582,7 +582,7 @@ pub fn EosPanel(snap: Signal<Option<Snapshot>>) -> impl IntoView {
     ];
     view! {
         <Show when=move || eos.with(Option::is_some)>
-            <section class="cmp-eos" id="cmp-eos" aria-labelledby="cmp-eos-title">
+            <section class="cmp-eos" id="cmp-eos-result" aria-labelledby="cmp-eos-title">
                 <h3 id="cmp-eos-title">{move || tx::EOS_TITLE.get(lang())}</h3>
                 <p class="help">{move || eos.with(|e| e.as_ref().map(|e| {
                     tx::EOS_LEAD.get(lang())
