@@ -368,7 +368,9 @@ mod tests {
             partitions: 3,
             ..Workload::default()
         };
-        let mut lab = play(w, &[CompareAction::Run { seconds: 20 }]);
+        // The first message goes out after the warm-up; 30 s is enough for
+        // all 1,000 to arrive and be read.
+        let mut lab = play(w, &[CompareAction::Run { seconds: 30 }]);
         let sim = lab.sim.as_ref().unwrap();
         let idle = sim.idle_consumers(System::Kafka);
         assert!(idle >= 1, "{idle}");
@@ -460,8 +462,15 @@ mod tests {
 
     #[test]
     fn none_lost_fails_while_messages_are_still_coming() {
-        // One second in, the group has not been assigned its partitions yet.
-        let lab = play(Workload::default(), &[CompareAction::Run { seconds: 1 }]);
+        // One second after the first message, a single slow consumer has
+        // read only a few of the thousand sent.
+        let w = Workload {
+            consumers: 1,
+            records_per_second: 1_000,
+            ..Workload::default()
+        };
+        let warm = (crate::compare::sim::WARM_UP_MS / 1000) as u32;
+        let lab = play(w, &[CompareAction::Run { seconds: warm + 1 }]);
         let sim = lab.sim.as_ref().unwrap();
         let sent = sim.counters(System::Kafka).sent;
         let received = sim.groups(System::Kafka)[0].unique;
