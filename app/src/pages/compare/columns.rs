@@ -185,7 +185,19 @@ pub fn CounterTable(snap: Signal<Option<Snapshot>>) -> impl IntoView {
                 </thead>
                 <tbody>{rows}</tbody>
             </table>
+            <p class="hint cmp-latency-note" id="cmp-latency-note">{move || latency_note(lang())}</p>
         </div>
+    }
+}
+
+/// Where the latency figures come from, with the engine's own constants.
+fn latency_note(lang: Lang) -> String {
+    use kinesis_lab_core::compare::sim::{
+        KAFKA_SERVICE_MS, KINESIS_SHARED_SERVICE_MS, PROCESS_MS_PER_MESSAGE, SQS_SERVICE_MS,
+    };
+    match lang {
+        Lang::En => format!("Latency is send to first delivery: each engine's own waits (polling, rebalances, failover) plus model constants, not published figures: SQS {SQS_SERVICE_MS} ms and Kinesis {KINESIS_SHARED_SERVICE_MS} ms are the seed outline's estimates, Kafka {KAFKA_SERVICE_MS} ms is the lab's, and every consumer spends {PROCESS_MS_PER_MESSAGE} ms on a message."),
+        Lang::Vi => format!("Độ trễ tính từ lúc gửi tới lần giao đầu tiên: gồm thời gian chờ của chính từng engine (polling, rebalance, failover) cộng với các hằng số của mô hình, không phải số liệu được công bố: SQS {SQS_SERVICE_MS} ms và Kinesis {KINESIS_SHARED_SERVICE_MS} ms là ước lượng của tài liệu gốc, Kafka {KAFKA_SERVICE_MS} ms là của lab, và mỗi consumer mất {PROCESS_MS_PER_MESSAGE} ms cho một message."),
     }
 }
 
