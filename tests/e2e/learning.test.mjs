@@ -208,6 +208,7 @@ async function act(page, a) {
       break;
     }
     case 'sql_run': {
+      await ensure(page, '#sqlw');
       const runs = Number(await page.locator('#sqlw').getAttribute('data-runs'));
       await page.fill('#sqlw-sql', a.sql);
       await page.fill('#sqlw-rate', String(a.records_per_second));
