@@ -807,24 +807,28 @@ impl Cluster {
         Ok(())
     }
 
+    /// The group, once `offset` is known to be within the partition's log
+    /// (commit and seek both refuse an offset past its end).
+    fn group_for_offset(&self, group: &str, partition: u32, offset: u64) -> Result<&Group, KafkaError> {
+        let g = self.groups.get(group).ok_or_else(|| group_missing(group))?;
+        let end = self.log_ref(&g.topic, partition)?.log_end();
+        if offset > end {
+            return Err(KafkaError::new(
+                "offset",
+                "OFFSET_OUT_OF_RANGE",
+                format!("offset {offset} is past the end of partition {partition} ({end})"),
+            ));
+        }
+        Ok(g)
+    }
+
     pub(crate) fn check_commit(
         &self,
         group: &str,
         partition: u32,
         offset: u64,
     ) -> Result<(), KafkaError> {
-        let g = self.groups.get(group).ok_or_else(|| group_missing(group))?;
-        let log = self.log_ref(&g.topic, partition)?;
-        if offset > log.log_end() {
-            return Err(KafkaError::new(
-                "offset",
-                "OFFSET_OUT_OF_RANGE",
-                format!(
-                    "offset {offset} is past the end of partition {partition} ({})",
-                    log.log_end()
-                ),
-            ));
-        }
+        let g = self.group_for_offset(group, partition, offset)?;
         if let Some(&c) = g.committed.get(&partition) {
             if offset < c && !g.seeked.contains(&partition) {
                 return Err(KafkaError::new(
@@ -861,18 +865,7 @@ impl Cluster {
     /// `auto.offset.reset` on the next poll. A seek lets the next commit go
     /// below the committed offset.
     pub fn seek(&mut self, group: &str, partition: u32, offset: u64) -> Result<(), KafkaError> {
-        let g = self.groups.get(group).ok_or_else(|| group_missing(group))?;
-        let log = self.log_ref(&g.topic, partition)?;
-        if offset > log.log_end() {
-            return Err(KafkaError::new(
-                "offset",
-                "OFFSET_OUT_OF_RANGE",
-                format!(
-                    "offset {offset} is past the end of partition {partition} ({})",
-                    log.log_end()
-                ),
-            ));
-        }
+        let g = self.group_for_offset(group, partition, offset)?;
         let holder = g
             .owner_of(partition)
             .filter(|id| g.members.get(*id).is_some_and(|m| m.expires_at.is_none()))
