@@ -5,6 +5,8 @@
 //! wasm-opt (npm `binaryen`), and, for tests, Chromium and chromedriver.
 //! trunk is always run offline and only ever uses those installed tools.
 
+mod sw;
+
 use std::env;
 use std::ffi::OsString;
 use std::fs;
