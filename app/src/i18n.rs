@@ -137,6 +137,10 @@ texts! {
     CopyLink => "Copy link to this view", "Sao chép đường dẫn tới màn hình này";
     Copied => "Link copied.", "Đã sao chép đường dẫn.";
     Dismiss => "Dismiss", "Đóng";
+    UpdateReady => "A new version of Kinesis Lab is ready. Reload to start using it; your saved progress stays.",
+                   "Đã có phiên bản mới của Kinesis Lab. Hãy tải lại trang để dùng bản mới, tiến độ đã lưu vẫn được giữ nguyên.";
+    UpdateReload => "Reload", "Tải lại";
+    UpdateLater => "Not now", "Để sau";
 
     NavLessons => "Lessons", "Bài học";
     NavStreams => "Stream lab", "Stream lab";

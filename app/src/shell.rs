@@ -170,6 +170,7 @@ pub fn App() -> impl IntoView {
             </label>
         </header>
         </Show>
+        <crate::widgets::update_banner::UpdateBanner />
         <Show when=move || notice.with(Option::is_some)>
             <div class="notice global" role="alert">
                 <span>{notice_text}</span>

@@ -19,6 +19,7 @@ pub mod keyspace;
 pub mod run_stats;
 pub mod sql;
 pub mod stream_console;
+pub mod update_banner;
 pub mod video;
 
 use kinesis_lab_core::error::ValidationError;
