@@ -70,6 +70,7 @@ texts! {
     Open => "Open", "Mở";
 
     NotFoundTitle => "Page not found", "Không tìm thấy trang";
+    LoadingLab => "Loading the lab…", "Đang tải phòng lab…";
     NotFoundBody => "This link does not point to a page of the lab.", "Đường dẫn này không trỏ tới trang nào của lab.";
     BackHome => "Back to the home page", "Về trang chủ";
 
@@ -385,6 +386,15 @@ texts! {
                   "60 giây mô phỏng gần nhất, mỗi shard một đường, đếm từ nhật ký sự kiện của engine theo đúng tên chỉ số trên CloudWatch. Đường nét đứt là giới hạn của một shard provisioned.";
     ShardWord => "shard", "shard";
     ShardLimit => "one provisioned shard's limit", "giới hạn của một shard provisioned";
+    ShardGridHelp => "{n} shards are too many to draw each one's records, so each square here is one shard, darker the closer its writes are to the shard's limit (orange: throttled in the last second). Pick a square to see that shard's lane and latest records. Every record is still stored and read as usual.",
+                     "{n} shard thì quá nhiều để vẽ record của từng shard, nên mỗi ô vuông ở đây là một shard, càng đậm khi lượng ghi càng sát giới hạn của shard (màu cam: vừa bị throttle trong giây qua). Chọn một ô để xem làn và các record mới nhất của shard đó. Mọi record vẫn được lưu và đọc như bình thường.";
+    ShardGridLabel => "Shards of {stream}", "Các shard của {stream}";
+    AllShards => "All shards", "Toàn bộ shard";
+    ChartBusiest => "busiest shard", "shard bận nhất";
+    ChartMean => "mean of the shards", "trung bình các shard";
+    ChartQuietest => "quietest shard", "shard rảnh nhất";
+    ChartsAggregated => "With {n} shards each chart draws three lines, the busiest shard, the mean and the quietest shard of every second, rather than one line per shard.",
+                        "Với {n} shard, mỗi biểu đồ chỉ vẽ ba đường cho từng giây: shard bận nhất, mức trung bình và shard rảnh nhất, thay vì mỗi shard một đường.";
     ChartNoData => "no data yet", "chưa có dữ liệu";
     ChartWriteBytes => "Write MiB/s (IncomingBytes)", "Ghi MiB/giây (IncomingBytes)";
     ChartWriteRecords => "Records/s written (IncomingRecords)", "Số record ghi mỗi giây (IncomingRecords)";

@@ -5,7 +5,9 @@ pub mod browser;
 pub mod catalog;
 pub mod clock;
 pub mod i18n;
+pub mod landing;
 pub mod pages;
+pub mod panic;
 pub mod parquet;
 pub mod progress;
 pub mod route;
@@ -14,8 +16,13 @@ pub mod shell;
 pub mod sql;
 pub mod widgets;
 
+/// Installs the panic hook both builds share.
+pub fn install_panic_hook() {
+    panic::install();
+}
+
 /// Mounts the app on `<body>`.
 pub fn mount() {
-    console_error_panic_hook::set_once();
+    install_panic_hook();
     leptos::mount::mount_to_body(shell::App);
 }

@@ -28,8 +28,63 @@ pub fn use_ctx() -> Ctx {
     expect_context::<Ctx>()
 }
 
+/// What the shell shows in `<main>`. The full app shows every page; the
+/// landing build (bin `kinesis-lab-landing`) shows only the home page, so the
+/// linker leaves the engines and the other pages out of the first load.
+#[derive(Clone, Copy)]
+pub struct Pages {
+    /// The view for a page (called again only when the view changes).
+    pub render: fn(Page) -> AnyView,
+    /// A lesson's title in a language, for the document title.
+    pub lesson_title: fn(&str, Lang) -> Option<String>,
+}
+
+/// The full lab: every route.
+pub const ALL_PAGES: Pages = Pages {
+    render: render_page,
+    lesson_title: lesson_title,
+};
+
+fn render_page(page: Page) -> AnyView {
+    match page {
+        Page::Home => pages::home::HomePage().into_any(),
+        Page::Partitions => view! { <pages::partitions::PartitionsPage /> }.into_any(),
+        Page::Streams => view! { <pages::streams::StreamLabPage /> }.into_any(),
+        Page::Producers => view! { <pages::producers::ProducersPage /> }.into_any(),
+        Page::Consumers => view! { <pages::consumers::ConsumersPage /> }.into_any(),
+        Page::Firehose => view! { <pages::firehose::FirehosePage /> }.into_any(),
+        Page::Sql => view! { <pages::sql::SqlPage /> }.into_any(),
+        Page::Compare => view! { <pages::compare::ComparePage /> }.into_any(),
+        Page::Lessons => view! { <pages::lessons::LessonsPage /> }.into_any(),
+        Page::Lesson { id, .. } => view! { <pages::lesson::LessonPage id=id /> }.into_any(),
+        Page::Present { id, .. } => view! { <pages::present::PresentPage id=id /> }.into_any(),
+        Page::Notes { id } => view! { <pages::present::NotesPage id=id /> }.into_any(),
+        Page::Quiz => view! { <pages::quiz::QuizPage /> }.into_any(),
+        Page::Progress => view! { <pages::progress::ProgressPage /> }.into_any(),
+        Page::Bench => view! { <pages::bench::BenchPage /> }.into_any(),
+        Page::NotFound => pages::not_found::NotFoundPage().into_any(),
+    }
+}
+
+fn lesson_title(id: &str, lang: Lang) -> Option<String> {
+    crate::catalog::catalog().lesson(id).map(|l| {
+        if lang == Lang::Vi {
+            l.title.vi.clone()
+        } else {
+            l.title.en.clone()
+        }
+    })
+}
+
+/// The full lab.
 #[component]
 pub fn App() -> impl IntoView {
+    view! { <Shell pages=ALL_PAGES /> }
+}
+
+/// Header, navigation, language, saved progress and the page for the route.
+#[component]
+pub fn Shell(pages: Pages) -> impl IntoView {
     let (progress, notice) = match browser::load(STORAGE_KEY) {
         Some(raw) => Progress::from_json(&raw),
         None => (Progress::default(), None),
@@ -84,15 +139,7 @@ pub fn App() -> impl IntoView {
             Page::Compare => Some(ctx.t(T::CompareTitle).to_owned()),
             Page::Lessons => Some(ctx.t(T::LessonsTitle).to_owned()),
             Page::Lesson { id, .. } | Page::Present { id, .. } | Page::Notes { id } => Some(
-                crate::catalog::catalog()
-                    .lesson(id)
-                    .map(|l| {
-                        if ctx.lang.get() == Lang::Vi {
-                            l.title.vi.clone()
-                        } else {
-                            l.title.en.clone()
-                        }
-                    })
+                (pages.lesson_title)(id, ctx.lang.get())
                     .unwrap_or_else(|| ctx.t(T::NotFoundTitle).to_owned()),
             ),
             Page::Quiz => Some(ctx.t(T::QuizTitle).to_owned()),
@@ -178,24 +225,7 @@ pub fn App() -> impl IntoView {
             </div>
         </Show>
         <main id="main" tabindex="-1" class:bare=move || !chrome()>
-            {move || match view_key.get() {
-                Page::Home => pages::home::HomePage().into_any(),
-                Page::Partitions => view! { <pages::partitions::PartitionsPage /> }.into_any(),
-                Page::Streams => view! { <pages::streams::StreamLabPage /> }.into_any(),
-                Page::Producers => view! { <pages::producers::ProducersPage /> }.into_any(),
-                Page::Consumers => view! { <pages::consumers::ConsumersPage /> }.into_any(),
-                Page::Firehose => view! { <pages::firehose::FirehosePage /> }.into_any(),
-                Page::Sql => view! { <pages::sql::SqlPage /> }.into_any(),
-                Page::Compare => view! { <pages::compare::ComparePage /> }.into_any(),
-                Page::Lessons => view! { <pages::lessons::LessonsPage /> }.into_any(),
-                Page::Lesson { id, .. } => view! { <pages::lesson::LessonPage id=id /> }.into_any(),
-                Page::Present { id, .. } => view! { <pages::present::PresentPage id=id /> }.into_any(),
-                Page::Notes { id } => view! { <pages::present::NotesPage id=id /> }.into_any(),
-                Page::Quiz => view! { <pages::quiz::QuizPage /> }.into_any(),
-                Page::Progress => view! { <pages::progress::ProgressPage /> }.into_any(),
-                Page::Bench => view! { <pages::bench::BenchPage /> }.into_any(),
-                Page::NotFound => pages::not_found::NotFoundPage().into_any(),
-            }}
+            {move || (pages.render)(view_key.get())}
         </main>
     }
 }

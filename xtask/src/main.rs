@@ -30,6 +30,8 @@ commands:
   dist               write the static site to dist/ (relative URLs, host it anywhere)
   test               run every test: native, wasm (headless Chromium), end-to-end
   setup              only install the tools the other commands need
+  postprocess [DIR]  finish a built site (service worker list and version); trunk's
+                     post-build hook runs it on its staging folder
   bench [OPTIONS]    run the benchmarks: criterion (native), then the browser page and
                      the Stream Lab's frame times in headless Chromium (builds dist/ if
                      missing; OPTIONS go to tests/bench/run.mjs, e.g. --rounds 100);
@@ -44,6 +46,7 @@ fn main() -> ExitCode {
         Some("test") => test(),
         Some("setup") => setup(true),
         Some("bench") => bench(&args[1..]),
+        Some("postprocess") => postprocess(&args[1..]),
         Some("-h" | "--help" | "help") | None => {
             print!("{USAGE}");
             Ok(())
@@ -240,7 +243,7 @@ fn dist(no_network: bool) -> Result {
         "--dist",
         "dist",
     ]);
-    if no_network {
+    let built = if no_network {
         let mut wrapped = cmd("unshare");
         wrapped
             .arg("--net")
@@ -255,7 +258,25 @@ fn dist(no_network: bool) -> Result {
         run(&mut wrapped)
     } else {
         run(&mut c)
-    }
+    };
+    // The hook did this already; doing it again is a no-op, and it covers a
+    // trunk run whose hook could not start.
+    built.and_then(|_| sw::service_worker(&root().join("dist")))
+}
+
+/// trunk's post-build hook (`.trunk.toml`): finishes the staged site in
+/// `$TRUNK_STAGING_DIR` (or the folder given) before trunk moves it to dist/,
+/// so `trunk serve` gets it too. Today that is the service worker's file
+/// list and version.
+fn postprocess(args: &[String]) -> Result {
+    let dir = match args {
+        [dir] => PathBuf::from(dir),
+        [] => env::var_os("TRUNK_STAGING_DIR")
+            .map(PathBuf::from)
+            .ok_or("postprocess: give the site's folder, or run it as trunk's hook (TRUNK_STAGING_DIR)")?,
+        _ => return Err(format!("postprocess takes one folder\n\n{USAGE}")),
+    };
+    sw::service_worker(&dir)
 }
 
 fn serve(args: &[String]) -> Result {
