@@ -107,15 +107,51 @@ struct Lines {
     lines: Vec<(String, Vec<(f64, Option<f64>)>)>,
     limit: Option<f64>,
     x_range: (f64, f64),
+    /// The lines are the busiest, mean and quietest shard (their names are
+    /// labels), not one per shard.
+    aggregated: bool,
+    /// Shards with a series.
+    shards: usize,
 }
 
-fn lines(m: &Metrics, stream: &str, chart: Chart, now: u64) -> Lines {
+/// Many shards' lines folded into three: per point, the highest, the mean
+/// and the lowest value among the shards that have one.
+fn aggregate(lang: Lang, lines: Vec<(String, Vec<(f64, Option<f64>)>)>) -> Vec<(String, Vec<(f64, Option<f64>)>)> {
+    let Some((_, first)) = lines.first() else {
+        return lines;
+    };
+    let xs: Vec<f64> = first.iter().map(|p| p.0).collect();
+    let mut max = Vec::with_capacity(xs.len());
+    let mut mean = Vec::with_capacity(xs.len());
+    let mut min = Vec::with_capacity(xs.len());
+    for (i, x) in xs.iter().enumerate() {
+        let vals = lines.iter().filter_map(|(_, pts)| pts.get(i).and_then(|p| p.1));
+        let (mut hi, mut lo, mut sum, mut n) = (f64::MIN, f64::MAX, 0.0, 0usize);
+        for v in vals {
+            hi = hi.max(v);
+            lo = lo.min(v);
+            sum += v;
+            n += 1;
+        }
+        let some = |v: f64| (n > 0).then_some(v);
+        max.push((*x, some(hi)));
+        mean.push((*x, some(sum / n.max(1) as f64)));
+        min.push((*x, some(lo)));
+    }
+    vec![
+        (T::ChartBusiest.get(lang).to_owned(), max),
+        (T::ChartMean.get(lang).to_owned(), mean),
+        (T::ChartQuietest.get(lang).to_owned(), min),
+    ]
+}
+
+fn lines(m: &Metrics, stream: &str, chart: Chart, now: u64, lang: Lang) -> Lines {
     match chart {
         Chart::Shard(metric) => {
             // The bin in progress is incomplete: end at the last full one.
             let end = now.saturating_sub(BIN_MS);
             let last = end - end % BIN_MS;
-            let lines = m
+            let lines: Vec<(String, Vec<(f64, Option<f64>)>)> = m
                 .series(stream, metric, end)
                 .into_iter()
                 .map(|(shard, points)| {
@@ -129,10 +165,14 @@ fn lines(m: &Metrics, stream: &str, chart: Chart, now: u64) -> Lines {
                     (format!("{shard}"), pts)
                 })
                 .collect();
+            let shards = lines.len();
+            let aggregated = shards > super::view::LANE_LIMIT;
             Lines {
-                lines,
+                shards,
+                lines: if aggregated { aggregate(lang, lines) } else { lines },
                 limit: metric.shard_limit().map(|l| chart.scale(l)),
                 x_range: (-59.0, 0.0),
+                aggregated,
             }
         }
         Chart::Cost => {
@@ -147,6 +187,8 @@ fn lines(m: &Metrics, stream: &str, chart: Chart, now: u64) -> Lines {
                 lines: vec![("$".to_owned(), pts)],
                 limit: None,
                 x_range: (0.0, span),
+                aggregated: false,
+                shards: 0,
             }
         }
     }
@@ -163,6 +205,7 @@ fn summary(lang: Lang, chart: Chart, l: &Lines) -> String {
             let v = pts.iter().rev().find_map(|p| p.1)?;
             Some(match chart {
                 Chart::Cost => chart.format(lang, v),
+                _ if l.aggregated => format!("{name}: {}", chart.format(lang, v)),
                 _ => format!("{} {name}: {}", T::ShardWord.get(lang), chart.format(lang, v)),
             })
         })
@@ -283,6 +326,8 @@ pub fn StreamCharts(lab: Lab, log: super::console::ConsoleLog, stream: String) -
         Chart::ALL.iter().map(|c| (*c, NodeRef::new())).collect();
     let labels: Vec<RwSignal<String>> = Chart::ALL.iter().map(|_| RwSignal::new(String::new())).collect();
     let shard_names = RwSignal::new(Vec::<String>::new());
+    // Some(shards) when the charts draw aggregates rather than one line per shard.
+    let aggregated_shards = RwSignal::new(None::<usize>);
     let frame_pending = StoredValue::new(false);
     let schedule = {
         let canvases = canvases.clone();
@@ -303,9 +348,17 @@ pub fn StreamCharts(lab: Lab, log: super::console::ConsoleLog, stream: String) -
                 };
                 lab.metrics.with_untracked(|m| {
                     for ((chart, node), label) in canvases.iter().zip(&labels) {
-                        let l = lines(m, &stream, *chart, now);
+                        let l = lines(m, &stream, *chart, now, lang);
                         if matches!(chart, Chart::Shard(Metric::IncomingRecords)) {
-                            let names: Vec<String> = l.lines.iter().map(|(n, _)| n.clone()).collect();
+                            let names: Vec<String> = l
+                                .lines
+                                .iter()
+                                .map(|(n, _)| if l.aggregated { n.clone() } else { format!("{} {n}", T::ShardWord.get(lang)) })
+                                .collect();
+                            let many = l.aggregated.then_some(l.shards);
+                            if aggregated_shards.get_untracked() != many {
+                                aggregated_shards.set(many);
+                            }
                             if shard_names.get_untracked() != names {
                                 shard_names.set(names);
                             }
@@ -360,6 +413,7 @@ pub fn StreamCharts(lab: Lab, log: super::console::ConsoleLog, stream: String) -
         <section class="panel charts" data-stream=stream.clone() aria-label=move || format!("{} {}", ctx.t(T::ChartsTitle), slug)>
             <h2>{move || ctx.t(T::ChartsTitle)} " · " <span class="mono">{stream.clone()}</span></h2>
             <p class="help">{move || ctx.t(T::ChartsHelp)}</p>
+            {move || aggregated_shards.get().map(|n| view! { <p class="help charts-aggregated">{ctx.t(T::ChartsAggregated).replace("{n}", &i18n::int(ctx.lang.get(), n as u64))}</p> })}
             <label class="inline">
                 <span>{move || ctx.t(T::Retention)}</span>
                 <select class="narrow retention" data-stream=slug2 on:change=change_retention prop:value=move || hours.get().unwrap_or(24).to_string()>
@@ -377,7 +431,7 @@ pub fn StreamCharts(lab: Lab, log: super::console::ConsoleLog, stream: String) -
             <ul class="plain chart-legend" aria-hidden="true">
                 {move || shard_names.get().into_iter().enumerate().map(|(i, n)| {
                     let RGBColor(r, g, b) = SHARD_COLOURS[i % SHARD_COLOURS.len()];
-                    view! { <li><span class="swatch" style=format!("background: rgb({r},{g},{b})")></span>{format!("{} {n}", ctx.t(T::ShardWord))}</li> }
+                    view! { <li><span class="swatch" style=format!("background: rgb({r},{g},{b})")></span>{n}</li> }
                 }).collect_view()}
                 <li><span class="swatch limit"></span>{move || ctx.t(T::ShardLimit)}</li>
             </ul>

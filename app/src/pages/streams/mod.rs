@@ -27,7 +27,7 @@ use std::collections::VecDeque;
 pub const EPOCH_MS: u64 = 1_767_225_600_000;
 /// Events kept for the activity list and the per-shard rates.
 const RECENT: usize = 400;
-const SPEEDS: [(u32, &str); 10] = [
+const SPEEDS: [(u32, &str); 11] = [
     (250, "0.25×"),
     (500, "0.5×"),
     (1000, "1×"),
@@ -38,6 +38,8 @@ const SPEEDS: [(u32, &str); 10] = [
     (100_000, "100×"),
     (300_000, "300×"),
     (1_000_000, "1000×"),
+    // An hour of simulated time per second (the soak measurement uses it).
+    (3_600_000, "3600×"),
 ];
 /// Records the producers may send in one tick or one fast-forward frame;
 /// above it the clock slows down rather than the page freezing.

@@ -14,6 +14,25 @@ use kinesis_lab_core::stream::limits::{WRITE_BYTES_PER_SECOND, WRITE_RECORDS_PER
 use leptos::prelude::*;
 use std::collections::BTreeMap;
 
+/// Above this many live shards a stream's lanes are aggregated: one square
+/// per shard (its write rate against the limit) and the full lane only for
+/// the shard the student picks. The engine still stores and serves every
+/// record; only the drawing is summarised.
+pub const LANE_LIMIT: usize = 32;
+
+/// How close a shard's writes of the last second came to its limit, 0 to 4.
+fn load_level(recs: u64, bytes: u64) -> u8 {
+    let share = (recs as f64 / WRITE_RECORDS_PER_SECOND as f64)
+        .max(bytes as f64 / WRITE_BYTES_PER_SECOND as f64);
+    match share {
+        s if s <= 0.0 => 0,
+        s if s < 0.25 => 1,
+        s if s < 0.5 => 2,
+        s if s < 0.9 => 3,
+        _ => 4,
+    }
+}
+
 /// Per shard over the last simulated second: (records, bytes, throttled).
 fn rates(
     recent: &std::collections::VecDeque<Event>,
@@ -131,8 +150,11 @@ fn event_text(ev: &Event) -> String {
 pub fn StreamsView(lab: Lab, log: ConsoleLog) -> impl IntoView {
     let ctx = use_ctx();
     let lang = move || ctx.lang.get();
+    // The shard whose full lane a many-shard stream shows, per stream.
+    let focus = RwSignal::new(BTreeMap::<String, u32>::new());
     let streams = move || {
         lab.shown.track();
+        focus.track();
         let now = lab.now.get_untracked();
         lab.engine.with_untracked(|e| {
             if e.streams().next().is_none() {
@@ -140,7 +162,7 @@ pub fn StreamsView(lab: Lab, log: ConsoleLog) -> impl IntoView {
                     .into_any();
             }
             e.streams()
-                .map(|s| stream_view(s, lab, log, now, lang()))
+                .map(|s| stream_view(s, lab, log, focus, now, lang()))
                 .collect_view()
                 .into_any()
         })
@@ -161,6 +183,7 @@ fn stream_view(
     s: &Stream,
     lab: Lab,
     log: ConsoleLog,
+    focus: RwSignal<BTreeMap<String, u32>>,
     now: u64,
     lang: crate::i18n::Lang,
 ) -> impl IntoView {
@@ -170,8 +193,17 @@ fn stream_view(
         s.open_shards().map(|sh| (sh.index, sh.range)).collect();
     open.sort_by_key(|(_, r)| r.start);
     let retention = s.retention_ms();
+    let live = s.live_shards(now).count();
+    let many = live > LANE_LIMIT;
+    // With many shards, the lane drawn in full: the one picked, else the first.
+    let picked = focus
+        .with_untracked(|f| f.get(&s.name).copied())
+        .filter(|i| s.live_shards(now).any(|sh| sh.index == *i))
+        .or_else(|| s.live_shards(now).next().map(|sh| sh.index));
+    let grid = many.then(|| shard_grid(s, &rate, focus, picked, now, lang));
     let lanes = s
         .live_shards(now)
+        .filter(|sh| !many || Some(sh.index) == picked)
         .map(|sh| {
             let (recs, bytes, throttled) = rate.get(&sh.index).copied().unwrap_or_default();
             let state = sh.state(now, retention);
@@ -276,7 +308,84 @@ fn stream_view(
                 </table>
                 <p class="help">{format!("{} {} · {} ({})", ctx.t(T::PricesFrom), prices.region, prices.source, prices.as_of)}</p>
             </details>
+            {grid}
             <ol class="shard-lanes">{lanes}</ol>
         </article>
+    }
+}
+
+/// A many-shard stream drawn in aggregate: totals over all shards, then one
+/// square per live shard (a button that shows that shard's lane). One click
+/// listener on the grid serves every square.
+fn shard_grid(
+    s: &Stream,
+    rate: &BTreeMap<u32, (u64, u64, u64)>,
+    focus: RwSignal<BTreeMap<String, u32>>,
+    picked: Option<u32>,
+    now: u64,
+    lang: crate::i18n::Lang,
+) -> impl IntoView {
+    let ctx = use_ctx();
+    let retention = s.retention_ms();
+    let (mut recs, mut bytes, mut throttled, mut kept, mut count) = (0u64, 0u64, 0u64, 0u64, 0u64);
+    let cells = s
+        .live_shards(now)
+        .map(|sh| {
+            let (r, b, t) = rate.get(&sh.index).copied().unwrap_or_default();
+            recs += r;
+            bytes += b;
+            throttled += t;
+            kept += sh.records.len() as u64;
+            count += 1;
+            let id = sh.id().to_string();
+            let open = sh.state(now, retention) == ShardState::Open;
+            let text = format!(
+                "{id}: {} rec/s, {:.2} MiB/s, {} {}, {} {}",
+                i18n::int(lang, r),
+                b as f64 / WRITE_BYTES_PER_SECOND as f64,
+                i18n::int(lang, t),
+                ctx.t(T::ThrottledPerSecond),
+                i18n::int(lang, sh.records.len() as u64),
+                ctx.t(T::RecordsStored),
+            );
+            view! {
+                <li><button class=format!("shard-cell load-{}", load_level(r, b)) class:hot={t > 0} class:closed=!open
+                    data-shard=sh.index aria-pressed=(picked == Some(sh.index)).to_string()
+                    title=text.clone() aria-label=text></button></li>
+            }
+        })
+        .collect_view();
+    let name = s.name.clone();
+    let pick = move |ev: leptos::ev::MouseEvent| {
+        use wasm_bindgen::JsCast;
+        let shard = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|el| el.closest("[data-shard]").ok().flatten())
+            .and_then(|el| el.get_attribute("data-shard"))
+            .and_then(|v| v.parse::<u32>().ok());
+        if let Some(i) = shard {
+            focus.update(|f| {
+                f.insert(name.clone(), i);
+            });
+        }
+    };
+    view! {
+        <div class="shard-grid-wrap">
+            <p class="help">{ctx.t(T::ShardGridHelp).replace("{n}", &i18n::int(lang, count))}</p>
+            <p class="shard-totals">
+                <strong>{ctx.t(T::AllShards)} ": "</strong>
+                {format!(
+                    "{} rec/s · {:.2} MiB/s · {} {} · {} {}",
+                    i18n::int(lang, recs),
+                    bytes as f64 / WRITE_BYTES_PER_SECOND as f64,
+                    i18n::int(lang, throttled),
+                    ctx.t(T::ThrottledPerSecond),
+                    i18n::int(lang, kept),
+                    ctx.t(T::RecordsStored),
+                )}
+            </p>
+            <ol class="shard-grid" aria-label=ctx.t(T::ShardGridLabel).replace("{stream}", &s.name) on:click=pick>{cells}</ol>
+        </div>
     }
 }
