@@ -3,8 +3,9 @@
 //
 // - install: downloads every file of the build into one cache named after the
 //   build's version;
-// - fetch: answers same-origin GETs inside its scope from that cache first
-//   (every page of the lab is index.html, since routes live after the `#`);
+// - fetch: answers GETs for those files from that cache first, and a page
+//   load (`./`, `./index.html`) with the cached index.html, since every route
+//   of the lab lives after the `#`;
 // - activate: deletes this site's caches of older versions;
 // - a new version waits until the page asks for it ({type: 'SKIP_WAITING'},
 //   sent by sw-register.js when the student clicks Reload on the banner), so a
@@ -23,6 +24,11 @@ const SCOPE = self.registration.scope;
 const PREFIX = `kinesis-lab ${SCOPE} `;
 const CACHE = PREFIX + VERSION;
 const INDEX = new URL('index.html', SCOPE).href;
+const CACHED = new Set(PRECACHE.map((path) => new URL(path, SCOPE).href));
+// The lab's only page addresses: its routes live after the `#`, which never
+// reaches the worker. Other pages that share the scope (a plain server's root)
+// are left alone.
+const PAGES = new Set([SCOPE, INDEX]);
 
 self.addEventListener('install', (event) => {
   if (PRECACHE.length === 0) return;
@@ -31,7 +37,7 @@ self.addEventListener('install', (event) => {
   // 304). One missing file fails the install: the old version stays in charge.
   event.waitUntil(
     caches.open(CACHE).then((cache) =>
-      cache.addAll(PRECACHE.map((path) => new Request(new URL(path, SCOPE), { cache: 'no-cache' }))),
+      cache.addAll([...CACHED].map((url) => new Request(url, { cache: 'no-cache' }))),
     ),
   );
 });
@@ -51,20 +57,21 @@ self.addEventListener('message', (event) => {
   if (event.data && event.data.type === 'SKIP_WAITING') self.skipWaiting();
 });
 
+// Only the build's own files and the lab's page are answered here; anything
+// else goes to the network as if there were no worker.
 self.addEventListener('fetch', (event) => {
   const request = event.request;
-  if (PRECACHE.length === 0 || request.method !== 'GET' || !request.url.startsWith(SCOPE)) return;
-  event.respondWith(fromCache(request));
+  if (CACHED.size === 0 || request.method !== 'GET') return;
+  const url = new URL(request.url);
+  url.search = '';
+  const page = request.mode === 'navigate' && PAGES.has(url.href);
+  if (!page && !CACHED.has(request.url)) return;
+  event.respondWith(fromCache(request, page));
 });
 
-async function fromCache(request) {
+async function fromCache(request, page) {
   const cache = await caches.open(CACHE);
-  const hit = await cache.match(request, { ignoreSearch: request.mode === 'navigate' });
-  if (hit) return hit;
-  // Every page of the lab is index.html with a route after the `#`.
-  if (request.mode === 'navigate') {
-    const index = await cache.match(INDEX);
-    if (index) return index;
-  }
-  return fetch(request);
+  // The page, at `./` or `./index.html`, with any query, is index.html.
+  const hit = await cache.match(page ? INDEX : request);
+  return hit || fetch(request);
 }
