@@ -26,7 +26,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  ROOT, options, serve, requireDist, browser, consoleRun, frameTimes, machine, round2, quantile,
+  ROOT, options, serve, requireDist, browser, consoleRun, frameTimes, mainThreadWork, machine, round2, quantile,
 } from './lib.mjs';
 
 const o = options(process.argv.slice(2), {
@@ -40,6 +40,8 @@ const o = options(process.argv.slice(2), {
 const PROFILE_S = o.profile;
 
 async function streamsScene(page, base, { shards, producers, rate, bytes, consumers }) {
+  // A fresh page each time (a hash change alone would keep the last lab).
+  await page.goto('about:blank');
   await page.goto(`${base}#/streams`);
   await page.locator('#console-input').waitFor();
   const created = await consoleRun(page, `aws kinesis create-stream --stream-name bench --shard-count ${shards}`);
@@ -61,8 +63,9 @@ async function streamsScene(page, base, { shards, producers, rate, bytes, consum
     throw new Error(`the lab has ${added} producers and ${reading} consumers, not ${producers} and ${consumers}`);
   }
   await page.click('#play');
-  // The lanes on screen, as a student would watch them.
-  await page.locator('.shard-lane').first().evaluate((el) => el.scrollIntoView({ block: 'start' }));
+  // The lanes on screen, as a student would watch them (with many shards,
+  // the page's grid of shards above the one lane it draws in full).
+  await page.locator('.shard-grid-wrap, .shard-lane').first().evaluate((el) => el.scrollIntoView({ block: 'start' }));
   return {
     setup: { shards, producers, records_per_second: producers * rate, record_bytes: bytes, polling_consumers: consumers, speed: 1 },
     sim_time: () => page.locator('#sim-time').innerText(),
@@ -75,6 +78,7 @@ async function streamsScene(page, base, { shards, producers, rate, bytes, consum
 }
 
 async function compareScene(page, base) {
+  await page.goto('about:blank');
   await page.goto(`${base}#/compare?scenario=kill-consumer`);
   await page.locator('#compare[data-script="playing"]').waitFor();
   await page.locator('#cmp-time').evaluate((el) => el.scrollIntoView({ block: 'start' }));
@@ -131,7 +135,8 @@ async function main() {
         const scene = await SCENES[name](b.page, server.base);
         await b.page.waitForTimeout(1000);
         const simBefore = await scene.sim_time();
-        const frames = await frameTimes(b.page, o.seconds * 1000);
+        const { result: frames, main_thread_ms } = await mainThreadWork(b.page, () => frameTimes(b.page, o.seconds * 1000));
+        frames.main_thread_ms = main_thread_ms;
         const simAfter = await scene.sim_time();
         if (r === 0) {
           await b.page.screenshot({ path: path.join(o.shots, `frames-${name}.png`) });

@@ -177,6 +177,33 @@ export async function frameTimes(page, ms) {
   return summarise(frames, long);
 }
 
+/**
+ * Main-thread work while `run()` runs, from the DevTools `Performance`
+ * domain: seconds of tasks, script, style recalculation and layout. Less
+ * sensitive than frame times to other processes taking the CPU.
+ */
+export async function mainThreadWork(page, run) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
+  const read = async () => Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
+  const before = await read();
+  const result = await run();
+  const after = await read();
+  await cdp.detach();
+  const d = (k) => round2((after[k] - before[k]) * 1000);
+  return {
+    result,
+    main_thread_ms: {
+      tasks: d('TaskDuration'),
+      script: d('ScriptDuration'),
+      style: d('RecalcStyleDuration'),
+      layout: d('LayoutDuration'),
+      style_recalcs: after.RecalcStyleCount - before.RecalcStyleCount,
+      layouts: after.LayoutCount - before.LayoutCount,
+    },
+  };
+}
+
 /** The summary of rAF timestamps and long-task durations (exported for checks). */
 export function summarise(frames, long) {
   const gaps = frames.slice(1).map((t, i) => t - frames[i]);

@@ -1108,10 +1108,12 @@ impl Engine {
             s.meter.on_demand_bytes_out += bytes as u64;
         }
         let next_seq = records.last().map(|r| r.seq.seq_index + 1).unwrap_or(start);
+        // Kept records are in sequence order: find the first unread one by
+        // binary search (a scan from the oldest cost one step per record
+        // kept on every call, most of a long soak's time).
         let millis_behind_latest = shard
             .records
-            .iter()
-            .find(|r| r.seq.seq_index >= next_seq)
+            .get(shard.records.partition_point(|r| r.seq.seq_index < next_seq))
             .map(|r| now.saturating_sub(r.arrival_ms))
             .unwrap_or(0);
         let at_end = shard.closed_ms.is_some() && next_seq >= shard.next_seq;
@@ -1457,10 +1459,12 @@ impl Engine {
             .map(|(_, r)| r.seq.seq_index + 1)
             .unwrap_or(start);
         sub.next_seq = next;
+        // Kept records are in sequence order: find the first unread one by
+        // binary search (a scan from the oldest cost one step per record
+        // kept on every call, most of a long soak's time).
         let millis_behind_latest = shard
             .records
-            .iter()
-            .find(|r| r.seq.seq_index >= next)
+            .get(shard.records.partition_point(|r| r.seq.seq_index < next))
             .map(|r| now.saturating_sub(r.arrival_ms))
             .unwrap_or(0);
         let done = shard.closed_ms.is_some() && next >= shard.next_seq;

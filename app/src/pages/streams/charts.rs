@@ -217,16 +217,26 @@ fn summary(lang: Lang, chart: Chart, l: &Lines) -> String {
     }
 }
 
-fn draw(el: &web_sys::HtmlCanvasElement, chart: Chart, l: &Lines, lang: Lang) -> Option<()> {
+/// Draws one chart. `em` is the charts' font size over 16 px, read once per
+/// frame by the caller (reading computed style per canvas forced a style
+/// recalculation each time).
+fn draw(el: &web_sys::HtmlCanvasElement, chart: Chart, l: &Lines, lang: Lang, em: f64) -> Option<()> {
     let dpr = browser::device_pixel_ratio();
     let (w, h) = (
         el.client_width().max(160) as f64,
         el.client_height().max(120) as f64,
     );
-    el.set_width((w * dpr) as u32);
-    el.set_height((h * dpr) as u32);
+    // Resizing a canvas invalidates the page's layout (the next chart's size
+    // read then lays out the page again): only when the size changed. The
+    // fill below clears the old frame either way.
+    let (cw, ch) = ((w * dpr) as u32, (h * dpr) as u32);
+    if el.width() != cw {
+        el.set_width(cw);
+    }
+    if el.height() != ch {
+        el.set_height(ch);
+    }
     let px = |v: f64| (v * dpr) as i32;
-    let em = browser::font_px(el) / 16.0;
     let font = |size: f64| ("sans-serif", size * em * dpr).into_font();
 
     let root = CanvasBackend::with_canvas_object(el.clone())?.into_drawing_area();
@@ -346,6 +356,11 @@ pub fn StreamCharts(lab: Lab, log: super::console::ConsoleLog, stream: String) -
                 let (Some(now), Some(lang)) = (lab.now.try_get_untracked(), ctx.lang.try_get_untracked()) else {
                     return;
                 };
+                let em = canvases
+                    .iter()
+                    .find_map(|(_, n)| n.get_untracked())
+                    .map(|el| browser::font_px(&el) / 16.0)
+                    .unwrap_or(1.0);
                 lab.metrics.with_untracked(|m| {
                     for ((chart, node), label) in canvases.iter().zip(&labels) {
                         let l = lines(m, &stream, *chart, now, lang);
@@ -363,11 +378,14 @@ pub fn StreamCharts(lab: Lab, log: super::console::ConsoleLog, stream: String) -
                                 shard_names.set(names);
                             }
                         }
-                        label.set(summary(lang, *chart, &l));
+                        let text = summary(lang, *chart, &l);
+                        if label.with_untracked(|old| *old != text) {
+                            label.set(text);
+                        }
                         if let Some(el) = node.get_untracked() {
                             // A drawing error leaves the last frame; the label
                             // carries the same numbers.
-                            let _ = draw(&el, *chart, &l, lang);
+                            let _ = draw(&el, *chart, &l, lang, em);
                         }
                     }
                 });
