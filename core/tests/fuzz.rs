@@ -975,3 +975,24 @@ proptest! {
 // ================================================================ Regressions
 //
 // Inputs the long runs found; each crashed before its fix.
+
+/// A lesson file cut off after `key = ` loaded with an empty problem (toml
+/// has no message for a value missing at the end); found by
+/// lessons_mutated_files on quiz/compare.toml and firehose-destinations.toml.
+#[test]
+fn regression_lesson_file_cut_after_equals_says_what_is_missing() {
+    let text = "[[items]]\nid = \"x\"\nlesson = ";
+    check_lessons("quiz/compare.toml", text);
+    let index = "[[sections]]\nid = \"s\"\ntitle = { en = \"S\", vi = \"S\" }\n[[sections.lessons]]\nid = \"x\"\noutline = \"1.1 X\"\n";
+    let errors = load_catalog(|f| match f {
+        "index.toml" => Ok(index.to_owned()),
+        "x.toml" => Ok("id = \"x\"\ntitle = ".to_owned()),
+        other => Err(format!("no file {other}")),
+    })
+    .unwrap_err();
+    assert_eq!(
+        (errors[0].file.as_str(), errors[0].field.as_str()),
+        ("x.toml", "line 2")
+    );
+    assert!(errors[0].problem.contains("missing"), "{:?}", errors[0]);
+}

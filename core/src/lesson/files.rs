@@ -15,7 +15,11 @@ fn parse<T: serde::de::DeserializeOwned>(file: &str, text: &str) -> Result<T, Da
                 format!("line {line}")
             })
             .unwrap_or_else(|| "(file)".into()),
-        problem: e.message().to_owned(),
+        // toml gives no words for a value missing at the end of the text.
+        problem: match e.message().trim() {
+            "" => "a value is missing here (the text breaks off where a value should be)".into(),
+            m => m.to_owned(),
+        },
     })
 }
 
