@@ -25,9 +25,8 @@ const PREFIX = `kinesis-lab ${SCOPE} `;
 const CACHE = PREFIX + VERSION;
 const INDEX = new URL('index.html', SCOPE).href;
 const CACHED = new Set(PRECACHE.map((path) => new URL(path, SCOPE).href));
-// The lab's only page addresses: its routes live after the `#`, which never
-// reaches the worker. Other pages that share the scope (a plain server's root)
-// are left alone.
+// The lab's only page addresses (its routes live after the `#`). Other pages
+// that share the scope (a plain server's root) are left alone.
 const PAGES = new Set([SCOPE, INDEX]);
 
 self.addEventListener('install', (event) => {
@@ -62,10 +61,14 @@ self.addEventListener('message', (event) => {
 self.addEventListener('fetch', (event) => {
   const request = event.request;
   if (CACHED.size === 0 || request.method !== 'GET') return;
+  // A request's URL keeps its fragment (`#/streams`): drop it, and for the
+  // page the query too.
   const url = new URL(request.url);
+  url.hash = '';
+  const file = url.href;
   url.search = '';
   const page = request.mode === 'navigate' && PAGES.has(url.href);
-  if (!page && !CACHED.has(request.url)) return;
+  if (!page && !CACHED.has(file)) return;
   event.respondWith(fromCache(request, page));
 });
 
