@@ -36,6 +36,8 @@ commands:
                      the Stream Lab's frame times in headless Chromium (builds dist/ if
                      missing; OPTIONS go to tests/bench/run.mjs, e.g. --rounds 100);
                      the figures go in BENCHMARKS.md
+  fuzz [--cases N]   run the fuzz targets (core/tests/fuzz.rs, app/tests/fuzz.rs) long, in
+                     release, N cases per target (default 100000; `cargo test` runs a smoke run)
 ";
 
 fn main() -> ExitCode {
@@ -47,6 +49,7 @@ fn main() -> ExitCode {
         Some("setup") => setup(true),
         Some("bench") => bench(&args[1..]),
         Some("postprocess") => postprocess(&args[1..]),
+        Some("fuzz") => fuzz(&args[1..]),
         Some("-h" | "--help" | "help") | None => {
             print!("{USAGE}");
             Ok(())
@@ -406,6 +409,30 @@ fn bench(browser_args: &[String]) -> Result {
         .env("KINESIS_LAB_OUTPUT", &out)
         .env("CHROMIUM", CHROMIUM)
         .env("TMPDIR", &tmp))
+}
+
+/// The fuzz targets with `FUZZ_CASES` cases each, in release (one test
+/// thread, so each target's time reads plainly).
+fn fuzz(args: &[String]) -> Result {
+    let cases = match args {
+        [] => 100_000,
+        [flag, n] if flag == "--cases" => n
+            .parse::<u64>()
+            .map_err(|_| format!("--cases takes a whole number, not {n:?}"))?,
+        _ => return Err(format!("usage: cargo xtask fuzz [--cases N]\n\n{USAGE}")),
+    };
+    for package in ["kinesis-lab-core", "kinesis-lab-app"] {
+        let started = Instant::now();
+        run(cmd("cargo")
+            .args(["test", "--release", "-p", package, "--test", "fuzz", "--"])
+            .arg("--test-threads=1")
+            .env("FUZZ_CASES", cases.to_string()))?;
+        eprintln!(
+            "xtask: {package} fuzz targets, {cases} cases each: {:.0} s",
+            started.elapsed().as_secs_f64()
+        );
+    }
+    Ok(())
 }
 
 /// A virtualenv with the pinned awscli and boto3 (tests/endpoint/requirements.txt).
