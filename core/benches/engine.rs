@@ -3,12 +3,10 @@
 //! and the machine go in BENCHMARKS.md.
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
-use kinesis_lab_core::bench::{Keys, PutWorkload};
+use kinesis_lab_core::bench::kcl::LeaseWorkload;
+use kinesis_lab_core::bench::{GetWorkload, Keys, PutWorkload, GET_RECORDS};
 use kinesis_lab_core::hash::{even_ranges, route};
-use kinesis_lab_core::stream::engine::{Engine, PutEntry};
 use std::hint::black_box;
-
-const T0: u64 = 1_700_000_000_000;
 
 fn keys(n: usize) -> Vec<String> {
     (0..n).map(|i| format!("user-{i}")).collect()
@@ -59,29 +57,16 @@ fn put_records(c: &mut Criterion) {
 }
 
 fn get_records(c: &mut Criterion) {
-    let mut e = Engine::new();
-    e.create_stream(T0, "s", 1).unwrap();
-    let entries: Vec<PutEntry> = keys(500)
-        .into_iter()
-        .map(|k| PutEntry {
-            partition_key: k,
-            explicit_hash_key: None,
-            data: vec![7; 100],
-        })
-        .collect();
-    e.put_records(T0, "s", &entries).unwrap();
-    e.put_records(T0 + 1000, "s", &entries).unwrap();
+    // The workload the browser benchmark page (#/bench) runs too.
+    let w = GetWorkload::new();
     let mut g = c.benchmark_group("get_records");
-    g.throughput(Throughput::Elements(1000));
+    g.throughput(Throughput::Elements(GET_RECORDS));
     g.bench_function("1,000 records from one shard", |b| {
         b.iter_batched(
-            || e.clone(),
+            || w.engine(),
             |mut e| {
-                let now = T0 + 10_000;
-                let it = e
-                    .get_shard_iterator(now, "s", "0", "TRIM_HORIZON", None, None)
-                    .unwrap();
-                black_box(e.get_records(now, &it, None).unwrap().records.len())
+                black_box(w.run(&mut e));
+                e
             },
             BatchSize::LargeInput,
         )
@@ -89,5 +74,26 @@ fn get_records(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, routing, put_records, get_records);
+fn kcl_lease_cycle(c: &mut Criterion) {
+    // The workload the browser benchmark page (#/bench) runs too.
+    let w = LeaseWorkload;
+    let mut g = c.benchmark_group("kcl");
+    g.throughput(Throughput::Elements(w.lease_operations()));
+    g.bench_function(
+        "lease cycle, 16 shards, 4 workers, 10 simulated minutes",
+        |b| {
+            b.iter_batched(
+                || w.fleet(),
+                |mut f| {
+                    black_box(w.run(&mut f));
+                    f
+                },
+                BatchSize::LargeInput,
+            )
+        },
+    );
+    g.finish();
+}
+
+criterion_group!(benches, routing, put_records, get_records, kcl_lease_cycle);
 criterion_main!(benches);

@@ -11,6 +11,10 @@
 
 use crate::stream::engine::{Engine, PutEntry, PutOutcome};
 
+pub mod firehose;
+pub mod kcl;
+pub mod scale;
+
 /// Simulated time of the first request.
 pub const T0: u64 = 1_700_000_000_000;
 pub const SHARDS: u32 = 16;
@@ -98,8 +102,62 @@ impl PutWorkload {
     }
 }
 
+/// The GetRecords workload: one read of 1,000 records (100 bytes, 500
+/// keys) from the start of a one-shard stream. The engine is cloned for
+/// each read, outside the timing (a read moves the shard's read budget).
+#[derive(Clone, Debug)]
+pub struct GetWorkload {
+    engine: Engine,
+}
+
+pub const GET_RECORDS: u64 = 1_000;
+
+impl Default for GetWorkload {
+    fn default() -> Self {
+        GetWorkload::new()
+    }
+}
+
+impl GetWorkload {
+    pub fn new() -> GetWorkload {
+        let mut engine = Engine::new();
+        let _ = engine.create_stream(T0, "s", 1);
+        let entries: Vec<PutEntry> = (0..500)
+            .map(|i| PutEntry {
+                partition_key: format!("user-{i}"),
+                explicit_hash_key: None,
+                data: vec![7; RECORD_BYTES],
+            })
+            .collect();
+        let _ = engine.put_records(T0, "s", &entries);
+        let _ = engine.put_records(T0 + 1000, "s", &entries);
+        GetWorkload { engine }
+    }
+
+    /// An engine holding the records, for one run.
+    pub fn engine(&self) -> Engine {
+        self.engine.clone()
+    }
+
+    /// Gets an iterator at TRIM_HORIZON and reads; returns the records read.
+    pub fn run(&self, e: &mut Engine) -> u64 {
+        let now = T0 + 10_000;
+        let Ok(it) = e.get_shard_iterator(now, "s", "0", "TRIM_HORIZON", None, None) else {
+            return 0;
+        };
+        e.get_records(now, &it, None)
+            .map_or(0, |r| r.records.len() as u64)
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_read_gets_all_thousand() {
+        let w = GetWorkload::new();
+        assert_eq!(w.run(&mut w.engine()), GET_RECORDS);
+    }
+
     use super::*;
     use crate::stream::engine::Event;
 
