@@ -4,7 +4,8 @@
 //! `const PRECACHE = [];`. [`service_worker`] rewrites those two lines from
 //! what is actually in dist/: every file but sw.js itself (and hidden files
 //! and host configuration such as `_headers`), as paths relative to sw.js, and
-//! a version that changes whenever any of their bytes or names change. A new
+//! a version that changes whenever any of their bytes or names change, or the
+//! worker's own code. A new
 //! version makes sw.js differ byte for byte, which is how a browser notices a
 //! deploy. The rewrite finds the lines by their start, so running it twice
 //! (trunk's post-build hook, then `cargo xtask dist`) gives the same file.
@@ -31,6 +32,13 @@ pub fn service_worker(dist: &Path) -> Result<(), String> {
         hash.write(&[0]);
         hash.write(&(bytes.len() as u64).to_le_bytes());
         hash.write(&bytes);
+    }
+    // The worker's own code counts too (not the two lines written here), so
+    // a change to it alone also makes a new cache.
+    for line in source.split_inclusive('\n') {
+        if !line.starts_with(VERSION_LINE) && !line.starts_with(PRECACHE_LINE) {
+            hash.write(line.as_bytes());
+        }
     }
     let version = format!("{:016x}", hash.finish());
     let rewritten =
@@ -231,6 +239,11 @@ mod tests {
         fs::write(dir.join("_headers"), "changed").unwrap();
         service_worker(&dir).unwrap();
         assert_eq!(version(&dir), v3);
+        // The worker's own code does.
+        let sw = fs::read_to_string(dir.join("sw.js")).unwrap();
+        fs::write(dir.join("sw.js"), sw.replace("SCOPE = 1", "SCOPE = 2")).unwrap();
+        service_worker(&dir).unwrap();
+        assert_ne!(version(&dir), v3);
     }
 
     #[test]
