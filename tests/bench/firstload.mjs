@@ -88,15 +88,27 @@ async function loadOnce(base, run) {
   const url = `${server.base.replace(/\/$/, '/')}`;
   const b = await browser();
   try {
-    const asked = new Set();
+    // How many times the page itself asked for each path: the service
+    // worker's precache asks for the same paths again, later.
+    const asked = new Map();
     b.page.on('request', (r) => {
       const u = new URL(r.url());
-      if (u.origin === new URL(url).origin) asked.add(decodeURIComponent(u.pathname.slice(PREFIX.length)) || 'index.html');
+      if (u.origin !== new URL(url).origin) return;
+      const p = decodeURIComponent(u.pathname.slice(PREFIX.length)) || 'index.html';
+      asked.set(p, (asked.get(p) ?? 0) + 1);
     });
     await b.page.addInitScript(probe);
     const t0 = Date.now();
     await b.page.goto(`${url}#/`);
-    await b.page.waitForFunction(() => window.__firstLoad?.interactive !== null, null, { timeout: 120_000, polling: 100 });
+    // Interactive, or the loader gave up (static/boot.js shows #boot-status.failed).
+    await b.page.waitForFunction(() => window.__firstLoad?.interactive !== null || document.querySelector('#boot-status.failed'),
+      null, { timeout: 120_000, polling: 100 });
+    // A failed start still shows what was transferred: reported, with the error.
+    let failure = null;
+    if (await b.page.evaluate(() => window.__firstLoad?.interactive === null)) {
+      const shown = await b.page.evaluate(() => document.body.innerText.slice(0, 300));
+      failure = `the landing page did not become interactive: ${shown.trim()}`;
+    }
     // Whatever the page still fetches right after it became interactive
     // (lazy parts it starts on its own) counts too; then stop.
     await b.page.waitForTimeout(1500);
@@ -111,7 +123,8 @@ async function loadOnce(base, run) {
     const files = [];
     const background = [];
     for (const e of log) {
-      if (asked.has(e.path)) {
+      if ((asked.get(e.path) ?? 0) > 0) {
+        asked.set(e.path, asked.get(e.path) - 1);
         bytes[kind(e.path)] += e.bytes;
         raw[kind(e.path)] += e.raw;
         files.push({ path: e.path, gzip: e.bytes, raw: e.raw });
@@ -125,7 +138,8 @@ async function loadOnce(base, run) {
       first_contentful_paint_ms: probeOut.fcp === null ? null : round2(probeOut.fcp),
       largest_contentful_paint_ms: probeOut.lcp === null ? null : round2(probeOut.lcp),
       app_rendered_ms: probeOut.rendered === null ? null : round2(probeOut.rendered),
-      interactive_ms: round2(probeOut.interactive),
+      interactive_ms: probeOut.interactive === null ? null : round2(probeOut.interactive),
+      failure,
       language_menu_tries: probeOut.tries,
       ...nav,
       gzip_bytes: { ...bytes, total },
@@ -211,6 +225,7 @@ async function main() {
       app_rendered: spread(runs.map((r) => r.app_rendered_ms)),
       interactive: spread(runs.map((r) => r.interactive_ms)),
     },
+    failures: runs.filter((r) => r.failure).map((r) => `${r.failure} ${r.problems.join('; ')}`),
     runs: runs.map(({ files, background_requests, raw_bytes, ...r }) => r),
     screenshot: path.join(o.shots, 'firstload.png'),
   };
