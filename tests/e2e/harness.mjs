@@ -49,7 +49,7 @@ export const CSP = [
  */
 export const WORKER_CSP = "default-src 'none'; script-src 'unsafe-eval'";
 
-const CSP_ON = process.env.KINESIS_LAB_CSP === 'on'; // TEMPORARY until a dist with boot.js exists
+const CSP_ON = process.env.KINESIS_LAB_CSP !== 'off';
 
 /** The security headers a response of `file` gets. */
 function securityHeaders(file) {
