@@ -55,6 +55,12 @@ function showProgress(bytes) {
 
 function showFailure(err) {
   console.error('Kinesis Lab: loading failed', err);
+  // A panic during start-up has its own panel (app/src/panic.rs); a second
+  // message blaming the connection would be wrong.
+  if (document.getElementById('panic-panel')) {
+    document.getElementById('boot-status')?.remove();
+    return;
+  }
   const t = TEXT[savedLang()];
   const el = status();
   el.classList.add('failed');
@@ -109,8 +115,10 @@ function loadScript(src) {
 
 async function startLanding() {
   await loadScript(LANDING_JS);
-  // The no-modules build defines the global `wasm_bindgen`.
-  const landing = globalThis.wasm_bindgen;
+  // The no-modules build declares a global `let wasm_bindgen`: a binding of
+  // the global scope, not a property of `window`, so it is named bare.
+  // eslint-disable-next-line no-undef
+  const landing = wasm_bindgen;
   await landing({ module_or_path: LANDING_WASM });
   document.dispatchEvent(new CustomEvent('kinesis-lab:started', { detail: { build: 'landing' } }));
   const leave = () => {

@@ -11,7 +11,12 @@ thread_local! {
 
 fn main() {
     kinesis_lab_app::install_panic_hook();
-    let handle = leptos::mount::mount_to_body(kinesis_lab_app::landing::Landing);
+    // `mount_to_body` forgets its handle; `mount_to` returns it, and
+    // dropping it is what unmounts.
+    let Some(body) = leptos::prelude::document().body() else {
+        return;
+    };
+    let handle = leptos::mount::mount_to(body, kinesis_lab_app::landing::Landing);
     MOUNTED.with(|m| *m.borrow_mut() = Some(Box::new(handle)));
 }
 

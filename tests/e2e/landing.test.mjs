@@ -34,7 +34,7 @@ test('the home page loads only the landing build; leaving it brings in the full 
 
   // A marker on window survives only if the page is not reloaded.
   await page.evaluate(() => { window.__sameDocument = true; });
-  await page.getByRole('link', { name: /Open: Stream/ }).click();
+  await page.locator('.card a.button[href="#/streams"]').click();
   await page.locator('textarea, input').first().waitFor();
   assert.match(page.url(), /#\/streams/);
   assert.ok(requested.some(isApp), 'full app requested after leaving home');
