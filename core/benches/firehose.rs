@@ -13,7 +13,10 @@ fn firehose(c: &mut Criterion) {
     g.sample_size(20);
     let mut outputs = vec![(Output::Gzip, "direct put to S3, GZIP, 50,000 JSON records")];
     if cfg!(feature = "parquet") {
-        outputs.push((Output::Parquet, "direct put to S3, Parquet, 50,000 JSON records"));
+        outputs.push((
+            Output::Parquet,
+            "direct put to S3, Parquet, 50,000 JSON records",
+        ));
     }
     for (output, name) in outputs {
         let w = FirehoseWorkload::new(output);

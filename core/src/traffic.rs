@@ -6,7 +6,12 @@
 
 use crate::consumer::PollingConsumer;
 use crate::producer::Producer;
-use crate::stream::engine::{Engine, PutEntry};
+use crate::stream::engine::{Engine, PutEntry, MAX_PUT_RECORDS, MAX_PUT_RECORDS_BYTES};
+
+/// What a record counts toward a request's size limit.
+fn entry_bytes(e: &PutEntry) -> usize {
+    e.data.len() + e.partition_key.len()
+}
 
 /// Shortest step, should a consumer say it is already due: keeps the walk
 /// moving.
@@ -105,10 +110,38 @@ impl Traffic {
             // By time, then by producer: the same order however time is cut.
             due.sort_by_key(|(at, i, _)| (*at, *i));
             sent += due.len() as u64;
-            for (at, i, entry) in due {
+            // Each record is its own PutRecords call, as a producer that
+            // puts one at a time makes. Records due at the same moment for
+            // the same stream go to the engine in one call, which gives
+            // each the same outcome and the same events, in the same order,
+            // as one call each (every record is checked against the limits
+            // in turn, at the same time); a call the engine refuses as a
+            // whole (the stream was deleted, say) is made again one record
+            // at a time, so each fails or succeeds on its own as before.
+            let (times, rest): (Vec<(u64, usize)>, Vec<PutEntry>) =
+                due.into_iter().map(|(at, i, e)| ((at, i), e)).unzip();
+            let mut k = 0;
+            while k < rest.len() {
+                let (at, i) = times[k];
                 let stream = &self.producers[i].config.stream;
-                // A producer whose stream was deleted just fails its puts.
-                let _ = engine.put_records(at, stream, std::slice::from_ref(&entry));
+                let mut bytes = entry_bytes(&rest[k]);
+                let mut j = k + 1;
+                while j < rest.len()
+                    && j - k < MAX_PUT_RECORDS
+                    && times[j].0 == at
+                    && self.producers[times[j].1].config.stream == *stream
+                    && bytes + entry_bytes(&rest[j]) <= MAX_PUT_RECORDS_BYTES
+                {
+                    bytes += entry_bytes(&rest[j]);
+                    j += 1;
+                }
+                if engine.put_records(at, stream, &rest[k..j]).is_err() {
+                    for entry in &rest[k..j] {
+                        // A producer whose stream was deleted just fails its puts.
+                        let _ = engine.put_records(at, stream, std::slice::from_ref(entry));
+                    }
+                }
+                k = j;
             }
             engine.advance_to(step);
             for ((c, err), due) in self
@@ -133,6 +166,67 @@ impl Traffic {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Traffic hands the engine every record due at one moment for one
+    /// stream in one call; the log must be what one call per record gives.
+    #[test]
+    fn one_call_per_moment_logs_what_one_call_per_record_would() {
+        let configs = [
+            ("s", 2_500, KeyDistribution::UserIds, 300),
+            ("s", 1_700, KeyDistribution::DeviceType, 900),
+            ("gone", 400, KeyDistribution::Zipf, 50),
+            ("s", 3_000, KeyDistribution::Zipf, 100_000),
+        ];
+        let producers = || {
+            configs
+                .iter()
+                .enumerate()
+                .map(|(i, (stream, rate, dist, bytes))| {
+                    let cfg = ProducerConfig {
+                        stream: (*stream).into(),
+                        records_per_second: *rate,
+                        distribution: *dist,
+                        record_bytes: *bytes,
+                    };
+                    crate::producer::Producer::new(i as u32, cfg, 40 + i as u64, 0).unwrap()
+                })
+                .collect::<Vec<_>>()
+        };
+        let engine = || {
+            let mut e = Engine::new();
+            e.create_stream(0, "s", 3).unwrap();
+            e
+        };
+        let (mut batched, mut t) = (engine(), Traffic::new(0));
+        t.producers = producers();
+        let mut sent = 0;
+        for tick in [7, 500, 1_000, 2_345, 4_000] {
+            sent += t.run_until(&mut batched, tick);
+        }
+        let mut one_by_one = engine();
+        let mut ps = producers();
+        let mut due: Vec<(u64, usize, PutEntry)> = Vec::new();
+        for (i, p) in ps.iter_mut().enumerate() {
+            due.extend(p.due(4_000).into_iter().map(|(at, e)| (at, i, e)));
+        }
+        due.sort_by_key(|(at, i, _)| (*at, *i));
+        assert_eq!(due.len() as u64, sent);
+        for (at, i, e) in &due {
+            let _ = one_by_one.put_records(*at, configs[*i].0, std::slice::from_ref(e));
+        }
+        one_by_one.advance_to(4_000);
+        let throttled = batched
+            .events()
+            .iter()
+            .filter(|e| matches!(e, Event::PutThrottled { .. }))
+            .count();
+        assert!(throttled > 1_000, "the limits were reached: {throttled}");
+        assert_eq!(batched.events(), one_by_one.events());
+        assert_eq!(
+            batched.stream("s").unwrap(),
+            one_by_one.stream("s").unwrap()
+        );
+    }
     use crate::consumer::StartAt;
     use crate::producer::ProducerConfig;
     use crate::stream::engine::Event;

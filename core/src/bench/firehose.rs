@@ -19,7 +19,9 @@ pub const BATCHES: usize = 100;
 pub const RECORDS_PER_BATCH: usize = 500;
 pub const BATCH_GAP_MS: u64 = 10;
 pub const SCHEMA: &str = "ticker:string, price:double, qty:int, ts:bigint";
-const TICKERS: [&str; 8] = ["AMZN", "MSFT", "NVDA", "AAPL", "GOOG", "META", "NFLX", "ORCL"];
+const TICKERS: [&str; 8] = [
+    "AMZN", "MSFT", "NVDA", "AAPL", "GOOG", "META", "NFLX", "ORCL",
+];
 
 /// Where the records end up.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -95,7 +97,8 @@ impl FirehoseWorkload {
 
     /// A fresh delivery stream for one run.
     pub fn stream(&self) -> DeliveryStream {
-        DeliveryStream::new("bench", self.config(), 5, T0).expect("the bench configuration is valid")
+        DeliveryStream::new("bench", self.config(), 5, T0)
+            .expect("the bench configuration is valid")
     }
 
     /// Puts every batch, flushes, and reads every delivered object's bytes;
@@ -111,7 +114,12 @@ impl FirehoseWorkload {
         let end = T0 + BATCHES as u64 * BATCH_GAP_MS;
         fh.flush(end);
         fh.run_until_idle(end + 3_600_000);
-        let keys: Vec<String> = fh.bucket().objects().iter().map(|o| o.key.clone()).collect();
+        let keys: Vec<String> = fh
+            .bucket()
+            .objects()
+            .iter()
+            .map(|o| o.key.clone())
+            .collect();
         let bytes = keys
             .iter()
             .filter_map(|k| fh.object_bytes(k).ok())
@@ -134,7 +142,10 @@ mod tests {
         assert_eq!(fh.counts().delivered, w.records());
         let raw: usize = w.batches.iter().flatten().map(Vec::len).sum();
         assert!(bytes > 0 && (bytes as usize) < raw / 3, "{bytes} of {raw}");
-        assert!(fh.bucket().objects().len() >= 3, "the 1 MiB buffer flushed more than once");
+        assert!(
+            fh.bucket().objects().len() >= 3,
+            "the 1 MiB buffer flushed more than once"
+        );
     }
 
     #[test]

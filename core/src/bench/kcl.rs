@@ -39,8 +39,9 @@ impl LeaseWorkload {
         let mut engine = Engine::new();
         // A valid name and shard count: these cannot fail.
         let _ = engine.create_stream(T0, STREAM, SHARDS);
-        let mut app = KclApplication::new("bench-app", STREAM, KclConfig::default(), 9, &engine, T0)
-            .expect("the bench application is valid");
+        let mut app =
+            KclApplication::new("bench-app", STREAM, KclConfig::default(), 9, &engine, T0)
+                .expect("the bench application is valid");
         let workers = (0..WORKERS)
             .filter_map(|_| app.add_worker(T0).ok())
             .collect();
@@ -97,7 +98,11 @@ mod tests {
         // Renewals alone: 16 leases every 3,308 ms for ten minutes.
         assert!(ops > 16 * 170, "{ops} lease operations");
         let holders = f.app.holders();
-        assert_eq!(holders.len(), SHARDS as usize, "every lease held: {holders:?}");
+        assert_eq!(
+            holders.len(),
+            SHARDS as usize,
+            "every lease held: {holders:?}"
+        );
         assert!(holders.values().all(|w| w.len() == 1), "once: {holders:?}");
         for id in &f.workers {
             let n = holders.values().filter(|w| w[0] == *id).count();

@@ -12,11 +12,11 @@
 //! the stream takes well over 200,000 records/s and 200 MB/s. That
 //! preparation is not timed; the steps are.
 
+use crate::producer::{Producer, ProducerConfig};
 use crate::stream::engine::{Engine, Event, PutEntry, StreamMode};
 use crate::stream::metrics::Metrics;
 use crate::traffic::Traffic;
 use crate::workload::KeyDistribution;
-use crate::producer::{Producer, ProducerConfig};
 
 pub const T0: u64 = 1_700_000_000_000;
 pub const STREAM: &str = "scale";
@@ -166,7 +166,10 @@ mod tests {
         assert_eq!(s.mode, StreamMode::OnDemand);
         assert_eq!(s.open_shards().count(), SHARDS as usize);
         let (bytes, records) = s.on_demand_capacity().unwrap();
-        assert!(bytes >= 200_000_000 + 200_000 * 12 && records >= 200_000, "{bytes} {records}");
+        assert!(
+            bytes >= 200_000_000 + 200_000 * 12 && records >= 200_000,
+            "{bytes} {records}"
+        );
         // Two seconds in 100 ms ticks: everything offered is accepted.
         let mut total = StepReport::default();
         for _ in 0..20 {
@@ -182,7 +185,11 @@ mod tests {
         assert!(total.bytes >= 400_000_000, "{total:?}: 200 MB a second");
         // Records land on (nearly) every shard.
         let s = run.engine.stream(STREAM).unwrap();
-        let used = s.shards.iter().filter(|sh| sh.records.len() > 128_000 / 200 + 500).count();
+        let used = s
+            .shards
+            .iter()
+            .filter(|sh| sh.records.len() > 128_000 / 200 + 500)
+            .count();
         assert!(used > 190, "{used} shards got a share");
     }
 }

@@ -570,6 +570,16 @@ struct Scratch {
     payloads: [Option<Payload>; RECENT_PAYLOADS],
     /// Where the next new payload goes (round robin).
     next_payload: usize,
+    /// The open shards of the stream last written to, sorted by hash key
+    /// (range, index into `shards`), with that stream's name (its own
+    /// allocation, held here so it cannot be reused) and shard count. A
+    /// shard closes only when children are added, so while the name is the
+    /// same allocation and the count is unchanged, the table is current.
+    route: Option<(SharedStr, usize, Vec<(HashKeyRange, usize)>)>,
+    /// The time of the last retention scan, while nothing since could make
+    /// a record expire at that same time (records arrive at `now` and live
+    /// at least 24 hours; `set_retention` clears it).
+    scanned_at: Option<u64>,
 }
 
 /// Payloads remembered: enough for a few producers with different record
@@ -655,6 +665,12 @@ impl Engine {
     pub fn advance_to(&mut self, now_ms: u64) {
         self.now_ms = self.now_ms.max(now_ms);
         let now = self.now_ms;
+        // Already scanned at this time: every stream is metered to `now`
+        // (nothing to add) and no record can have expired since.
+        if self.scratch.scanned_at == Some(now) {
+            return;
+        }
+        self.scratch.scanned_at = Some(now);
         for stream in self.streams.values_mut() {
             let elapsed = now.saturating_sub(stream.metered_to_ms);
             stream.metered_to_ms = now;
@@ -858,15 +874,26 @@ impl Engine {
             .ok_or_else(|| not_found(format!("Stream {stream} under account {ACCOUNT}")))?;
         // Route every record before anything changes. Open shards never
         // overlap, so sorted by start they are sorted by end too, and the
-        // one holding a key is found by binary search.
-        let mut open: Vec<(HashKeyRange, usize)> = s
-            .shards
-            .iter()
-            .enumerate()
-            .filter(|(_, sh)| sh.closed_ms.is_none())
-            .map(|(i, sh)| (sh.range, i))
-            .collect();
-        open.sort_unstable_by_key(|(r, _)| r.start);
+        // one holding a key is found by binary search. The sorted table is
+        // kept between requests (see `Scratch::route`).
+        let current = scratch.route.as_ref().is_some_and(|(name, count, _)| {
+            SharedStr::ptr_eq(name, &s.shared_name) && *count == s.shards.len()
+        });
+        if !current {
+            let mut open: Vec<(HashKeyRange, usize)> = s
+                .shards
+                .iter()
+                .enumerate()
+                .filter(|(_, sh)| sh.closed_ms.is_none())
+                .map(|(i, sh)| (sh.range, i))
+                .collect();
+            open.sort_unstable_by_key(|(r, _)| r.start);
+            scratch.route = Some((s.shared_name.clone(), s.shards.len(), open));
+        }
+        let open: &[(HashKeyRange, usize)] = match &scratch.route {
+            Some((_, _, open)) => open,
+            None => &[],
+        };
         let mut targets = Vec::with_capacity(entries.len());
         for (_, key) in &keys {
             match open.get(open.partition_point(|(r, _)| r.end < *key)) {
@@ -1565,6 +1592,8 @@ impl Engine {
             return Err(invalid(format!("Requested retention period ({hours} hours) for stream {stream} can not be longer than existing retention period ({current} hours). Use IncreaseRetentionPeriod API.")));
         }
         s.retention_hours = hours;
+        // A shorter retention can expire records at this very time.
+        self.scratch.scanned_at = None;
         self.events.push(Event::RetentionChanged {
             at: now,
             stream: stream.into(),

@@ -109,10 +109,15 @@ fn bin_in<'a>(
     stream: &str,
     shard: u32,
 ) -> &'a mut Bin {
-    streams
-        .entry(stream.to_owned())
-        .or_default()
-        .shards
+    // The name is copied only the first time a stream is seen.
+    if !streams.contains_key(stream) {
+        streams.insert(stream.to_owned(), StreamMetrics::default());
+    }
+    let s = match streams.get_mut(stream) {
+        Some(s) => s,
+        None => unreachable!("inserted above"),
+    };
+    s.shards
         .entry(shard)
         .or_default()
         .entry(bin_of(at))
@@ -130,6 +135,7 @@ impl Metrics {
 
     /// Counts one engine event.
     pub fn observe(&mut self, ev: &Event) {
+        let window_before = bin_of(self.latest_ms);
         if let Event::RecordPut { at, .. }
         | Event::PutThrottled { at, .. }
         | Event::RecordsRead { at, .. }
@@ -172,7 +178,32 @@ impl Metrics {
             }
             _ => {}
         }
-        self.trim();
+        if bin_of(self.latest_ms) != window_before {
+            self.trim();
+        } else if let Event::RecordPut {
+            at, stream, shard, ..
+        }
+        | Event::PutThrottled {
+            at, stream, shard, ..
+        }
+        | Event::RecordsRead {
+            at, stream, shard, ..
+        }
+        | Event::ReadThrottled { at, stream, shard } = ev
+        {
+            // The window has not moved, so every other bin is still in it
+            // (each call trims): only the one just counted can be too old.
+            let oldest = bin_of(self.latest_ms).saturating_sub((WINDOW_BINS - 1) * BIN_MS);
+            if bin_of(*at) < oldest {
+                if let Some(bins) = self
+                    .streams
+                    .get_mut(stream.as_str())
+                    .and_then(|s| s.shards.get_mut(shard))
+                {
+                    bins.remove(&bin_of(*at));
+                }
+            }
+        }
     }
 
     /// Drops bins that fell out of the window.
