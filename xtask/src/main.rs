@@ -32,10 +32,12 @@ commands:
   setup              only install the tools the other commands need
   postprocess [DIR]  finish a built site (service worker list and version); trunk's
                      post-build hook runs it on its staging folder
-  bench [OPTIONS]    run the benchmarks: criterion (native), then the browser page and
-                     the Stream Lab's frame times in headless Chromium (builds dist/ if
-                     missing; OPTIONS go to tests/bench/run.mjs, e.g. --rounds 100);
-                     the figures go in BENCHMARKS.md
+  bench [OPTIONS]    run the benchmarks: criterion (native), then in headless Chromium
+                     the #/bench page (wasm against native), frame times and the first
+                     load with Lighthouse (builds dist/ if missing; OPTIONS go to
+                     tests/bench/run.mjs, e.g. --rounds 100); figures go in BENCHMARKS.md
+  soak [OPTIONS]     the Stream Lab at 1 simulated hour per second for 10 minutes, memory
+                     sampled (OPTIONS go to tests/bench/soak.mjs, e.g. --minutes 2)
   fuzz [--cases N]   run the fuzz targets (core/tests/fuzz.rs, app/tests/fuzz.rs) long, in
                      release, N cases per target (default 100000; `cargo test` runs a smoke run)
 ";
@@ -48,6 +50,7 @@ fn main() -> ExitCode {
         Some("test") => test(),
         Some("setup") => setup(true),
         Some("bench") => bench(&args[1..]),
+        Some("soak") => soak(&args[1..]),
         Some("postprocess") => postprocess(&args[1..]),
         Some("fuzz") => fuzz(&args[1..]),
         Some("-h" | "--help" | "help") | None => {
@@ -385,29 +388,57 @@ fn test() -> Result {
     Ok(())
 }
 
-/// Native criterion benchmarks, then tests/bench/run.mjs in headless
-/// Chromium against dist/ (built first if missing). Not part of `test`: a
-/// timed run is a measurement, not a check.
+/// Native criterion benchmarks, then the browser measurements in headless
+/// Chromium against dist/ (built first if missing): tests/bench/run.mjs (the
+/// `#/bench` page: the same workloads in wasm, with their ratio to native),
+/// frames.mjs (frame times) and firstload.mjs (bytes, times, Lighthouse).
+/// Not part of `test`: a timed run is a measurement, not a check. Options
+/// after the command go to run.mjs.
 fn bench(browser_args: &[String]) -> Result {
-    run(cmd("cargo").args(["bench", "-p", "kinesis-lab-core", "--bench", "engine"]))?;
+    // The engine, SQL, Firehose (GZIP and Parquet) and scale workloads.
+    run(cmd("cargo").args([
+        "bench",
+        "-p",
+        "kinesis-lab-core",
+        "--features",
+        "parquet",
+    ]))?;
     setup(true)?;
     if root().join("dist/index.html").exists() {
         eprintln!("xtask: benchmarking the existing dist/ (`cargo xtask dist` rebuilds it)");
     } else {
         dist(false)?;
     }
+    browser_script("run.mjs", browser_args)?;
+    browser_script("frames.mjs", &[])?;
+    browser_script("firstload.mjs", &[])
+}
+
+/// The Stream Lab at an hour of simulated time per second for 10 minutes,
+/// memory sampled (tests/bench/soak.mjs; options go to it, e.g. --minutes 2).
+fn soak(args: &[String]) -> Result {
+    setup(true)?;
+    if !root().join("dist/index.html").exists() {
+        dist(false)?;
+    }
+    browser_script("soak.mjs", args)
+}
+
+/// Runs one of tests/bench/*.mjs against dist/ in headless Chromium.
+fn browser_script(script: &str, args: &[String]) -> Result {
     let out = root().join("tests/output");
     let tmp = env::temp_dir().join("kinesis-lab-bench");
     for dir in [&out, &tmp] {
         fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     }
     run(cmd("node")
-        .arg(root().join("tests/bench/run.mjs"))
-        .args(browser_args)
+        .arg(root().join("tests/bench").join(script))
+        .args(args)
         .current_dir(root())
         .env("KINESIS_LAB_DIST", root().join("dist"))
         .env("KINESIS_LAB_OUTPUT", &out)
         .env("CHROMIUM", CHROMIUM)
+        .env("CHROME_PATH", CHROMIUM)
         .env("TMPDIR", &tmp))
 }
 
