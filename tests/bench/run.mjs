@@ -1,16 +1,20 @@
 // The browser benchmarks, run headless: prints one JSON object.
 //
-// 1. `#/bench`: the engine's PutRecords workload in WebAssembly (the one
-//    the native criterion bench times), read from #bench-result.
-// 2. `#/streams`: frame times of the Stream Lab with a 16-shard stream and
-//    producers putting 1,000 records/s (the issue's "16 shards and 1,000
-//    records in flight"), from requestAnimationFrame intervals.
+// 1. `#/bench`: core::bench's workloads compiled to WebAssembly, the ones
+//    the native criterion benches time (PutRecords, GetRecords, the KCL
+//    lease cycle, Firehose to GZIP, SQL tumbling and sliding windows, the
+//    200-shard 200 MB/s scale run), each figure printed with the native one
+//    of the last criterion run (target/criterion/<group>/<bench>/new:
+//    elements / mean time) and the ratio of the two.
+// 2. With `--stream-lab 1` only: `#/streams` frame times (16 shards, 1,000
+//    records/s); tests/bench/frames.mjs is the full frame-time benchmark.
 //
 // Not part of `cargo xtask test` (a timed run is no test); `cargo xtask
 // bench` runs it after criterion. By hand, from the repository root:
 //
 //   node tests/bench/run.mjs [--dist dist] [--rounds 30] [--seconds 5]
 //        [--speed 1000] [--criterion target/criterion] [--shots tests/output]
+//        [--stream-lab 0|1]
 //
 // Chromium is $CHROMIUM or /usr/bin/chromium, with a fresh profile.
 import http from 'node:http';
@@ -30,6 +34,7 @@ function options(argv) {
     speed: 1000,
     criterion: path.join(ROOT, 'target/criterion'),
     shots: process.env.KINESIS_LAB_OUTPUT || path.join(ROOT, 'tests/output'),
+    'stream-lab': 0,
   };
   for (let i = 0; i < argv.length; i += 2) {
     const [flag, value] = [argv[i], argv[i + 1]];
@@ -37,8 +42,8 @@ function options(argv) {
     if (!(key in o) || value === undefined) {
       throw new Error(`unknown or incomplete option ${flag}; see the comment at the top of ${path.basename(fileURLToPath(import.meta.url))}`);
     }
-    o[key] = ['rounds', 'seconds', 'speed'].includes(key) ? Number(value) : path.resolve(value);
-    if (typeof o[key] === 'number' && !(o[key] > 0)) throw new Error(`${flag} must be a positive number`);
+    o[key] = ['rounds', 'seconds', 'speed', 'stream-lab'].includes(key) ? Number(value) : path.resolve(value);
+    if (typeof o[key] === 'number' && !(o[key] > 0) && key !== 'stream-lab') throw new Error(`${flag} must be a positive number`);
   }
   return o;
 }
@@ -69,22 +74,60 @@ const ARGS = [
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
 ];
 
-/** The native figures of the last criterion run, if there is one. */
+/**
+ * The native figures of the last criterion run: for every benchmark under
+ * `dir` (`<group>/<bench>/new/`), elements per second = the throughput's
+ * elements / the mean time. Keyed "<group>/<function id>".
+ */
 function criterion(dir) {
   const out = {};
-  const group = path.join(dir, 'put_records');
-  if (!fs.existsSync(group)) return null;
-  for (const name of fs.readdirSync(group)) {
-    try {
-      const bench = JSON.parse(fs.readFileSync(path.join(group, name, 'new/benchmark.json'), 'utf8'));
-      const est = JSON.parse(fs.readFileSync(path.join(group, name, 'new/estimates.json'), 'utf8'));
-      const ns = est.median.point_estimate;
-      out[name] = Math.round(bench.throughput.Elements / (ns / 1e9));
-    } catch {
-      // Not a finished benchmark directory.
+  if (!fs.existsSync(dir)) return out;
+  for (const group of fs.readdirSync(dir)) {
+    const gdir = path.join(dir, group);
+    if (!fs.statSync(gdir).isDirectory()) continue;
+    for (const name of fs.readdirSync(gdir)) {
+      try {
+        const bench = JSON.parse(fs.readFileSync(path.join(gdir, name, 'new/benchmark.json'), 'utf8'));
+        const est = JSON.parse(fs.readFileSync(path.join(gdir, name, 'new/estimates.json'), 'utf8'));
+        const elements = bench.throughput?.Elements;
+        if (!elements) continue;
+        const ns = est.mean.point_estimate;
+        const when = fs.statSync(path.join(gdir, name, 'new/estimates.json')).mtime.toISOString();
+        out[`${bench.group_id}/${bench.function_id}`] = { per_second: Math.round(elements / (ns / 1e9)), mean_ms: Math.round(ns / 1e4) / 100, measured: when };
+      } catch {
+        // Not a finished benchmark directory.
+      }
     }
   }
-  return Object.keys(out).length ? out : null;
+  return out;
+}
+
+/** Where each browser figure's native counterpart lives in criterion's results. */
+const NATIVE = {
+  put_repeated_keys: 'put_records/routed + appended, 16 shards, 100-byte records',
+  put_unique_keys: 'put_records/routed + appended, 16 shards, 100-byte records, every key new',
+  get_records: 'get_records/1,000 records from one shard',
+  kcl_lease_operations: 'kcl/lease cycle, 16 shards, 4 workers, 10 simulated minutes',
+  firehose_gzip: 'firehose/direct put to S3, GZIP, 50,000 JSON records',
+  sql_tumbling: 'sql/tumbling GROUP BY ticker + STEP 60 s, COUNT/SUM, 500 keys',
+  sql_sliding: 'sql/sliding RANGE 60 s PARTITION BY ticker, COUNT/AVG/MAX, 500 keys',
+  scale_records: 'scale/200 shards on demand, 200 MB/s, 1 simulated second in 100 ms ticks',
+};
+
+/** A browser figure beside its native one: { wasm, native, ratio }. */
+function compare(wasm, native) {
+  const n = native?.per_second ?? null;
+  return { wasm: Math.round(wasm), native: n, ratio: n ? Math.round((wasm / n) * 1000) / 1000 : null };
+}
+
+/** Clicks `button` and waits for `result`'s data-state to be done or failed. */
+async function runPanel(page, button, result) {
+  await page.locator(button).click();
+  await page.waitForFunction((sel) => ['done', 'failed'].includes(document.querySelector(sel)?.dataset.state),
+    result, { timeout: 15 * 60_000, polling: 250 });
+  const data = await page.locator(result).evaluate((el) => ({ ...el.dataset }));
+  if (data.state !== 'done') throw new Error(`${button}: the benchmark failed: ${await page.locator('main').innerText()}`);
+  return data;
 }
 
 async function enginePage(page, base, o, problems) {
@@ -107,18 +150,43 @@ async function enginePage(page, base, o, problems) {
   };
 }
 
-/** The SQL engine's panel of the same page: rows/s of the tumbling workload. */
-async function sqlPage(page, o) {
-  await page.locator('#sql-bench-run').click();
-  await page.waitForFunction(() => ['done', 'failed'].includes(document.querySelector('#sql-bench-result')?.dataset.state),
-    null, { timeout: 10 * 60_000, polling: 250 });
-  const data = await page.locator('#sql-bench-result').evaluate((el) => ({ ...el.dataset }));
-  if (data.state !== 'done') throw new Error(`the SQL benchmark failed: ${await page.locator('main').innerText()}`);
+/** The SQL engine's panel of the same page: rows/s, tumbling and sliding. */
+async function sqlPage(page) {
+  const data = await runPanel(page, '#sql-bench-run', '#sql-bench-result');
   return {
     rows: Number(data.rows),
     rows_per_second: Number(data.rowsPerSecond),
+    sliding_rows_per_second: Number(data.slidingRowsPerSecond),
     target: Number(data.target),
     output_rows_per_run: Number(data.outputRows),
+  };
+}
+
+/** GetRecords, the KCL lease cycle and Firehose GZIP. */
+async function workloadsPage(page) {
+  const data = await runPanel(page, '#workloads-bench-run', '#workloads-bench-result');
+  return {
+    rounds: Number(data.rounds),
+    get_records_per_second: Number(data.getRecordsPerSecond),
+    kcl_lease_operations_per_second: Number(data.kclLeaseOperationsPerSecond),
+    kcl_simulated_minutes_per_second: Number(data.kclSimulatedMinutesPerSecond),
+    firehose_gzip_records_per_second: Number(data.firehoseGzipRecordsPerSecond),
+  };
+}
+
+/** The 200-shard, 200 MB/s on-demand run. */
+async function scalePage(page, o) {
+  const data = await runPanel(page, '#scale-bench-run', '#scale-bench-result');
+  await page.locator('#scale-bench-result').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: path.join(o.shots, 'bench.png'), fullPage: true });
+  return {
+    simulated_seconds_per_wall_second: Number(data.simPerWall),
+    target: Number(data.target),
+    simulated_ms: Number(data.simulatedMs),
+    wall_ms: Number(data.wallMs),
+    accepted: Number(data.accepted),
+    throttled: Number(data.throttled),
+    bytes: Number(data.bytes),
   };
 }
 
@@ -235,18 +303,47 @@ async function main() {
     page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
     const engine = await enginePage(page, server.base, o, problems);
     const native = criterion(o.criterion);
-    const nativeRepeated = native?.['routed + appended, 16 shards, 100-byte records'];
-    if (nativeRepeated) engine.ratio_to_native_measured = Math.round((engine.records_per_second / nativeRepeated) * 1000) / 1000;
-    const sql = await sqlPage(page, o);
-    const frames = await streamLab(page, server.base, o, problems);
+    const sql = await sqlPage(page);
+    const workloads = await workloadsPage(page);
+    const scale = await scalePage(page, o);
+    const frames = o['stream-lab'] ? await streamLab(page, server.base, o, problems) : null;
     const browser = await page.evaluate(() => navigator.userAgent);
+    const nat = (k) => native[NATIVE[k]];
+    const scaleNative = nat('scale_records');
     const report = {
       machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, load: os.loadavg().map((x) => Math.round(x * 100) / 100), chromium: browser ?? null },
+      // Each figure per second in wasm (headless Chromium), the last native
+      // criterion figure of the same workload, and wasm / native.
+      figures: {
+        put_records_repeated_keys: compare(engine.records_per_second, nat('put_repeated_keys')),
+        put_records_unique_keys: compare(engine.unique_keys_records_per_second, nat('put_unique_keys')),
+        get_records: compare(workloads.get_records_per_second, nat('get_records')),
+        kcl_lease_operations: compare(workloads.kcl_lease_operations_per_second, nat('kcl_lease_operations')),
+        firehose_gzip_records: compare(workloads.firehose_gzip_records_per_second, nat('firehose_gzip')),
+        firehose_parquet_records: { wasm: null, native: native['firehose/direct put to S3, Parquet, 50,000 JSON records']?.per_second ?? null, ratio: null, note: 'Parquet is encoded in a separate worker; the page does not run it' },
+        sql_tumbling_rows: compare(sql.rows_per_second, nat('sql_tumbling')),
+        sql_sliding_rows: compare(sql.sliding_rows_per_second, nat('sql_sliding')),
+        scale_simulated_seconds_per_wall_second: {
+          wasm: scale.simulated_seconds_per_wall_second,
+          native: scaleNative ? Math.round((scaleNative.per_second / 200_000) * 100) / 100 : null,
+          ratio: scaleNative ? Math.round((scale.simulated_seconds_per_wall_second / (scaleNative.per_second / 200_000)) * 1000) / 1000 : null,
+          target: scale.target,
+        },
+      },
+      targets: {
+        put_records_native: 5_000_000,
+        put_records_wasm_ratio: 0.6,
+        sql_rows_wasm: 1_000_000,
+        scale_simulated_seconds_per_wall_second: scale.target,
+      },
       wasm_put_records: engine,
-      native_put_records_last_criterion_run: native,
-      wasm_sql_tumbling: sql,
-      stream_lab_frames: frames,
-      screenshots: [path.join(o.shots, 'bench.png'), path.join(o.shots, 'bench-streams.png')],
+      wasm_sql: sql,
+      wasm_workloads: workloads,
+      wasm_scale: scale,
+      native_last_criterion_run: native,
+      ...(frames ? { stream_lab_frames: frames } : {}),
+      problems: [...problems],
+      screenshots: [path.join(o.shots, 'bench.png'), ...(frames ? [path.join(o.shots, 'bench-streams.png')] : [])],
     };
     console.log(JSON.stringify(report, null, 2));
   } finally {

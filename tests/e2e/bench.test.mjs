@@ -34,6 +34,16 @@ test('the benchmark page measures the engine in wasm and exposes the figures', a
   assert.equal(sql.rows, '200000');
   assert.ok(Number(sql.rowsPerSecond) > 0 && Number(sql.outputRows) > 0, JSON.stringify(sql));
   assert.equal(sql.target, '1000000');
+  assert.ok(Number(sql.slidingRowsPerSecond) > 0, JSON.stringify(sql));
+  // GetRecords, the KCL lease cycle and Firehose GZIP: one round.
+  await page.click('#workloads-bench-run');
+  await page.waitForFunction(() => ['done', 'failed'].includes(document.querySelector('#workloads-bench-result').dataset.state), null, { timeout: 120000 });
+  const wl = await page.locator('#workloads-bench-result').evaluate((el) => ({ ...el.dataset }));
+  assert.equal(wl.state, 'done', await page.locator('main').innerText());
+  for (const key of ['getRecordsPerSecond', 'kclLeaseOperationsPerSecond', 'kclSimulatedMinutesPerSecond', 'firehoseGzipRecordsPerSecond']) {
+    assert.ok(Number(wl[key]) > 0, `${key} = ${wl[key]}`);
+  }
+  assert.equal(await page.locator('#scale-bench-result').getAttribute('data-state'), 'idle');
   await shot(page, 'bench-en');
   const serious = async () => (await new AxeBuilder({ page }).analyze()).violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
