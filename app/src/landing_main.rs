@@ -12,10 +12,12 @@ thread_local! {
 fn main() {
     kinesis_lab_app::install_panic_hook();
     // `mount_to_body` forgets its handle; `mount_to` returns it, and
-    // dropping it is what unmounts.
-    let Some(body) = leptos::prelude::document().body() else {
-        return;
-    };
+    // dropping it is what unmounts. A page without a <body> cannot show the
+    // lab; failing here shows the panic panel (as the full app does) rather
+    // than a blank page.
+    let body = leptos::prelude::document()
+        .body()
+        .expect("no <body> to mount the lab on");
     let handle = leptos::mount::mount_to(body, kinesis_lab_app::landing::Landing);
     MOUNTED.with(|m| *m.borrow_mut() = Some(Box::new(handle)));
 }
