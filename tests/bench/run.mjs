@@ -23,6 +23,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+// requestAnimationFrame intervals and long tasks, summarised as frames.mjs does.
+import { frameTimes } from './lib.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -197,44 +199,6 @@ async function consoleRun(page, line) {
   await page.press('#console-input', 'Enter');
   await page.locator('.console-entry').nth(before).waitFor();
   return page.locator('.console-entry').nth(before).locator('.console-out').innerText();
-}
-
-/** requestAnimationFrame intervals for `ms` milliseconds, summarised. */
-async function frameTimes(page, ms) {
-  // Main-thread tasks of 50 ms or more (the browser's "long tasks") too.
-  const { frames, long } = await page.evaluate((ms) => new Promise((resolve) => {
-    const times = [];
-    const long = [];
-    const observer = new PerformanceObserver((list) => list.getEntries().forEach((e) => long.push(e.duration)));
-    observer.observe({ type: 'longtask' });
-    const start = performance.now();
-    const frame = (t) => {
-      times.push(t);
-      if (t - start < ms) {
-        requestAnimationFrame(frame);
-      } else {
-        observer.disconnect();
-        resolve({ frames: times, long });
-      }
-    };
-    requestAnimationFrame(frame);
-  }), ms);
-  const gaps = frames.slice(1).map((t, i) => t - frames[i]).sort((a, b) => a - b);
-  if (gaps.length < 2) throw new Error('no animation frames');
-  // The display's frame time: the shortest typical gap (60 Hz gives 16.7 ms).
-  const refresh = gaps[Math.floor(gaps.length * 0.1)];
-  const round2 = (x) => Math.round(x * 100) / 100;
-  return {
-    frames: gaps.length,
-    refresh_ms: round2(refresh),
-    mean_ms: round2(gaps.reduce((a, b) => a + b, 0) / gaps.length),
-    p95_ms: round2(gaps[Math.min(gaps.length - 1, Math.floor(gaps.length * 0.95))]),
-    max_ms: round2(gaps[gaps.length - 1]),
-    // Each gap longer than 1.5 frames lost round(gap / frame) - 1 frames.
-    dropped_frames: gaps.reduce((n, g) => n + (g > 1.5 * refresh ? Math.round(g / refresh) - 1 : 0), 0),
-    long_tasks: long.length,
-    longest_task_ms: round2(Math.max(0, ...long)),
-  };
 }
 
 async function streamLab(page, base, o, problems) {
